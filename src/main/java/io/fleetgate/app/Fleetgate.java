@@ -1,0 +1,38 @@
+package io.fleetgate.app;
+
+import java.util.Map;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+
+/**
+ * One Fleetgate instance: Camel Main with Fleetgate's beans and the routes under {@code routes/}.
+ * Settings given here win over application.properties (tests and demo mode use that).
+ */
+public final class Fleetgate implements AutoCloseable {
+    private final Main main = new Main();
+
+    public Fleetgate(Map<String, String> overrides) {
+        main.configure().addConfiguration(new FleetgateConfiguration());
+        overrides.forEach(main::addOverrideProperty);
+    }
+
+    /** Starts and returns once the HTTP ingress is listening. */
+    public Fleetgate start() throws Exception {
+        main.start();
+        return this;
+    }
+
+    /** Starts and blocks until the JVM is asked to stop. */
+    public void run() throws Exception {
+        main.run();
+    }
+
+    public CamelContext context() {
+        return main.getCamelContext();
+    }
+
+    @Override
+    public void close() throws Exception {
+        main.stop();
+    }
+}

@@ -1,0 +1,30 @@
+package io.fleetgate.app;
+
+import java.util.Optional;
+import org.apache.camel.CamelContext;
+
+/** Typed reads of Fleetgate's settings through Camel's property placeholders. */
+final class Settings {
+    private final CamelContext context;
+
+    Settings(CamelContext context) {
+        this.context = context;
+    }
+
+    String required(String key) {
+        return optional(key).orElseThrow(() -> new IllegalStateException("setting " + key + " is required"));
+    }
+
+    Optional<String> optional(String key) {
+        return context.getPropertiesComponent().resolveProperty(key).map(String::trim).filter(v -> !v.isEmpty());
+    }
+
+    long longValue(String key) {
+        String value = required(key);
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("setting " + key + " must be a whole number, got: " + value);
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package io.fleetgate.ingress;
+
+/** Names of the exchange properties the stages hand each other (routes read them as {@code exchangeProperty.*}). */
+public final class ExchangeKeys {
+    public static final String ACCOUNT = "fleetgateAccount";
+    public static final String CLASSIFICATION = "fleetgateClassification";
+    /** The region code ({@code na|eu|cn}) the request is sent to; also the {@code x-region} value. */
+    public static final String REGION = "fleetgateRegion";
+    public static final String METHOD = "fleetgateMethod";
+    public static final String PATH = "fleetgatePath";
+    /** The raw query string without the {@code token} parameter; null when there is none. */
+    public static final String QUERY = "fleetgateQuery";
+    public static final String REQUEST_BODY = "fleetgateRequestBody";
+    /** Set once a 421 has been followed, so a request is re-routed at most once. */
+    public static final String REROUTED = "fleetgateRerouted";
+
+    private ExchangeKeys() {}
+}

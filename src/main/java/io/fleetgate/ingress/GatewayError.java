@@ -1,0 +1,69 @@
+package io.fleetgate.ingress;
+
+/**
+ * A refusal of Fleetgate's own, answered in the Fleet API error envelope. It carries no stack
+ * trace: it is an answer, not a fault, and its description never holds a token.
+ */
+public final class GatewayError extends RuntimeException {
+    private final int status;
+    private final String error;
+
+    public GatewayError(int status, String error, String description) {
+        super(description, null, false, false);
+        this.status = status;
+        this.error = error;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String error() {
+        return error;
+    }
+
+    public String description() {
+        return getMessage();
+    }
+
+    public static GatewayError missingToken() {
+        return new GatewayError(401, "missing_token",
+                "No gateway token: send 'Authorization: Bearer <token>' or '?token=<token>'.");
+    }
+
+    public static GatewayError invalidToken() {
+        return new GatewayError(401, "invalid_token", "The gateway token is unknown or has been revoked.");
+    }
+
+    public static GatewayError subscriptionRequired() {
+        return new GatewayError(402, "subscription_required", "This account has no active subscription.");
+    }
+
+    public static GatewayError vehicleSubscriptionRequired(String what) {
+        return new GatewayError(402, "vehicle_subscription_required", what + " is not in this account's subscription.");
+    }
+
+    public static GatewayError invalidScope(String scopes) {
+        return new GatewayError(403, "invalid_scope", "This account lacks the Fleet API scope this endpoint needs: " + scopes + ".");
+    }
+
+    public static GatewayError invalidRequest(String description) {
+        return new GatewayError(400, "invalid_request", description);
+    }
+
+    public static GatewayError bodyTooLarge(long limit) {
+        return new GatewayError(413, "invalid_request", "The request body is larger than " + limit + " bytes.");
+    }
+
+    public static GatewayError notFound(String path) {
+        return new GatewayError(404, "not_found", "No Fleet API endpoint at " + path + ".");
+    }
+
+    public static GatewayError methodNotAllowed(String method, String path) {
+        return new GatewayError(405, "invalid_method", method + " is not allowed on " + path + ".");
+    }
+
+    public static GatewayError invalidCommand(String name) {
+        return new GatewayError(400, "invalid_command", "Unknown vehicle command: " + name + ".");
+    }
+}

@@ -1,0 +1,124 @@
+package io.fleetgate.ingress;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/**
+ * Captures what Fleetgate forwards of an incoming request: method, path, the query without the
+ * gateway token, and the body (bounded in size, and JSON when there is one).
+ */
+public final class IncomingRequest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final long maxBodyBytes;
+
+    public IncomingRequest(long maxBodyBytes) {
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    public void capture(Exchange exchange) {
+        Message in = exchange.getMessage();
+        String contentLength = in.getHeader("Content-Length", String.class);
+        if (contentLength != null && parseLong(contentLength) > maxBodyBytes) {
+            throw GatewayError.bodyTooLarge(maxBodyBytes);
+        }
+        byte[] body = in.getBody(byte[].class);
+        if (body != null && body.length > maxBodyBytes) {
+            throw GatewayError.bodyTooLarge(maxBodyBytes);
+        }
+        exchange.setProperty(ExchangeKeys.METHOD, in.getHeader(Exchange.HTTP_METHOD, String.class));
+        exchange.setProperty(ExchangeKeys.PATH, requestPath(in));
+        exchange.setProperty(ExchangeKeys.QUERY, withoutToken(rawQuery(in)));
+        exchange.setProperty(ExchangeKeys.REQUEST_BODY, body == null || body.length == 0 ? null : body);
+    }
+
+    /** A body, when there is one, must be JSON. */
+    public void requireJsonBody(Exchange exchange) {
+        parsedBody(exchange);
+    }
+
+    /** The JSON body, parsed; empty when the request has none. */
+    public static Optional<JsonNode> parsedBody(Exchange exchange) {
+        byte[] body = exchange.getProperty(ExchangeKeys.REQUEST_BODY, byte[].class);
+        if (body == null) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode node = JSON.readTree(body);
+            if (node == null || node.isMissingNode()) {
+                return Optional.empty();
+            }
+            return Optional.of(node);
+        } catch (IOException e) {
+            throw GatewayError.invalidRequest("The request body is not valid JSON.");
+        }
+    }
+
+    static String rawQuery(Message in) {
+        String raw = in.getHeader(Exchange.HTTP_RAW_QUERY, String.class);
+        return raw != null ? raw : in.getHeader(Exchange.HTTP_QUERY, String.class);
+    }
+
+    /** The value of the first query parameter of that name, URL-decoded. */
+    public static Optional<String> queryParameter(String rawQuery, String name) {
+        if (rawQuery == null || rawQuery.isEmpty()) {
+            return Optional.empty();
+        }
+        for (String pair : rawQuery.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = decode(eq < 0 ? pair : pair.substring(0, eq));
+            if (key.equals(name)) {
+                return Optional.of(eq < 0 ? "" : decode(pair.substring(eq + 1)));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The raw query minus every {@code token} parameter, the rest byte for byte; null when nothing is left. */
+    static String withoutToken(String rawQuery) {
+        if (rawQuery == null || rawQuery.isEmpty()) {
+            return null;
+        }
+        List<String> kept = new ArrayList<>();
+        for (String pair : rawQuery.split("&")) {
+            int eq = pair.indexOf('=');
+            if (!decode(eq < 0 ? pair : pair.substring(0, eq)).equals("token")) {
+                kept.add(pair);
+            }
+        }
+        return kept.isEmpty() ? null : String.join("&", kept);
+    }
+
+    private static String requestPath(Message in) {
+        String uri = in.getHeader(Exchange.HTTP_URI, String.class);
+        if (uri != null) {
+            int q = uri.indexOf('?');
+            return q < 0 ? uri : uri.substring(0, q);
+        }
+        return in.getHeader(Exchange.HTTP_PATH, String.class);
+    }
+
+    private static String decode(String text) {
+        try {
+            return URLDecoder.decode(text, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return text;
+        }
+    }
+
+    private static long parseLong(String text) {
+        try {
+            return Long.parseLong(text.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package io.fleetgate.region;
+
+import io.fleetgate.account.Account;
+import io.fleetgate.ingress.ExchangeKeys;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/**
+ * Builds the request Fleetgate sends upstream from what ingress captured: same method, path,
+ * query (without the gateway token) and body, with the account's own Tesla token. The route
+ * has removed every incoming header before this runs, so nothing else of the caller leaks.
+ */
+public final class UpstreamRequest {
+    private final String userAgent;
+
+    public UpstreamRequest(String userAgent) {
+        this.userAgent = userAgent;
+    }
+
+    public void prepare(Exchange exchange) {
+        Account account = exchange.getProperty(ExchangeKeys.ACCOUNT, Account.class);
+        Message out = exchange.getMessage();
+        out.setHeader(Exchange.HTTP_METHOD, exchange.getProperty(ExchangeKeys.METHOD, String.class));
+        out.setHeader(Exchange.HTTP_PATH, exchange.getProperty(ExchangeKeys.PATH, String.class));
+        String query = exchange.getProperty(ExchangeKeys.QUERY, String.class);
+        if (query != null) {
+            out.setHeader(Exchange.HTTP_RAW_QUERY, query);
+            out.setHeader(Exchange.HTTP_QUERY, query);
+        }
+        out.setHeader("Authorization", "Bearer " + account.teslaAccessToken().reveal());
+        out.setHeader("Accept", "application/json");
+        out.setHeader("User-Agent", userAgent);
+        byte[] body = exchange.getProperty(ExchangeKeys.REQUEST_BODY, byte[].class);
+        if (body != null) {
+            out.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        }
+        out.setBody(body);
+    }
+}
