@@ -1,0 +1,27 @@
+package io.fleetgate.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+/** The shipped defaults are the contract's numbers (tests shorten some of them through settings). */
+class ContractDefaultsTest {
+
+    @Test
+    void shippedDefaultsAreTheContractsNumbers() throws Exception {
+        Properties p = new Properties();
+        try (InputStream in = getClass().getClassLoader().getResourceAsStream("application.properties")) {
+            p.load(in);
+        }
+        // CONTRACT section 1: bodies over 1 MiB get 413
+        assertThat(p.getProperty("fleetgate.ingress.max-body-bytes").trim()).isEqualTo("1048576");
+        // CONTRACT section 2: Tesla's three regional hosts
+        assertThat(p.getProperty("fleetgate.regions.na.base-url").trim()).isEqualTo("https://fleet-api.prd.na.vn.cloud.tesla.com");
+        assertThat(p.getProperty("fleetgate.regions.eu.base-url").trim()).isEqualTo("https://fleet-api.prd.eu.vn.cloud.tesla.com");
+        assertThat(p.getProperty("fleetgate.regions.cn.base-url").trim()).isEqualTo("https://fleet-api.prd.cn.vn.cloud.tesla.cn");
+        // Fleetgate alone owns retries: camel-http's automatic ones are off
+        assertThat(p.getProperty("camel.component.http.automatic-retries-disabled").trim()).isEqualTo("true");
+    }
+}

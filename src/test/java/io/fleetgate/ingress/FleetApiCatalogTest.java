@@ -1,0 +1,96 @@
+package io.fleetgate.ingress;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class FleetApiCatalogTest {
+    private static final String VIN = "5YJ3E1EA7KF000001";
+    private final FleetApiCatalog catalog = new FleetApiCatalog();
+
+    @Test
+    void classifiesVehicleReadsCommandsEnergyAndUserEndpointsFromTheTable() {
+        assertThat(catalog.classify("GET", "/api/1/vehicles/" + VIN + "/vehicle_data").endpointClass())
+                .isEqualTo(EndpointClass.VEHICLE_READ);
+        assertThat(catalog.classify("POST", "/api/1/vehicles/" + VIN + "/command/flash_lights").endpointClass())
+                .isEqualTo(EndpointClass.VEHICLE_COMMAND);
+        assertThat(catalog.classify("POST", "/api/1/vehicles/" + VIN + "/wake_up").endpointClass())
+                .isEqualTo(EndpointClass.VEHICLE_COMMAND);
+        assertThat(catalog.classify("GET", "/api/1/energy_sites/123/live_status").endpointClass())
+                .isEqualTo(EndpointClass.ENERGY_READ);
+        assertThat(catalog.classify("POST", "/api/1/energy_sites/123/backup").endpointClass())
+                .isEqualTo(EndpointClass.ENERGY_COMMAND);
+        assertThat(catalog.classify("GET", "/api/1/users/region").endpointClass()).isEqualTo(EndpointClass.USER);
+        assertThat(catalog.classify("GET", "/api/1/partner_accounts/public_key").endpointClass())
+                .isEqualTo(EndpointClass.PARTNER);
+        assertThat(catalog.classify("GET", "/api/1/dx/charging/history").endpointClass()).isEqualTo(EndpointClass.OTHER);
+    }
+
+    @Test
+    void extractsVinSiteAndCommandAndKeepsThePathTemplate() {
+        Classification command = catalog.classify("POST", "/api/1/vehicles/" + VIN + "/command/set_charge_limit");
+        assertThat(command.vin()).isEqualTo(VIN);
+        assertThat(command.commandName()).isEqualTo("set_charge_limit");
+        assertThat(command.pathTemplate()).isEqualTo("/api/1/vehicles/{vin}/command/{command}");
+
+        Classification site = catalog.classify("GET", "/api/1/energy_sites/2252147483647/site_info");
+        assertThat(site.energySiteId()).isEqualTo(2252147483647L);
+    }
+
+    @Test
+    void literalVehiclePathsAreNotReadAsVins() {
+        Classification status = catalog.classify("POST", "/api/1/vehicles/fleet_status");
+        assertThat(status.vin()).isNull();
+        assertThat(status.endpoint().vinSource()).isEqualTo(VinSource.BODY);
+    }
+
+    @Test
+    void unknownPathIs404NotFound() {
+        assertThatThrownBy(() -> catalog.classify("GET", "/api/1/vehicles/" + VIN + "/no_such_thing"))
+                .isInstanceOfSatisfying(GatewayError.class, e -> {
+                    assertThat(e.status()).isEqualTo(404);
+                    assertThat(e.error()).isEqualTo("not_found");
+                });
+    }
+
+    @Test
+    void knownPathWithWrongMethodIs405() {
+        assertThatThrownBy(() -> catalog.classify("DELETE", "/api/1/vehicles/" + VIN + "/vehicle_data"))
+                .isInstanceOfSatisfying(GatewayError.class, e -> assertThat(e.status()).isEqualTo(405));
+    }
+
+    @Test
+    void unknownCommandNameIs400InvalidCommand() {
+        assertThatThrownBy(() -> catalog.classify("POST", "/api/1/vehicles/" + VIN + "/command/launch_rocket"))
+                .isInstanceOfSatisfying(GatewayError.class, e -> {
+                    assertThat(e.status()).isEqualTo(400);
+                    assertThat(e.error()).isEqualTo("invalid_command");
+                });
+    }
+
+    @Test
+    void malformedVinAndSiteIdAre400InvalidRequest() {
+        for (String path : new String[] {
+                "/api/1/vehicles/5YJ3E1EA7KF00000/vehicle_data",       // 16 characters
+                "/api/1/vehicles/5YJ3E1EA7KF00000O/vehicle_data",      // letter O
+                "/api/1/vehicles/5yj3e1ea7kf000001/vehicle_data",      // lower case
+                "/api/1/energy_sites/abc/site_info"}) {
+            assertThatThrownBy(() -> catalog.classify("GET", path))
+                    .as(path)
+                    .isInstanceOfSatisfying(GatewayError.class, e -> {
+                        assertThat(e.status()).isEqualTo(400);
+                        assertThat(e.error()).isEqualTo("invalid_request");
+                    });
+        }
+    }
+
+    @Test
+    void everyRowNeedsAScopeOrIsOpenToAnyTokenOfTheAccount() {
+        assertThat(catalog.endpoints()).allSatisfy(e -> assertThat(e.scopes()).isNotNull());
+        assertThat(catalog.classify("GET", "/api/1/vehicles/" + VIN).endpoint().scopes())
+                .containsExactly("vehicle_device_data");
+        assertThat(catalog.classify("POST", "/api/1/energy_sites/1/operation").endpoint().scopes())
+                .containsExactly("energy_cmds");
+    }
+}
