@@ -1,0 +1,167 @@
+package io.fleetgate.sim;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetgate.sim.ScriptRequestParser.BadControlInput;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The control API on its own port: inspect and change vehicles, queue scripted answers, read or
+ * clear the request log, reset. Always JSON; bad input is a 400 with {@code error} and
+ * {@code error_description}.
+ */
+final class ControlApi {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ControlApi.class);
+
+    private final SimServices sim;
+    private final Runnable reset;
+    private final ScriptRequestParser scriptParser;
+
+    ControlApi(SimServices sim, Runnable reset) {
+        this.sim = sim;
+        this.reset = reset;
+        this.scriptParser = new ScriptRequestParser(sim.fleet());
+    }
+
+    Router build() {
+        Router router = Router.router(sim.vertx());
+        router.route().handler(BodyHandler.create(false).setBodyLimit(1 << 20));
+        router.get("/sim/vehicles").handler(ctx -> ok(ctx, vehicles()));
+        router.post("/sim/vehicles/:vin/sleep").handler(ctx -> changeVehicle(ctx, sim.fleet()::putToSleep));
+        router.post("/sim/vehicles/:vin/offline").handler(ctx -> changeVehicle(ctx, sim.fleet()::takeOffline));
+        router.post("/sim/vehicles/:vin/online").handler(ctx -> changeVehicle(ctx, sim.fleet()::bringOnline));
+        router.post("/sim/vehicles/:vin/wake-delay").handler(this::setWakeDelay);
+        router.post("/sim/script").handler(this::script);
+        router.get("/sim/requests").handler(this::requests);
+        router.delete("/sim/requests").handler(ctx -> {
+            sim.log().clear();
+            ok(ctx, sim.json().createObjectNode().put("cleared", true));
+        });
+        router.post("/sim/reset").handler(ctx -> {
+            reset.run();
+            ok(ctx, sim.json().createObjectNode().put("reset", true));
+        });
+        router.route().handler(ctx -> error(ctx, 404, "not_found", "no control endpoint "
+                + ctx.request().method() + " " + ctx.request().path()));
+        router.route().failureHandler(this::fail);
+        return router;
+    }
+
+    private ArrayNode vehicles() {
+        ArrayNode list = sim.json().createArrayNode();
+        sim.fleet().vehicles().forEach(v -> list.add(summary(v)));
+        return list;
+    }
+
+    private ObjectNode summary(SimVehicle v) {
+        String region = sim.fleet().findUser(v.ownerId()).map(SimUser::region).orElse(null);
+        return sim.json().createObjectNode()
+                .put("vin", v.vin())
+                .put("id", v.id())
+                .put("display_name", v.displayName())
+                .put("owner", v.ownerId())
+                .put("region", region)
+                .put("state", v.state().wire())
+                .put("requires_signing", v.requiresSigning())
+                .put("key_paired", v.keyPaired())
+                .put("wake_delay_seconds", v.wakeDelaySeconds())
+                .put("wake_pending", v.wakePending())
+                .put("firmware_version", v.firmwareVersion());
+    }
+
+    private void changeVehicle(RoutingContext ctx, Function<String, SimVehicle> change) {
+        String vin = ctx.pathParam("vin");
+        if (sim.fleet().findVehicle(vin).isEmpty()) {
+            error(ctx, 404, "not_found", "unknown vin: " + vin);
+            return;
+        }
+        ok(ctx, summary(change.apply(vin)));
+    }
+
+    /** Body {@code {"seconds": n}}; negative means the vehicle never wakes. */
+    private void setWakeDelay(RoutingContext ctx) {
+        JsonNode seconds = jsonBody(ctx).path("seconds");
+        if (!seconds.isIntegralNumber() || !seconds.canConvertToInt()) {
+            throw new BadControlInput("body must be {\"seconds\": <integer>} (negative: never wakes)");
+        }
+        changeVehicle(ctx, vin -> sim.fleet().setWakeDelay(vin, seconds.asInt()));
+    }
+
+    private void script(RoutingContext ctx) {
+        ScriptRequestParser.ScriptRequest request = scriptParser.parse(jsonBody(ctx));
+        int pending = sim.scripts().enqueue(request.target(), request.pathSuffix(), request.answers());
+        ObjectNode body = sim.json().createObjectNode()
+                .put("target", request.target().label())
+                .put("path", request.pathSuffix())
+                .put("queued", request.answers().size())
+                .put("pending", pending);
+        ok(ctx, body);
+    }
+
+    /** {@code GET /sim/requests?vin=}: the regional request log, optionally only paths naming the VIN. */
+    private void requests(RoutingContext ctx) {
+        Optional<String> vin = Optional.ofNullable(ctx.queryParams().get("vin")).filter(v -> !v.isBlank());
+        List<RecordedRequest> entries = vin.map(sim.log()::mentioning).orElseGet(sim.log()::all);
+        ArrayNode list = sim.json().createArrayNode();
+        for (RecordedRequest r : entries) {
+            list.addObject()
+                    .put("method", r.method())
+                    .put("path", r.path())
+                    .put("query", r.query())
+                    .put("status", r.status())
+                    .put("at", r.at().toString())
+                    .put("region", r.region());
+        }
+        ok(ctx, list);
+    }
+
+    private JsonNode jsonBody(RoutingContext ctx) {
+        String text = ctx.body() == null ? null : ctx.body().asString();
+        if (text == null || text.isBlank()) {
+            throw new BadControlInput("a JSON body is required");
+        }
+        try {
+            return sim.json().readTree(text);
+        } catch (JsonProcessingException malformed) {
+            throw new BadControlInput("body is not valid JSON: " + malformed.getOriginalMessage());
+        }
+    }
+
+    private void ok(RoutingContext ctx, JsonNode body) {
+        send(ctx, 200, body);
+    }
+
+    private void error(RoutingContext ctx, int status, String error, String description) {
+        send(ctx, status, sim.json().createObjectNode().put("error", error).put("error_description", description));
+    }
+
+    private void send(RoutingContext ctx, int status, JsonNode body) {
+        HttpServerResponse response = ctx.response();
+        if (!response.ended() && !response.closed()) {
+            response.setStatusCode(status).putHeader("Content-Type", Reply.JSON).end(body.toString());
+        }
+    }
+
+    private void fail(RoutingContext ctx) {
+        Throwable failure = ctx.failure();
+        if (failure instanceof BadControlInput || failure instanceof IllegalArgumentException) {
+            error(ctx, 400, "bad_request", failure.getMessage());
+        } else if (ctx.statusCode() > 0 && ctx.statusCode() < 500) {
+            error(ctx, ctx.statusCode(), "bad_request", "request refused with HTTP " + ctx.statusCode());
+        } else {
+            LOG.warn("control API failed on {} {}", ctx.request().method(), ctx.request().path(), failure);
+            error(ctx, 500, "internal_error", String.valueOf(failure));
+        }
+    }
+}

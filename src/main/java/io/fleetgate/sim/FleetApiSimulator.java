@@ -1,0 +1,143 @@
+package io.fleetgate.sim;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Plays Tesla's Fleet API on loopback: one HTTP server per region ({@code na}, {@code eu},
+ * {@code cn}) and a control API to steer it. Start it once per test class; close it at the end.
+ *
+ * <pre>{@code
+ * try (FleetApiSimulator sim = FleetApiSimulator.start(SimulatorConfig.ephemeral(SimulatedFleet.demo()))) {
+ *     String na = sim.baseUrl("na");   // http://127.0.0.1:<port>
+ * }
+ * }</pre>
+ */
+public final class FleetApiSimulator implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FleetApiSimulator.class);
+    private static final long STARTUP_TIMEOUT_SECONDS = 30;
+
+    private final Vertx vertx;
+    private final SimServices services;
+    private final SimulatedFleet.Snapshot initialFleet;
+    private final String controlUrl;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private FleetApiSimulator(Vertx vertx, SimServices services, SimulatedFleet.Snapshot initialFleet,
+                              String controlUrl) {
+        this.vertx = vertx;
+        this.services = services;
+        this.initialFleet = initialFleet;
+        this.controlUrl = controlUrl;
+    }
+
+    /** Binds the three regional servers and the control API; returns once all of them listen. */
+    public static FleetApiSimulator start(SimulatorConfig config) {
+        Vertx vertx = Vertx.vertx();
+        try {
+            SimulatedFleet fleet = config.fleet();
+            fleet.attachClock(config.clock());
+            ObjectMapper json = new ObjectMapper();
+            SimServices services = new SimServices(vertx, config.clock(), json, fleet, new RegionDirectory(config),
+                    new ScriptQueue(), new RequestLog(), new FleetErrors(json, new TxIds(new SecureRandom())));
+            ApiEndpoints endpoints = ApiEndpoints.create(services);
+            for (String region : SimulatedFleet.REGIONS) {
+                Router router = new RegionalRouter(region, services, endpoints).build();
+                int port = listen(vertx, router, config.host(), config.portOf(region));
+                services.directory().bound(region, port);
+            }
+            SimulatedFleet.Snapshot initialFleet = fleet.snapshot();
+            Router control = new ControlApi(services, () -> reset(services, initialFleet)).build();
+            int controlPort = listen(vertx, control, config.host(), config.controlPort());
+            FleetApiSimulator started = new FleetApiSimulator(vertx, services, initialFleet,
+                    services.directory().urlFor(controlPort));
+            LOG.info("Fleet API simulator listening: na {}, eu {}, cn {}, control {}",
+                    started.baseUrl("na"), started.baseUrl("eu"), started.baseUrl("cn"), started.controlUrl());
+            return started;
+        } catch (RuntimeException | ExecutionException | TimeoutException e) {
+            await(vertx.close());
+            throw new IllegalStateException("Fleet API simulator failed to start: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            vertx.close();
+            throw new IllegalStateException("interrupted while starting the Fleet API simulator", e);
+        }
+    }
+
+    /** {@code http://127.0.0.1:<port>} of the region's server ({@code na}, {@code eu}, {@code cn}). */
+    public String baseUrl(String region) {
+        return services.directory().baseUrl(region);
+    }
+
+    /** {@code http://127.0.0.1:<port>} of the control API. */
+    public String controlUrl() {
+        return controlUrl;
+    }
+
+    /** The live model; changes show in the next answer. */
+    public SimulatedFleet fleet() {
+        return services.fleet();
+    }
+
+    /** Every request that reached a regional server, in the order they were answered. */
+    public List<RecordedRequest> requests() {
+        return services.log().all();
+    }
+
+    /** The requests whose path mentions the VIN. */
+    public List<RecordedRequest> requests(String vin) {
+        return services.log().mentioning(vin);
+    }
+
+    public void clearRequests() {
+        services.log().clear();
+    }
+
+    /** Restores the fleet as it was at start, and drops all scripts and the request log. */
+    public void reset() {
+        reset(services, initialFleet);
+    }
+
+    private static void reset(SimServices services, SimulatedFleet.Snapshot initialFleet) {
+        services.fleet().restore(initialFleet);
+        services.scripts().clear();
+        services.log().clear();
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            await(vertx.close());
+        }
+    }
+
+    private static int listen(Vertx vertx, Router router, String host, int port)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        HttpServer server = vertx.createHttpServer().requestHandler(router);
+        return server.listen(port, host).toCompletionStage().toCompletableFuture()
+                .get(STARTUP_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                .actualPort();
+    }
+
+    private static void await(Future<Void> future) {
+        try {
+            future.toCompletionStage().toCompletableFuture().get(STARTUP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("Fleet API simulator did not close cleanly", e);
+        }
+    }
+}

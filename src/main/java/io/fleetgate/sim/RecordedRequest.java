@@ -1,0 +1,34 @@
+package io.fleetgate.sim;
+
+import java.time.Instant;
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One request that reached a regional server, with the status it was finally answered with.
+ *
+ * @param region  the server that received it: {@code na}, {@code eu} or {@code cn}
+ * @param method  HTTP method
+ * @param path    path without the query
+ * @param query   raw query string, or null when there was none
+ * @param headers request headers (names case-insensitive; repeated headers joined with ", ")
+ * @param body    request body as text, empty when there was none
+ * @param status  HTTP status sent back
+ * @param at      when the request arrived, by the simulator's clock
+ */
+public record RecordedRequest(String region, String method, String path, String query,
+                              Map<String, String> headers, String body, int status, Instant at) {
+
+    public RecordedRequest {
+        TreeMap<String, String> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        copy.putAll(headers);
+        headers = Collections.unmodifiableMap(copy);
+        body = body == null ? "" : body;
+    }
+
+    /** True when the path mentions the VIN (or any other text, such as an energy site id). */
+    public boolean mentions(String text) {
+        return path.contains(text);
+    }
+}

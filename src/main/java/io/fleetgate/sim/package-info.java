@@ -1,0 +1,25 @@
+/**
+ * The bundled Fleet API simulator: Tesla's Fleet API played on loopback, for tests and demo mode.
+ *
+ * <p>{@link io.fleetgate.sim.FleetApiSimulator#start} binds one HTTP server per region
+ * ({@code na}, {@code eu}, {@code cn}) and a control API. The regional servers answer from a
+ * {@link io.fleetgate.sim.SimulatedFleet} with the Fleet API's bodies and status codes:
+ * 401 for an unknown token, 421 (with {@code Alt-Svc} and the {@code use base URL:} text) for a
+ * user of another region, 404 for a vehicle or site of another user, 408 while a vehicle is asleep
+ * or offline, 403 for an unsigned command to a vehicle that requires signing. A wake-up completes
+ * after the vehicle's wake delay by the configured clock, checked lazily, so tests can use a fake
+ * clock.
+ *
+ * <p>Control API (JSON):
+ * <ul>
+ *   <li>{@code GET /sim/vehicles}</li>
+ *   <li>{@code POST /sim/vehicles/{vin}/sleep | offline | online}</li>
+ *   <li>{@code POST /sim/vehicles/{vin}/wake-delay} {@code {"seconds": n}} (negative: never wakes)</li>
+ *   <li>{@code POST /sim/script} {@code {"vin"|"site": .., "path": "/command/flash_lights",
+ *       "responses": [{"status":429,"headers":{"Retry-After":"2"},"body":..,"latency_ms":50}]}}</li>
+ *   <li>{@code GET /sim/requests?vin=}, {@code DELETE /sim/requests}, {@code POST /sim/reset}</li>
+ * </ul>
+ *
+ * <p>Run standalone with the demo fleet: {@link io.fleetgate.sim.SimulatorMain}.
+ */
+package io.fleetgate.sim;
