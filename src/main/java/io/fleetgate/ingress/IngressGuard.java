@@ -1,6 +1,7 @@
 package io.fleetgate.ingress;
 
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Locale;
@@ -55,10 +56,12 @@ public final class IngressGuard {
         ctx.response()
                 .setStatusCode(error.status())
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .putHeader("x-region", defaultRegion.get())
-                // the rest of an oversized body is not worth reading
-                .putHeader(HttpHeaders.CONNECTION, "close")
-                .end(ErrorResponses.envelope(error.error(), error.description()));
+                .putHeader("x-region", defaultRegion.get());
+        if (ctx.request().version() != HttpVersion.HTTP_2) {
+            // the rest of an oversized body is not worth reading (HTTP/2 has no such header)
+            ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+        }
+        ctx.response().end(ErrorResponses.envelope(error.error(), error.description()));
     }
 
     private static boolean isFormType(String type) {

@@ -1,0 +1,63 @@
+package io.fleetgate.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fleetgate.account.AccountStore;
+import io.fleetgate.account.YamlAccountStore;
+import io.fleetgate.sim.SimUser;
+import io.fleetgate.sim.SimVehicle;
+import io.fleetgate.sim.SimulatedFleet;
+import io.fleetgate.sim.SimulatorConfig;
+import io.fleetgate.testing.GatewayHarness;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** Demo mode: the simulator's demo fleet behind Fleetgate, reachable with {@code demo-token}. */
+class DemoModeTest {
+
+    @Test
+    void demoAccountsCoverTheSimulatorsDemoFleet() {
+        SimulatedFleet fleet = SimulatedFleet.demo();
+        YamlAccountStore accounts = YamlAccountStore.load(DemoMode.DEMO_ACCOUNTS);
+        for (SimUser user : fleet.users()) {
+            var account = accounts.findById(user.id()).orElseThrow();
+            assertThat(account.teslaAccessToken().reveal()).isEqualTo(user.accessToken());
+            Set<String> vins = fleet.vehiclesOf(user.id()).stream().map(SimVehicle::vin).collect(Collectors.toSet());
+            assertThat(account.subscription().vins()).isEqualTo(vins);
+        }
+        assertThat(accounts.findById("demo").orElseThrow().subscription().energySites())
+                .containsExactly(SimulatedFleet.DEMO_ENERGY_SITE_ID);
+    }
+
+    @Test
+    void demoServesTheVehicleListWithTheDemoToken() throws Exception {
+        int port = GatewayHarness.freePort();
+        try (DemoMode demo = DemoMode.start(SimulatorConfig.ephemeral(SimulatedFleet.demo()), port)) {
+            Map<String, String> settings = new HashMap<>(demo.settings());
+            settings.put("camel.server.host", "127.0.0.1");
+            try (Fleetgate gateway = new Fleetgate(settings).start()) {
+                HttpClient http = HttpClient.newHttpClient();
+                HttpResponse<String> vehicles = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/1/vehicles"))
+                        .header("Authorization", "Bearer demo-token").build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(vehicles.statusCode()).isEqualTo(200);
+                assertThat(vehicles.body()).contains(SimulatedFleet.DEMO_VIN_ONLINE, SimulatedFleet.DEMO_VIN_ASLEEP);
+                assertThat(vehicles.headers().firstValue("x-region")).contains("na");
+
+                // the EU demo account is recorded as NA: its first request is re-routed and re-learned
+                HttpResponse<String> eu = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/1/vehicles"))
+                        .header("Authorization", "Bearer demo-token-eu").build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(eu.statusCode()).isEqualTo(200);
+                assertThat(eu.headers().firstValue("x-region")).contains("eu");
+                AccountStore store = gateway.context().getRegistry().lookupByNameAndType("accountStore", AccountStore.class);
+                assertThat(store.findById("demo-eu").orElseThrow().region().code()).isEqualTo("eu");
+            }
+        }
+    }
+}

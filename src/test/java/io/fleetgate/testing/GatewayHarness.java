@@ -1,0 +1,183 @@
+package io.fleetgate.testing;
+
+import io.fleetgate.app.Fleetgate;
+import io.fleetgate.sim.FleetApiSimulator;
+import io.fleetgate.sim.SimulatedFleet;
+import io.fleetgate.sim.SimulatorConfig;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A real Fleetgate on a free loopback port in front of the bundled simulator on its own free
+ * ports: what a caller sees is asserted over HTTP, what reached "Tesla" in the simulator's log.
+ */
+public final class GatewayHarness implements AutoCloseable {
+    private final FleetApiSimulator simulator;
+    private final Fleetgate gateway;
+    private final int port;
+    private final Path dir;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private GatewayHarness(FleetApiSimulator simulator, Fleetgate gateway, int port, Path dir) {
+        this.simulator = simulator;
+        this.gateway = gateway;
+        this.port = port;
+        this.dir = dir;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The standard test fleet with Alice (na), Bernd (eu) and Chen (cn). */
+    public static GatewayHarness standard() {
+        return builder().accounts(TestFleet.ALICE, TestFleet.BERND, TestFleet.CHEN).start();
+    }
+
+    public FleetApiSimulator simulator() {
+        return simulator;
+    }
+
+    public Fleetgate gateway() {
+        return gateway;
+    }
+
+    public String url(String pathAndQuery) {
+        return "http://127.0.0.1:" + port + pathAndQuery;
+    }
+
+    public HttpResponse<byte[]> get(String pathAndQuery, String gatewayToken) {
+        return send("GET", pathAndQuery, gatewayToken == null ? Map.of() : bearer(gatewayToken), null);
+    }
+
+    public HttpResponse<byte[]> post(String pathAndQuery, String gatewayToken, String jsonBody) {
+        Map<String, String> headers = new HashMap<>(bearer(gatewayToken));
+        headers.put("Content-Type", "application/json");
+        return send("POST", pathAndQuery, headers, jsonBody == null ? null : jsonBody.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public HttpResponse<byte[]> send(String method, String pathAndQuery, Map<String, String> headers, byte[] body) {
+        return send(URI.create(url(pathAndQuery)), method, headers, body);
+    }
+
+    /** A request straight to the simulator's region, as a client without Fleetgate would make it. */
+    public HttpResponse<byte[]> direct(String region, String method, String pathAndQuery, String teslaToken, byte[] body) {
+        Map<String, String> headers = new HashMap<>(bearer(teslaToken));
+        if (body != null) {
+            headers.put("Content-Type", "application/json");
+        }
+        return send(URI.create(simulator.baseUrl(region) + pathAndQuery), method, headers, body);
+    }
+
+    public static Map<String, String> bearer(String token) {
+        return Map.of("Authorization", "Bearer " + token);
+    }
+
+    private HttpResponse<byte[]> send(URI uri, String method, Map<String, String> headers, byte[] body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        headers.forEach(request::header);
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new IllegalStateException("request to " + uri + " failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            gateway.close();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        } finally {
+            simulator.close();
+            deleteQuietly(dir);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a temp folder left behind is harmless
+        }
+    }
+
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static final class Builder {
+        private final List<TestAccount> accounts = new ArrayList<>();
+        private final Map<String, String> settings = new HashMap<>();
+        private SimulatedFleet fleet = TestFleet.fleet();
+        private java.time.Clock simulatorClock = java.time.Clock.systemUTC();
+
+        public Builder accounts(TestAccount... more) {
+            accounts.addAll(List.of(more));
+            return this;
+        }
+
+        public Builder fleet(SimulatedFleet simulatedFleet) {
+            this.fleet = simulatedFleet;
+            return this;
+        }
+
+        /** A fixed clock makes the simulator's answers byte-for-byte repeatable. */
+        public Builder simulatorClock(java.time.Clock clock) {
+            this.simulatorClock = clock;
+            return this;
+        }
+
+        public Builder setting(String key, String value) {
+            settings.put(key, value);
+            return this;
+        }
+
+        public GatewayHarness start() {
+            FleetApiSimulator simulator = FleetApiSimulator.start(SimulatorConfig.ephemeral(fleet).withClock(simulatorClock));
+            try {
+                Path dir = Files.createTempDirectory("fleetgate-test");
+                Path accountsFile = dir.resolve("accounts.yaml");
+                StringBuilder yaml = new StringBuilder("accounts:\n");
+                accounts.forEach(a -> yaml.append(a.yaml()));
+                Files.writeString(accountsFile, yaml);
+                int port = freePort();
+                Map<String, String> all = new HashMap<>();
+                all.put("camel.server.host", "127.0.0.1");
+                all.put("camel.server.port", String.valueOf(port));
+                all.put("fleetgate.accounts.file", accountsFile.toString());
+                all.put("fleetgate.regions.na.base-url", simulator.baseUrl("na"));
+                all.put("fleetgate.regions.eu.base-url", simulator.baseUrl("eu"));
+                all.put("fleetgate.regions.cn.base-url", simulator.baseUrl("cn"));
+                all.putAll(settings);
+                Fleetgate gateway = new Fleetgate(all).start();
+                return new GatewayHarness(simulator, gateway, port, dir);
+            } catch (Exception e) {
+                simulator.close();
+                throw new IllegalStateException("Fleetgate did not start: " + e, e);
+            }
+        }
+    }
+}
