@@ -10,8 +10,10 @@ import org.apache.camel.main.Main;
  */
 public final class Fleetgate implements AutoCloseable {
     private final Main main = new Main();
+    private final KafkaSetup kafka = new KafkaSetup();
 
     public Fleetgate(Map<String, String> overrides) {
+        main.addMainListener(kafka);
         main.configure().addConfiguration(new FleetgateConfiguration());
         overrides.forEach(main::addOverrideProperty);
     }
@@ -25,6 +27,11 @@ public final class Fleetgate implements AutoCloseable {
     /** Starts and blocks until the JVM is asked to stop. */
     public void run() throws Exception {
         main.run();
+    }
+
+    /** The Kafka cluster in use: the configured one, or the embedded broker's address. */
+    public String kafkaBootstrapServers() {
+        return kafka.bootstrapServers();
     }
 
     public CamelContext context() {

@@ -1,0 +1,67 @@
+package io.fleetgate.app;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.spi.PropertiesComponent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Before the routes load: uses the Kafka cluster named by {@code fleetgate.kafka.bootstrap-servers},
+ * or starts the embedded broker when none is named, points camel-kafka at it, and creates the
+ * declared topics that are missing. Stops the embedded broker after Camel has stopped.
+ */
+final class KafkaSetup extends MainListenerSupport {
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaSetup.class);
+
+    private EmbeddedKafka embedded;
+    private String bootstrapServers;
+
+    @Override
+    public void beforeConfigure(BaseMainSupport main) {
+        PropertiesComponent properties = main.getCamelContext().getPropertiesComponent();
+        bootstrapServers = properties.resolveProperty("fleetgate.kafka.bootstrap-servers")
+                .map(String::trim).filter(s -> !s.isEmpty()).orElse(null);
+        if (bootstrapServers == null) {
+            Path dataDir = Path.of(properties.resolveProperty("fleetgate.kafka.embedded.data-dir").orElse("data/kafka"));
+            int port = port(properties, "fleetgate.kafka.embedded.port");
+            int controllerPort = port(properties, "fleetgate.kafka.embedded.controller-port");
+            long started = System.nanoTime();
+            embedded = EmbeddedKafka.start(dataDir, port, controllerPort);
+            bootstrapServers = embedded.bootstrapServers();
+            LOG.info("embedded Kafka broker on {} (data in {}) started in {} ms", bootstrapServers, dataDir,
+                    (System.nanoTime() - started) / 1_000_000);
+        }
+        properties.addOverrideProperty("camel.component.kafka.brokers", bootstrapServers);
+        properties.addOverrideProperty("fleetgate.kafka.bootstrap-servers", bootstrapServers);
+        String topicsFile = properties.resolveProperty("fleetgate.kafka.topics-file").orElse("kafka/topics.yaml");
+        KafkaTopics.load(Path.of(topicsFile)).createMissing(bootstrapServers);
+    }
+
+    @Override
+    public void afterStop(BaseMainSupport main) {
+        if (embedded != null) {
+            embedded.close();
+            embedded = null;
+        }
+    }
+
+    String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    private static int port(PropertiesComponent properties, String key) {
+        int port = Integer.parseInt(properties.resolveProperty(key).orElse("0").trim());
+        if (port != 0) {
+            return port;
+        }
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("no free port for the embedded Kafka broker", e);
+        }
+    }
+}

@@ -1,0 +1,197 @@
+package io.fleetgate.limits;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+
+/**
+ * Against a real Redis (default {@code redis://127.0.0.1:6379}, or {@code -Dfleetgate.test.redis-url}).
+ * Redis's clock decides the windows, so the few waits here are real ones, a second or two.
+ */
+class RedisSlidingWindowLimiterTest {
+    static final URI REDIS = URI.create(System.getProperty("fleetgate.test.redis-url", "redis://127.0.0.1:6379"));
+    private static final Duration TIMEOUT = Duration.ofMillis(100);
+    private static final Duration TWO_SECONDS = Duration.ofSeconds(2);
+
+    private static RedisClient inspector;
+
+    private final String prefix = "fleetgate-test:" + UUID.randomUUID() + ":";
+    private final List<AutoCloseable> opened = new ArrayList<>();
+
+    @BeforeAll
+    static void connect() {
+        inspector = RedisClient.create(REDIS);
+        try {
+            inspector.ping();
+        } catch (RuntimeException e) {
+            fail("these tests need a Redis at " + REDIS + " (start redis-server, or set -Dfleetgate.test.redis-url)", e);
+        }
+    }
+
+    @AfterAll
+    static void disconnect() {
+        inspector.close();
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        for (AutoCloseable closeable : opened) {
+            closeable.close();
+        }
+        ScanParams mine = new ScanParams().match(prefix + "*").count(1000);
+        String cursor = ScanParams.SCAN_POINTER_START;
+        do {
+            ScanResult<String> page = inspector.scan(cursor, mine);
+            if (!page.getResult().isEmpty()) {
+                inspector.del(page.getResult().toArray(String[]::new));
+            }
+            cursor = page.getCursor();
+        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+    }
+
+    @Test
+    void admitsTheLimitThenRefusesUntilTheOldestRequestLeavesTheWindow() throws InterruptedException {
+        RedisSlidingWindowLimiter limiter = limiter(REDIS);
+        for (int i = 1; i <= 5; i++) {
+            LimitDecision decision = limiter.acquire("ip:a", 5, TWO_SECONDS);
+            assertThat(decision.allowed()).isTrue();
+            assertThat(decision.remaining()).isEqualTo(5 - i);
+            assertThat(decision.resetSeconds()).isEqualTo(2);
+        }
+
+        LimitDecision refused = limiter.acquire("ip:a", 5, TWO_SECONDS);
+        assertThat(refused.allowed()).isFalse();
+        assertThat(refused.remaining()).isZero();
+        assertThat(refused.retryAfterSeconds()).isBetween(1L, 2L).isEqualTo(refused.resetSeconds());
+
+        Thread.sleep(Duration.ofSeconds(refused.retryAfterSeconds()));
+        assertThat(limiter.acquire("ip:a", 5, TWO_SECONDS).allowed()).as("after Retry-After").isTrue();
+    }
+
+    @Test
+    void refusedRequestsAreNotCounted() {
+        RedisSlidingWindowLimiter limiter = limiter(REDIS);
+        for (int i = 0; i < 25; i++) {
+            limiter.acquire("ip:a", 5, Duration.ofSeconds(30));
+        }
+
+        assertThat(inspector.zcard(prefix + "ip:a")).isEqualTo(5);
+    }
+
+    @Test
+    void twoReplicasSharingRedisAcceptAtMostTheLimitBetweenThem() throws Exception {
+        RedisSlidingWindowLimiter replicaA = limiter(REDIS);
+        RedisSlidingWindowLimiter replicaB = limiter(REDIS);
+        Duration window = Duration.ofSeconds(30);
+        AtomicInteger turn = new AtomicInteger();
+
+        int allowed = Race.count(16, 25, () ->
+                (turn.incrementAndGet() % 2 == 0 ? replicaA : replicaB).acquire("ip:a", 50, window).allowed());
+
+        assertThat(allowed).isEqualTo(50);
+        assertThat(inspector.zcard(prefix + "ip:a")).isEqualTo(50);
+    }
+
+    @Test
+    void keysExpireOneWindowAfterTheirNewestRequest() {
+        RedisSlidingWindowLimiter limiter = limiter(REDIS);
+        limiter.acquire("ip:a", 5, TWO_SECONDS);
+
+        assertThat(inspector.pttl(prefix + "ip:a")).isBetween(1L, 2000L);
+    }
+
+    @Test
+    void aRequestRefusedBySiteLimitDoesNotSpendTheIpBudget() {
+        RateLimitPolicy policy = new RateLimitPolicy(limiter(REDIS), Duration.ofSeconds(30), new RateLimits(60, 3), Map.of());
+        for (int i = 0; i < 3; i++) {
+            assertThat(policy.check("192.0.2.1", "42", null).allowed()).isTrue();
+        }
+
+        RateLimitVerdict refused = policy.check("192.0.2.2", "42", null);
+
+        assertThat(refused.allowed()).isFalse();
+        assertThat(refused.scope()).isEqualTo(RateLimitVerdict.Scope.SITE);
+        assertThat(refused.headers()).containsEntry("RateLimit-Limit", "3").containsKey("Retry-After");
+        assertThat(inspector.exists(prefix + "ip:192.0.2.2")).as("the refused request left no trace").isFalse();
+        assertThat(inspector.zcard(prefix + "ip:192.0.2.1")).isEqualTo(3);
+    }
+
+    @Test
+    void unreachableRedisFailsOpenAtOnceAndCountsTheFailure() {
+        ResilientLimiter limiter = new ResilientLimiter(limiter(closedPort()), FailurePolicy.FAIL_OPEN, Clock.systemUTC());
+
+        long started = System.nanoTime();
+        LimitDecision decision = limiter.acquire("ip:a", 60, Duration.ofSeconds(60));
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+        assertThat(decision.allowed()).isTrue();
+        assertThat(limiter.failures()).isEqualTo(1);
+        assertThat(took).isLessThan(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void unreachableRedisFailsClosedWhenConfiguredSo() {
+        ResilientLimiter limiter = new ResilientLimiter(limiter(closedPort()), FailurePolicy.FAIL_CLOSED, Clock.systemUTC());
+
+        LimitDecision decision = limiter.acquire("ip:a", 60, Duration.ofSeconds(60));
+
+        assertThat(decision).isEqualTo(new LimitDecision(false, 60, 0, 1, 1));
+        assertThat(limiter.failures()).isEqualTo(1);
+    }
+
+    @Test
+    void aRedisThatNeverAnswersCostsNoMoreThanTheTimeout() throws IOException {
+        // accepts connections and then says nothing, like a Redis stuck behind a dead network path
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            List<Socket> accepted = new ArrayList<>();
+            Thread acceptor = Thread.ofVirtual().start(() -> {
+                try {
+                    while (true) {
+                        accepted.add(silent.accept());
+                    }
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            });
+            ResilientLimiter limiter = new ResilientLimiter(
+                    limiter(URI.create("redis://127.0.0.1:" + silent.getLocalPort())), FailurePolicy.FAIL_OPEN, Clock.systemUTC());
+
+            for (int i = 0; i < 3; i++) {
+                long started = System.nanoTime();
+                assertThat(limiter.acquire("ip:a", 60, Duration.ofSeconds(60)).allowed()).isTrue();
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
+            }
+            assertThat(limiter.failures()).isEqualTo(3);
+            acceptor.interrupt();
+        }
+    }
+
+    private RedisSlidingWindowLimiter limiter(URI redis) {
+        RedisSlidingWindowLimiter limiter = RedisSlidingWindowLimiter.connect(redis, TIMEOUT, 16, prefix);
+        opened.add(limiter);
+        return limiter;
+    }
+
+    private static URI closedPort() {
+        return URI.create("redis://127.0.0.1:1");
+    }
+}
