@@ -42,6 +42,10 @@ class DemoModeTest {
         try (DemoMode demo = DemoMode.start(SimulatorConfig.ephemeral(SimulatedFleet.demo()), port)) {
             Map<String, String> settings = new HashMap<>(demo.settings());
             settings.put("camel.server.host", "127.0.0.1");
+            settings.put("fleetgate.kafka.embedded.data-dir",
+                    java.nio.file.Files.createTempDirectory("fleetgate-demo-test").resolve("kafka").toString());
+            settings.put("fleetgate.kafka.embedded.port", "0");
+            settings.put("fleetgate.kafka.embedded.controller-port", "0");
             try (Fleetgate gateway = new Fleetgate(settings).start()) {
                 HttpClient http = HttpClient.newHttpClient();
                 HttpResponse<String> vehicles = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/1/vehicles"))

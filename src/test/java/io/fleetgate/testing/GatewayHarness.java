@@ -171,6 +171,9 @@ public final class GatewayHarness implements AutoCloseable {
                 all.put("fleetgate.regions.na.base-url", simulator.baseUrl("na"));
                 all.put("fleetgate.regions.eu.base-url", simulator.baseUrl("eu"));
                 all.put("fleetgate.regions.cn.base-url", simulator.baseUrl("cn"));
+                all.put("fleetgate.kafka.embedded.data-dir", dir.resolve("kafka").toString());
+                all.put("fleetgate.kafka.embedded.port", "0");
+                all.put("fleetgate.kafka.embedded.controller-port", "0");
                 all.putAll(settings);
                 Fleetgate gateway = new Fleetgate(all).start();
                 return new GatewayHarness(simulator, gateway, port, dir);
