@@ -8,6 +8,7 @@ import io.fleetgate.ingress.FleetApiCatalog;
 import io.fleetgate.ingress.IncomingRequest;
 import io.fleetgate.ingress.IngressGuard;
 import io.fleetgate.ingress.RequestClassifier;
+import io.fleetgate.limits.ClientAddressResolver;
 import io.fleetgate.region.MisdirectedRequests;
 import io.fleetgate.region.RegionRelearning;
 import io.fleetgate.region.RegionalBaseUrls;
@@ -34,7 +35,9 @@ public final class FleetgateConfiguration implements CamelConfiguration {
 
         registry.bind("accountStore", accounts);
         registry.bind("regionalBaseUrls", baseUrls);
-        registry.bind("incomingRequest", new IncomingRequest(settings.longValue("fleetgate.ingress.max-body-bytes")));
+        ClientAddressResolver clientAddresses = new ClientAddressResolver(settings.list("fleetgate.ingress.trusted-proxies"));
+        registry.bind("incomingRequest",
+                new IncomingRequest(settings.longValue("fleetgate.ingress.max-body-bytes"), clientAddresses, clock));
         registry.bind("gatewayTokenCheck", new GatewayTokenCheck(accounts, clock));
         registry.bind("requestClassifier", new RequestClassifier(new FleetApiCatalog()));
         registry.bind("upstreamRequest", new UpstreamRequest(settings.required("fleetgate.upstream.user-agent")));

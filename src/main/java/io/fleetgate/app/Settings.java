@@ -19,6 +19,12 @@ final class Settings {
         return context.getPropertiesComponent().resolveProperty(key).map(String::trim).filter(v -> !v.isEmpty());
     }
 
+    /** A comma-separated list; empty when the setting is blank. */
+    java.util.List<String> list(String key) {
+        return optional(key).map(v -> java.util.Arrays.stream(v.split(","))
+                .map(String::trim).filter(s -> !s.isEmpty()).toList()).orElse(java.util.List.of());
+    }
+
     long longValue(String key) {
         String value = required(key);
         try {

@@ -13,6 +13,16 @@ public final class ExchangeKeys {
     public static final String REQUEST_BODY = "fleetgateRequestBody";
     /** Set once a 421 has been followed, so a request is re-routed at most once. */
     public static final String REROUTED = "fleetgateRerouted";
+    /** When the request arrived ({@link java.time.Instant}). */
+    public static final String RECEIVED_AT = "fleetgateReceivedAt";
+    /** The caller's IP: the socket peer, or the X-Forwarded-For entry of a trusted proxy. */
+    public static final String CLIENT_IP = "fleetgateClientIp";
+    /** {@code X-Library}, else {@code User-Agent}: which client library made the request. */
+    public static final String CLIENT_LIBRARY = "fleetgateClientLibrary";
+    /** How many calls reached the Fleet API for this request (credits are charged per call). */
+    public static final String UPSTREAM_CALLS = "fleetgateUpstreamCalls";
+    /** Set when the request became a command record: the command's own stage writes its audit event. */
+    public static final String COMMAND_ID = "fleetgateCommandId";
 
     private ExchangeKeys() {}
 }

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URLDecoder;
+import io.fleetgate.limits.ClientAddressResolver;
+import io.vertx.core.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -18,14 +21,24 @@ import org.apache.camel.Message;
 public final class IncomingRequest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final long maxBodyBytes;
+    private static final String REMOTE_ADDRESS = "CamelVertxPlatformHttpRemoteAddress";
 
-    public IncomingRequest(long maxBodyBytes) {
+    private final long maxBodyBytes;
+    private final ClientAddressResolver clientAddresses;
+    private final Clock clock;
+
+    public IncomingRequest(long maxBodyBytes, ClientAddressResolver clientAddresses, Clock clock) {
         this.maxBodyBytes = maxBodyBytes;
+        this.clientAddresses = clientAddresses;
+        this.clock = clock;
     }
 
     public void capture(Exchange exchange) {
         Message in = exchange.getMessage();
+        exchange.setProperty(ExchangeKeys.RECEIVED_AT, clock.instant());
+        exchange.setProperty(ExchangeKeys.CLIENT_IP,
+                clientAddresses.clientIp(socketPeer(in), in.getHeader("X-Forwarded-For", String.class)));
+        exchange.setProperty(ExchangeKeys.CLIENT_LIBRARY, clientLibrary(in));
         String contentLength = in.getHeader("Content-Length", String.class);
         if (contentLength != null && parseLong(contentLength) > maxBodyBytes) {
             throw GatewayError.bodyTooLarge(maxBodyBytes);
@@ -95,6 +108,27 @@ public final class IncomingRequest {
             }
         }
         return kept.isEmpty() ? null : String.join("&", kept);
+    }
+
+    private static String socketPeer(Message in) {
+        Object remote = in.getHeader(REMOTE_ADDRESS);
+        if (remote instanceof SocketAddress address) {
+            return address.hostAddress();
+        }
+        return remote == null ? null : remote.toString();
+    }
+
+    private static String clientLibrary(Message in) {
+        String library = in.getHeader("X-Library", String.class);
+        if (library == null || library.isBlank()) {
+            library = in.getHeader("User-Agent", String.class);
+        }
+        if (library == null || library.isBlank()) {
+            return null;
+        }
+        // a header is the caller's text: keep it short and on one line for events and logs
+        String oneLine = library.replaceAll("[\\p{Cntrl}]", " ").trim();
+        return oneLine.length() > 200 ? oneLine.substring(0, 200) : oneLine;
     }
 
     private static String requestPath(Message in) {

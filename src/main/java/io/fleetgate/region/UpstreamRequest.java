@@ -19,6 +19,8 @@ public final class UpstreamRequest {
 
     public void prepare(Exchange exchange) {
         Account account = exchange.getProperty(ExchangeKeys.ACCOUNT, Account.class);
+        Integer calls = exchange.getProperty(ExchangeKeys.UPSTREAM_CALLS, Integer.class);
+        exchange.setProperty(ExchangeKeys.UPSTREAM_CALLS, calls == null ? 1 : calls + 1);
         Message out = exchange.getMessage();
         out.setHeader(Exchange.HTTP_METHOD, exchange.getProperty(ExchangeKeys.METHOD, String.class));
         out.setHeader(Exchange.HTTP_PATH, exchange.getProperty(ExchangeKeys.PATH, String.class));
