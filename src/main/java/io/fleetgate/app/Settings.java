@@ -25,6 +25,11 @@ final class Settings {
                 .map(String::trim).filter(s -> !s.isEmpty()).toList()).orElse(java.util.List.of());
     }
 
+    /** A duration given in milliseconds. */
+    java.time.Duration duration(String key) {
+        return java.time.Duration.ofMillis(longValue(key));
+    }
+
     long longValue(String key) {
         String value = required(key);
         try {

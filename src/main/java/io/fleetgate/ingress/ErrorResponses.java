@@ -48,9 +48,12 @@ public final class ErrorResponses {
         return node.toString();
     }
 
-    static GatewayError toGatewayError(Throwable caught) {
+    public static GatewayError toGatewayError(Throwable caught) {
         if (caught instanceof GatewayError gatewayError) {
             return gatewayError;
+        }
+        if (hasCause(caught, org.apache.kafka.common.KafkaException.class)) {
+            return new GatewayError(503, "service_unavailable", "Fleetgate cannot queue commands right now; try again shortly.");
         }
         Throwable cause = rootTransportCause(caught);
         if (cause instanceof SocketTimeoutException || cause instanceof InterruptedIOException) {
@@ -61,6 +64,15 @@ public final class ErrorResponses {
         }
         LOG.error("request failed inside Fleetgate: {}", caught == null ? "unknown" : caught.toString());
         return new GatewayError(500, "internal_error", "Fleetgate could not complete the request.");
+    }
+
+    private static boolean hasCause(Throwable caught, Class<? extends Throwable> type) {
+        for (Throwable t = caught; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Throwable rootTransportCause(Throwable caught) {

@@ -4,6 +4,8 @@ package io.fleetgate.ingress;
 public final class ExchangeKeys {
     public static final String ACCOUNT = "fleetgateAccount";
     public static final String CLASSIFICATION = "fleetgateClassification";
+    /** The {@link EndpointClass} name of the request, for the routes' decisions. */
+    public static final String ENDPOINT_CLASS = "fleetgateEndpointClass";
     /** The region code ({@code na|eu|cn}) the request is sent to; also the {@code x-region} value. */
     public static final String REGION = "fleetgateRegion";
     public static final String METHOD = "fleetgateMethod";

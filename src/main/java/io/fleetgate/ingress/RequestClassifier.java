@@ -15,5 +15,6 @@ public final class RequestClassifier {
                 exchange.getProperty(ExchangeKeys.METHOD, String.class),
                 exchange.getProperty(ExchangeKeys.PATH, String.class));
         exchange.setProperty(ExchangeKeys.CLASSIFICATION, classification);
+        exchange.setProperty(ExchangeKeys.ENDPOINT_CLASS, classification.endpointClass().name());
     }
 }

@@ -1,0 +1,31 @@
+package io.fleetgate.app;
+
+import io.fleetgate.command.CommandIntake;
+import io.fleetgate.command.CommandLedger;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ExtendedStartupListener;
+
+/**
+ * Starts taking command records only once the routes that run them are up; the intake itself
+ * waits for the ledger of executed ids to catch up before it runs any command.
+ */
+final class CommandIntakeStarter implements ExtendedStartupListener {
+    private final CommandIntake intake;
+    private final CommandLedger ledger;
+
+    CommandIntakeStarter(CommandIntake intake, CommandLedger ledger) {
+        this.intake = intake;
+        this.ledger = ledger;
+    }
+
+    @Override
+    public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+        // the intake starts after every route is running
+    }
+
+    @Override
+    public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) throws Exception {
+        intake.connect(context, "direct:command-run");
+        context.getRouteController().startRoute("command-intake");
+    }
+}

@@ -1,0 +1,85 @@
+package io.fleetgate.command;
+
+import io.fleetgate.ingress.ErrorResponses;
+import io.fleetgate.ingress.ExchangeKeys;
+import io.fleetgate.ingress.GatewayError;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.camel.Exchange;
+
+/**
+ * The upstream calls a command makes (state check, wake-up, the command itself), set up for the
+ * regional router, and their answers kept for the stages that decide on them.
+ */
+public final class CommandCalls {
+    private static final String[] PASS_THROUGH = {"Content-Type", "Retry-After", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"};
+
+    public void prepareStateCheck(Exchange exchange) {
+        set(exchange, "GET", "/api/1/vehicles/" + vin(exchange), null);
+    }
+
+    public void prepareWakeUp(Exchange exchange) {
+        set(exchange, "POST", "/api/1/vehicles/" + vin(exchange) + "/wake_up", null);
+        exchange.setProperty(CommandExchange.WAKE_UP_CALLS, CommandExchange.intProperty(exchange, CommandExchange.WAKE_UP_CALLS) + 1);
+        exchange.setProperty(CommandExchange.WOKE, true);
+    }
+
+    public void prepareCommand(Exchange exchange) {
+        CommandRequest request = exchange.getProperty(CommandExchange.REQUEST, CommandRequest.class);
+        byte[] body = request.parameters() == null || request.parameters().isNull()
+                ? null : request.parameters().toString().getBytes(StandardCharsets.UTF_8);
+        set(exchange, "POST", request.upstreamPath(), body);
+    }
+
+    /** Keeps the answer just received (status, body, the headers callers rely on). */
+    public void keepAnswer(Exchange exchange) {
+        Integer status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        exchange.setProperty(CommandExchange.LAST_STATUS, status == null ? 200 : status);
+        exchange.setProperty(CommandExchange.LAST_BODY, exchange.getMessage().getBody(byte[].class));
+        Map<String, String> headers = new HashMap<>();
+        for (String name : PASS_THROUGH) {
+            String value = exchange.getMessage().getHeader(name, String.class);
+            if (value != null) {
+                headers.put(name, value);
+            }
+        }
+        exchange.setProperty(CommandExchange.LAST_HEADERS, headers);
+        exchange.setProperty(CommandExchange.TRANSPORT_FAILURE, false);
+    }
+
+    /** A call that got no answer (refused, reset, timed out) becomes a 502 or 504 answer of Fleetgate's own. */
+    public void keepTransportFailure(Exchange exchange) {
+        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        GatewayError error = ErrorResponses.toGatewayError(caught);
+        exchange.setProperty(CommandExchange.LAST_STATUS, error.status());
+        exchange.setProperty(CommandExchange.LAST_BODY,
+                ErrorResponses.envelope(error.error(), error.description()).getBytes(StandardCharsets.UTF_8));
+        exchange.setProperty(CommandExchange.LAST_HEADERS, Map.of("Content-Type", "application/json"));
+        exchange.setProperty(CommandExchange.TRANSPORT_FAILURE, true);
+    }
+
+    /** Answers a REST caller with the last upstream answer (energy-site commands). */
+    public void answerWithLastAnswer(Exchange exchange) {
+        org.apache.camel.Message out = exchange.getMessage();
+        out.getHeaders().clear();
+        out.setHeader(Exchange.HTTP_RESPONSE_CODE, exchange.getProperty(CommandExchange.LAST_STATUS, Integer.class));
+        @SuppressWarnings("unchecked")
+        Map<String, String> headers = exchange.getProperty(CommandExchange.LAST_HEADERS, Map.class);
+        headers.forEach(out::setHeader);
+        out.setHeader("x-fleetgate-attempts", CommandExchange.intProperty(exchange, CommandExchange.ATTEMPTS));
+        out.setBody(exchange.getProperty(CommandExchange.LAST_BODY, byte[].class));
+    }
+
+    private static void set(Exchange exchange, String method, String path, byte[] body) {
+        exchange.setProperty(ExchangeKeys.METHOD, method);
+        exchange.setProperty(ExchangeKeys.PATH, path);
+        exchange.setProperty(ExchangeKeys.QUERY, null);
+        exchange.setProperty(ExchangeKeys.REQUEST_BODY, body);
+        exchange.removeProperty(ExchangeKeys.REROUTED);
+    }
+
+    private static String vin(Exchange exchange) {
+        return exchange.getProperty(CommandExchange.VIN, String.class);
+    }
+}

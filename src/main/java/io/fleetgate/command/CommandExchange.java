@@ -1,0 +1,64 @@
+package io.fleetgate.command;
+
+import io.fleetgate.ingress.ExchangeKeys;
+import org.apache.camel.Exchange;
+
+/** The exchange properties of a running command (the routes read them as {@code exchangeProperty.*}). */
+public final class CommandExchange {
+    public static final String REQUEST = "fleetgateCommand";
+    public static final String NAME = "fleetgateCommandName";
+    public static final String VIN = "fleetgateVin";
+    public static final String PARTITION = "fleetgateCommandPartition";
+    public static final String OFFSET = "fleetgateCommandOffset";
+    /** {@code online}, {@code asleep}, {@code offline} or {@code unknown}. */
+    public static final String VEHICLE_STATE = "fleetgateVehicleState";
+    /** The vehicle object of the last state check or wake-up answer (JsonNode). */
+    public static final String VEHICLE_SUMMARY = "fleetgateVehicleSummary";
+    /** True when a wake cycle for this vehicle failed after this command arrived: answer 408 at once. */
+    public static final String WAKE_FAILED_RECENTLY = "fleetgateWakeFailedRecently";
+    public static final String WAKE_POLLS = "fleetgateWakePolls";
+    public static final String WOKE = "fleetgateWoke";
+    public static final String WAKE_UP_CALLS = "fleetgateWakeUpCalls";
+    /** Upstream attempts of the command itself (also x-fleetgate-attempts). */
+    public static final String ATTEMPTS = "fleetgateAttempts";
+    /** Attempts that upstream answered below 500: what Tesla bills. */
+    public static final String BILLABLE_ATTEMPTS = "fleetgateBillableAttempts";
+    public static final String REWOKEN = "fleetgateRewoken";
+    /** {@code retry} or {@code done}, decided after each attempt. */
+    public static final String RETRY_DECISION = "fleetgateRetryDecision";
+    public static final String RETRY_DELAY_MS = "fleetgateRetryDelayMs";
+    /** The last upstream answer: status, body bytes, pass-through headers. */
+    public static final String LAST_STATUS = "fleetgateLastStatus";
+    public static final String LAST_BODY = "fleetgateLastBody";
+    public static final String LAST_HEADERS = "fleetgateLastHeaders";
+    /** Set when the last call failed in transport (refused, reset, timed out). */
+    public static final String TRANSPORT_FAILURE = "fleetgateTransportFailure";
+    public static final String RESULT = "fleetgateCommandResult";
+
+    private CommandExchange() {}
+
+    static void prepare(Exchange exchange, CommandRequest request, int partition, long offset) {
+        exchange.setProperty(REQUEST, request);
+        exchange.setProperty(NAME, request.command());
+        exchange.setProperty(VIN, request.vin());
+        exchange.setProperty(PARTITION, partition);
+        exchange.setProperty(OFFSET, offset);
+        exchange.setProperty(ExchangeKeys.RECEIVED_AT, request.receivedAt());
+        exchange.setProperty(ExchangeKeys.CLIENT_IP, request.clientIp());
+        exchange.setProperty(ExchangeKeys.CLIENT_LIBRARY, request.clientLibrary());
+        exchange.setProperty(ExchangeKeys.COMMAND_ID, request.id());
+        exchange.setProperty(ATTEMPTS, 0);
+        exchange.setProperty(BILLABLE_ATTEMPTS, 0);
+        exchange.setProperty(WAKE_UP_CALLS, 0);
+        exchange.setProperty(WOKE, false);
+    }
+
+    static CommandResult result(Exchange exchange) {
+        return exchange.getProperty(RESULT, CommandResult.class);
+    }
+
+    static int intProperty(Exchange exchange, String name) {
+        Integer value = exchange.getProperty(name, Integer.class);
+        return value == null ? 0 : value;
+    }
+}

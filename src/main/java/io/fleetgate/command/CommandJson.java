@@ -1,0 +1,58 @@
+package io.fleetgate.command;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/** JSON of command records and results. */
+public final class CommandJson {
+    static final ObjectMapper MAPPER = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private CommandJson() {}
+
+    public static CommandRequest readRequest(String json) throws IOException {
+        return MAPPER.readValue(json, CommandRequest.class);
+    }
+
+    public static CommandResult readResult(String json) throws IOException {
+        return MAPPER.readValue(json, CommandResult.class);
+    }
+
+    public static String write(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + value.getClass().getSimpleName(), e);
+        }
+    }
+
+    /** An upstream body as JSON when it is JSON, else as a JSON string; null when empty. */
+    public static JsonNode bodyNode(byte[] body) {
+        if (body == null || body.length == 0) {
+            return null;
+        }
+        try {
+            return MAPPER.readTree(body);
+        } catch (IOException e) {
+            return TextNode.valueOf(new String(body, StandardCharsets.UTF_8));
+        }
+    }
+
+    /** The bytes a REST caller gets for a result's response. */
+    public static byte[] bodyBytes(JsonNode response) {
+        if (response == null) {
+            return new byte[0];
+        }
+        String text = response.isTextual() ? response.asText() : response.toString();
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}

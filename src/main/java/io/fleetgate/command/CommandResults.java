@@ -1,0 +1,107 @@
+package io.fleetgate.command;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetgate.ingress.ErrorResponses;
+import io.fleetgate.ingress.GatewayError;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.kafka.KafkaConstants;
+
+/** Builds the one result of each command, and publishes results the run route does not. */
+public final class CommandResults {
+    private final Clock clock;
+    private final ProducerTemplate producer;
+    private final String resultsEndpoint;
+
+    public CommandResults(Clock clock, ProducerTemplate producer, String resultsEndpoint) {
+        this.clock = clock;
+        this.producer = producer;
+        this.resultsEndpoint = resultsEndpoint;
+    }
+
+    /** The command's last upstream answer is its result. */
+    public void fromLastAnswer(Exchange exchange) {
+        @SuppressWarnings("unchecked")
+        Map<String, String> headers = new HashMap<>(exchange.getProperty(CommandExchange.LAST_HEADERS, Map.class));
+        String contentType = headers.remove("Content-Type");
+        set(exchange, CommandExchange.intProperty(exchange, CommandExchange.LAST_STATUS),
+                CommandJson.bodyNode(exchange.getProperty(CommandExchange.LAST_BODY, byte[].class)), contentType, headers);
+    }
+
+    /** The vehicle never came online: 408 with the vehicle summary and its state; no command was sent. */
+    public void vehicleUnavailable(Exchange exchange) {
+        ObjectNode body = CommandJson.MAPPER.createObjectNode();
+        body.set("response", summary(exchange));
+        body.put("error", "vehicle_unavailable");
+        body.put("error_description", "The vehicle did not come online after a wake-up; the command was not sent.");
+        set(exchange, 408, body, "application/json", Map.of());
+    }
+
+    /** A {@code wake_up} command: the vehicle is online; its summary, as the Fleet API's wake_up answers. */
+    public void vehicleOnline(Exchange exchange) {
+        ObjectNode body = CommandJson.MAPPER.createObjectNode();
+        body.set("response", summary(exchange));
+        set(exchange, 200, body, "application/json", Map.of());
+    }
+
+    /** A refusal (GatewayError) or a failure inside Fleetgate. */
+    public void fromError(Exchange exchange) {
+        GatewayError error = ErrorResponses.toGatewayError(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
+        set(exchange, error.status(), CommandJson.bodyNode(ErrorResponses.envelope(error.error(), error.description())
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8)), "application/json", Map.of());
+    }
+
+    /** Puts the result on the message as the results-topic record: JSON body, keyed by VIN. */
+    public void toRecord(Exchange exchange) {
+        CommandResult result = CommandExchange.result(exchange);
+        exchange.getMessage().getHeaders().clear();
+        exchange.getMessage().setHeader(KafkaConstants.KEY, result.vin());
+        exchange.getMessage().setBody(CommandJson.write(result));
+    }
+
+    CommandResult malformed(String key, int partition, long offset) {
+        return new CommandResult(null, null, null, key, null, 400, envelope("invalid_request", "The record is not a command."),
+                "application/json", Map.of(), 0, false, clock.instant(), partition, offset);
+    }
+
+    CommandResult invalid(CommandRequest request, String key, String problem, int partition, long offset) {
+        String vin = request.vin() != null ? request.vin() : key;
+        return new CommandResult(request.id(), request.replyTo(), request.accountId(), vin, request.command(), 400,
+                envelope("invalid_request", "Not a valid command: " + problem + "."), "application/json", Map.of(), 0, false,
+                clock.instant(), partition, offset);
+    }
+
+    /** Publishes a result outside the run route (malformed records, repeated ids). */
+    CompletableFuture<Void> publish(CommandResult result) {
+        return producer.asyncRequestBodyAndHeader(resultsEndpoint, CommandJson.write(result), KafkaConstants.KEY,
+                result.vin() == null ? "" : result.vin()).thenApply(reply -> null);
+    }
+
+    private void set(Exchange exchange, int status, JsonNode response, String contentType, Map<String, String> headers) {
+        CommandRequest request = exchange.getProperty(CommandExchange.REQUEST, CommandRequest.class);
+        exchange.setProperty(CommandExchange.RESULT, new CommandResult(request.id(), request.replyTo(), request.accountId(),
+                request.vin(), request.command(), status, response, contentType, headers,
+                CommandExchange.intProperty(exchange, CommandExchange.ATTEMPTS),
+                Boolean.TRUE.equals(exchange.getProperty(CommandExchange.WOKE, Boolean.class)), clock.instant(),
+                exchange.getProperty(CommandExchange.PARTITION, Integer.class),
+                exchange.getProperty(CommandExchange.OFFSET, Long.class)));
+    }
+
+    private static JsonNode summary(Exchange exchange) {
+        JsonNode known = exchange.getProperty(CommandExchange.VEHICLE_SUMMARY, JsonNode.class);
+        ObjectNode summary = known != null && known.isObject() ? ((ObjectNode) known).deepCopy() : CommandJson.MAPPER.createObjectNode();
+        summary.put("vin", exchange.getProperty(CommandExchange.VIN, String.class));
+        String state = exchange.getProperty(CommandExchange.VEHICLE_STATE, String.class);
+        summary.put("state", state == null ? "unknown" : state);
+        return summary;
+    }
+
+    private static JsonNode envelope(String error, String description) {
+        return CommandJson.bodyNode(ErrorResponses.envelope(error, description).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,89 @@
+package io.fleetgate.command;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fleetgate.account.Account;
+import io.fleetgate.ingress.Classification;
+import io.fleetgate.ingress.ExchangeKeys;
+import io.fleetgate.ingress.GatewayError;
+import io.fleetgate.ingress.IncomingRequest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.component.kafka.KafkaConstants;
+
+/**
+ * A REST vehicle command as a command record, and the caller's wait for its result. The wait
+ * parks the request's (virtual) worker thread on a future; no platform thread is held.
+ */
+public final class RestCommands {
+    private final CommandLedger ledger;
+    private final Duration replyTimeout;
+
+    public RestCommands(CommandLedger ledger, Duration replyTimeout) {
+        this.ledger = ledger;
+        this.replyTimeout = replyTimeout;
+    }
+
+    /** Turns the request into the command record to send, keyed by VIN; expects its result. */
+    public void toRecord(Exchange exchange) {
+        Account account = exchange.getProperty(ExchangeKeys.ACCOUNT, Account.class);
+        Classification request = exchange.getProperty(ExchangeKeys.CLASSIFICATION, Classification.class);
+        String name = request.commandName() != null ? request.commandName()
+                : request.pathTemplate().endsWith("/wake_up") ? CommandRequest.WAKE_UP : CommandRequest.SIGNED_COMMAND;
+        JsonNode parameters = IncomingRequest.parsedBody(exchange).orElse(null);
+        if (parameters != null && !parameters.isObject()) {
+            throw GatewayError.invalidRequest("A command body is a JSON object.");
+        }
+        String id = UUID.randomUUID().toString();
+        CommandRequest command = new CommandRequest(id, account.id(), request.vin(), name, parameters, null,
+                exchange.getProperty(ExchangeKeys.RECEIVED_AT, Instant.class), "rest",
+                exchange.getProperty(ExchangeKeys.CLIENT_IP, String.class),
+                exchange.getProperty(ExchangeKeys.CLIENT_LIBRARY, String.class));
+        exchange.setProperty(ExchangeKeys.COMMAND_ID, id);
+        Message out = exchange.getMessage();
+        out.getHeaders().clear();
+        out.setHeader(KafkaConstants.KEY, request.vin());
+        out.setBody(CommandJson.write(command));
+    }
+
+    /** Waits for the command's result and answers with it, as the Fleet API would have. */
+    public void awaitResult(Exchange exchange) throws InterruptedException {
+        String id = exchange.getProperty(ExchangeKeys.COMMAND_ID, String.class);
+        CompletableFuture<CommandResult> future = ledger.expect(id);
+        // the result may have been recorded before this wait began
+        ledger.executed(id).ifPresent(future::complete);
+        CommandResult result;
+        try {
+            result = future.get(replyTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            ledger.forget(id);
+            throw new GatewayError(504, "upstream_timeout", "The command is still queued or running; its result will be on "
+                    + "the command results topic with id " + id + ".");
+        } catch (ExecutionException e) {
+            ledger.forget(id);
+            throw new IllegalStateException("waiting for command " + id + " failed", e.getCause());
+        }
+        answer(exchange, result);
+    }
+
+    static void answer(Exchange exchange, CommandResult result) {
+        Message out = exchange.getMessage();
+        out.getHeaders().clear();
+        out.setHeader(Exchange.HTTP_RESPONSE_CODE, result.status());
+        if (result.contentType() != null) {
+            out.setHeader(Exchange.CONTENT_TYPE, result.contentType());
+        }
+        for (Map.Entry<String, String> header : result.headers().entrySet()) {
+            out.setHeader(header.getKey(), header.getValue());
+        }
+        out.setHeader("x-fleetgate-attempts", result.attempts());
+        out.setBody(CommandJson.bodyBytes(result.response()));
+    }
+}

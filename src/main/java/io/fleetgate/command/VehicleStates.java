@@ -1,0 +1,108 @@
+package io.fleetgate.command;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.camel.Exchange;
+
+/**
+ * What Fleetgate last learned of each vehicle's state (CONTRACT section 4): a state learned in
+ * the last 30 s, from a check, a wake-up or a successful command, stands in for a state check.
+ * Also remembers a wake cycle that failed, so commands queued behind it answer 408 at once.
+ */
+public final class VehicleStates {
+    private static final int SWEEP_ABOVE = 10_000;
+
+    private final Map<String, Known> known = new ConcurrentHashMap<>();
+    private final Clock clock;
+    private final Duration maxAge;
+
+    public VehicleStates(Clock clock, Duration maxAge) {
+        this.clock = clock;
+        this.maxAge = maxAge;
+    }
+
+    /** Sets the vehicle state property from a fresh enough memory, or to null when a check is needed. */
+    public void recall(Exchange exchange) {
+        String vin = exchange.getProperty(CommandExchange.VIN, String.class);
+        CommandRequest request = exchange.getProperty(CommandExchange.REQUEST, CommandRequest.class);
+        Known k = known.get(vin);
+        Instant now = clock.instant();
+        boolean failedSinceArrival = k != null && k.wakeFailedAt() != null && request.receivedAt() != null
+                && k.wakeFailedAt().isAfter(request.receivedAt());
+        exchange.setProperty(CommandExchange.WAKE_FAILED_RECENTLY, failedSinceArrival);
+        boolean fresh = k != null && k.state() != null && !k.learnedAt().plus(maxAge).isBefore(now);
+        String state = fresh ? k.state() : null;
+        if (failedSinceArrival && (state == null || "unknown".equals(state))) {
+            state = "asleep";
+        }
+        exchange.setProperty(CommandExchange.VEHICLE_STATE, state);
+        if (k != null && k.summary() != null) {
+            exchange.setProperty(CommandExchange.VEHICLE_SUMMARY, k.summary());
+        }
+    }
+
+    /** Learns the state from a state check or wake-up answer ({@code {"response":{..."state":...}}}). */
+    public void learnFromAnswer(Exchange exchange) {
+        String vin = exchange.getProperty(CommandExchange.VIN, String.class);
+        Integer status = exchange.getProperty(CommandExchange.LAST_STATUS, Integer.class);
+        JsonNode body = status != null && status == 200
+                ? CommandJson.bodyNode(exchange.getProperty(CommandExchange.LAST_BODY, byte[].class)) : null;
+        JsonNode vehicle = body == null ? null : body.get("response");
+        String state = vehicle != null && vehicle.hasNonNull("state") ? vehicle.get("state").asText() : "unknown";
+        exchange.setProperty(CommandExchange.VEHICLE_STATE, state);
+        if (vehicle != null && vehicle.isObject()) {
+            exchange.setProperty(CommandExchange.VEHICLE_SUMMARY, vehicle);
+        }
+        if (!"unknown".equals(state)) {
+            remember(vin, state, vehicle);
+        }
+    }
+
+    public void countPoll(Exchange exchange) {
+        exchange.setProperty(CommandExchange.WAKE_POLLS, CommandExchange.intProperty(exchange, CommandExchange.WAKE_POLLS) + 1);
+    }
+
+    /** A command that succeeded shows the vehicle online. */
+    public void learnFromCommand(Exchange exchange) {
+        Integer status = exchange.getProperty(CommandExchange.LAST_STATUS, Integer.class);
+        if (status != null && status >= 200 && status < 300) {
+            remember(exchange.getProperty(CommandExchange.VIN, String.class), "online", null);
+        }
+    }
+
+    /** A 408 on the command itself counts as asleep. */
+    public void markAsleep(Exchange exchange) {
+        String vin = exchange.getProperty(CommandExchange.VIN, String.class);
+        remember(vin, "asleep", null);
+        exchange.setProperty(CommandExchange.VEHICLE_STATE, "asleep");
+        exchange.setProperty(CommandExchange.REWOKEN, true);
+    }
+
+    public void wakeFailed(Exchange exchange) {
+        String vin = exchange.getProperty(CommandExchange.VIN, String.class);
+        Instant now = clock.instant();
+        known.compute(vin, (v, k) -> new Known(k == null ? null : k.state(), k == null ? now : k.learnedAt(),
+                k == null ? null : k.summary(), now));
+    }
+
+    int size() {
+        return known.size();
+    }
+
+    private void remember(String vin, String state, JsonNode summary) {
+        Instant now = clock.instant();
+        known.compute(vin, (v, k) -> new Known(state, now, summary != null ? summary : k == null ? null : k.summary(),
+                k == null ? null : k.wakeFailedAt()));
+        if (known.size() > SWEEP_ABOVE) {
+            // forget what is too old to stand in for a check anyway
+            Instant oldest = now.minus(maxAge.multipliedBy(4));
+            known.values().removeIf(k -> k.learnedAt().isBefore(oldest));
+        }
+    }
+
+    private record Known(String state, Instant learnedAt, JsonNode summary, Instant wakeFailedAt) {}
+}

@@ -1,0 +1,97 @@
+package io.fleetgate.command;
+
+import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+
+/**
+ * One lane per VIN: tasks of a VIN run one at a time in arrival order, different VINs at once.
+ * A task is asynchronous (it returns a stage), so a lane waiting on a wake-up or a retry delay
+ * holds no thread and delays no other lane; each task starts on the executor, never on the
+ * thread that submitted it (the Kafka consumer's).
+ */
+public final class VinLanes<T> {
+    private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
+    private final Executor executor;
+    private final Function<T, CompletionStage<?>> task;
+
+    public VinLanes(Executor executor, Function<T, CompletionStage<?>> task) {
+        this.executor = executor;
+        this.task = task;
+    }
+
+    public void submit(String vin, T item) {
+        boolean start;
+        Lane lane;
+        while (true) {
+            lane = lanes.computeIfAbsent(vin, v -> new Lane());
+            synchronized (lane) {
+                if (lane.retired) {
+                    continue; // emptied and removed meanwhile: take a fresh lane
+                }
+                lane.queue.add(item);
+                start = !lane.running;
+                lane.running = true;
+            }
+            break;
+        }
+        if (start) {
+            Lane started = lane;
+            executor.execute(() -> runNext(vin, started));
+        }
+    }
+
+    /** Lanes with work queued or running. */
+    public int activeLanes() {
+        return lanes.size();
+    }
+
+    /** Items waiting behind the running one, over all lanes. */
+    public int queuedItems() {
+        int total = 0;
+        for (Lane lane : lanes.values()) {
+            synchronized (lane) {
+                total += Math.max(0, lane.queue.size() - 1);
+            }
+        }
+        return total;
+    }
+
+    private void runNext(String vin, Lane lane) {
+        T item;
+        synchronized (lane) {
+            item = lane.queue.peek();
+        }
+        CompletionStage<?> done;
+        try {
+            done = task.apply(item);
+        } catch (RuntimeException e) {
+            done = java.util.concurrent.CompletableFuture.failedFuture(e);
+        }
+        done.whenComplete((result, failure) -> {
+            boolean more;
+            synchronized (lane) {
+                lane.queue.poll();
+                more = !lane.queue.isEmpty();
+                if (!more) {
+                    lane.running = false;
+                    lane.retired = true;
+                    lanes.remove(vin, lane);
+                }
+            }
+            if (more) {
+                executor.execute(() -> runNext(vin, lane));
+            }
+        });
+    }
+
+    private final class Lane {
+        final Queue<T> queue = new ArrayDeque<>();
+        boolean running;
+        boolean retired;
+    }
+}
