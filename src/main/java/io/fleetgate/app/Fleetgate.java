@@ -40,6 +40,11 @@ public final class Fleetgate implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        main.stop();
+        try {
+            main.stop();
+        } finally {
+            // Main runs its after-stop listeners only when run() returns, not on stop()
+            kafka.stopEmbedded();
+        }
     }
 }

@@ -43,6 +43,10 @@ final class KafkaSetup extends MainListenerSupport {
 
     @Override
     public void afterStop(BaseMainSupport main) {
+        stopEmbedded();
+    }
+
+    synchronized void stopEmbedded() {
         if (embedded != null) {
             embedded.close();
             embedded = null;

@@ -25,16 +25,48 @@ import java.util.Map;
  */
 public final class GatewayHarness implements AutoCloseable {
     private final FleetApiSimulator simulator;
-    private final Fleetgate gateway;
+    private final Map<String, String> settings;
     private final int port;
     private final Path dir;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .executor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor())
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private Fleetgate gateway;
 
-    private GatewayHarness(FleetApiSimulator simulator, Fleetgate gateway, int port, Path dir) {
+    private GatewayHarness(FleetApiSimulator simulator, Fleetgate gateway, Map<String, String> settings, int port, Path dir) {
         this.simulator = simulator;
         this.gateway = gateway;
+        this.settings = settings;
         this.port = port;
         this.dir = dir;
+    }
+
+    /** Stops Fleetgate and starts it again on the same port, Kafka data and settings. */
+    public void restart() {
+        try {
+            gateway.close();
+            gateway = new Fleetgate(settings).start();
+        } catch (Exception e) {
+            throw new IllegalStateException("Fleetgate did not restart: " + e, e);
+        }
+    }
+
+    /** Stops Fleetgate only (the simulator keeps running). */
+    public void stopGateway() {
+        try {
+            gateway.close();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public String kafkaBootstrapServers() {
+        return gateway.kafkaBootstrapServers();
+    }
+
+    public HttpClient httpClient() {
+        return http;
     }
 
     public static Builder builder() {
@@ -102,7 +134,9 @@ public final class GatewayHarness implements AutoCloseable {
     @Override
     public void close() {
         try {
-            gateway.close();
+            if (gateway.context().getStatus().isStarted()) {
+                gateway.close();
+            }
         } catch (Exception e) {
             throw new IllegalStateException(e);
         } finally {
@@ -172,11 +206,18 @@ public final class GatewayHarness implements AutoCloseable {
                 all.put("fleetgate.regions.eu.base-url", simulator.baseUrl("eu"));
                 all.put("fleetgate.regions.cn.base-url", simulator.baseUrl("cn"));
                 all.put("fleetgate.kafka.embedded.data-dir", dir.resolve("kafka").toString());
-                all.put("fleetgate.kafka.embedded.port", "0");
-                all.put("fleetgate.kafka.embedded.controller-port", "0");
+                // fixed for this harness, so a restart finds its broker's data at the same address
+                all.put("fleetgate.kafka.embedded.port", String.valueOf(freePort()));
+                all.put("fleetgate.kafka.embedded.controller-port", String.valueOf(freePort()));
+                // waits shortened for tests; ContractDefaultsTest proves the shipped numbers
+                all.put("fleetgate.wake.poll-interval-ms", "200");
+                all.put("fleetgate.wake.ready-buffer-ms", "200");
+                all.put("fleetgate.retries.initial-backoff-ms", "100");
+                all.put("fleetgate.retries.budget-ms", "10000");
+                all.put("fleetgate.commands.reply-timeout-ms", "30000");
                 all.putAll(settings);
                 Fleetgate gateway = new Fleetgate(all).start();
-                return new GatewayHarness(simulator, gateway, port, dir);
+                return new GatewayHarness(simulator, gateway, all, port, dir);
             } catch (Exception e) {
                 simulator.close();
                 throw new IllegalStateException("Fleetgate did not start: " + e, e);
