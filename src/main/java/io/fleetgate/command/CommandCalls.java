@@ -32,8 +32,16 @@ public final class CommandCalls {
         set(exchange, "POST", request.upstreamPath(), body);
     }
 
+    /** Before each attempt of the same call: no failure recorded yet. */
+    public void startAttempt(Exchange exchange) {
+        exchange.setProperty(CommandExchange.TRANSPORT_FAILURE, false);
+    }
+
     /** Keeps the answer just received (status, body, the headers callers rely on). */
     public void keepAnswer(Exchange exchange) {
+        if (Boolean.TRUE.equals(exchange.getProperty(CommandExchange.TRANSPORT_FAILURE, Boolean.class))) {
+            return; // no answer came: keepTransportFailure has already recorded what happened
+        }
         Integer status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
         exchange.setProperty(CommandExchange.LAST_STATUS, status == null ? 200 : status);
         exchange.setProperty(CommandExchange.LAST_BODY, exchange.getMessage().getBody(byte[].class));
@@ -45,7 +53,6 @@ public final class CommandCalls {
             }
         }
         exchange.setProperty(CommandExchange.LAST_HEADERS, headers);
-        exchange.setProperty(CommandExchange.TRANSPORT_FAILURE, false);
     }
 
     /** A call that got no answer (refused, reset, timed out) becomes a 502 or 504 answer of Fleetgate's own. */
@@ -72,6 +79,7 @@ public final class CommandCalls {
     }
 
     private static void set(Exchange exchange, String method, String path, byte[] body) {
+        exchange.setProperty(CommandExchange.TRANSPORT_FAILURE, false);
         exchange.setProperty(ExchangeKeys.METHOD, method);
         exchange.setProperty(ExchangeKeys.PATH, path);
         exchange.setProperty(ExchangeKeys.QUERY, null);

@@ -1,0 +1,160 @@
+package io.fleetgate.command;
+
+import static io.fleetgate.testing.CommandFleet.commandCalls;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fleetgate.sim.RecordedRequest;
+import io.fleetgate.testing.CommandFleet;
+import io.fleetgate.testing.GatewayHarness;
+import io.fleetgate.testing.SimControl;
+import io.fleetgate.testing.TestAccount;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The retry table over real HTTP: backoff from 100 ms and a 3 s budget here (settings), so the
+ * caps are reached quickly; RetryPolicyTest holds the same rows at the contract's numbers.
+ */
+class CommandRetriesTest {
+    private static final TestAccount OPS = CommandFleet.account();
+    private static final CommandFleet.Vins VINS = new CommandFleet.Vins();
+    private static GatewayHarness harness;
+
+    @BeforeAll
+    static void start() {
+        harness = GatewayHarness.builder().fleet(CommandFleet.fleet()).accounts(OPS)
+                .setting("fleetgate.retries.initial-backoff-ms", "100")
+                .setting("fleetgate.retries.budget-ms", "3000")
+                .start();
+    }
+
+    @AfterAll
+    static void stop() {
+        harness.close();
+    }
+
+    @Test
+    void a424AndA429AreRetriedUntilTheCommandGoesThrough() {
+        String vin = online();
+        script(vin, "/command/flash_lights", "{\"status\":424},{\"status\":429,\"headers\":{\"Retry-After\":\"1\"}},{\"status\":200}");
+        HttpResponse<byte[]> response = command(vin, "flash_lights");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("x-fleetgate-attempts")).contains("3");
+        List<RecordedRequest> calls = commandCalls(harness.simulator().requests(vin));
+        assertThat(calls).extracting(RecordedRequest::status).containsExactly(424, 429, 200);
+        // 100 ms backoff after the 424, then the 429's Retry-After of 1 s
+        assertThat(Duration.between(calls.get(0).at(), calls.get(1).at())).isGreaterThanOrEqualTo(Duration.ofMillis(90));
+        assertThat(Duration.between(calls.get(1).at(), calls.get(2).at())).isGreaterThanOrEqualTo(Duration.ofMillis(990));
+    }
+
+    @Test
+    void serverErrorsBackOffExponentially() {
+        String vin = online();
+        script(vin, "/command/honk_horn", "{\"status\":500},{\"status\":503},{\"status\":502},{\"status\":200}");
+        HttpResponse<byte[]> response = command(vin, "honk_horn");
+        assertThat(response.statusCode()).isEqualTo(200);
+        List<RecordedRequest> calls = commandCalls(harness.simulator().requests(vin));
+        assertThat(calls).hasSize(4);
+        // 100, 200, 400 ms
+        assertThat(Duration.between(calls.get(1).at(), calls.get(2).at())).isGreaterThanOrEqualTo(Duration.ofMillis(190));
+        assertThat(Duration.between(calls.get(2).at(), calls.get(3).at())).isGreaterThanOrEqualTo(Duration.ofMillis(390));
+    }
+
+    @Test
+    void a429WhoseRetryAfterPassesTheBudgetGoesBackAtOnce() {
+        String vin = online();
+        script(vin, "/command/door_lock", "{\"status\":429,\"headers\":{\"Retry-After\":\"60\"}}");
+        HttpResponse<byte[]> response = command(vin, "door_lock");
+        assertThat(response.statusCode()).isEqualTo(429);
+        assertThat(response.headers().firstValue("Retry-After")).contains("60");
+        assertThat(response.headers().firstValue("x-fleetgate-attempts")).contains("1");
+        assertThat(commandCalls(harness.simulator().requests(vin))).hasSize(1);
+    }
+
+    @Test
+    void anotherClientErrorIsFinal() {
+        String vin = online();
+        script(vin, "/command/door_unlock", "{\"status\":403},{\"status\":200}");
+        HttpResponse<byte[]> response = command(vin, "door_unlock");
+        assertThat(response.statusCode()).isEqualTo(403);
+        assertThat(commandCalls(harness.simulator().requests(vin))).hasSize(1);
+        command(vin, "door_unlock"); // uses up the scripted 200
+    }
+
+    @Test
+    void atMostSixRetries() {
+        String vin = online();
+        // 100+200+400+800 ms fit the 3 s budget, 1.6 s more would not: so cap by count with a tiny backoff
+        try (GatewayHarness quick = GatewayHarness.builder().fleet(CommandFleet.fleet()).accounts(OPS)
+                .setting("fleetgate.retries.initial-backoff-ms", "10")
+                .setting("fleetgate.retries.budget-ms", "30000")
+                .start()) {
+            quick.simulator().fleet().bringOnline(vin);
+            new SimControl(quick.simulator()).script(("{\"vin\":\"%s\",\"path\":\"/command/charge_stop\",\"responses\":["
+                    + "{\"status\":503},".repeat(8) + "{\"status\":200}]}").formatted(vin));
+            HttpResponse<byte[]> response = quick.post("/api/1/vehicles/" + vin + "/command/charge_stop", OPS.gatewayToken(), "{}");
+            assertThat(response.statusCode()).isEqualTo(503);
+            assertThat(response.headers().firstValue("x-fleetgate-attempts")).contains("7");
+            assertThat(commandCalls(quick.simulator().requests(vin))).hasSize(7);
+        }
+    }
+
+    @Test
+    void allRetriesStayWithinTheBudgetFromArrival() {
+        String vin = online();
+        script(vin, "/command/charge_start", "{\"status\":503},".repeat(7) + "{\"status\":200}");
+        long started = System.nanoTime();
+        HttpResponse<byte[]> response = command(vin, "charge_start");
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        assertThat(response.statusCode()).isEqualTo(503);
+        // 100+200+400+800 = 1.5 s; the next wait (1.6 s) would end past the 3 s budget
+        assertThat(commandCalls(harness.simulator().requests(vin))).hasSize(5);
+        assertThat(millis).isLessThan(3000);
+        harness.simulator().reset();
+    }
+
+    @Test
+    void energySiteCommandsTakeTheSamePolicyDirectly() {
+        new SimControl(harness.simulator()).script("""
+                {"site":%d,"path":"/storm_mode","responses":[{"status":424},{"status":200}]}
+                """.formatted(CommandFleet.SITE));
+        HttpResponse<byte[]> response = harness.post("/api/1/energy_sites/" + CommandFleet.SITE + "/storm_mode",
+                OPS.gatewayToken(), "{\"enabled\":true}");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("x-fleetgate-attempts")).contains("2");
+        assertThat(harness.simulator().requests().stream().filter(r -> r.path().endsWith("/storm_mode"))).hasSize(2);
+    }
+
+    @Test
+    void anUnreachableRegionIsRetriedAndThenAnswered502() throws Exception {
+        try (GatewayHarness down = GatewayHarness.builder().fleet(CommandFleet.fleet()).accounts(OPS)
+                .setting("fleetgate.regions.na.base-url", "http://127.0.0.1:1")
+                .setting("fleetgate.retries.initial-backoff-ms", "10")
+                .start()) {
+            HttpResponse<byte[]> response = down.post("/api/1/energy_sites/" + CommandFleet.SITE + "/backup",
+                    OPS.gatewayToken(), "{\"backup_reserve_percent\":20}");
+            assertThat(response.statusCode()).as(new String(response.body())).isEqualTo(502);
+            assertThat(response.headers().firstValue("x-fleetgate-attempts")).contains("7");
+            assertThat(new ObjectMapper().readTree(response.body()).get("error").asText()).isEqualTo("upstream_unavailable");
+        }
+    }
+
+    private static String online() {
+        String vin = VINS.next();
+        harness.simulator().fleet().bringOnline(vin);
+        return vin;
+    }
+
+    private static void script(String vin, String path, String responses) {
+        new SimControl(harness.simulator()).script("{\"vin\":\"%s\",\"path\":\"%s\",\"responses\":[%s]}".formatted(vin, path, responses));
+    }
+
+    private static HttpResponse<byte[]> command(String vin, String name) {
+        return harness.post("/api/1/vehicles/" + vin + "/command/" + name, OPS.gatewayToken(), "{}");
+    }
+}
