@@ -80,6 +80,11 @@ public final class CommandIntake {
         lanes.submit(request.vin(), new Taken(request, partition, offset));
     }
 
+    /** Called as Fleetgate begins to stop: commands in flight finish, queued ones wait for the next owner. */
+    public void stopTaking() {
+        lanes.close();
+    }
+
     public int activeLanes() {
         return lanes.activeLanes();
     }

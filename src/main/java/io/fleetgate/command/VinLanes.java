@@ -17,6 +17,7 @@ import java.util.function.Function;
 public final class VinLanes<T> {
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
     private final Executor executor;
+    private volatile boolean closed;
     private final Function<T, CompletionStage<?>> task;
 
     public VinLanes(Executor executor, Function<T, CompletionStage<?>> task) {
@@ -25,6 +26,9 @@ public final class VinLanes<T> {
     }
 
     public void submit(String vin, T item) {
+        if (closed) {
+            return;
+        }
         boolean start;
         Lane lane;
         while (true) {
@@ -43,6 +47,14 @@ public final class VinLanes<T> {
             Lane started = lane;
             executor.execute(() -> runNext(vin, started));
         }
+    }
+
+    /**
+     * Starts nothing more: running tasks finish, queued ones are dropped (their records are not
+     * committed, so the partition's next owner runs them).
+     */
+    public void close() {
+        closed = true;
     }
 
     /** Lanes with work queued or running. */
@@ -83,7 +95,7 @@ public final class VinLanes<T> {
                     lanes.remove(vin, lane);
                 }
             }
-            if (more) {
+            if (more && !closed) {
                 executor.execute(() -> runNext(vin, lane));
             }
         });
