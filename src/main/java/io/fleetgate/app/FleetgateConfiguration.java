@@ -9,6 +9,15 @@ import io.fleetgate.ingress.IncomingRequest;
 import io.fleetgate.ingress.IngressGuard;
 import io.fleetgate.ingress.RequestClassifier;
 import io.fleetgate.limits.ClientAddressResolver;
+import io.fleetgate.limits.FailurePolicy;
+import io.fleetgate.limits.InMemorySlidingWindowLimiter;
+import io.fleetgate.limits.RateLimitGate;
+import io.fleetgate.limits.RateLimitOverrides;
+import io.fleetgate.limits.RateLimitPolicy;
+import io.fleetgate.limits.RateLimits;
+import io.fleetgate.limits.RedisSlidingWindowLimiter;
+import io.fleetgate.limits.ResilientLimiter;
+import io.fleetgate.limits.SlidingWindowLimiter;
 import io.fleetgate.region.MisdirectedRequests;
 import io.fleetgate.region.RegionRelearning;
 import io.fleetgate.region.RegionalBaseUrls;
@@ -21,11 +30,14 @@ import io.fleetgate.command.CommandResults;
 import io.fleetgate.command.RestCommands;
 import io.fleetgate.command.RetryPolicy;
 import io.fleetgate.command.VehicleStates;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
+import org.apache.camel.support.service.ServiceSupport;
 
 /** Binds the beans the routes call by name, built from settings (application.properties). */
 public final class FleetgateConfiguration implements CamelConfiguration {
@@ -49,6 +61,7 @@ public final class FleetgateConfiguration implements CamelConfiguration {
                 new IncomingRequest(settings.longValue("fleetgate.ingress.max-body-bytes"), clientAddresses, clock));
         registry.bind("gatewayTokenCheck", new GatewayTokenCheck(accounts, clock));
         registry.bind("requestClassifier", new RequestClassifier(new FleetApiCatalog()));
+        registry.bind("rateLimitGate", rateLimitGate(context, settings));
         registry.bind("upstreamRequest", new UpstreamRequest(settings.required("fleetgate.upstream.user-agent")));
         registry.bind("regionRelearning", new RegionRelearning(new MisdirectedRequests(baseUrls), accounts));
         String defaultRegion = settings.required("fleetgate.regions.default");
@@ -56,6 +69,44 @@ public final class FleetgateConfiguration implements CamelConfiguration {
         IngressGuard guard = new IngressGuard(settings.longValue("fleetgate.ingress.max-body-bytes"), () -> defaultRegion);
         context.addStartupListener(new IngressGuardInstaller(guard, (int) settings.longValue("camel.server.port")));
         bindCommands(context, settings, accounts, clock);
+    }
+
+    /**
+     * The rate-limit stage (fleetgate.limits.*), with the limiter bound as {@code rateLimiter} for
+     * its counters. The memory backend's clock is the registry's {@code rateLimitClock} when one is
+     * bound (tests bind a clock they move by hand with {@code camel.beans.rateLimitClock}), else the
+     * system's; Redis's windows run on the Redis server's clock.
+     */
+    private static RateLimitGate rateLimitGate(CamelContext context, Settings settings) throws Exception {
+        Registry registry = context.getRegistry();
+        Clock clock = Optional.ofNullable(registry.lookupByNameAndType("rateLimitClock", Clock.class)).orElse(Clock.systemUTC());
+        Duration window = Duration.ofSeconds(settings.longValue("fleetgate.limits.window-seconds"));
+        String backend = settings.required("fleetgate.limits.backend");
+        SlidingWindowLimiter limiter = switch (backend) {
+            case "memory" -> new InMemorySlidingWindowLimiter(clock);
+            case "redis" -> {
+                RedisSlidingWindowLimiter redis = RedisSlidingWindowLimiter.connect(
+                        URI.create(settings.required("fleetgate.limits.redis.url")),
+                        settings.duration("fleetgate.limits.redis.timeout-ms"),
+                        (int) settings.longValue("fleetgate.limits.redis.max-connections"),
+                        settings.required("fleetgate.limits.redis.key-prefix"));
+                context.addService(new ServiceSupport() {
+                    @Override
+                    protected void doStop() {
+                        redis.close();
+                    }
+                });
+                yield new ResilientLimiter(redis,
+                        FailurePolicy.fromSetting(settings.optional("fleetgate.limits.failure-policy").orElse(null)), clock);
+            }
+            default -> throw new IllegalStateException("setting fleetgate.limits.backend must be memory or redis, got: " + backend);
+        };
+        registry.bind("rateLimiter", limiter);
+        RateLimits defaults = new RateLimits((int) settings.longValue("fleetgate.limits.ip.per-window"),
+                (int) settings.longValue("fleetgate.limits.site.per-window"));
+        RateLimitPolicy policy = new RateLimitPolicy(limiter, window, defaults,
+                RateLimitOverrides.parse(settings.list("fleetgate.limits.account-overrides")));
+        return new RateLimitGate(policy, window);
     }
 
     /** The command stage: ledger of results, lanes, wake-up memory, retry policy. */

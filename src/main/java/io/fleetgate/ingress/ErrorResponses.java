@@ -37,6 +37,7 @@ public final class ErrorResponses {
         out.setHeader(Exchange.HTTP_RESPONSE_CODE, error.status());
         out.setHeader(Exchange.CONTENT_TYPE, "application/json");
         out.setHeader("x-region", region(exchange));
+        error.headers().forEach(out::setHeader);
         out.setBody(envelope(error.error(), error.description()));
     }
 

@@ -1,5 +1,7 @@
 package io.fleetgate.ingress;
 
+import java.util.Map;
+
 /**
  * A refusal of Fleetgate's own, answered in the Fleet API error envelope. It carries no stack
  * trace: it is an answer, not a fault, and its description never holds a token.
@@ -7,11 +9,18 @@ package io.fleetgate.ingress;
 public final class GatewayError extends RuntimeException {
     private final int status;
     private final String error;
+    private final Map<String, String> headers;
 
     public GatewayError(int status, String error, String description) {
+        this(status, error, description, Map.of());
+    }
+
+    /** @param headers response headers that belong to this answer, e.g. {@code Retry-After} on a 429 */
+    public GatewayError(int status, String error, String description, Map<String, String> headers) {
         super(description, null, false, false);
         this.status = status;
         this.error = error;
+        this.headers = Map.copyOf(headers);
     }
 
     public int status() {
@@ -24,6 +33,10 @@ public final class GatewayError extends RuntimeException {
 
     public String description() {
         return getMessage();
+    }
+
+    public Map<String, String> headers() {
+        return headers;
     }
 
     public static GatewayError missingToken() {

@@ -21,6 +21,10 @@ class ContractDefaultsTest {
         assertThat(p.getProperty("fleetgate.regions.na.base-url").trim()).isEqualTo("https://fleet-api.prd.na.vn.cloud.tesla.com");
         assertThat(p.getProperty("fleetgate.regions.eu.base-url").trim()).isEqualTo("https://fleet-api.prd.eu.vn.cloud.tesla.com");
         assertThat(p.getProperty("fleetgate.regions.cn.base-url").trim()).isEqualTo("https://fleet-api.prd.cn.vn.cloud.tesla.cn");
+        // CONTRACT section 3: 60 per client IP and 30 per energy site in any 60-second window
+        assertThat(p.getProperty("fleetgate.limits.ip.per-window").trim()).isEqualTo("60");
+        assertThat(p.getProperty("fleetgate.limits.site.per-window").trim()).isEqualTo("30");
+        assertThat(p.getProperty("fleetgate.limits.window-seconds").trim()).isEqualTo("60");
         // Fleetgate alone owns retries: camel-http's automatic ones are off
         assertThat(p.getProperty("camel.component.http.automatic-retries-disabled").trim()).isEqualTo("true");
     }

@@ -6,9 +6,18 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock that stands still until a test moves it. */
-final class MutableClock extends Clock {
+/**
+ * A clock that stands still until a test moves it. Public with a no-argument constructor so a
+ * Fleetgate under test can create it from a setting: {@code camel.beans.rateLimitClock =
+ * #class:io.fleetgate.limits.MutableClock}.
+ */
+public final class MutableClock extends Clock {
     private volatile Instant now;
+
+    /** Starts at 2026-01-01T00:00:00Z. */
+    public MutableClock() {
+        this(Instant.parse("2026-01-01T00:00:00Z"));
+    }
 
     MutableClock(Instant start) {
         this.now = start;

@@ -209,6 +209,9 @@ public final class GatewayHarness implements AutoCloseable {
                 // fixed for this harness, so a restart finds its broker's data at the same address
                 all.put("fleetgate.kafka.embedded.port", String.valueOf(freePort()));
                 all.put("fleetgate.kafka.embedded.controller-port", String.valueOf(freePort()));
+                // every test calls from 127.0.0.1: only the rate-limit tests, which set their own, meet the limits
+                all.put("fleetgate.limits.ip.per-window", "1000000");
+                all.put("fleetgate.limits.site.per-window", "1000000");
                 // waits shortened for tests; ContractDefaultsTest proves the shipped numbers
                 all.put("fleetgate.wake.poll-interval-ms", "200");
                 all.put("fleetgate.wake.ready-buffer-ms", "200");

@@ -1,0 +1,56 @@
+package io.fleetgate.command;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fleetgate.testing.CommandFleet;
+import io.fleetgate.testing.GatewayHarness;
+import io.fleetgate.testing.TestAccount;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/**
+ * REST commands waiting on sleeping vehicles hold no platform thread each: 300 of them at once
+ * (each vehicle waking in 1 s) raise the JVM's peak platform thread count by far less than 300.
+ * The benchmark (README) runs 2,000 × 5.
+ */
+class WaitingCommandsThreadsTest {
+    private static final int COMMANDS = 300;
+
+    @Test
+    void manyCommandsWaitingOnWakeUpsNeedFewPlatformThreads() throws Exception {
+        TestAccount ops = CommandFleet.account();
+        try (GatewayHarness harness = GatewayHarness.builder().fleet(CommandFleet.fleet()).accounts(ops).start()) {
+            // warm up the paths once, so lazily started pools are counted in the baseline
+            harness.simulator().fleet().bringOnline(CommandFleet.vin(399));
+            assertThat(harness.post("/api/1/vehicles/" + CommandFleet.vin(399) + "/command/flash_lights", ops.gatewayToken(), "{}")
+                    .statusCode()).isEqualTo(200);
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            int baseline = threads.getThreadCount();
+            threads.resetPeakThreadCount();
+
+            List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+            for (int n = 0; n < COMMANDS; n++) {
+                HttpRequest request = HttpRequest.newBuilder(URI.create(harness.url("/api/1/vehicles/" + CommandFleet.vin(n) + "/command/honk_horn")))
+                        .header("Authorization", "Bearer " + ops.gatewayToken())
+                        .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                        .build();
+                answers.add(harness.httpClient().sendAsync(request, HttpResponse.BodyHandlers.ofString()));
+            }
+            for (CompletableFuture<HttpResponse<String>> answer : answers) {
+                assertThat(answer.get().statusCode()).isEqualTo(200);
+            }
+            int peak = threads.getPeakThreadCount();
+            System.out.printf("%d waiting REST commands: baseline %d platform threads, peak %d%n", COMMANDS, baseline, peak);
+            assertThat(CommandFleet.wakeUps(harness.simulator().requests())).isEqualTo(COMMANDS);
+            assertThat(peak - baseline).as("platform threads added while %d commands waited (baseline %d)", COMMANDS, baseline)
+                    .isLessThan(COMMANDS / 3);
+        }
+    }
+}

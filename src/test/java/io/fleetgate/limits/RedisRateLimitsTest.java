@@ -1,0 +1,173 @@
+package io.fleetgate.limits;
+
+import static io.fleetgate.limits.LimitsHttp.assertRateLimited;
+import static io.fleetgate.limits.LimitsHttp.contractLimits;
+import static io.fleetgate.limits.LimitsHttp.get;
+import static io.fleetgate.limits.LimitsHttp.header;
+import static io.fleetgate.testing.TestFleet.ALICE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import io.fleetgate.testing.GatewayHarness;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+
+/**
+ * CONTRACT section 3 with the Redis backend, over HTTP, against the real Redis (default
+ * {@code redis://127.0.0.1:6379}, or {@code -Dfleetgate.test.redis-url}). Redis's clock decides
+ * the windows, so the one test of a slot freeing waits for it, on a two-second window.
+ */
+class RedisRateLimitsTest {
+    private static final URI REDIS = RedisSlidingWindowLimiterTest.REDIS;
+    private static final String PREFIX = "fleetgate-test:" + UUID.randomUUID() + ":";
+    private static final String VEHICLES = "/api/1/vehicles";
+
+    private static RedisClient inspector;
+
+    @BeforeAll
+    static void connect() {
+        inspector = RedisClient.create(REDIS);
+        try {
+            inspector.ping();
+        } catch (RuntimeException e) {
+            fail("these tests need a Redis at " + REDIS + " (start redis-server, or set -Dfleetgate.test.redis-url)", e);
+        }
+    }
+
+    @AfterAll
+    static void cleanUp() {
+        ScanParams mine = new ScanParams().match(PREFIX + "*").count(1000);
+        String cursor = ScanParams.SCAN_POINTER_START;
+        do {
+            ScanResult<String> page = inspector.scan(cursor, mine);
+            if (!page.getResult().isEmpty()) {
+                inspector.del(page.getResult().toArray(String[]::new));
+            }
+            cursor = page.getCursor();
+        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+        inspector.close();
+    }
+
+    @Test
+    void twoInstancesSharingRedisAcceptSixtyPerIpBetweenThem() throws Exception {
+        String ip = "198.51.100.7";
+        try (GatewayHarness a = onRedis(REDIS).start(); GatewayHarness b = onRedis(REDIS).start()) {
+            ExecutorService callers = Executors.newFixedThreadPool(8);
+            List<Future<HttpResponse<byte[]>>> calls = new ArrayList<>();
+            for (int i = 0; i < 80; i++) {
+                GatewayHarness instance = i % 2 == 0 ? a : b;
+                calls.add(callers.submit(() -> get(instance, ip, VEHICLES, ALICE.gatewayToken())));
+            }
+            int accepted = 0;
+            for (Future<HttpResponse<byte[]>> call : calls) {
+                HttpResponse<byte[]> response = call.get();
+                if (response.statusCode() == 200) {
+                    accepted++;
+                } else {
+                    long retryAfter = Long.parseLong(header(response, "Retry-After"));
+                    assertThat(retryAfter).isBetween(59L, 60L);
+                    assertRateLimited(response, retryAfter);
+                }
+            }
+            callers.shutdown();
+
+            assertThat(accepted).isEqualTo(60);
+            assertThat(a.simulator().requests().size() + b.simulator().requests().size()).isEqualTo(60);
+            assertThat(inspector.zcard(PREFIX + "ip:" + ip)).isEqualTo(60);
+        }
+    }
+
+    @Test
+    void onRedisASlotFreesWhenTheOldestRequestLeavesTheWindow() throws Exception {
+        String ip = "198.51.100.8";
+        try (GatewayHarness gateway = onRedis(REDIS).setting("fleetgate.limits.window-seconds", "2")
+                .setting("fleetgate.limits.ip.per-window", "5").start()) {
+            long beforeFirst = System.nanoTime();
+            assertThat(get(gateway, ip, VEHICLES, ALICE.gatewayToken()).statusCode()).isEqualTo(200);
+            long afterFirst = System.nanoTime();
+            for (int i = 2; i <= 5; i++) {
+                assertThat(get(gateway, ip, VEHICLES, ALICE.gatewayToken()).statusCode()).as("request %d", i).isEqualTo(200);
+            }
+            HttpResponse<byte[]> sixth = get(gateway, ip, VEHICLES, ALICE.gatewayToken());
+            assertThat(sixth.statusCode()).isEqualTo(429);
+            assertThat(Long.parseLong(header(sixth, "Retry-After"))).isBetween(1L, 2L);
+
+            // the first request was counted no earlier than beforeFirst: it is in the window until 2 s later
+            sleepUntil(beforeFirst + Duration.ofMillis(1700).toNanos());
+            HttpResponse<byte[]> stillFull = get(gateway, ip, VEHICLES, ALICE.gatewayToken());
+            assertThat(stillFull.statusCode()).isEqualTo(429);
+            assertRateLimited(stillFull, 1);
+
+            // ... and no later than afterFirst: 2 s after that, its slot is free
+            sleepUntil(afterFirst + Duration.ofMillis(2050).toNanos());
+            HttpResponse<byte[]> freed = get(gateway, ip, VEHICLES, ALICE.gatewayToken());
+            assertThat(freed.statusCode()).isEqualTo(200);
+            assertThat(header(freed, "RateLimit-Limit")).isEqualTo("5");
+        }
+    }
+
+    @Test
+    void whenRedisGoesAwayTheFailurePolicyAnswersAtOnce() throws Exception {
+        String ip = "198.51.100.9";
+        try (RedisRelay redis = new RedisRelay(REDIS);
+                GatewayHarness failOpen = onRedis(redis.url()).start();
+                GatewayHarness failClosed = onRedis(redis.url()).setting("fleetgate.limits.failure-policy", "fail-closed").start()) {
+            // while Redis answers, both count against one budget
+            assertThat(header(get(failOpen, ip, VEHICLES, ALICE.gatewayToken()), "RateLimit-Remaining")).isEqualTo("59");
+            assertThat(header(get(failClosed, ip, VEHICLES, ALICE.gatewayToken()), "RateLimit-Remaining")).isEqualTo("58");
+
+            redis.stop();
+
+            for (int i = 0; i < 3; i++) {
+                long started = System.nanoTime();
+                HttpResponse<byte[]> admitted = get(failOpen, ip, VEHICLES, ALICE.gatewayToken());
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
+                assertThat(admitted.statusCode()).isEqualTo(200);
+                // admitted uncounted: the whole limit is reported as remaining
+                assertThat(header(admitted, "RateLimit-Remaining")).isEqualTo("60");
+
+                started = System.nanoTime();
+                HttpResponse<byte[]> refused = get(failClosed, ip, VEHICLES, ALICE.gatewayToken());
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
+                assertRateLimited(refused, 1);
+            }
+            assertThat(failOpen.simulator().requests()).hasSize(4);
+            assertThat(failClosed.simulator().requests()).hasSize(1);
+            assertThat(storeFailures(failOpen)).isEqualTo(3);
+            assertThat(storeFailures(failClosed)).isEqualTo(3);
+        }
+    }
+
+    private static GatewayHarness.Builder onRedis(URI redis) {
+        return contractLimits(GatewayHarness.builder().accounts(ALICE))
+                .setting("fleetgate.limits.backend", "redis")
+                .setting("fleetgate.limits.redis.url", redis.toString())
+                .setting("fleetgate.limits.redis.key-prefix", PREFIX)
+                // each test names its own client address, so each has a budget of its own
+                .setting("fleetgate.ingress.trusted-proxies", "127.0.0.1/32");
+    }
+
+    private static long storeFailures(GatewayHarness gateway) {
+        return gateway.gateway().context().getRegistry().lookupByNameAndType("rateLimiter", ResilientLimiter.class).failures();
+    }
+
+    private static void sleepUntil(long nanoTime) throws InterruptedException {
+        long left = nanoTime - System.nanoTime();
+        if (left > 0) {
+            Thread.sleep(Duration.ofNanos(left));
+        }
+    }
+}
