@@ -117,6 +117,10 @@ public final class FleetgateConfiguration implements CamelConfiguration {
                 settings.required("fleetgate.topics.command-results"),
                 (int) settings.longValue("fleetgate.commands.remembered-results"));
         context.addService(ledger, true, true);
+        KafkaHealth kafkaHealth = new KafkaHealth(settings.required("fleetgate.kafka.bootstrap-servers"),
+                settings.longValue("fleetgate.kafka.health-interval-ms"));
+        context.addService(kafkaHealth, true, true);
+        registry.bind("kafkaHealth", kafkaHealth);
         VirtualThreadScheduler scheduler = new VirtualThreadScheduler("fleetgate-command");
         registry.bind("commandScheduler", scheduler);
         CommandResults results = new CommandResults(clock, context.createProducerTemplate(),

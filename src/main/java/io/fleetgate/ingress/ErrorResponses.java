@@ -54,6 +54,7 @@ public final class ErrorResponses {
             return gatewayError;
         }
         if (hasCause(caught, org.apache.kafka.common.KafkaException.class)) {
+            LOG.warn("a command could not be queued on Kafka: {}", caught.toString());
             return new GatewayError(503, "service_unavailable", "Fleetgate cannot queue commands right now; try again shortly.");
         }
         Throwable cause = rootTransportCause(caught);

@@ -25,7 +25,29 @@ class ContractDefaultsTest {
         assertThat(p.getProperty("fleetgate.limits.ip.per-window").trim()).isEqualTo("60");
         assertThat(p.getProperty("fleetgate.limits.site.per-window").trim()).isEqualTo("30");
         assertThat(p.getProperty("fleetgate.limits.window-seconds").trim()).isEqualTo("60");
+        // CONTRACT section 4: 30 s state memory, a check every 3 s at most 10 times, 3 s ready buffer
+        assertThat(p.getProperty("fleetgate.wake.state-cache-ms").trim()).isEqualTo("30000");
+        assertThat(p.getProperty("fleetgate.wake.poll-interval-ms").trim()).isEqualTo("3000");
+        assertThat(p.getProperty("fleetgate.wake.max-polls").trim()).isEqualTo("10");
+        assertThat(p.getProperty("fleetgate.wake.ready-buffer-ms").trim()).isEqualTo("3000");
+        // CONTRACT section 5: at most 6 retries, backoff from 1 s, all within 90 s
+        assertThat(p.getProperty("fleetgate.retries.max").trim()).isEqualTo("6");
+        assertThat(p.getProperty("fleetgate.retries.initial-backoff-ms").trim()).isEqualTo("1000");
+        assertThat(p.getProperty("fleetgate.retries.budget-ms").trim()).isEqualTo("90000");
         // Fleetgate alone owns retries: camel-http's automatic ones are off
         assertThat(p.getProperty("camel.component.http.automatic-retries-disabled").trim()).isEqualTo("true");
+    }
+
+    @Test
+    void topicSettingsNameTheDeclaredTopics() throws Exception {
+        Properties p = new Properties();
+        try (InputStream in = getClass().getClassLoader().getResourceAsStream("application.properties")) {
+            p.load(in);
+        }
+        var declared = KafkaTopics.load(java.nio.file.Path.of("kafka/topics.yaml")).topics().stream()
+                .map(KafkaTopics.Topic::name).toList();
+        for (String key : new String[] {"commands", "command-results", "audit", "accounts"}) {
+            assertThat(declared).contains(p.getProperty("fleetgate.topics." + key).trim());
+        }
     }
 }

@@ -1,0 +1,87 @@
+package io.fleetgate.app;
+
+import io.fleetgate.ingress.GatewayError;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.support.service.ServiceSupport;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Whether the Kafka cluster answers, checked every {@code interval} ms with a short timeout.
+ * A REST command is refused with 503 at once while it does not, instead of waiting out the
+ * producer's delivery timeout, which is long enough to carry a burst of commands.
+ */
+public final class KafkaHealth extends ServiceSupport {
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaHealth.class);
+
+    private final String bootstrapServers;
+    private final long intervalMillis;
+    private volatile boolean up = true;
+    private Admin admin;
+    private ScheduledExecutorService probe;
+
+    public KafkaHealth(String bootstrapServers, long intervalMillis) {
+        this.bootstrapServers = bootstrapServers;
+        this.intervalMillis = intervalMillis;
+    }
+
+    public boolean isUp() {
+        return up;
+    }
+
+    /** Refuses with 503 service_unavailable while Kafka does not answer. */
+    public void requireUp() {
+        if (!up) {
+            throw new GatewayError(503, "service_unavailable", "Fleetgate cannot queue commands right now; try again shortly.");
+        }
+    }
+
+    @Override
+    protected void doStart() {
+        admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(500, intervalMillis * 2),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) Math.max(500, intervalMillis * 2),
+                AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, (int) intervalMillis));
+        probe = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("fleetgate-kafka-health").unstarted(r));
+        probe.scheduleWithFixedDelay(this::check, 0, intervalMillis, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    protected void doStop() {
+        if (probe != null) {
+            probe.shutdownNow();
+        }
+        if (admin != null) {
+            admin.close(java.time.Duration.ofSeconds(1));
+        }
+    }
+
+    private void check() {
+        boolean answered;
+        try {
+            admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) Math.max(500, intervalMillis * 2)))
+                    .nodes().get(intervalMillis * 3, TimeUnit.MILLISECONDS);
+            answered = true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        } catch (Exception e) {
+            answered = false;
+        }
+        if (answered != up) {
+            up = answered;
+            if (answered) {
+                LOG.info("Kafka at {} answers again", bootstrapServers);
+            } else {
+                LOG.warn("Kafka at {} does not answer: REST commands get 503 until it does", bootstrapServers);
+            }
+        }
+    }
+}
