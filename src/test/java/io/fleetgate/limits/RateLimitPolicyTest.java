@@ -1,5 +1,6 @@
 package io.fleetgate.limits;
 
+import io.fleetgate.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package io.fleetgate.limits;
 
+import io.fleetgate.testing.MutableClock;
 import static io.fleetgate.limits.LimitsHttp.assertRateLimited;
 import static io.fleetgate.limits.LimitsHttp.contractLimits;
 import static io.fleetgate.limits.LimitsHttp.get;

@@ -1,5 +1,6 @@
 package io.fleetgate.sim;
 
+import io.fleetgate.testing.MutableClock;
 import static io.fleetgate.sim.SimulatedFleet.DEMO_ACCESS_TOKEN;
 import static io.fleetgate.sim.SimulatedFleet.DEMO_EU_VIN_ONLINE;
 import static io.fleetgate.sim.SimulatedFleet.DEMO_VIN_ASLEEP;
@@ -23,7 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ControlApiTest {
 
     private static final Instant START = Instant.parse("2026-03-01T08:00:00Z");
-    private static final TestClock CLOCK = new TestClock(START);
+    private static final MutableClock CLOCK = new MutableClock(START);
 
     private static FleetApiSimulator sim;
     private final SimHttp http = new SimHttp();

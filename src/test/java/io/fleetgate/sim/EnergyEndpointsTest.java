@@ -1,5 +1,6 @@
 package io.fleetgate.sim;
 
+import io.fleetgate.testing.MutableClock;
 import static io.fleetgate.sim.SimulatedFleet.DEMO_ACCESS_TOKEN;
 import static io.fleetgate.sim.SimulatedFleet.DEMO_ENERGY_SITE_ID;
 import static io.fleetgate.sim.SimulatedFleet.DEMO_EU_ACCESS_TOKEN;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class EnergyEndpointsTest {
 
     private static final String SITE = "/api/1/energy_sites/" + DEMO_ENERGY_SITE_ID;
-    private static final TestClock CLOCK = new TestClock(Instant.parse("2026-06-21T19:30:00Z"));
+    private static final MutableClock CLOCK = new MutableClock(Instant.parse("2026-06-21T19:30:00Z"));
 
     private static FleetApiSimulator sim;
     private final SimHttp http = new SimHttp();

@@ -1,5 +1,6 @@
 package io.fleetgate.sim;
 
+import io.fleetgate.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -63,7 +64,7 @@ class SimulatedFleetTest {
 
     @Test
     void completesAWakeUpLazilyByTheAttachedClock() {
-        TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
+        MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
         SimulatedFleet fleet = SimulatedFleet.demo();
         fleet.attachClock(clock);
         fleet.setWakeDelay(SimulatedFleet.DEMO_VIN_OFFLINE, 5);
@@ -81,7 +82,7 @@ class SimulatedFleetTest {
 
     @Test
     void sleepingAgainCancelsAPendingWakeUp() {
-        TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
+        MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
         SimulatedFleet fleet = SimulatedFleet.demo();
         fleet.attachClock(clock);
 

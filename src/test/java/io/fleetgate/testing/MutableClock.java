@@ -1,4 +1,4 @@
-package io.fleetgate.limits;
+package io.fleetgate.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -9,7 +9,7 @@ import java.time.ZoneOffset;
 /**
  * A clock that stands still until a test moves it. Public with a no-argument constructor so a
  * Fleetgate under test can create it from a setting: {@code camel.beans.rateLimitClock =
- * #class:io.fleetgate.limits.MutableClock}.
+ * #class:io.fleetgate.testing.MutableClock}.
  */
 public final class MutableClock extends Clock {
     private volatile Instant now;
@@ -19,15 +19,15 @@ public final class MutableClock extends Clock {
         this(Instant.parse("2026-01-01T00:00:00Z"));
     }
 
-    MutableClock(Instant start) {
+    public MutableClock(Instant start) {
         this.now = start;
     }
 
-    void advance(Duration step) {
+    public void advance(Duration step) {
         now = now.plus(step);
     }
 
-    void set(Instant instant) {
+    public void set(Instant instant) {
         now = instant;
     }
 
