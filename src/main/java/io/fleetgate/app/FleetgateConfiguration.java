@@ -22,6 +22,7 @@ import io.fleetgate.region.MisdirectedRequests;
 import io.fleetgate.region.RegionRelearning;
 import io.fleetgate.region.RegionalBaseUrls;
 import io.fleetgate.region.UpstreamRequest;
+import io.fleetgate.audit.AuditConfiguration;
 import io.fleetgate.command.CommandChecks;
 import io.fleetgate.command.CommandCalls;
 import io.fleetgate.command.CommandIntake;
@@ -68,6 +69,7 @@ public final class FleetgateConfiguration implements CamelConfiguration {
         registry.bind("errorResponses", new ErrorResponses(defaultRegion));
         IngressGuard guard = new IngressGuard(settings.longValue("fleetgate.ingress.max-body-bytes"), () -> defaultRegion);
         context.addStartupListener(new IngressGuardInstaller(guard, (int) settings.longValue("camel.server.port")));
+        new AuditConfiguration(clock).bind(context);
         bindCommands(context, settings, accounts, clock);
     }
 
