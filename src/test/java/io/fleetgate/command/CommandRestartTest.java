@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fleetgate.sim.RecordedRequest;
 import io.fleetgate.testing.CommandFleet;
 import io.fleetgate.testing.GatewayHarness;
+import io.fleetgate.testing.SimControl;
 import io.fleetgate.testing.TestAccount;
 import io.fleetgate.testing.TopicRecords;
 import java.time.Duration;
@@ -28,6 +29,9 @@ class CommandRestartTest {
         TestAccount ops = CommandFleet.account();
         try (GatewayHarness harness = GatewayHarness.builder().fleet(CommandFleet.fleet()).accounts(ops).start()) {
             String vin = CommandFleet.vin(7);
+            // each command takes 300 ms upstream, so the stop finds most of them still queued
+            new SimControl(harness.simulator()).script(("{\"vin\":\"%s\",\"path\":\"/command/set_charge_limit\",\"responses\":["
+                    + String.join(",", java.util.Collections.nCopies(8, "{\"status\":200,\"latency_ms\":300}")) + "]}").formatted(vin));
             List<String> ids = new ArrayList<>();
             TopicRecords topics = new TopicRecords(harness.kafkaBootstrapServers());
             for (int percent = 51; percent <= 58; percent++) {
