@@ -1,0 +1,146 @@
+package io.fleetgate.vcp.crypto;
+
+import java.math.BigInteger;
+import java.security.AlgorithmParameters;
+import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
+import java.security.spec.ECFieldFp;
+import java.security.spec.ECGenParameterSpec;
+import java.security.spec.ECParameterSpec;
+import java.security.spec.ECPoint;
+import java.util.Arrays;
+
+/**
+ * NIST P-256, the only curve vehicles accept. JCA does ECDH but does not derive a public key from
+ * a scalar or check an encoded point; both are done here. The multiplication is not constant-time:
+ * it runs once per key load, never per command.
+ */
+public final class P256 {
+    /** Length of an uncompressed point: 0x04 || X || Y. */
+    public static final int POINT_LENGTH = 65;
+
+    public static final ECParameterSpec PARAMS = params();
+    private static final BigInteger P = ((ECFieldFp) PARAMS.getCurve().getField()).getP();
+    private static final BigInteger A = PARAMS.getCurve().getA();
+    private static final BigInteger B = PARAMS.getCurve().getB();
+    private static final BigInteger N = PARAMS.getOrder();
+    private static final BigInteger THREE = BigInteger.valueOf(3);
+
+    private P256() {
+    }
+
+    private static ECParameterSpec params() {
+        try {
+            AlgorithmParameters parameters = AlgorithmParameters.getInstance("EC");
+            parameters.init(new ECGenParameterSpec("secp256r1"));
+            return parameters.getParameterSpec(ECParameterSpec.class);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("secp256r1 is not available", e);
+        }
+    }
+
+    /** True when {@code spec} describes P-256 (whatever name the provider gave it). */
+    public static boolean isP256(ECParameterSpec spec) {
+        return spec != null && spec.getOrder().equals(N) && spec.getCurve().equals(PARAMS.getCurve())
+                && spec.getGenerator().equals(PARAMS.getGenerator());
+    }
+
+    /** The scalar as a valid private key value: 1 <= d < n. */
+    public static BigInteger checkScalar(BigInteger d) throws InvalidKeyException {
+        if (d.signum() <= 0 || d.compareTo(N) >= 0) {
+            throw new InvalidKeyException("private scalar out of range for P-256");
+        }
+        return d;
+    }
+
+    /** d * G. */
+    public static ECPoint publicPoint(BigInteger d) throws InvalidKeyException {
+        checkScalar(d);
+        ECPoint result = ECPoint.POINT_INFINITY;
+        ECPoint addend = PARAMS.getGenerator();
+        for (int i = 0; i < d.bitLength(); i++) {
+            if (d.testBit(i)) {
+                result = add(result, addend);
+            }
+            addend = twice(addend);
+        }
+        return result;
+    }
+
+    /** 0x04 || X || Y with both coordinates left-padded to 32 bytes. */
+    public static byte[] encode(ECPoint point) {
+        byte[] out = new byte[POINT_LENGTH];
+        out[0] = 0x04;
+        System.arraycopy(fixed32(point.getAffineX()), 0, out, 1, 32);
+        System.arraycopy(fixed32(point.getAffineY()), 0, out, 33, 32);
+        return out;
+    }
+
+    /** Parses an uncompressed point and rejects anything that is not on the curve. */
+    public static ECPoint decode(byte[] encoded) throws InvalidKeyException {
+        if (encoded == null || encoded.length != POINT_LENGTH || encoded[0] != 0x04) {
+            throw new InvalidKeyException("public key must be a 65-byte uncompressed P-256 point");
+        }
+        BigInteger x = new BigInteger(1, Arrays.copyOfRange(encoded, 1, 33));
+        BigInteger y = new BigInteger(1, Arrays.copyOfRange(encoded, 33, 65));
+        ECPoint point = new ECPoint(x, y);
+        if (!onCurve(point)) {
+            throw new InvalidKeyException("public key is not a point on P-256");
+        }
+        return point;
+    }
+
+    public static boolean onCurve(ECPoint point) {
+        if (point.equals(ECPoint.POINT_INFINITY)) {
+            return false;
+        }
+        BigInteger x = point.getAffineX();
+        BigInteger y = point.getAffineY();
+        if (x.signum() < 0 || y.signum() < 0 || x.compareTo(P) >= 0 || y.compareTo(P) >= 0) {
+            return false;
+        }
+        BigInteger left = y.multiply(y).mod(P);
+        BigInteger right = x.pow(3).add(A.multiply(x)).add(B).mod(P);
+        return left.equals(right);
+    }
+
+    /** Unsigned big-endian, exactly 32 bytes. */
+    public static byte[] fixed32(BigInteger value) {
+        byte[] raw = value.toByteArray();
+        byte[] out = new byte[32];
+        int copy = Math.min(raw.length, 32);
+        System.arraycopy(raw, raw.length - copy, out, 32 - copy, copy);
+        return out;
+    }
+
+    private static ECPoint add(ECPoint p, ECPoint q) {
+        if (p.equals(ECPoint.POINT_INFINITY)) {
+            return q;
+        }
+        if (q.equals(ECPoint.POINT_INFINITY)) {
+            return p;
+        }
+        if (p.getAffineX().equals(q.getAffineX())) {
+            return p.getAffineY().equals(q.getAffineY()) ? twice(p) : ECPoint.POINT_INFINITY;
+        }
+        BigInteger lambda = q.getAffineY().subtract(p.getAffineY())
+                .multiply(q.getAffineX().subtract(p.getAffineX()).modInverse(P)).mod(P);
+        return line(lambda, p, q.getAffineX());
+    }
+
+    private static ECPoint twice(ECPoint p) {
+        if (p.equals(ECPoint.POINT_INFINITY) || p.getAffineY().signum() == 0) {
+            return ECPoint.POINT_INFINITY;
+        }
+        BigInteger x = p.getAffineX();
+        BigInteger lambda = THREE.multiply(x).multiply(x).add(A)
+                .multiply(p.getAffineY().shiftLeft(1).modInverse(P)).mod(P);
+        return line(lambda, p, x);
+    }
+
+    private static ECPoint line(BigInteger lambda, ECPoint p, BigInteger otherX) {
+        BigInteger x3 = lambda.multiply(lambda).subtract(p.getAffineX()).subtract(otherX).mod(P);
+        BigInteger y3 = lambda.multiply(p.getAffineX().subtract(x3)).subtract(p.getAffineY()).mod(P);
+        return new ECPoint(x3, y3);
+    }
+}
