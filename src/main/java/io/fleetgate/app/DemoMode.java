@@ -31,6 +31,9 @@ final class DemoMode implements AutoCloseable {
     Map<String, String> settings() {
         return Map.of(
                 "camel.server.port", String.valueOf(gatewayPort),
+                "fleetgate.vcp.private-key-file", "data/demo-fleet-key.pem",
+                "fleetgate.vcp.generate-key", "true",
+                "fleetgate.vcp.domain", "localhost",
                 "fleetgate.accounts.file", DEMO_ACCOUNTS,
                 "fleetgate.regions.na.base-url", simulator.baseUrl("na"),
                 "fleetgate.regions.eu.base-url", simulator.baseUrl("eu"),

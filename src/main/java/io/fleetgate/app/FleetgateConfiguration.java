@@ -70,6 +70,10 @@ public final class FleetgateConfiguration implements CamelConfiguration {
         IngressGuard guard = new IngressGuard(settings.longValue("fleetgate.ingress.max-body-bytes"), () -> defaultRegion);
         context.addStartupListener(new IngressGuardInstaller(guard, (int) settings.longValue("camel.server.port")));
         new AuditConfiguration(clock).bind(context);
+        registry.bind("publicKeyEndpoints", new PublicKeyEndpoints(
+                FleetKey.load(settings.optional("fleetgate.vcp.private-key-file").orElse(null),
+                        Boolean.parseBoolean(settings.optional("fleetgate.vcp.generate-key").orElse("false"))),
+                settings.required("fleetgate.vcp.domain")));
         bindCommands(context, settings, accounts, clock);
     }
 

@@ -44,6 +44,8 @@ class DemoModeTest {
             settings.put("camel.server.host", "127.0.0.1");
             settings.put("fleetgate.kafka.embedded.data-dir",
                     java.nio.file.Files.createTempDirectory("fleetgate-demo-test").resolve("kafka").toString());
+            settings.put("fleetgate.vcp.private-key-file",
+                    java.nio.file.Files.createTempDirectory("fleetgate-demo-key").resolve("fleet-key.pem").toString());
             settings.put("fleetgate.kafka.embedded.port", "0");
             settings.put("fleetgate.kafka.embedded.controller-port", "0");
             try (Fleetgate gateway = new Fleetgate(settings).start()) {
