@@ -1,5 +1,7 @@
 package io.fleetgate.command;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fleetgate.account.Account;
 import io.fleetgate.account.AccountStore;
 import io.fleetgate.account.GatewayTokenCheck;
@@ -7,6 +9,8 @@ import io.fleetgate.ingress.ExchangeKeys;
 import io.fleetgate.ingress.FleetApiCatalog;
 import io.fleetgate.ingress.GatewayError;
 import io.fleetgate.ingress.VehicleCommands;
+import io.fleetgate.vcp.Commands;
+import java.util.Map;
 import org.apache.camel.Exchange;
 
 /**
@@ -15,6 +19,7 @@ import org.apache.camel.Exchange;
  */
 public final class CommandChecks {
     private static final int MAX_ID_LENGTH = 200;
+    private static final TypeReference<Map<String, Object>> FIELDS = new TypeReference<>() {};
 
     private final AccountStore accounts;
     private final FleetApiCatalog catalog;
@@ -44,7 +49,22 @@ public final class CommandChecks {
         if (request.parameters() != null && !request.parameters().isObject() && !request.parameters().isNull()) {
             return "parameters must be a JSON object";
         }
-        return null;
+        return parameterProblem(request.command(), request.parameters());
+    }
+
+    /**
+     * Why a command's parameters are wrong (naming the field), or null: checked with the
+     * command catalog the signer uses, for every command it knows, signed or not.
+     */
+    public static String parameterProblem(String command, JsonNode parameters) {
+        Map<String, Object> fields = parameters == null || parameters.isNull()
+                ? Map.of() : CommandJson.MAPPER.convertValue(parameters, FIELDS);
+        try {
+            Commands.fromRest(command, fields);
+            return null;
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
     }
 
     /** Throws the refusal a REST caller would get for this command: 402, 403, or 404 for no such account. */

@@ -41,6 +41,10 @@ public final class RestCommands {
         if (parameters != null && !parameters.isObject()) {
             throw GatewayError.invalidRequest("A command body is a JSON object.");
         }
+        String problem = CommandChecks.parameterProblem(name, parameters);
+        if (problem != null) {
+            throw GatewayError.invalidRequest("Invalid parameters for " + name + ": " + problem + ".");
+        }
         String id = UUID.randomUUID().toString();
         CommandRequest command = new CommandRequest(id, account.id(), request.vin(), name, parameters, null,
                 exchange.getProperty(ExchangeKeys.RECEIVED_AT, Instant.class), "rest",
