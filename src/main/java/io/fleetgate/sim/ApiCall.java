@@ -44,6 +44,11 @@ record ApiCall(SimUser user, RoutingContext ctx, boolean gatesOpen) {
         return text == null ? "" : text;
     }
 
+    /** Leaves the REST name of an executed signed command for the request log. */
+    void noteSignedCommand(String name) {
+        ctx.put(RegionalRouter.SIGNED_COMMAND, name);
+    }
+
     /** True when the gates are open or the user holds at least one of the scopes. */
     boolean allows(Set<String> anyOfScopes) {
         return gatesOpen || anyOfScopes.isEmpty() || anyOfScopes.stream().anyMatch(user::hasScope);

@@ -5,10 +5,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetgate.sim.ScriptRequestParser.BadControlInput;
+import io.fleetgate.vcp.crypto.P256;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.security.InvalidKeyException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -42,6 +45,9 @@ final class ControlApi {
         router.post("/sim/vehicles/:vin/offline").handler(ctx -> changeVehicle(ctx, sim.fleet()::takeOffline));
         router.post("/sim/vehicles/:vin/online").handler(ctx -> changeVehicle(ctx, sim.fleet()::bringOnline));
         router.post("/sim/vehicles/:vin/wake-delay").handler(this::setWakeDelay);
+        router.post("/sim/vehicles/:vin/keys").handler(this::pairKey);
+        router.delete("/sim/vehicles/:vin/keys/:key").handler(this::unpairKey);
+        router.post("/sim/keys").handler(this::pairKeyWithAll);
         router.post("/sim/script").handler(this::script);
         router.get("/sim/requests").handler(this::requests);
         router.delete("/sim/requests").handler(ctx -> {
@@ -74,10 +80,53 @@ final class ControlApi {
                 .put("region", region)
                 .put("state", v.state().wire())
                 .put("requires_signing", v.requiresSigning())
+                .put("protocol_supported", v.protocolSupported())
                 .put("key_paired", v.keyPaired())
                 .put("wake_delay_seconds", v.wakeDelaySeconds())
                 .put("wake_pending", v.wakePending())
-                .put("firmware_version", v.firmwareVersion());
+                .put("firmware_version", v.firmwareVersion())
+                .set("paired_keys", keyList(v));
+    }
+
+    private ArrayNode keyList(SimVehicle v) {
+        ArrayNode keys = sim.json().createArrayNode();
+        v.pairedKeys().forEach(keys::add);
+        return keys;
+    }
+
+    /** Body {@code {"public_key": "<hex of the 65-byte uncompressed point>"}}. */
+    private void pairKey(RoutingContext ctx) {
+        byte[] key = publicKey(jsonBody(ctx).path("public_key").asText(""));
+        changeVehicle(ctx, vin -> sim.fleet().pairKey(vin, key));
+    }
+
+    private void unpairKey(RoutingContext ctx) {
+        byte[] key = publicKey(ctx.pathParam("key"));
+        changeVehicle(ctx, vin -> sim.fleet().unpairKey(vin, key));
+    }
+
+    /** Same body as {@link #pairKey}; pairs the key with every vehicle of every user. */
+    private void pairKeyWithAll(RoutingContext ctx) {
+        byte[] key = publicKey(jsonBody(ctx).path("public_key").asText(""));
+        ArrayNode list = sim.json().createArrayNode();
+        sim.fleet().pairKeyWithAll(key).forEach(v -> list.add(summary(v)));
+        ok(ctx, list);
+    }
+
+    private static byte[] publicKey(String hex) {
+        byte[] key;
+        try {
+            key = HexFormat.of().parseHex(hex.trim());
+        } catch (IllegalArgumentException notHex) {
+            key = new byte[0];
+        }
+        try {
+            P256.decode(key);
+        } catch (InvalidKeyException e) {
+            throw new BadControlInput("public_key must be the hex of a 65-byte uncompressed P-256 point (04...): "
+                    + e.getMessage());
+        }
+        return key;
     }
 
     private void changeVehicle(RoutingContext ctx, Function<String, SimVehicle> change) {
@@ -121,7 +170,8 @@ final class ControlApi {
                     .put("query", r.query())
                     .put("status", r.status())
                     .put("at", r.at().toString())
-                    .put("region", r.region());
+                    .put("region", r.region())
+                    .put("command", r.command());
         }
         ok(ctx, list);
     }

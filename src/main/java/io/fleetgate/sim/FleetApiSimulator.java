@@ -1,6 +1,7 @@
 package io.fleetgate.sim;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fleetgate.vcp.Domain;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -51,7 +52,8 @@ public final class FleetApiSimulator implements AutoCloseable {
             fleet.attachClock(config.clock());
             ObjectMapper json = new ObjectMapper();
             SimServices services = new SimServices(vertx, config.clock(), json, fleet, new RegionDirectory(config),
-                    new ScriptQueue(), new RequestLog(), new FleetErrors(json, new TxIds(new SecureRandom())));
+                    new ScriptQueue(), new RequestLog(), new FleetErrors(json, new TxIds(new SecureRandom())),
+                    new VehicleVerifiers(config.clock(), config.vehicleKeySeed()));
             ApiEndpoints endpoints = ApiEndpoints.create(services);
             for (String region : SimulatedFleet.REGIONS) {
                 Router router = new RegionalRouter(region, services, endpoints).build();
@@ -105,15 +107,33 @@ public final class FleetApiSimulator implements AutoCloseable {
         services.log().clear();
     }
 
-    /** Restores the fleet as it was at start, and drops all scripts and the request log. */
+    /**
+     * Restores the fleet as it was at start (keychains included), and drops all scripts, the
+     * request log and the vehicles' command-protocol sessions.
+     */
     public void reset() {
         reset(services, initialFleet);
+    }
+
+    /**
+     * Pairs a command key (65-byte uncompressed P-256 point) with every vehicle, as if each owner
+     * had approved it; signed commands from its holder are then accepted.
+     */
+    public void pairKeyWithAll(byte[] publicKey) {
+        services.fleet().pairKeyWithAll(publicKey);
+    }
+
+    /** The public key of a vehicle's domain, as a client learns it from the session handshake. */
+    public byte[] vehiclePublicKey(String vin, Domain domain) {
+        services.fleet().vehicle(vin);
+        return services.verifiers().publicKey(vin, domain);
     }
 
     private static void reset(SimServices services, SimulatedFleet.Snapshot initialFleet) {
         services.fleet().restore(initialFleet);
         services.scripts().clear();
         services.log().clear();
+        services.verifiers().reset();
     }
 
     @Override

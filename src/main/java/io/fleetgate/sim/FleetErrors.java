@@ -70,6 +70,19 @@ final class FleetErrors {
         return Reply.json(408, body.toString());
     }
 
+    /**
+     * {@code signed_command} to a car that is not online: 503 with the vehicle-unavailable body
+     * (observed, and what the reference SDK reads as "offline or asleep"; fleet-api.md §4, §10.5).
+     */
+    Reply vehicleUnavailableForSignedCommand() {
+        return vehicleUnavailable().withStatus(503);
+    }
+
+    /** {@code signed_command} to a car without the command protocol (pre-2021 Model S/X). */
+    Reply protocolNotSupported() {
+        return envelope(422, "invalid_resource", "vehicle does not support the Tesla Vehicle Command Protocol");
+    }
+
     Reply invalidCommand() {
         return envelope(400, "invalid_command", "");
     }

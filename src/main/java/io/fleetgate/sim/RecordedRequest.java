@@ -16,9 +16,18 @@ import java.util.TreeMap;
  * @param body    request body as text, empty when there was none
  * @param status  HTTP status sent back
  * @param at      when the request arrived, by the simulator's clock
+ * @param command for a {@code signed_command} the vehicle accepted: the REST name of the command the
+ *                signed message carried (e.g. {@code flash_lights}); null otherwise (handshakes,
+ *                refused messages, every other request)
  */
 public record RecordedRequest(String region, String method, String path, String query,
-                              Map<String, String> headers, String body, int status, Instant at) {
+                              Map<String, String> headers, String body, int status, Instant at, String command) {
+
+    /** A request that carried no signed command. */
+    public RecordedRequest(String region, String method, String path, String query,
+                           Map<String, String> headers, String body, int status, Instant at) {
+        this(region, method, path, query, headers, body, status, at, null);
+    }
 
     public RecordedRequest {
         TreeMap<String, String> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);

@@ -30,12 +30,16 @@ final class RegionalRouter {
     private static final String USER = "fleetgate.sim.user";
     private static final String SCRIPTED = "fleetgate.sim.scripted";
     private static final String RECORDER = "fleetgate.sim.recorder";
+    /** Context key under which the signed_command endpoint leaves the name of the command it ran. */
+    static final String SIGNED_COMMAND = "fleetgate.sim.signed-command";
     private static final long MAX_BODY_BYTES = 1 << 20;
     private static final int CLIENT_CLOSED_REQUEST = 499;
 
     private static final Set<String> USER_DATA = Set.of("user_data");
     private static final Set<String> VEHICLE_DATA = Set.of("vehicle_device_data");
     private static final Set<String> WAKE = Set.of("vehicle_device_data", "vehicle_cmds");
+    // the command inside is signed for the car, so the cloud can only ask for either command scope
+    private static final Set<String> SIGNED_COMMANDS = Set.of("vehicle_cmds", "vehicle_charging_cmds");
     private static final Set<String> ENERGY_DATA = Set.of("energy_device_data");
     private static final Set<String> ENERGY_CMDS = Set.of("energy_cmds");
     private static final Set<String> ANY = Set.of();
@@ -80,6 +84,8 @@ final class RegionalRouter {
         on(router, HttpMethod.GET, "/api/1/vehicles/:tag/drivers", VEHICLE_DATA, vehicles::drivers);
         on(router, HttpMethod.GET, "/api/1/vehicles/:tag/fleet_telemetry_config", VEHICLE_DATA,
                 vehicles::fleetTelemetryConfig);
+        on(router, HttpMethod.POST, "/api/1/vehicles/:tag/signed_command", SIGNED_COMMANDS,
+                api.signedCommands()::signedCommand);
         // scopes depend on the command name (charging commands), so the handler checks them
         on(router, HttpMethod.POST, "/api/1/vehicles/:tag/command/:name", ANY, vehicles::command);
 
@@ -114,7 +120,7 @@ final class RegionalRouter {
         IntConsumer recorder = status -> {
             if (logged.compareAndSet(false, true)) {
                 sim.log().add(new RecordedRequest(region, request.method().name(), request.path(),
-                        request.query(), headersOf(request), bodyOf(ctx), status, at));
+                        request.query(), headersOf(request), bodyOf(ctx), status, at, ctx.get(SIGNED_COMMAND)));
             }
         };
         ctx.put(RECORDER, recorder);

@@ -1,5 +1,7 @@
 package io.fleetgate.sim;
 
+import io.fleetgate.vcp.crypto.P256;
+import java.security.InvalidKeyException;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -181,6 +183,31 @@ public final class SimulatedFleet {
         return updateVehicle(vin, v -> v.withRequiresSigning(required));
     }
 
+    /** False makes {@code signed_command} answer 422, as for a pre-2021 Model S/X. */
+    public SimVehicle setProtocolSupported(String vin, boolean supported) {
+        return updateVehicle(vin, v -> v.withProtocolSupported(supported));
+    }
+
+    /**
+     * Adds a command key to the vehicle's keychain (what the owner's approval at
+     * {@code tesla.com/_ak/<domain>} does). The key is the 65-byte uncompressed P-256 point.
+     */
+    public SimVehicle pairKey(String vin, byte[] publicKey) {
+        requireP256(publicKey);
+        return updateVehicle(vin, v -> v.withPairedKey(publicKey));
+    }
+
+    /** Removes a command key from the keychain; its sessions end with it. */
+    public SimVehicle unpairKey(String vin, byte[] publicKey) {
+        return updateVehicle(vin, v -> v.withoutPairedKey(publicKey));
+    }
+
+    /** Pairs the key with every vehicle (demo mode: the fleet key works everywhere). */
+    public synchronized List<SimVehicle> pairKeyWithAll(byte[] publicKey) {
+        requireP256(publicKey);
+        return List.copyOf(vehicles.keySet()).stream().map(vin -> pairKey(vin, publicKey)).toList();
+    }
+
     /**
      * What {@code wake_up} does: starts a wake-up unless one is pending or the car is online.
      * A repeated request does not restart the countdown.
@@ -263,6 +290,14 @@ public final class SimulatedFleet {
         SimVehicle awake = vehicle.withState(VehicleState.ONLINE);
         vehicles.put(awake.vin(), awake);
         return awake;
+    }
+
+    private static void requireP256(byte[] publicKey) {
+        try {
+            P256.decode(publicKey);
+        } catch (InvalidKeyException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 
     private void requireOwner(String ownerId) {

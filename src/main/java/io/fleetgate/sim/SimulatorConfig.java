@@ -12,12 +12,16 @@ import java.util.Objects;
  * @param euPort      port of the {@code eu} regional server; 0 picks a free port
  * @param cnPort      port of the {@code cn} regional server; 0 picks a free port
  * @param fleet       the model the servers answer from (mutated by wake-ups, commands and control calls)
- * @param clock       time source for wake-ups, timestamps and the request log
+ * @param clock       time source for wake-ups, timestamps, the request log and the vehicles'
+ *                    command-protocol clocks
+ * @param vehicleKeySeed seeds each vehicle's command-protocol keys and epochs (with its VIN), so
+ *                    runs with the same seed are repeatable
  */
 public record SimulatorConfig(String host, int controlPort, int naPort, int euPort, int cnPort,
-                              SimulatedFleet fleet, Clock clock) {
+                              SimulatedFleet fleet, Clock clock, long vehicleKeySeed) {
 
     public static final String LOOPBACK = "127.0.0.1";
+    public static final long DEFAULT_VEHICLE_KEY_SEED = 0x5EED_F1EE_7CA7L;
 
     public SimulatorConfig {
         Objects.requireNonNull(host, "host");
@@ -28,6 +32,12 @@ public record SimulatorConfig(String host, int controlPort, int naPort, int euPo
                 throw new IllegalArgumentException("port out of range: " + port);
             }
         }
+    }
+
+    /** With the default vehicle key seed. */
+    public SimulatorConfig(String host, int controlPort, int naPort, int euPort, int cnPort,
+                           SimulatedFleet fleet, Clock clock) {
+        this(host, controlPort, naPort, euPort, cnPort, fleet, clock, DEFAULT_VEHICLE_KEY_SEED);
     }
 
     /** Loopback, every port chosen by the OS, system clock: for tests. */
@@ -41,7 +51,11 @@ public record SimulatorConfig(String host, int controlPort, int naPort, int euPo
     }
 
     public SimulatorConfig withClock(Clock newClock) {
-        return new SimulatorConfig(host, controlPort, naPort, euPort, cnPort, fleet, newClock);
+        return new SimulatorConfig(host, controlPort, naPort, euPort, cnPort, fleet, newClock, vehicleKeySeed);
+    }
+
+    public SimulatorConfig withVehicleKeySeed(long seed) {
+        return new SimulatorConfig(host, controlPort, naPort, euPort, cnPort, fleet, clock, seed);
     }
 
     int portOf(String region) {

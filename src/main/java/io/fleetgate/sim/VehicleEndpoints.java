@@ -15,6 +15,8 @@ import java.util.stream.Collectors;
 final class VehicleEndpoints {
 
     private static final int MAX_PER_PAGE = 100;
+    /** Key cards and phone keys a car has besides the command keys paired in the simulator. */
+    private static final int PHYSICAL_KEYS = 4;
 
     private final SimulatedFleet fleet;
     private final VehiclePayloads payloads;
@@ -101,13 +103,15 @@ final class VehicleEndpoints {
                 continue;
             }
             SimVehicle v = owned.get();
+            // Tesla answers for the calling app's key; the simulator cannot tell which key that is
+            // from a REST call, so a car with any key in its keychain counts as paired.
             (v.keyPaired() ? paired : unpaired).add(vin);
             info.putObject(vin)
                     .put("firmware_version", v.firmwareVersion())
                     .put("vehicle_command_protocol_required", v.requiresSigning())
                     .put("discounted_device_data", false)
                     .put("fleet_telemetry_version", "1.0.2")
-                    .put("total_number_of_keys", v.keyPaired() ? 5 : 4);
+                    .put("total_number_of_keys", PHYSICAL_KEYS + v.pairedKeys().size());
         }
         return envelope.ok(status);
     }

@@ -10,11 +10,21 @@
  * after the vehicle's wake delay by the configured clock, checked lazily, so tests can use a fake
  * clock.
  *
+ * <p>{@code signed_command} speaks the Vehicle Command Protocol: each vehicle has a verifier from
+ * {@code io.fleetgate.vcp.vehicle} (keys seeded by {@link io.fleetgate.sim.SimulatorConfig#vehicleKeySeed}
+ * and the VIN) that accepts commands signed with a key in the vehicle's keychain; unpaired keys get
+ * the protocol's UNKNOWN_KEY_ID fault. Not online: 503 with the vehicle-unavailable body; a vehicle
+ * without the protocol ({@link io.fleetgate.sim.SimVehicle#protocolSupported}): 422. The request
+ * log names the command an accepted signed message carried.
+ *
  * <p>Control API (JSON):
  * <ul>
  *   <li>{@code GET /sim/vehicles}</li>
  *   <li>{@code POST /sim/vehicles/{vin}/sleep | offline | online}</li>
  *   <li>{@code POST /sim/vehicles/{vin}/wake-delay} {@code {"seconds": n}} (negative: never wakes)</li>
+ *   <li>{@code POST /sim/vehicles/{vin}/keys} {@code {"public_key": "04..."}} pairs a command key,
+ *       {@code DELETE /sim/vehicles/{vin}/keys/{hex}} unpairs it, {@code POST /sim/keys} pairs it
+ *       with every vehicle</li>
  *   <li>{@code POST /sim/script} {@code {"vin"|"site": .., "path": "/command/flash_lights",
  *       "responses": [{"status":429,"headers":{"Retry-After":"2"},"body":..,"latency_ms":50}]}}</li>
  *   <li>{@code GET /sim/requests?vin=}, {@code DELETE /sim/requests}, {@code POST /sim/reset}</li>

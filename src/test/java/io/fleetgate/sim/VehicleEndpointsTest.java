@@ -11,6 +11,7 @@ import static io.fleetgate.sim.SimulatedFleet.DEMO_VIN_SIGNING;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fleetgate.vcp.crypto.EcKeyPair;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -200,8 +201,10 @@ class VehicleEndpointsTest {
     }
 
     @Test
-    void reportsKeyPairingAndSigningInFleetStatus() {
-        sim.fleet().updateVehicle(DEMO_VIN_OFFLINE, v -> v.withKeyPaired(false));
+    void reportsKeyPairingAndSigningInFleetStatus() throws Exception {
+        byte[] fleetKey = EcKeyPair.fromScalarHex("11".repeat(32)).publicKeyBytes();
+        sim.fleet().pairKey(DEMO_VIN_ONLINE, fleetKey);
+        sim.fleet().pairKey(DEMO_VIN_SIGNING, fleetKey);
 
         JsonNode status = http.json(post("/api/1/vehicles/fleet_status", "{\"vins\":[\"" + DEMO_VIN_ONLINE
                 + "\",\"" + DEMO_VIN_SIGNING + "\",\"" + DEMO_VIN_OFFLINE + "\"]}")).get("response");
@@ -212,7 +215,8 @@ class VehicleEndpointsTest {
         JsonNode signing = status.at("/vehicle_info/" + DEMO_VIN_SIGNING);
         assertThat(signing.get("vehicle_command_protocol_required").asBoolean()).isTrue();
         assertThat(signing.get("firmware_version").asText()).isEqualTo("2024.44.25.3");
-        assertThat(signing.get("total_number_of_keys").asInt()).isPositive();
+        assertThat(signing.get("total_number_of_keys").asInt()).isEqualTo(5);
+        assertThat(status.at("/vehicle_info/" + DEMO_VIN_OFFLINE + "/total_number_of_keys").asInt()).isEqualTo(4);
         assertThat(signing.has("fleet_telemetry_version")).isTrue();
         assertThat(status.at("/vehicle_info/" + DEMO_VIN_ONLINE + "/vehicle_command_protocol_required").asBoolean())
                 .isFalse();
@@ -281,7 +285,7 @@ class VehicleEndpointsTest {
         assertThat(http.json(get(base + "/drivers")).get("count").asInt()).isEqualTo(1);
         JsonNode telemetry = http.json(get(base + "/fleet_telemetry_config")).get("response");
         assertThat(telemetry.get("synced").asBoolean()).isTrue();
-        assertThat(telemetry.get("key_paired").asBoolean()).isTrue();
+        assertThat(telemetry.get("key_paired").asBoolean()).isFalse();
     }
 
     @Test
