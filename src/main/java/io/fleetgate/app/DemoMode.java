@@ -12,26 +12,33 @@ import java.util.Map;
 final class DemoMode implements AutoCloseable {
     static final String DEMO_ACCOUNTS = "classpath:demo/accounts.yaml";
 
+    static final String DEMO_FLEET_KEY = "data/demo-fleet-key.pem";
+
     private final FleetApiSimulator simulator;
     private final int gatewayPort;
+    private final String fleetKeyFile;
 
-    private DemoMode(FleetApiSimulator simulator, int gatewayPort) {
+    private DemoMode(FleetApiSimulator simulator, int gatewayPort, String fleetKeyFile) {
         this.simulator = simulator;
         this.gatewayPort = gatewayPort;
+        this.fleetKeyFile = fleetKeyFile;
     }
 
-    static DemoMode start(SimulatorConfig simulatorConfig, int gatewayPort) {
-        return new DemoMode(FleetApiSimulator.start(simulatorConfig), gatewayPort);
+    /** The simulator, with the demo fleet key (made on first start) paired with every vehicle. */
+    static DemoMode start(SimulatorConfig simulatorConfig, int gatewayPort, String fleetKeyFile) {
+        FleetApiSimulator simulator = FleetApiSimulator.start(simulatorConfig);
+        FleetKey.load(fleetKeyFile, true).ifPresent(key -> simulator.pairKeyWithAll(key.publicKeyBytes()));
+        return new DemoMode(simulator, gatewayPort, fleetKeyFile);
     }
 
     static DemoMode start() {
-        return start(SimulatorConfig.standalone(SimulatedFleet.demo()), 8080);
+        return start(SimulatorConfig.standalone(SimulatedFleet.demo()), 8080, DEMO_FLEET_KEY);
     }
 
     Map<String, String> settings() {
         return Map.of(
                 "camel.server.port", String.valueOf(gatewayPort),
-                "fleetgate.vcp.private-key-file", "data/demo-fleet-key.pem",
+                "fleetgate.vcp.private-key-file", fleetKeyFile,
                 "fleetgate.vcp.generate-key", "true",
                 "fleetgate.vcp.domain", "localhost",
                 "fleetgate.accounts.file", DEMO_ACCOUNTS,

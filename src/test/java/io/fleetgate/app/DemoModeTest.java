@@ -39,13 +39,12 @@ class DemoModeTest {
     @Test
     void demoServesTheVehicleListWithTheDemoToken() throws Exception {
         int port = GatewayHarness.freePort();
-        try (DemoMode demo = DemoMode.start(SimulatorConfig.ephemeral(SimulatedFleet.demo()), port)) {
+        String keyFile = java.nio.file.Files.createTempDirectory("fleetgate-demo-key").resolve("fleet-key.pem").toString();
+        try (DemoMode demo = DemoMode.start(SimulatorConfig.ephemeral(SimulatedFleet.demo()), port, keyFile)) {
             Map<String, String> settings = new HashMap<>(demo.settings());
             settings.put("camel.server.host", "127.0.0.1");
             settings.put("fleetgate.kafka.embedded.data-dir",
                     java.nio.file.Files.createTempDirectory("fleetgate-demo-test").resolve("kafka").toString());
-            settings.put("fleetgate.vcp.private-key-file",
-                    java.nio.file.Files.createTempDirectory("fleetgate-demo-key").resolve("fleet-key.pem").toString());
             settings.put("fleetgate.kafka.embedded.port", "0");
             settings.put("fleetgate.kafka.embedded.controller-port", "0");
             try (Fleetgate gateway = new Fleetgate(settings).start()) {
@@ -63,6 +62,12 @@ class DemoModeTest {
                 assertThat(eu.headers().firstValue("x-region")).contains("eu");
                 AccountStore store = gateway.context().getRegistry().lookupByNameAndType("accountStore", AccountStore.class);
                 assertThat(store.findById("demo-eu").orElseThrow().region().code()).isEqualTo("eu");
+
+                // the demo fleet key is the one served, and every simulated vehicle knows it
+                String key = new com.fasterxml.jackson.databind.ObjectMapper().readTree(http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/api/key")).build(), HttpResponse.BodyHandlers.ofString()).body())
+                        .get("response").get("public_key").asText();
+                assertThat(demo.simulator().fleet().vehicles()).allSatisfy(v -> assertThat(v.isPaired(java.util.HexFormat.of().parseHex(key))).isTrue());
             }
         }
     }
