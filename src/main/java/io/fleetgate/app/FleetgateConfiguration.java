@@ -32,7 +32,13 @@ import io.fleetgate.command.RestCommands;
 import io.fleetgate.command.RetryPolicy;
 import io.fleetgate.command.VehicleStates;
 import java.net.URI;
+import io.fleetgate.command.SignedCommands;
+import io.fleetgate.vcp.SignedRetryPolicy;
+import io.fleetgate.vcp.crypto.EcKeyPair;
+import io.fleetgate.vcp.session.VcpClient;
+import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.Optional;
 import java.time.Duration;
 import java.util.Optional;
 import org.apache.camel.CamelConfiguration;
@@ -70,10 +76,13 @@ public final class FleetgateConfiguration implements CamelConfiguration {
         IngressGuard guard = new IngressGuard(settings.longValue("fleetgate.ingress.max-body-bytes"), () -> defaultRegion);
         context.addStartupListener(new IngressGuardInstaller(guard, (int) settings.longValue("camel.server.port")));
         new AuditConfiguration(clock).bind(context);
-        registry.bind("publicKeyEndpoints", new PublicKeyEndpoints(
-                FleetKey.load(settings.optional("fleetgate.vcp.private-key-file").orElse(null),
-                        Boolean.parseBoolean(settings.optional("fleetgate.vcp.generate-key").orElse("false"))),
-                settings.required("fleetgate.vcp.domain")));
+        Optional<EcKeyPair> fleetKey = FleetKey.load(settings.optional("fleetgate.vcp.private-key-file").orElse(null),
+                Boolean.parseBoolean(settings.optional("fleetgate.vcp.generate-key").orElse("false")));
+        String keyDomain = settings.required("fleetgate.vcp.domain");
+        registry.bind("publicKeyEndpoints", new PublicKeyEndpoints(fleetKey, keyDomain));
+        registry.bind("signedCommands", new SignedCommands(
+                fleetKey.map(key -> new VcpClient(key, keyDomain, clock, new SecureRandom())),
+                SignedRetryPolicy.contractDefaults(), keyDomain));
         bindCommands(context, settings, accounts, clock);
     }
 

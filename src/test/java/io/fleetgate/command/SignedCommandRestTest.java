@@ -1,0 +1,91 @@
+package io.fleetgate.command;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fleetgate.sim.RecordedRequest;
+import io.fleetgate.testing.CommandFleet;
+import io.fleetgate.testing.GatewayHarness;
+import io.fleetgate.testing.TestAccount;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * CONTRACT section 6 over real HTTP: a vehicle that requires the Vehicle Command Protocol gets
+ * REST commands signed (handshake, signed message, authenticated reply), and the caller sees
+ * the same REST result shape as for an unsigned command.
+ */
+class SignedCommandRestTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TestAccount OPS = CommandFleet.account();
+    private static final CommandFleet.Vins VINS = new CommandFleet.Vins();
+    private static GatewayHarness harness;
+    private static byte[] fleetKey;
+
+    @BeforeAll
+    static void start() throws Exception {
+        harness = GatewayHarness.builder().fleet(CommandFleet.fleet()).accounts(OPS)
+                .setting("fleetgate.vcp.private-key-file", Files.createTempDirectory("fleetgate-signing").resolve("key.pem").toString())
+                .setting("fleetgate.vcp.generate-key", "true")
+                .setting("fleetgate.vcp.domain", "fleet.example.org")
+                .start();
+        String hex = JSON.readTree(harness.get("/api/key", null).body()).get("response").get("public_key").asText();
+        fleetKey = HexFormat.of().parseHex(hex);
+    }
+
+    @AfterAll
+    static void stop() {
+        harness.close();
+    }
+
+    @Test
+    void aVehicleThatRequiresSigningGetsItsCommandSignedAndTheCallerTheRestResult() throws Exception {
+        String vin = signingVehicle(true);
+        HttpResponse<byte[]> response = command(vin, "door_lock");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(response.body()).get("response").get("result").asBoolean()).isTrue();
+        List<RecordedRequest> calls = harness.simulator().requests(vin);
+        // the unsigned try is refused with 403, then one handshake and the signed command
+        assertThat(calls.stream().filter(r -> r.path().endsWith("/command/door_lock"))).extracting(RecordedRequest::status)
+                .containsExactly(403);
+        assertThat(calls.stream().filter(r -> r.path().endsWith("/signed_command")).map(RecordedRequest::command))
+                .containsExactly(null, "door_lock");
+
+        harness.simulator().clearRequests();
+        assertThat(command(vin, "door_unlock").statusCode()).isEqualTo(200);
+        // now known to require signing, and the VCSEC session is cached: one signed call, nothing unsigned
+        assertThat(harness.simulator().requests(vin)).extracting(RecordedRequest::command).containsExactly("door_unlock");
+        assertThat(harness.simulator().requests(vin).stream().filter(r -> r.path().contains("/command/"))).isEmpty();
+    }
+
+    @Test
+    void anUnpairedKeyIsAnsweredAtOnceWithThePairingLink() throws Exception {
+        String vin = signingVehicle(false);
+        HttpResponse<byte[]> response = command(vin, "flash_lights");
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode result = JSON.readTree(response.body()).get("response");
+        assertThat(result.get("result").asBoolean()).isFalse();
+        assertThat(result.get("reason").asText()).contains("https://tesla.com/_ak/fleet.example.org");
+        assertThat(harness.simulator().requests(vin).stream().filter(r -> r.path().endsWith("/signed_command"))).hasSize(1);
+    }
+
+    private static String signingVehicle(boolean paired) {
+        String vin = VINS.next();
+        harness.simulator().fleet().bringOnline(vin);
+        harness.simulator().fleet().setRequiresSigning(vin, true);
+        if (paired) {
+            harness.simulator().fleet().pairKey(vin, fleetKey);
+        }
+        return vin;
+    }
+
+    private static HttpResponse<byte[]> command(String vin, String name) {
+        return harness.post("/api/1/vehicles/" + vin + "/command/" + name, OPS.gatewayToken(), "{}");
+    }
+}
