@@ -65,6 +65,29 @@ public final class SignedCommands {
         }
     }
 
+    /**
+     * A fleet_status answer passing through says which vehicles require the protocol
+     * ({@code vehicle_info.<vin>.vehicle_command_protocol_required}); remembered for commands.
+     */
+    public void learnFromFleetStatus(Exchange exchange) {
+        Integer status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        if (status != null && status != 200) {
+            return;
+        }
+        var body = CommandJson.bodyNode(exchange.getMessage().getBody(byte[].class));
+        var info = body == null ? null : body.path("response").path("vehicle_info");
+        if (info == null || !info.isObject()) {
+            return;
+        }
+        info.fields().forEachRemaining(entry -> {
+            if (entry.getValue().path("vehicle_command_protocol_required").asBoolean(false)) {
+                requireSigning.add(entry.getKey());
+            } else if (entry.getValue().has("vehicle_command_protocol_required")) {
+                requireSigning.remove(entry.getKey());
+            }
+        });
+    }
+
     /** The next signed_command call: a handshake when the command's domain has no session, else the command. */
     public void prepareMessage(Exchange exchange) {
         String vin = exchange.getProperty(CommandExchange.VIN, String.class);

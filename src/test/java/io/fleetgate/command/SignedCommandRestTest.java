@@ -65,6 +65,19 @@ class SignedCommandRestTest {
     }
 
     @Test
+    void aVehicleThatFleetStatusShowsRequiringSigningIsSignedFromTheFirstCommand() throws Exception {
+        String vin = signingVehicle(true);
+        assertThat(harness.post("/api/1/vehicles/fleet_status", OPS.gatewayToken(), "{\"vins\":[\"" + vin + "\"]}").statusCode())
+                .isEqualTo(200);
+        harness.simulator().clearRequests();
+        HttpResponse<byte[]> response = command(vin, "charge_start");
+        assertThat(JSON.readTree(response.body()).get("response").get("result").asBoolean()).isTrue();
+        assertThat(harness.simulator().requests(vin).stream().filter(r -> r.path().contains("/command/"))).isEmpty();
+        assertThat(harness.simulator().requests(vin).stream().filter(r -> r.path().endsWith("/signed_command"))
+                .map(RecordedRequest::command)).containsExactly(null, "charge_start");
+    }
+
+    @Test
     void anUnpairedKeyIsAnsweredAtOnceWithThePairingLink() throws Exception {
         String vin = signingVehicle(false);
         HttpResponse<byte[]> response = command(vin, "flash_lights");
