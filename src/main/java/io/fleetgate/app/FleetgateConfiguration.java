@@ -82,7 +82,8 @@ public final class FleetgateConfiguration implements CamelConfiguration {
         registry.bind("publicKeyEndpoints", new PublicKeyEndpoints(fleetKey, keyDomain));
         registry.bind("signedCommands", new SignedCommands(
                 fleetKey.map(key -> new VcpClient(key, keyDomain, clock, new SecureRandom())),
-                SignedRetryPolicy.contractDefaults(), keyDomain));
+                new SignedRetryPolicy((int) settings.longValue("fleetgate.signing.max-attempts"),
+                        settings.duration("fleetgate.signing.retry-step-ms")), keyDomain));
         bindCommands(context, settings, accounts, clock);
     }
 

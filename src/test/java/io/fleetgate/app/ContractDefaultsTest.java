@@ -34,6 +34,9 @@ class ContractDefaultsTest {
         assertThat(p.getProperty("fleetgate.retries.max").trim()).isEqualTo("6");
         assertThat(p.getProperty("fleetgate.retries.initial-backoff-ms").trim()).isEqualTo("1000");
         assertThat(p.getProperty("fleetgate.retries.budget-ms").trim()).isEqualTo("90000");
+        // CONTRACT section 5, signed commands: at most 5 attempts, waits of 1, 2, 3, 4 s
+        assertThat(p.getProperty("fleetgate.signing.max-attempts").trim()).isEqualTo("5");
+        assertThat(p.getProperty("fleetgate.signing.retry-step-ms").trim()).isEqualTo("1000");
         // Fleetgate alone owns retries: camel-http's automatic ones are off
         assertThat(p.getProperty("camel.component.http.automatic-retries-disabled").trim()).isEqualTo("true");
     }
