@@ -46,6 +46,10 @@ final class ControlApi {
         router.post("/sim/vehicles/:vin/online").handler(ctx -> changeVehicle(ctx, sim.fleet()::bringOnline));
         router.post("/sim/vehicles/:vin/wake-delay").handler(this::setWakeDelay);
         router.post("/sim/vehicles/:vin/keys").handler(this::pairKey);
+        router.post("/sim/vehicles/:vin/restart-sessions").handler(ctx -> changeVehicle(ctx, vin -> {
+            sim.verifiers().restartSessions(vin);
+            return sim.fleet().vehicle(vin);
+        }));
         router.delete("/sim/vehicles/:vin/keys/:key").handler(this::unpairKey);
         router.post("/sim/keys").handler(this::pairKeyWithAll);
         router.post("/sim/script").handler(this::script);

@@ -123,6 +123,12 @@ public final class FleetApiSimulator implements AutoCloseable {
         services.fleet().pairKeyWithAll(publicKey);
     }
 
+    /** The vehicle restarts its command-protocol sessions (new epochs): the next signed command is stale. */
+    public void restartSessions(String vin) {
+        services.fleet().vehicle(vin);
+        services.verifiers().restartSessions(vin);
+    }
+
     /** The public key of a vehicle's domain, as a client learns it from the session handshake. */
     public byte[] vehiclePublicKey(String vin, Domain domain) {
         services.fleet().vehicle(vin);

@@ -57,6 +57,16 @@ final class VehicleVerifiers {
         return cars.computeIfAbsent(vin, this::newCar).verifier.publicKey(domain);
     }
 
+    /** The vehicle restarts its command-protocol sessions: new epochs, so clients must resync. */
+    void restartSessions(String vin) {
+        Car car = cars.computeIfAbsent(vin, this::newCar);
+        synchronized (car) {
+            for (Domain domain : Domain.values()) {
+                car.verifier.rotateEpochs(domain);
+            }
+        }
+    }
+
     /** Forgets every verifier: sessions, counters and epochs start afresh (the keys stay the same). */
     void reset() {
         cars.clear();

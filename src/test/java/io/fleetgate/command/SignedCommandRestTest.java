@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetgate.sim.RecordedRequest;
 import io.fleetgate.testing.CommandFleet;
 import io.fleetgate.testing.GatewayHarness;
+import io.fleetgate.testing.SimControl;
 import io.fleetgate.testing.TestAccount;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -75,6 +76,25 @@ class SignedCommandRestTest {
         assertThat(harness.simulator().requests(vin).stream().filter(r -> r.path().contains("/command/"))).isEmpty();
         assertThat(harness.simulator().requests(vin).stream().filter(r -> r.path().endsWith("/signed_command"))
                 .map(RecordedRequest::command)).containsExactly(null, "charge_start");
+    }
+
+    @Test
+    void aStaleSessionIsRefreshedAndTheCommandTriedAgainAtOnce() throws Exception {
+        String vin = signingVehicle(true);
+        assertThat(JSON.readTree(command(vin, "charge_stop").body()).get("response").get("result").asBoolean()).isTrue();
+        // the vehicle restarts its sessions (control API): the cached session's epoch is stale
+        new SimControl(harness.simulator()).post("/sim/vehicles/" + vin + "/restart-sessions", "{}");
+        harness.simulator().clearRequests();
+        HttpResponse<byte[]> response = command(vin, "charge_start");
+        assertThat(JSON.readTree(response.body()).get("response").get("result").asBoolean()).isTrue();
+        assertThat(response.headers().firstValue("x-fleetgate-attempts")).contains("2");
+        List<RecordedRequest> signed = harness.simulator().requests(vin).stream()
+                .filter(r -> r.path().endsWith("/signed_command")).toList();
+        assertThat(signed).extracting(RecordedRequest::command).endsWith("charge_start");
+        assertThat(signed.size()).isBetween(2, 3);
+        // at once: no backoff between the stale answer and the retry
+        assertThat(java.time.Duration.between(signed.getFirst().at(), signed.getLast().at()))
+                .isLessThan(java.time.Duration.ofMillis(900));
     }
 
     @Test
