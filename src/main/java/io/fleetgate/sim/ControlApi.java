@@ -46,6 +46,7 @@ final class ControlApi {
         router.post("/sim/vehicles/:vin/online").handler(ctx -> changeVehicle(ctx, sim.fleet()::bringOnline));
         router.post("/sim/vehicles/:vin/wake-delay").handler(this::setWakeDelay);
         router.post("/sim/vehicles/:vin/keys").handler(this::pairKey);
+        router.post("/sim/vehicles/:vin/faults").handler(this::scriptFaults);
         router.post("/sim/vehicles/:vin/restart-sessions").handler(ctx -> changeVehicle(ctx, vin -> {
             sim.verifiers().restartSessions(vin);
             return sim.fleet().vehicle(vin);
@@ -140,6 +141,25 @@ final class ControlApi {
             return;
         }
         ok(ctx, summary(change.apply(vin)));
+    }
+
+    /** Body {@code {"fault": "busy"|"timeout"|"internal", "count": n}}: the next n signed commands are refused. */
+    private void scriptFaults(RoutingContext ctx) {
+        JsonNode body = jsonBody(ctx);
+        JsonNode count = body.path("count");
+        if (!count.isIntegralNumber() || count.asInt() < 1 || count.asInt() > 100) {
+            throw new BadControlInput("body must be {\"fault\": \"busy\"|\"timeout\"|\"internal\", \"count\": 1..100}");
+        }
+        io.fleetgate.vcp.proto.UniversalMessage.MessageFault_E fault;
+        try {
+            fault = FleetApiSimulator.faultNamed(body.path("fault").asText(""));
+        } catch (IllegalArgumentException e) {
+            throw new BadControlInput(e.getMessage());
+        }
+        changeVehicle(ctx, vin -> {
+            sim.verifiers().scriptFaults(vin, fault, count.asInt());
+            return sim.fleet().vehicle(vin);
+        });
     }
 
     /** Body {@code {"seconds": n}}; negative means the vehicle never wakes. */

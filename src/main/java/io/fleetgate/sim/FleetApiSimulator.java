@@ -123,6 +123,24 @@ public final class FleetApiSimulator implements AutoCloseable {
         services.fleet().pairKeyWithAll(publicKey);
     }
 
+    /**
+     * The vehicle's next {@code count} verified signed commands are refused with a protocol fault:
+     * {@code busy}, {@code timeout} or {@code internal}.
+     */
+    public void scriptFaults(String vin, String fault, int count) {
+        services.fleet().vehicle(vin);
+        services.verifiers().scriptFaults(vin, faultNamed(fault), count);
+    }
+
+    static io.fleetgate.vcp.proto.UniversalMessage.MessageFault_E faultNamed(String fault) {
+        return switch (fault) {
+            case "busy" -> io.fleetgate.vcp.proto.UniversalMessage.MessageFault_E.MESSAGEFAULT_ERROR_BUSY;
+            case "timeout" -> io.fleetgate.vcp.proto.UniversalMessage.MessageFault_E.MESSAGEFAULT_ERROR_TIMEOUT;
+            case "internal" -> io.fleetgate.vcp.proto.UniversalMessage.MessageFault_E.MESSAGEFAULT_ERROR_INTERNAL;
+            default -> throw new IllegalArgumentException("fault must be busy, timeout or internal");
+        };
+    }
+
     /** The vehicle restarts its command-protocol sessions (new epochs): the next signed command is stale. */
     public void restartSessions(String vin) {
         services.fleet().vehicle(vin);

@@ -3,6 +3,7 @@ package io.fleetgate.sim;
 import io.fleetgate.vcp.CommandNames;
 import io.fleetgate.vcp.FleetApiBodies;
 import io.fleetgate.vcp.VcpException;
+import io.fleetgate.vcp.proto.UniversalMessage.MessageFault_E;
 import io.fleetgate.vcp.vehicle.CommandHandler;
 
 /**
@@ -48,6 +49,10 @@ final class SignedCommandEndpoint {
         }
         CommandHandler accepting = CommandHandler.acceptAll();
         CommandHandler recording = (domain, payload) -> {
+            MessageFault_E scripted = verifiers.nextScriptedFault(vehicle.vin());
+            if (scripted != null) {
+                throw new CommandHandler.Refusal(scripted);
+            }
             call.noteSignedCommand(CommandNames.restName(domain, payload).orElse(null));
             return accepting.execute(domain, payload);
         };

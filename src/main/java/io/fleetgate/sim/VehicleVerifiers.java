@@ -1,5 +1,9 @@
 package io.fleetgate.sim;
 
+import io.fleetgate.vcp.proto.UniversalMessage.MessageFault_E;
+import java.util.Deque;
+import java.util.concurrent.ConcurrentLinkedDeque;
+
 import io.fleetgate.vcp.Domain;
 import io.fleetgate.vcp.vehicle.CommandHandler;
 import io.fleetgate.vcp.vehicle.VehicleVerifier;
@@ -36,6 +40,7 @@ final class VehicleVerifiers {
     private final Clock clock;
     private final long seed;
     private final Map<String, Car> cars = new ConcurrentHashMap<>();
+    private final Map<String, Deque<MessageFault_E>> scriptedFaults = new ConcurrentHashMap<>();
 
     VehicleVerifiers(Clock clock, long seed) {
         this.clock = clock;
@@ -57,6 +62,20 @@ final class VehicleVerifiers {
         return cars.computeIfAbsent(vin, this::newCar).verifier.publicKey(domain);
     }
 
+    /** The next {@code count} verified commands to the vehicle are refused with {@code fault}. */
+    void scriptFaults(String vin, MessageFault_E fault, int count) {
+        Deque<MessageFault_E> queue = scriptedFaults.computeIfAbsent(vin, v -> new ConcurrentLinkedDeque<>());
+        for (int i = 0; i < count; i++) {
+            queue.add(fault);
+        }
+    }
+
+    /** The fault scripted for the vehicle's next verified command, if any (used once). */
+    MessageFault_E nextScriptedFault(String vin) {
+        Deque<MessageFault_E> queue = scriptedFaults.get(vin);
+        return queue == null ? null : queue.poll();
+    }
+
     /** The vehicle restarts its command-protocol sessions: new epochs, so clients must resync. */
     void restartSessions(String vin) {
         Car car = cars.computeIfAbsent(vin, this::newCar);
@@ -70,6 +89,7 @@ final class VehicleVerifiers {
     /** Forgets every verifier: sessions, counters and epochs start afresh (the keys stay the same). */
     void reset() {
         cars.clear();
+        scriptedFaults.clear();
     }
 
     private static void syncKeychain(Car car, Set<String> keychain) {

@@ -35,6 +35,8 @@ class SignedCommandRestTest {
                 .setting("fleetgate.vcp.private-key-file", Files.createTempDirectory("fleetgate-signing").resolve("key.pem").toString())
                 .setting("fleetgate.vcp.generate-key", "true")
                 .setting("fleetgate.vcp.domain", "fleet.example.org")
+                // busy and offline wait step x attempt: 100, 200, 300 ms here (1, 2, 3 s by default)
+                .setting("fleetgate.signing.retry-step-ms", "100")
                 .start();
         String hex = JSON.readTree(harness.get("/api/key", null).body()).get("response").get("public_key").asText();
         fleetKey = HexFormat.of().parseHex(hex);
@@ -95,6 +97,36 @@ class SignedCommandRestTest {
         // at once: no backoff between the stale answer and the retry
         assertThat(java.time.Duration.between(signed.getFirst().at(), signed.getLast().at()))
                 .isLessThan(java.time.Duration.ofMillis(900));
+    }
+
+    @Test
+    void aBusyVehicleIsTriedAgainAfterOneThenTwoSteps() throws Exception {
+        String vin = signingVehicle(true);
+        assertThat(command(vin, "flash_lights").statusCode()).isEqualTo(200);
+        new SimControl(harness.simulator()).post("/sim/vehicles/" + vin + "/faults", "{\"fault\":\"busy\",\"count\":2}");
+        harness.simulator().clearRequests();
+        HttpResponse<byte[]> response = command(vin, "honk_horn");
+        assertThat(JSON.readTree(response.body()).get("response").get("result").asBoolean()).isTrue();
+        assertThat(response.headers().firstValue("x-fleetgate-attempts")).contains("3");
+        List<RecordedRequest> signed = harness.simulator().requests(vin).stream()
+                .filter(r -> r.path().endsWith("/signed_command")).toList();
+        assertThat(signed).hasSize(3);
+        assertThat(java.time.Duration.between(signed.get(0).at(), signed.get(1).at())).isGreaterThanOrEqualTo(java.time.Duration.ofMillis(95));
+        assertThat(java.time.Duration.between(signed.get(1).at(), signed.get(2).at())).isGreaterThanOrEqualTo(java.time.Duration.ofMillis(195));
+    }
+
+    @Test
+    void fiveBusyAnswersGiveUpAfterFiveAttempts() throws Exception {
+        String vin = signingVehicle(true);
+        assertThat(command(vin, "flash_lights").statusCode()).isEqualTo(200);
+        new SimControl(harness.simulator()).post("/sim/vehicles/" + vin + "/faults", "{\"fault\":\"busy\",\"count\":5}");
+        harness.simulator().clearRequests();
+        HttpResponse<byte[]> response = command(vin, "honk_horn");
+        JsonNode result = JSON.readTree(response.body()).get("response");
+        assertThat(result.get("result").asBoolean()).isFalse();
+        assertThat(result.get("reason").asText()).contains("busy");
+        assertThat(response.headers().firstValue("x-fleetgate-attempts")).contains("5");
+        assertThat(harness.simulator().requests(vin).stream().filter(r -> r.path().endsWith("/signed_command"))).hasSize(5);
     }
 
     @Test
