@@ -101,10 +101,6 @@ public final class GatewayTokenCheck {
             }
             return null;
         }
-        String query = in.getHeader(Exchange.HTTP_RAW_QUERY, String.class);
-        if (query == null) {
-            query = in.getHeader(Exchange.HTTP_QUERY, String.class);
-        }
-        return IncomingRequest.queryParameter(query, "token").filter(t -> !t.isBlank()).orElse(null);
+        return IncomingRequest.queryParameter(IncomingRequest.rawQuery(in), "token").filter(t -> !t.isBlank()).orElse(null);
     }
 }

@@ -1,6 +1,5 @@
 package io.fleetgate.command;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fleetgate.account.Account;
 import io.fleetgate.account.AccountStore;
@@ -10,7 +9,6 @@ import io.fleetgate.ingress.FleetApiCatalog;
 import io.fleetgate.ingress.GatewayError;
 import io.fleetgate.ingress.VehicleCommands;
 import io.fleetgate.vcp.Commands;
-import java.util.Map;
 import org.apache.camel.Exchange;
 
 /**
@@ -19,7 +17,6 @@ import org.apache.camel.Exchange;
  */
 public final class CommandChecks {
     private static final int MAX_ID_LENGTH = 200;
-    private static final TypeReference<Map<String, Object>> FIELDS = new TypeReference<>() {};
 
     private final AccountStore accounts;
     private final FleetApiCatalog catalog;
@@ -57,10 +54,8 @@ public final class CommandChecks {
      * command catalog the signer uses, for every command it knows, signed or not.
      */
     public static String parameterProblem(String command, JsonNode parameters) {
-        Map<String, Object> fields = parameters == null || parameters.isNull()
-                ? Map.of() : CommandJson.MAPPER.convertValue(parameters, FIELDS);
         try {
-            Commands.fromRest(command, fields);
+            Commands.fromRest(command, CommandJson.fields(parameters));
             return null;
         } catch (IllegalArgumentException e) {
             return e.getMessage();

@@ -1,6 +1,7 @@
 package io.fleetgate.command;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,9 +10,11 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /** JSON of command records and results. */
 public final class CommandJson {
+    private static final TypeReference<Map<String, Object>> FIELDS = new TypeReference<>() {};
     static final ObjectMapper MAPPER = new ObjectMapper()
             .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
@@ -33,6 +36,11 @@ public final class CommandJson {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write " + value.getClass().getSimpleName(), e);
         }
+    }
+
+    /** A command's JSON parameters as the field map the command catalog reads; empty for none. */
+    public static Map<String, Object> fields(JsonNode parameters) {
+        return parameters == null || parameters.isNull() ? Map.of() : MAPPER.convertValue(parameters, FIELDS);
     }
 
     /** An upstream body as JSON when it is JSON, else as a JSON string; null when empty. */

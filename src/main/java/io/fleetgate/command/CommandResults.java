@@ -52,8 +52,7 @@ public final class CommandResults {
     /** A refusal (GatewayError) or a failure inside Fleetgate. */
     public void fromError(Exchange exchange) {
         GatewayError error = ErrorResponses.toGatewayError(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
-        set(exchange, error.status(), CommandJson.bodyNode(ErrorResponses.envelope(error.error(), error.description())
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8)), "application/json", Map.of());
+        set(exchange, error.status(), envelope(error.error(), error.description()), "application/json", Map.of());
     }
 
     /** Puts the result on the message as the results-topic record: JSON body, keyed by VIN. */

@@ -1,6 +1,5 @@
 package io.fleetgate.command;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetgate.ingress.ExchangeKeys;
 import io.fleetgate.vcp.CommandOutcome;
@@ -35,7 +34,6 @@ public final class SignedCommands {
     private static final String HANDSHAKES = "fleetgateHandshakes";
     private static final int MAX_HANDSHAKES = 3;
     private static final String PROTOCOL_REQUIRED = "Vehicle Command Protocol required";
-    private static final TypeReference<Map<String, Object>> FIELDS = new TypeReference<>() {};
 
     private final Optional<VcpClient> client;
     private final SignedRetryPolicy policy;
@@ -185,8 +183,6 @@ public final class SignedCommands {
         if (request == null || CommandRequest.WAKE_UP.equals(request.command()) || CommandRequest.SIGNED_COMMAND.equals(request.command())) {
             return Optional.empty();
         }
-        Map<String, Object> fields = request.parameters() == null || request.parameters().isNull()
-                ? Map.of() : CommandJson.MAPPER.convertValue(request.parameters(), FIELDS);
-        return Commands.fromRest(request.command(), fields);
+        return Commands.fromRest(request.command(), CommandJson.fields(request.parameters()));
     }
 }

@@ -39,10 +39,7 @@ public final class IncomingRequest {
         exchange.setProperty(ExchangeKeys.CLIENT_IP,
                 clientAddresses.clientIp(socketPeer(in), in.getHeader("X-Forwarded-For", String.class)));
         exchange.setProperty(ExchangeKeys.CLIENT_LIBRARY, clientLibrary(in));
-        String contentLength = in.getHeader("Content-Length", String.class);
-        if (contentLength != null && parseLong(contentLength) > maxBodyBytes) {
-            throw GatewayError.bodyTooLarge(maxBodyBytes);
-        }
+        // a declared length over the limit never gets here (IngressGuard); a chunked body can
         byte[] body = in.getBody(byte[].class);
         if (body != null && body.length > maxBodyBytes) {
             throw GatewayError.bodyTooLarge(maxBodyBytes);
@@ -75,7 +72,8 @@ public final class IncomingRequest {
         }
     }
 
-    static String rawQuery(Message in) {
+    /** The request's raw query string, as received (token included). */
+    public static String rawQuery(Message in) {
         String raw = in.getHeader(Exchange.HTTP_RAW_QUERY, String.class);
         return raw != null ? raw : in.getHeader(Exchange.HTTP_QUERY, String.class);
     }
@@ -148,11 +146,4 @@ public final class IncomingRequest {
         }
     }
 
-    private static long parseLong(String text) {
-        try {
-            return Long.parseLong(text.trim());
-        } catch (NumberFormatException e) {
-            return -1;
-        }
-    }
 }
