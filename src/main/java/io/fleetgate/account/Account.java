@@ -11,7 +11,14 @@ public record Account(
         Secret teslaAccessToken,
         Set<String> scopes,
         Subscription subscription,
-        List<GatewayToken> gatewayTokens) {
+        List<GatewayToken> gatewayTokens,
+        /** Null when the account has no budget. */
+        CreditBudget creditBudget) {
+
+    public Account(String id, Region region, Secret teslaAccessToken, Set<String> scopes,
+                   Subscription subscription, List<GatewayToken> gatewayTokens) {
+        this(id, region, teslaAccessToken, scopes, subscription, gatewayTokens, null);
+    }
 
     public Account {
         scopes = Set.copyOf(scopes);
@@ -19,7 +26,7 @@ public record Account(
     }
 
     public Account withRegion(Region newRegion) {
-        return new Account(id, newRegion, teslaAccessToken, scopes, subscription, gatewayTokens);
+        return new Account(id, newRegion, teslaAccessToken, scopes, subscription, gatewayTokens, creditBudget);
     }
 
     public boolean hasAnyScope(Set<String> wanted) {

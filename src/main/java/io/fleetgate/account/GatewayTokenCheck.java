@@ -33,9 +33,12 @@ public final class GatewayTokenCheck {
         if (token == null) {
             throw GatewayError.missingToken();
         }
-        Account account = accounts.findByGatewayTokenHash(GatewayToken.hash(token))
+        String hash = GatewayToken.hash(token);
+        Account account = accounts.findByGatewayTokenHash(hash)
                 .orElseThrow(GatewayError::invalidToken);
         exchange.setProperty(ExchangeKeys.ACCOUNT, account);
+        account.gatewayTokens().stream().filter(t -> t.sha256().equals(hash)).findFirst()
+                .ifPresent(t -> exchange.setProperty(ExchangeKeys.TOKEN_NAME, t.name()));
         exchange.setProperty(ExchangeKeys.REGION, account.region().code());
     }
 

@@ -100,8 +100,10 @@ public final class YamlAccountStore implements AccountStore {
                 parseInstant(where, sub.activeUntil()),
                 sub.vins() == null ? Set.of() : Set.copyOf(sub.vins()),
                 sub.energySites() == null ? Set.of() : Set.copyOf(sub.energySites()));
+        CreditBudget budget = entry.creditBudget() == null ? null
+                : new CreditBudget(entry.creditBudget().credits(), CreditBudget.Period.fromText(entry.creditBudget().period()));
         return new Account(entry.id(), region, new Secret(entry.teslaAccessToken()),
-                entry.scopes() == null ? Set.of() : Set.copyOf(entry.scopes()), subscription, tokens);
+                entry.scopes() == null ? Set.of() : Set.copyOf(entry.scopes()), subscription, tokens, budget);
     }
 
     private static Instant parseInstant(String where, String text) {
@@ -129,7 +131,10 @@ public final class YamlAccountStore implements AccountStore {
             @JsonProperty("tesla-access-token") String teslaAccessToken,
             List<String> scopes,
             @JsonProperty("gateway-tokens") List<TokenEntry> gatewayTokens,
-            SubscriptionEntry subscription) {}
+            SubscriptionEntry subscription,
+            @JsonProperty("credit-budget") BudgetEntry creditBudget) {}
+
+    record BudgetEntry(long credits, String period) {}
 
     record TokenEntry(String name, String sha256) {}
 

@@ -3,6 +3,8 @@ package io.fleetgate.ingress;
 /** Names of the exchange properties the stages hand each other (routes read them as {@code exchangeProperty.*}). */
 public final class ExchangeKeys {
     public static final String ACCOUNT = "fleetgateAccount";
+    /** The name of the gateway token the caller presented (never its value). */
+    public static final String TOKEN_NAME = "fleetgateTokenName";
     public static final String CLASSIFICATION = "fleetgateClassification";
     /** The {@link EndpointClass} name of the request, for the routes' decisions. */
     public static final String ENDPOINT_CLASS = "fleetgateEndpointClass";
