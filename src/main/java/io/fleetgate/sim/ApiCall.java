@@ -1,5 +1,6 @@
 package io.fleetgate.sim;
 
+import io.fleetgate.vcp.DecodedAction;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -44,9 +45,9 @@ record ApiCall(SimUser user, RoutingContext ctx, boolean gatesOpen) {
         return text == null ? "" : text;
     }
 
-    /** Leaves the REST name of an executed signed command for the request log. */
-    void noteSignedCommand(String name) {
-        ctx.put(RegionalRouter.SIGNED_COMMAND, name);
+    /** Leaves what an executed signed command asked for (name and decoded action) for the request log. */
+    void noteSignedCommand(DecodedAction action) {
+        ctx.put(RegionalRouter.SIGNED_COMMAND, action);
     }
 
     /** True when the gates are open or the user holds at least one of the scopes. */

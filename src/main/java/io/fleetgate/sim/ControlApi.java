@@ -188,7 +188,7 @@ final class ControlApi {
         List<RecordedRequest> entries = vin.map(sim.log()::mentioning).orElseGet(sim.log()::all);
         ArrayNode list = sim.json().createArrayNode();
         for (RecordedRequest r : entries) {
-            list.addObject()
+            ObjectNode entry = list.addObject()
                     .put("method", r.method())
                     .put("path", r.path())
                     .put("query", r.query())
@@ -196,6 +196,8 @@ final class ControlApi {
                     .put("at", r.at().toString())
                     .put("region", r.region())
                     .put("command", r.command());
+            // what the vehicle decoded from a signed command it executed, parameters included
+            entry.set("action", r.executed() == null ? null : r.executed().toJson());
         }
         ok(ctx, list);
     }

@@ -1,5 +1,6 @@
 package io.fleetgate.sim;
 
+import io.fleetgate.vcp.DecodedAction;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.Map;
@@ -16,17 +17,28 @@ import java.util.TreeMap;
  * @param body    request body as text, empty when there was none
  * @param status  HTTP status sent back
  * @param at      when the request arrived, by the simulator's clock
- * @param command for a {@code signed_command} the vehicle accepted: the REST name of the command the
- *                signed message carried (e.g. {@code flash_lights}); null otherwise (handshakes,
- *                refused messages, every other request)
+ * @param executed for a {@code signed_command} the vehicle accepted: what the signed message asked
+ *                 for, decoded by the vehicle (REST name, domain, protobuf action with its
+ *                 parameters); null otherwise (handshakes, refused messages, every other request)
  */
 public record RecordedRequest(String region, String method, String path, String query,
-                              Map<String, String> headers, String body, int status, Instant at, String command) {
+                              Map<String, String> headers, String body, int status, Instant at,
+                              DecodedAction executed) {
 
     /** A request that carried no signed command. */
     public RecordedRequest(String region, String method, String path, String query,
                            Map<String, String> headers, String body, int status, Instant at) {
         this(region, method, path, query, headers, body, status, at, null);
+    }
+
+    /** The REST name of the signed command the vehicle executed (e.g. {@code flash_lights}), or null. */
+    public String command() {
+        return executed == null ? null : executed.name();
+    }
+
+    /** The canonical JSON text of what the vehicle executed ({@link DecodedAction#toString()}), or null. */
+    public String action() {
+        return executed == null ? null : executed.toString();
     }
 
     public RecordedRequest {

@@ -1,6 +1,6 @@
 package io.fleetgate.sim;
 
-import io.fleetgate.vcp.CommandNames;
+import io.fleetgate.vcp.DecodedAction;
 import io.fleetgate.vcp.FleetApiBodies;
 import io.fleetgate.vcp.VcpException;
 import io.fleetgate.vcp.proto.UniversalMessage.MessageFault_E;
@@ -53,7 +53,7 @@ final class SignedCommandEndpoint {
             if (scripted != null) {
                 throw new CommandHandler.Refusal(scripted);
             }
-            call.noteSignedCommand(CommandNames.restName(domain, payload).orElse(null));
+            DecodedAction.of(domain, payload).ifPresent(call::noteSignedCommand);
             return accepting.execute(domain, payload);
         };
         byte[] reply = verifiers.answer(vehicle, request, recording);

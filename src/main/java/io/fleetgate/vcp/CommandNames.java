@@ -75,7 +75,11 @@ public final class CommandNames {
             case MEDIAPREVIOUSTRACK -> "media_prev_track";
             case MEDIANEXTFAVORITE -> "media_next_fav";
             case MEDIAPREVIOUSFAVORITE -> "media_prev_fav";
-            case MEDIAUPDATEVOLUME -> "adjust_volume";
+            case MEDIAUPDATEVOLUME -> switch (action.getMediaUpdateVolume().getMediaVolumeCase()) {
+                case VOLUME_DELTA -> action.getMediaUpdateVolume().getVolumeDelta() > 0 ? "media_volume_up" : "media_volume_down";
+                case VOLUME_ABSOLUTE_FLOAT -> "adjust_volume";
+                default -> null;
+            };
             case VEHICLECONTROLSETVALETMODEACTION -> "set_valet_mode";
             case VEHICLECONTROLRESETVALETPINACTION -> "reset_valet_pin";
             case HVACSTEERINGWHEELHEATERACTION -> "remote_steering_wheel_heater_request";
@@ -93,6 +97,24 @@ public final class CommandNames {
                     ? "speed_limit_activate" : "speed_limit_deactivate";
             case DRIVINGSETSPEEDLIMITACTION -> "speed_limit_set_limit";
             case DRIVINGCLEARSPEEDLIMITPINACTION -> "speed_limit_clear_pin";
+            case DRIVINGCLEARSPEEDLIMITPINADMINACTION -> "speed_limit_clear_pin_admin";
+            case HVACSEATHEATERACTIONS -> "remote_seat_heater_request";
+            case HVACSEATCOOLERACTIONS -> "remote_seat_cooler_request";
+            case AUTOSEATCLIMATEACTION -> "remote_auto_seat_climate_request";
+            case SETCOPTEMPACTION -> "set_cop_temp";
+            case SCHEDULEDDEPARTUREACTION -> "set_scheduled_departure";
+            case ADDCHARGESCHEDULEACTION -> "add_charge_schedule";
+            case REMOVECHARGESCHEDULEACTION -> "remove_charge_schedule";
+            case BATCHREMOVECHARGESCHEDULESACTION -> "batch_remove_charge_schedules";
+            case ADDPRECONDITIONSCHEDULEACTION -> "add_precondition_schedule";
+            case REMOVEPRECONDITIONSCHEDULEACTION -> "remove_precondition_schedule";
+            case BATCHREMOVEPRECONDITIONSCHEDULESACTION -> "batch_remove_precondition_schedules";
+            case VEHICLECONTROLSETPINTODRIVEACTION -> "set_pin_to_drive";
+            case VEHICLECONTROLRESETPINTODRIVEACTION -> "reset_pin_to_drive_pin";
+            case VEHICLECONTROLRESETPINTODRIVEADMINACTION -> "clear_pin_to_drive_admin";
+            case ERASEUSERDATAACTION -> "erase_user_data";
+            case SETLOWPOWERMODEACTION -> "set_low_power_mode";
+            case SETKEEPACCESSORYPOWERMODEACTION -> "keep_accessory_power_mode";
             default -> null;
         };
     }

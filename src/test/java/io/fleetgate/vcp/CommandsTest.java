@@ -3,8 +3,11 @@ package io.fleetgate.vcp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fleetgate.testing.CommandSamples;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -68,28 +71,117 @@ class CommandsTest {
     }
 
     @Test
-    void everyKnownNameBuildsWithPlausibleParameters() {
-        Map<String, Object> all = Map.ofEntries(Map.entry("percent", 80), Map.entry("charging_amps", 16),
-                Map.entry("driver_temp", 20), Map.entry("passenger_temp", 20), Map.entry("on", true),
-                Map.entry("command", "vent"), Map.entry("volume", 5), Map.entry("climate_keeper_mode", 1),
-                Map.entry("enable", true), Map.entry("lat", 1.5), Map.entry("lon", 2.5), Map.entry("limit_mph", 65));
+    void everyCommandBuildsFromItsCatalogExamplesAndIsRecognisedByItsName() {
+        assertThat(CommandSamples.all()).hasSizeGreaterThan(Commands.names().size());
+        for (CommandSamples.Sample sample : CommandSamples.all()) {
+            VehicleCommand command = Commands.fromRest(sample.command(), sample.body()).orElseThrow();
+            assertThat(CommandNames.restName(command.domain(), command.payload())).as(sample.toString()).contains(sample.command());
+            assertThat(DecodedAction.of(command).name()).as(sample.toString()).isEqualTo(sample.command());
+            // optional fields may be left out
+            assertThat(Commands.fromRest(sample.command(), CommandSamples.requiredBody(sample.command()))).isPresent();
+        }
+        assertThat(CommandNames.restName(Domain.INFOTAINMENT, new byte[] {(byte) 0xff})).isEmpty();
+    }
+
+    @Test
+    void theBuilderReadsExactlyTheParametersTheCatalogDeclares() {
         for (String name : Commands.names()) {
-            Map<String, Object> params = new HashMap<>(all);
-            assertThat(Commands.fromRest(name, params)).as(name).isPresent();
+            Set<String> declared = Commands.parameters(name).stream().map(CommandParameter::name).collect(Collectors.toSet());
+            assertThat(Commands.parametersRead(name, CommandSamples.body(name))).as(name).isEqualTo(declared);
         }
     }
 
     @Test
-    void everyBuiltPayloadIsRecognisedByItsName() {
-        Map<String, Object> all = Map.ofEntries(Map.entry("percent", 80), Map.entry("charging_amps", 16),
-                Map.entry("driver_temp", 20), Map.entry("passenger_temp", 20), Map.entry("on", true),
-                Map.entry("command", "vent"), Map.entry("volume", 5), Map.entry("climate_keeper_mode", 1),
-                Map.entry("enable", true), Map.entry("lat", 1.5), Map.entry("lon", 2.5), Map.entry("limit_mph", 65));
+    void everyParameterReachesTheAction() {
         for (String name : Commands.names()) {
-            VehicleCommand command = Commands.fromRest(name, all).orElseThrow();
-            assertThat(CommandNames.restName(command.domain(), command.payload())).as(name).contains(name);
+            Map<String, Object> body = CommandSamples.body(name);
+            DecodedAction base = DecodedAction.of(Commands.fromRest(name, body).orElseThrow());
+            for (CommandParameter parameter : Commands.parameters(name)) {
+                Map<String, Object> changed = new HashMap<>(body);
+                changed.put(parameter.name(), parameter.otherExample());
+                DecodedAction other = DecodedAction.of(Commands.fromRest(name, changed).orElseThrow());
+                assertThat(other.toString()).as(name + " " + parameter.name()).isNotEqualTo(base.toString());
+            }
         }
-        assertThat(CommandNames.restName(Domain.INFOTAINMENT, new byte[] {(byte) 0xff})).isEmpty();
+    }
+
+    @Test
+    void aMissingRequiredParameterIsRefusedNamingIt() {
+        for (String name : Commands.names()) {
+            for (CommandParameter parameter : Commands.parameters(name)) {
+                if (!parameter.required()) {
+                    continue;
+                }
+                Map<String, Object> body = new HashMap<>(CommandSamples.body(name));
+                body.remove(parameter.name());
+                assertThatThrownBy(() -> Commands.fromRest(name, body)).as(name + " " + parameter.name())
+                        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(parameter.name());
+            }
+        }
+    }
+
+    @Test
+    void theCatalogCoversTheCommandsTheIssueLists() {
+        assertThat(Commands.names()).contains(
+                "door_lock", "door_unlock", "actuate_trunk", "window_control",
+                "auto_conditioning_start", "auto_conditioning_stop", "set_temps", "set_preconditioning_max",
+                "set_climate_keeper_mode", "set_cabin_overheat_protection", "set_cop_temp", "set_bioweapon_mode",
+                "remote_seat_heater_request", "remote_seat_cooler_request", "remote_auto_seat_climate_request",
+                "remote_steering_wheel_heater_request",
+                "charge_start", "charge_stop", "charge_standard", "charge_max_range", "set_charge_limit",
+                "set_charging_amps", "charge_port_door_open", "charge_port_door_close", "set_scheduled_charging",
+                "set_scheduled_departure", "add_charge_schedule", "remove_charge_schedule",
+                "add_precondition_schedule", "remove_precondition_schedule",
+                "set_sentry_mode", "set_valet_mode", "reset_valet_pin", "speed_limit_activate",
+                "speed_limit_deactivate", "speed_limit_set_limit", "speed_limit_clear_pin", "speed_limit_clear_pin_admin",
+                "media_toggle_playback", "media_next_track", "media_prev_track", "media_next_fav", "media_prev_fav",
+                "media_volume_up", "media_volume_down", "adjust_volume", "honk_horn", "flash_lights",
+                "remote_start_drive", "schedule_software_update", "cancel_software_update", "set_vehicle_name");
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({
+            // HvacSeatHeaterActions (36) { action { SEAT_HEATER_HIGH (5), CAR_SEAT_FRONT_LEFT (7) } }
+            "remote_seat_heater_request, seat_position=0;level=3, 1209a202060a042a003a00",
+            "remote_seat_heater_request, heater=0;level=3, 1209a202060a042a003a00",
+            "remote_seat_heater_request, heater=0;seat_position=0;level=3, 1209a202060a042a003a00",
+            // SEAT_HEATER_OFF (2), CAR_SEAT_THIRD_ROW_RIGHT (15)
+            "remote_seat_heater_request, heater=8;level=0, 1209a202060a0412007a00",
+            // HvacSeatCoolerActions (49) { action { level High (4), position FrontLeft (1) } }
+            "remote_seat_cooler_request, seat_position=1;seat_cooler_level=4, 12098a03060a0408041001",
+            // AutoSeatClimateAction (48) { carseat { on, FrontRight (2) } }
+            "remote_auto_seat_climate_request, auto_seat_position=2;auto_climate_on=true, 12098203060a0408011002",
+            // SetCopTempAction (66) { High (3) }: cop_temp 2 is 40 °C
+            "set_cop_temp, cop_temp=2, 12059204020803",
+            // MediaUpdateVolume (16) { volume_delta sint32 -1 / +1 }
+            "media_volume_down, '', 12058201020801",
+            "media_volume_up, '', 12058201020802"})
+    void encodesSeatAndVolumeCommandsWithTheVehiclesFieldNumbers(String name, String spec, String hex) {
+        VehicleCommand command = Commands.fromRest(name, params(spec)).orElseThrow();
+        assertThat(command.domain()).isEqualTo(Domain.INFOTAINMENT);
+        assertThat(Kat.hex(command.payload())).isEqualTo(hex);
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({
+            "remote_seat_heater_request, level=1, seat_position",
+            "remote_seat_heater_request, heater=9;level=1, seat_position",
+            "remote_seat_heater_request, heater=1;level=4, level",
+            "remote_seat_heater_request, heater=1;seat_position=2;level=1, heater",
+            "remote_seat_heater_request, seat_position=front;level=1, seat_position",
+            "remote_seat_cooler_request, seat_position=3;seat_cooler_level=2, seat_position",
+            "remote_seat_cooler_request, seat_position=1;seat_cooler_level=0, seat_cooler_level",
+            "remote_seat_cooler_request, seat_position=1, seat_cooler_level",
+            "remote_auto_seat_climate_request, auto_seat_position=1;auto_climate_on=maybe, auto_climate_on",
+            "set_cop_temp, cop_temp=3, cop_temp",
+            "speed_limit_activate, pin=12a4, pin",
+            "add_charge_schedule, days_of_week=Funday;enabled=true;lat=1;lon=1;start_enabled=true;end_enabled=false, days_of_week",
+            "remove_charge_schedule, id=0, id",
+            "set_charge_limit, percent=101, percent",
+            "actuate_trunk, which_trunk=side, which_trunk"})
+    void aBadParameterIsRefusedNamingTheField(String name, String spec, String field) {
+        assertThatThrownBy(() -> Commands.fromRest(name, params(spec)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(field);
     }
 
     @Test
