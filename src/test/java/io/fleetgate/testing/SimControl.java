@@ -27,6 +27,23 @@ public final class SimControl {
         }
     }
 
+    /** {@code GET} on the control API, its JSON answer. */
+    public JsonNode get(String path) {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(simulator.controlUrl() + path)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() >= 300) {
+                throw new IllegalStateException("simulator control " + path + " answered " + response.statusCode() + ": " + response.body());
+            }
+            return JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     public JsonNode post(String path, String json) {
         try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(simulator.controlUrl() + path))

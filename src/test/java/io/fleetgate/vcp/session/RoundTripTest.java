@@ -4,14 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
+import io.fleetgate.testing.CommandSamples;
 import io.fleetgate.vcp.CommandOutcome;
 import io.fleetgate.vcp.Commands;
+import io.fleetgate.vcp.DecodedAction;
 import io.fleetgate.vcp.Domain;
 import io.fleetgate.vcp.FleetApiBodies;
 import io.fleetgate.vcp.Kat;
 import io.fleetgate.vcp.MutableClock;
 import io.fleetgate.vcp.VcpException;
 import io.fleetgate.vcp.Verdict;
+import io.fleetgate.vcp.VehicleCommand;
 import io.fleetgate.vcp.crypto.EcKeyPair;
 import io.fleetgate.vcp.proto.CarServer;
 import io.fleetgate.vcp.proto.UniversalMessage.MessageFault_E;
@@ -21,6 +24,8 @@ import io.fleetgate.vcp.vehicle.CommandHandler;
 import io.fleetgate.vcp.vehicle.VerifierPolicy;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,6 +60,23 @@ class RoundTripTest {
         assertThat(car.send(client, Commands.named("door_lock")).result()).isTrue();
         assertThat(car.send(client, Commands.named("door_unlock")).result()).isTrue();
         assertThat(client.sessions().get(VIN, Domain.VCSEC).orElseThrow().counter()).isEqualTo(2);
+    }
+
+    @Test
+    void everyCatalogCommandReachesTheVerifierAsTheActionIntended() throws Exception {
+        car.handshakeOrFail(client, Domain.VCSEC, Domain.INFOTAINMENT);
+        List<DecodedAction> executed = new ArrayList<>();
+        car.handler = (domain, payload) -> {
+            executed.add(DecodedAction.of(domain, payload).orElseThrow());
+            return CommandHandler.acceptAll().execute(domain, payload);
+        };
+        for (CommandSamples.Sample sample : CommandSamples.all()) {
+            VehicleCommand command = Commands.fromRest(sample.command(), sample.body()).orElseThrow();
+            assertThat(car.send(client, command).verdict()).as(sample.toString()).isEqualTo(Verdict.SUCCEEDED);
+            assertThat(executed.getLast().toString()).as(sample.toString()).isEqualTo(DecodedAction.of(command).toString());
+            assertThat(executed.getLast().name()).isEqualTo(sample.command());
+        }
+        assertThat(executed).hasSize(CommandSamples.all().size());
     }
 
     @Test
