@@ -140,6 +140,28 @@ class SignedCommandRestTest {
         assertThat(harness.simulator().requests(vin).stream().filter(r -> r.path().endsWith("/signed_command"))).hasSize(1);
     }
 
+    @Test
+    void concurrentCommandsToOneVehicleAreEachAcceptedAtTheFirstTry() throws Exception {
+        String vin = signingVehicle(true);
+        assertThat(command(vin, "flash_lights").statusCode()).isEqualTo(200);
+        harness.simulator().clearRequests();
+        List<HttpResponse<byte[]>> responses;
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            List<java.util.concurrent.Future<HttpResponse<byte[]>>> futures = java.util.stream.IntStream.range(0, 12)
+                    .mapToObj(i -> pool.submit(() -> command(vin, i % 2 == 0 ? "honk_horn" : "door_lock"))).toList();
+            responses = new java.util.ArrayList<>();
+            for (var future : futures) {
+                responses.add(future.get());
+            }
+        }
+        for (HttpResponse<byte[]> response : responses) {
+            assertThat(JSON.readTree(response.body()).get("response").get("result").asBoolean()).isTrue();
+            // a reused counter would be refused by the vehicle (fault 6) and need a second attempt
+            assertThat(response.headers().firstValue("x-fleetgate-attempts")).contains("1");
+        }
+        assertThat(harness.simulator().requests(vin).stream().filter(r -> r.command() != null)).hasSize(12);
+    }
+
     private static String signingVehicle(boolean paired) {
         String vin = VINS.next();
         harness.simulator().fleet().bringOnline(vin);
