@@ -11,8 +11,12 @@ import io.fleetgate.testing.SimControl;
 import io.fleetgate.testing.TestAccount;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -146,10 +150,10 @@ class SignedCommandRestTest {
         assertThat(command(vin, "flash_lights").statusCode()).isEqualTo(200);
         harness.simulator().clearRequests();
         List<HttpResponse<byte[]>> responses;
-        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
-            List<java.util.concurrent.Future<HttpResponse<byte[]>>> futures = java.util.stream.IntStream.range(0, 12)
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<HttpResponse<byte[]>>> futures = IntStream.range(0, 12)
                     .mapToObj(i -> pool.submit(() -> command(vin, i % 2 == 0 ? "honk_horn" : "door_lock"))).toList();
-            responses = new java.util.ArrayList<>();
+            responses = new ArrayList<>();
             for (var future : futures) {
                 responses.add(future.get());
             }

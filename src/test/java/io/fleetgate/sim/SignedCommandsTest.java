@@ -8,11 +8,13 @@ import static io.fleetgate.sim.SimulatedFleet.DEMO_VIN_SIGNING;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetgate.testing.MutableClock;
 import io.fleetgate.vcp.CommandOutcome;
 import io.fleetgate.vcp.Commands;
 import io.fleetgate.vcp.Domain;
 import io.fleetgate.vcp.Verdict;
+import io.fleetgate.vcp.VehicleCommand;
 import io.fleetgate.vcp.crypto.EcKeyPair;
 import io.fleetgate.vcp.proto.UniversalMessage.MessageFault_E;
 import io.fleetgate.vcp.session.HandshakeRequest;
@@ -23,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
@@ -42,6 +45,7 @@ class SignedCommandsTest {
     private static final MutableClock CLOCK = new MutableClock(START);
     private static final String PAIRING_DOMAIN = "fleetgate.example";
 
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static FleetApiSimulator sim;
     private final SimHttp http = new SimHttp();
     private EcKeyPair fleetKey;
@@ -87,6 +91,27 @@ class SignedCommandsTest {
                 .containsExactly(null, null, "flash_lights", "door_lock");
         JsonNode logged = http.json(control("GET", "/sim/requests?vin=" + DEMO_VIN_SIGNING, null));
         assertThat(logged.get(2).get("command").asText()).isEqualTo("flash_lights");
+    }
+
+    @Test
+    void logsTheDecodedActionWithItsParameters() throws Exception {
+        control("POST", "/sim/vehicles/" + DEMO_VIN_SIGNING + "/keys", keyBody(fleetKey));
+        assertThat(handshake(DEMO_VIN_SIGNING, Domain.INFOTAINMENT).verdict()).isEqualTo(Verdict.SUCCEEDED);
+        assertThat(send(DEMO_VIN_SIGNING, Commands.fromRest("remote_seat_heater_request",
+                Map.of("heater", 2, "level", 2)).orElseThrow()).verdict()).isEqualTo(Verdict.SUCCEEDED);
+        assertThat(send(DEMO_VIN_SIGNING, Commands.fromRest("set_charge_limit",
+                Map.of("percent", 72)).orElseThrow()).verdict()).isEqualTo(Verdict.SUCCEEDED);
+
+        JsonNode logged = http.json(control("GET", "/sim/requests?vin=" + DEMO_VIN_SIGNING, null));
+        assertThat(logged.get(0).get("action").isNull()).as("a handshake executes nothing").isTrue();
+        // written out by hand from the vehicle's definitions: seat index 2 is rear left, level 2 medium
+        assertThat(logged.get(1).get("action")).isEqualTo(JSON.readTree("""
+                {"name":"remote_seat_heater_request","domain":"INFOTAINMENT","action":{"hvacSeatHeaterActions":
+                 {"hvacSeatHeaterAction":[{"SEAT_HEATER_MED":{},"CAR_SEAT_REAR_LEFT":{}}]}}}"""));
+        assertThat(logged.get(2).get("action")).isEqualTo(JSON.readTree("""
+                {"name":"set_charge_limit","domain":"INFOTAINMENT","action":{"chargingSetLimitAction":{"percent":72}}}"""));
+        assertThat(sim.requests(DEMO_VIN_SIGNING).get(2).action())
+                .isEqualTo("{\"name\":\"set_charge_limit\",\"domain\":\"INFOTAINMENT\",\"action\":{\"chargingSetLimitAction\":{\"percent\":72}}}");
     }
 
     @Test
@@ -250,7 +275,11 @@ class SignedCommandsTest {
     }
 
     private CommandOutcome send(String vin, String command) throws Exception {
-        SignedCommand signed = client.sign(vin, Commands.named(command));
+        return send(vin, Commands.named(command));
+    }
+
+    private CommandOutcome send(String vin, VehicleCommand command) throws Exception {
+        SignedCommand signed = client.sign(vin, command);
         HttpResponse<String> response = signedCommand(vin, signed.body());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return client.decode(signed, response.body());
