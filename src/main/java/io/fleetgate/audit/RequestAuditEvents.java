@@ -65,7 +65,7 @@ public final class RequestAuditEvents {
 
         AuditEvent.Builder event = AuditEvent.builder(eventIds.get(), receivedAt != null ? receivedAt : now, AuditEvent.Source.REST)
                 .accountId(account != null ? account.id() : null)
-                .tokenName(exchange.getProperty(ExchangeKeys.TOKEN_NAME, String.class))
+                .tokenName(TokenNames.presentedName(exchange))
                 .clientIp(exchange.getProperty(ExchangeKeys.CLIENT_IP, String.class))
                 .clientLibrary(exchange.getProperty(ExchangeKeys.CLIENT_LIBRARY, String.class))
                 .method(exchange.getProperty(ExchangeKeys.METHOD, String.class))

@@ -50,7 +50,7 @@ public final class RestCommands {
                 exchange.getProperty(ExchangeKeys.RECEIVED_AT, Instant.class), "rest",
                 exchange.getProperty(ExchangeKeys.CLIENT_IP, String.class),
                 exchange.getProperty(ExchangeKeys.CLIENT_LIBRARY, String.class),
-                exchange.getProperty(ExchangeKeys.TOKEN_NAME, String.class));
+                io.fleetgate.audit.TokenNames.presentedName(exchange));
         exchange.setProperty(ExchangeKeys.COMMAND_ID, id);
         Message out = exchange.getMessage();
         out.getHeaders().clear();
