@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,13 +26,17 @@ import org.junit.jupiter.api.Test;
 /**
  * CONTRACT section 8 over HTTP and Kafka: past its budget an account gets 402
  * insufficient_credits and nothing reaches Tesla, until the period renews (a clock the test
- * moves by hand); the totals are read back from the audit topic after a restart.
+ * moves by hand); the totals are read back from the audit topic after a restart, and by every
+ * other replica.
  */
 class CreditBudgetTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final CreditBudget MONTHLY_FIVE = new CreditBudget(5, CreditBudget.Period.MONTH);
     private static final String METERED_TOKEN = "gw-metered";
     private static final String RESTARTED_TOKEN = "gw-restarted";
+    private static final String SHARED_TOKEN = "gw-shared";
+    private static final String SHARED = MeteredAccounts.entry("shared", ALICE.teslaToken(), Map.of("app", SHARED_TOKEN),
+            List.of(NA_VIN), "{credits: 3, period: day}");
 
     private static GatewayHarness harness;
 
@@ -42,6 +47,7 @@ class CreditBudgetTest {
                         List.of(NA_VIN), "{credits: 5, period: month}"))
                 .accountYaml(MeteredAccounts.entry("restarted", ALICE.teslaToken(), Map.of("server", RESTARTED_TOKEN),
                         List.of(NA_VIN_ASLEEP), "{credits: 5, period: month}"))
+                .accountYaml(SHARED)
                 .setting("camel.beans.creditClock", "#class:" + MutableClock.class.getName())
                 .start();
     }
@@ -108,6 +114,31 @@ class CreditBudgetTest {
 
         clock().set(MONTHLY_FIVE.periodEnd(clock().instant()));
         assertThat(harness.get(read, RESTARTED_TOKEN).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aReplicaSeesWhatAnotherSpentOnceItsEventsAreOnTheAuditTopic() throws IOException {
+        CreditBudget daily = new CreditBudget(3, CreditBudget.Period.DAY);
+        try (GatewayHarness other = GatewayHarness.builder().accountYaml(SHARED)
+                .setting("fleetgate.kafka.bootstrap-servers", harness.kafkaBootstrapServers())
+                .setting("camel.beans.creditClock", "#class:" + MutableClock.class.getName())
+                .start()) {
+            Instant now = Instant.now();
+            clock().set(now);
+            MutableClock otherClock = other.gateway().context().getRegistry().lookupByNameAndType("creditClock", MutableClock.class);
+            otherClock.set(now);
+            String read = "/api/1/vehicles/" + NA_VIN;
+            assertThat(harness.get(read, SHARED_TOKEN).statusCode()).isEqualTo(200);
+            assertThat(harness.get(read, SHARED_TOKEN).statusCode()).isEqualTo(200);
+            assertInsufficientCredits(harness.get(read, SHARED_TOKEN));
+
+            // the other replica counted nothing itself: it reads the 4 credits back from the topic
+            CreditLedger otherLedger = other.gateway().context().getRegistry().lookupByNameAndType("creditLedger", CreditLedger.class);
+            Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).until(() ->
+                    otherLedger.spent("shared", daily.periodStart(now), daily.periodEnd(now)) == 4);
+            assertInsufficientCredits(other.get(read, SHARED_TOKEN));
+            assertThat(other.simulator().requests()).as("the other replica sent nothing to Tesla").isEmpty();
+        }
     }
 
     private static void assertInsufficientCredits(HttpResponse<byte[]> response) throws IOException {
