@@ -11,10 +11,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.Exchange;
 
 /**
- * The firmware each vehicle last reported, learned from {@code vehicle_data} answers passing
- * through ({@code response.vehicle_state.car_version}, e.g. {@code 2024.44.25.3 06f534d46010}:
- * the version is its first word). Kept in memory, like the vehicle state cache: the next
- * {@code vehicle_data} read after a restart learns it again.
+ * The firmware each vehicle last reported, learned from answers passing through:
+ * {@code vehicle_data} ({@code response.vehicle_state.car_version}, e.g.
+ * {@code 2024.44.25.3 06f534d46010}: the version is its first word) and {@code fleet_status}
+ * ({@code response.vehicle_info.<vin>.firmware_version}). Kept in memory, like the vehicle state
+ * cache: the next such answer after a restart teaches it again.
  */
 public final class VehicleFirmware {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -44,6 +45,27 @@ public final class VehicleFirmware {
             }
         } catch (IOException e) {
             // not JSON: nothing to learn, and the caller's answer stays as it is
+        }
+    }
+
+    /** A fleet_status answer names each vehicle's firmware. */
+    public void learnFromFleetStatus(Exchange exchange) {
+        Integer status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        byte[] body = exchange.getMessage().getBody(byte[].class);
+        if ((status != null && status != 200) || body == null || body.length == 0) {
+            return;
+        }
+        exchange.getMessage().setBody(body);
+        try {
+            JsonNode info = JSON.readTree(body).path("response").path("vehicle_info");
+            info.fields().forEachRemaining(entry -> {
+                JsonNode version = entry.getValue().path("firmware_version");
+                if (version.isTextual() && !version.asText().isBlank()) {
+                    byVin.put(entry.getKey(), version.asText().trim().split("\\s+")[0]);
+                }
+            });
+        } catch (IOException e) {
+            // not JSON: nothing to learn
         }
     }
 

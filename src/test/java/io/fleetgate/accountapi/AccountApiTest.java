@@ -107,22 +107,26 @@ class AccountApiTest {
 
     @Test
     void signingAndFirmwareAreNullUntilLearnedFromFleetStatusAndVehicleData() throws IOException {
+        String firmware = harness.simulator().fleet().vehicle(NA_VIN).firmwareVersion();
         JsonNode before = metadata(LEARNER).get("vehicles");
         assertThat(before.get(NA_VIN).get("signing").isNull()).isTrue();
         assertThat(before.get(NA_VIN).get("firmware").isNull()).isTrue();
         assertThat(before.get(NA_VIN_ASLEEP).get("signing").isNull()).isTrue();
+        assertThat(before.get(NA_VIN_ASLEEP).get("firmware").isNull()).isTrue();
+
+        assertThat(harness.get("/api/1/vehicles/" + NA_VIN + "/vehicle_data", LEARNER.gatewayToken()).statusCode()).isEqualTo(200);
+        JsonNode afterRead = metadata(LEARNER).get("vehicles");
+        assertThat(afterRead.get(NA_VIN).get("firmware").asText()).as("from vehicle_state.car_version").isEqualTo(firmware);
+        assertThat(afterRead.get(NA_VIN_ASLEEP).get("firmware").isNull()).as("asleep: no answer seen yet").isTrue();
 
         assertThat(harness.post("/api/1/vehicles/fleet_status", LEARNER.gatewayToken(),
                 "{\"vins\":[\"" + NA_VIN + "\",\"" + NA_VIN_ASLEEP + "\"]}").statusCode()).isEqualTo(200);
-        assertThat(harness.get("/api/1/vehicles/" + NA_VIN + "/vehicle_data", LEARNER.gatewayToken()).statusCode()).isEqualTo(200);
-
         JsonNode after = metadata(LEARNER).get("vehicles");
+        assertThat(after.get(NA_VIN).get("signing").isBoolean()).isTrue();
         assertThat(after.get(NA_VIN).get("signing").asBoolean()).isFalse();
-        assertThat(after.get(NA_VIN_ASLEEP).get("signing").isBoolean()).isTrue();
         assertThat(after.get(NA_VIN_ASLEEP).get("signing").asBoolean()).isTrue();
-        assertThat(after.get(NA_VIN).get("firmware").asText())
-                .isEqualTo(harness.simulator().fleet().vehicle(NA_VIN).firmwareVersion());
-        assertThat(after.get(NA_VIN_ASLEEP).get("firmware").isNull()).as("asleep: no vehicle_data seen").isTrue();
+        assertThat(after.get(NA_VIN_ASLEEP).get("firmware").asText()).as("from fleet_status")
+                .isEqualTo(harness.simulator().fleet().vehicle(NA_VIN_ASLEEP).firmwareVersion());
     }
 
     @Test
