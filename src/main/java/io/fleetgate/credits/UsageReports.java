@@ -23,6 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -30,6 +31,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -51,6 +53,7 @@ public final class UsageReports {
     private final String topic;
     private final Clock clock;
     private final CreditBudgets budgets;
+    private final AtomicLong reports = new AtomicLong();
 
     public UsageReports(String bootstrapServers, String topic, Clock clock, CreditBudgets budgets) {
         this.bootstrapServers = bootstrapServers;
@@ -145,7 +148,8 @@ public final class UsageReports {
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "fleetgate-usage-report");
+        // one consumer per report; distinct ids keep concurrent reports' client metrics apart
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "fleetgate-usage-report-" + reports.incrementAndGet());
         List<AuditEvent> events = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
@@ -175,6 +179,8 @@ public final class UsageReports {
                     }
                 }
             }
+        } catch (KafkaException e) {
+            throw new GatewayError(503, "service_unavailable", "The audit topic cannot be read right now; try again shortly.");
         }
         return events;
     }
