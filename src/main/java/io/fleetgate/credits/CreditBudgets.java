@@ -7,6 +7,7 @@ import io.fleetgate.ingress.GatewayError;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +46,7 @@ public final class CreditBudgets {
         long spent = ledger.spent(account.id(), budget.periodStart(now), renews);
         if (spent >= budget.credits()) {
             throw new GatewayError(402, "insufficient_credits", "This account has used its " + budget.credits()
-                    + " credits for this " + budget.period().name().toLowerCase(java.util.Locale.ROOT)
+                    + " credits for this " + budget.period().name().toLowerCase(Locale.ROOT)
                     + "; they renew at " + renews + ".");
         }
     }
