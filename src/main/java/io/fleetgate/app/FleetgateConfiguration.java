@@ -85,6 +85,7 @@ public final class FleetgateConfiguration implements CamelConfiguration {
                 new SignedRetryPolicy((int) settings.longValue("fleetgate.signing.max-attempts"),
                         settings.duration("fleetgate.signing.retry-step-ms")), keyDomain));
         bindCommands(context, settings, accounts, clock);
+        io.fleetgate.credits.CreditsConfiguration.bind(context);
     }
 
     /**

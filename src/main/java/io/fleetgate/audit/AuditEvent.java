@@ -13,7 +13,8 @@ import java.util.UUID;
  * One request as the audit topic {@code fleetgate.audit.v1} records it (key: the account id):
  * who asked what, how it ended, what it took upstream and the credits it charged. Built only
  * from these fields, never from a request's headers, query or account, so no token can be in it.
- * Every field is written, null when unknown (for example {@code path_template} of an unknown path).
+ * Every field is written, null when unknown (for example {@code path_template} of an unknown path,
+ * or {@code token_name} of a command a Kafka producer sent).
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record AuditEvent(
@@ -21,6 +22,8 @@ public record AuditEvent(
         /** When the request arrived. */
         @JsonProperty("time") Instant time,
         @JsonProperty("account_id") String accountId,
+        /** The name of the gateway token the caller presented (never its value); null when none was. */
+        @JsonProperty("token_name") String tokenName,
         @JsonProperty("client_ip") String clientIp,
         @JsonProperty("client_library") String clientLibrary,
         @JsonProperty("method") String method,
@@ -78,6 +81,7 @@ public record AuditEvent(
         private final Instant time;
         private final Source source;
         private String accountId;
+        private String tokenName;
         private String clientIp;
         private String clientLibrary;
         private String method;
@@ -101,6 +105,7 @@ public record AuditEvent(
         }
 
         public Builder accountId(String value) { accountId = value; return this; }
+        public Builder tokenName(String value) { tokenName = value; return this; }
         public Builder clientIp(String value) { clientIp = value; return this; }
         public Builder clientLibrary(String value) { clientLibrary = value; return this; }
         public Builder method(String value) { method = value; return this; }
@@ -121,7 +126,7 @@ public record AuditEvent(
         public Builder region(String value) { region = value; return this; }
 
         public AuditEvent build() {
-            return new AuditEvent(eventId, time, accountId, clientIp, clientLibrary, method, pathTemplate,
+            return new AuditEvent(eventId, time, accountId, tokenName, clientIp, clientLibrary, method, pathTemplate,
                     endpointClass, vin, energySiteId, command, commandId, status, attempts, wokeVehicle, credits,
                     latencyMs, region, source);
         }

@@ -45,6 +45,7 @@ public final class CommandAuditEvents {
         int wakeUps = count(exchange, CommandExchange.WAKE_UP_CALLS);
         return AuditEvent.builder(eventIds.get(), receivedAt != null ? receivedAt : now, source(request.source()))
                 .accountId(request.accountId())
+                .tokenName(request.tokenName())
                 .clientIp(request.clientIp())
                 .clientLibrary(request.clientLibrary())
                 .method(COMMAND_METHOD)

@@ -65,6 +65,7 @@ public final class RequestAuditEvents {
 
         AuditEvent.Builder event = AuditEvent.builder(eventIds.get(), receivedAt != null ? receivedAt : now, AuditEvent.Source.REST)
                 .accountId(account != null ? account.id() : null)
+                .tokenName(TokenNames.presentedName(exchange))
                 .clientIp(exchange.getProperty(ExchangeKeys.CLIENT_IP, String.class))
                 .clientLibrary(exchange.getProperty(ExchangeKeys.CLIENT_LIBRARY, String.class))
                 .method(exchange.getProperty(ExchangeKeys.METHOD, String.class))
@@ -81,6 +82,10 @@ public final class RequestAuditEvents {
                     .command(commandName(classification))
                     .credits(credits.weight(call) * billedCalls)
                     .wokeVehicle(call == UpstreamCall.WAKE_UP && billedCalls > 0);
+        } else if (exchange.getProperty(ExchangeKeys.GATEWAY_ENDPOINT) != null) {
+            // one of Fleetgate's own endpoints: no upstream call, no credits
+            event.pathTemplate(exchange.getProperty(ExchangeKeys.GATEWAY_ENDPOINT, String.class))
+                    .endpointClass(EndpointClass.GATEWAY);
         }
         return event.build();
     }

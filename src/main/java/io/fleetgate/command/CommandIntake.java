@@ -75,7 +75,7 @@ public final class CommandIntake {
         if (request.receivedAt() == null) {
             request = new CommandRequest(request.id(), request.accountId(), request.vin(), request.command(),
                     request.parameters(), request.replyTo(), clock.instant(), request.source() == null ? "kafka" : request.source(),
-                    request.clientIp(), request.clientLibrary());
+                    request.clientIp(), request.clientLibrary(), request.tokenName());
         }
         lanes.submit(request.vin(), new Taken(request, partition, offset));
     }

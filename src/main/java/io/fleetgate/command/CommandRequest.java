@@ -21,7 +21,9 @@ public record CommandRequest(
         @JsonProperty("received_at") Instant receivedAt,
         String source,
         @JsonProperty("client_ip") String clientIp,
-        @JsonProperty("client_library") String clientLibrary) {
+        @JsonProperty("client_library") String clientLibrary,
+        /** The name of the gateway token a REST caller presented (never its value); set by Fleetgate. */
+        @JsonProperty("token_name") String tokenName) {
 
     public static final String WAKE_UP = "wake_up";
     public static final String SIGNED_COMMAND = "signed_command";

@@ -49,7 +49,8 @@ public final class RestCommands {
         CommandRequest command = new CommandRequest(id, account.id(), request.vin(), name, parameters, null,
                 exchange.getProperty(ExchangeKeys.RECEIVED_AT, Instant.class), "rest",
                 exchange.getProperty(ExchangeKeys.CLIENT_IP, String.class),
-                exchange.getProperty(ExchangeKeys.CLIENT_LIBRARY, String.class));
+                exchange.getProperty(ExchangeKeys.CLIENT_LIBRARY, String.class),
+                io.fleetgate.audit.TokenNames.presentedName(exchange));
         exchange.setProperty(ExchangeKeys.COMMAND_ID, id);
         Message out = exchange.getMessage();
         out.getHeaders().clear();

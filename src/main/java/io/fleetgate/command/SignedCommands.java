@@ -39,6 +39,8 @@ public final class SignedCommands {
     private final SignedRetryPolicy policy;
     private final String pairingDomain;
     private final Set<String> requireSigning = ConcurrentHashMap.newKeySet();
+    /** Vehicles a fleet_status answer said do not require the protocol. */
+    private final Set<String> signingNotRequired = ConcurrentHashMap.newKeySet();
 
     public SignedCommands(Optional<VcpClient> client, SignedRetryPolicy policy, String pairingDomain) {
         this.client = client;
@@ -80,8 +82,10 @@ public final class SignedCommands {
         info.fields().forEachRemaining(entry -> {
             if (entry.getValue().path("vehicle_command_protocol_required").asBoolean(false)) {
                 requireSigning.add(entry.getKey());
+                signingNotRequired.remove(entry.getKey());
             } else if (entry.getValue().has("vehicle_command_protocol_required")) {
                 requireSigning.remove(entry.getKey());
+                signingNotRequired.add(entry.getKey());
             }
         });
     }
@@ -163,6 +167,17 @@ public final class SignedCommands {
 
     boolean requiresSigning(String vin) {
         return requireSigning.contains(vin);
+    }
+
+    /**
+     * Whether Fleetgate signs this vehicle's commands: true once it is known to require the
+     * protocol, false once a fleet_status answer said it does not, empty while nothing is known.
+     */
+    public Optional<Boolean> signing(String vin) {
+        if (requireSigning.contains(vin)) {
+            return Optional.of(true);
+        }
+        return signingNotRequired.contains(vin) ? Optional.of(false) : Optional.empty();
     }
 
     private String handshake(Exchange exchange, VcpClient vcp, String vin, VehicleCommand command) {

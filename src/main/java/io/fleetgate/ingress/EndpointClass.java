@@ -11,5 +11,7 @@ public enum EndpointClass {
     USER,
     PARTNER,
     /** Everything else: charging history, invitations, telemetry configuration, ... */
-    OTHER
+    OTHER,
+    /** Fleetgate's own endpoints ({@code /api/ping}, {@code /api/metadata}, {@code /api/usage}, ...): never proxied. */
+    GATEWAY
 }

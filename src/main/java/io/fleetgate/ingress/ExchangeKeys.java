@@ -27,6 +27,8 @@ public final class ExchangeKeys {
     public static final String UPSTREAM_CALLS = "fleetgateUpstreamCalls";
     /** Set when the request became a command record: the command's own stage writes its audit event. */
     public static final String COMMAND_ID = "fleetgateCommandId";
+    /** The path of one of Fleetgate's own endpoints ({@code /api/metadata}, ...): its audit event's path template. */
+    public static final String GATEWAY_ENDPOINT = "fleetgateGatewayEndpoint";
 
     private ExchangeKeys() {}
 }

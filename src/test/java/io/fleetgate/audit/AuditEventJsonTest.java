@@ -24,7 +24,7 @@ class AuditEventJsonTest {
 
         List<String> fields = new java.util.ArrayList<>();
         json.fieldNames().forEachRemaining(fields::add);
-        assertThat(fields).containsExactlyInAnyOrder("event_id", "time", "account_id", "client_ip", "client_library",
+        assertThat(fields).containsExactlyInAnyOrder("event_id", "time", "account_id", "token_name", "client_ip", "client_library",
                 "method", "path_template", "endpoint_class", "vin", "energy_site_id", "command", "command_id", "status",
                 "attempts", "woke_vehicle", "credits", "latency_ms", "region", "source");
         assertThat(json.get("time").asText()).isEqualTo("2026-11-26T18:00:00.123Z");

@@ -69,6 +69,7 @@ class AuditEventsTest {
         assertThat(UUID.fromString(event.get("event_id").asText())).isNotNull();
         assertThat(Instant.parse(event.get("time").asText())).isBetween(before.minusSeconds(1), Instant.now());
         assertThat(event.get("account_id").asText()).isEqualTo("alice");
+        assertThat(event.get("token_name").asText()).as("the token's name, never its value").isEqualTo("alice-token");
         assertThat(event.get("client_ip").asText()).isEqualTo("127.0.0.1");
         assertThat(event.get("method").asText()).isEqualTo("GET");
         assertThat(event.get("path_template").asText()).isEqualTo("/api/1/vehicles/{vin}/vehicle_data");
@@ -96,6 +97,7 @@ class AuditEventsTest {
 
         JsonNode event = topic.await(1, library("audit-test no-token")).get(0);
         assertThat(event.get("status").asInt()).isEqualTo(401);
+        assertThat(event.get("token_name").isNull()).isTrue();
         assertThat(event.get("credits").asInt()).isZero();
         assertThat(event.get("attempts").asInt()).isZero();
         assertThat(event.get("account_id").isNull()).isTrue();

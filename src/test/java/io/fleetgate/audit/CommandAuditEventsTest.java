@@ -80,6 +80,6 @@ class CommandAuditEventsTest {
     }
 
     private static CommandRequest request(String command, String source) {
-        return new CommandRequest("cmd-9", "acme-fleet", VIN, command, null, null, ARRIVED, source, "10.0.0.7", "dispatch 2.1");
+        return new CommandRequest("cmd-9", "acme-fleet", VIN, command, null, null, ARRIVED, source, "10.0.0.7", "dispatch 2.1", null);
     }
 }

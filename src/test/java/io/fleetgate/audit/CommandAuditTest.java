@@ -49,6 +49,8 @@ class CommandAuditTest {
         assertThat(event.get("command_id").asText()).isNotBlank();
         assertThat(event.get("source").asText()).isEqualTo("rest");
         assertThat(event.get("account_id").asText()).isEqualTo(CommandFleet.OWNER);
+        // the name of the token the REST caller presented rides along in the command record
+        assertThat(event.get("token_name").asText()).isEqualTo(CommandFleet.OWNER + "-token");
         assertThat(event.get("client_ip").asText()).isEqualTo("127.0.0.1");
         assertThat(event.get("method").asText()).isEqualTo("POST");
         assertThat(event.get("path_template").asText()).isEqualTo("/api/1/vehicles/{vin}/command/{command}");
@@ -86,6 +88,7 @@ class CommandAuditTest {
 
         JsonNode event = topic.await(1, commandId("audit-test-kafka-1")).get(0);
         assertThat(event.get("source").asText()).isEqualTo("kafka");
+        assertThat(event.get("token_name").isNull()).as("a Kafka producer presents no gateway token").isTrue();
         assertThat(event.get("command").asText()).isEqualTo("door_lock");
         assertThat(event.get("status").asInt()).isEqualTo(200);
         assertThat(event.get("credits").asInt()).isEqualTo(1);

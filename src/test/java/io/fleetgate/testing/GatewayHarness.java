@@ -164,12 +164,19 @@ public final class GatewayHarness implements AutoCloseable {
 
     public static final class Builder {
         private final List<TestAccount> accounts = new ArrayList<>();
+        private final List<String> accountEntries = new ArrayList<>();
         private final Map<String, String> settings = new HashMap<>();
         private SimulatedFleet fleet = TestFleet.fleet();
         private java.time.Clock simulatorClock = java.time.Clock.systemUTC();
 
         public Builder accounts(TestAccount... more) {
             accounts.addAll(List.of(more));
+            return this;
+        }
+
+        /** An accounts-file entry written as given, for what TestAccount does not model (several tokens, a budget). */
+        public Builder accountYaml(String entry) {
+            accountEntries.add(entry);
             return this;
         }
 
@@ -196,6 +203,7 @@ public final class GatewayHarness implements AutoCloseable {
                 Path accountsFile = dir.resolve("accounts.yaml");
                 StringBuilder yaml = new StringBuilder("accounts:\n");
                 accounts.forEach(a -> yaml.append(a.yaml()));
+                accountEntries.forEach(yaml::append);
                 Files.writeString(accountsFile, yaml);
                 int port = freePort();
                 Map<String, String> all = new HashMap<>();

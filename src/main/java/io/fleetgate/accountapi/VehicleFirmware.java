@@ -1,0 +1,75 @@
+package io.fleetgate.accountapi;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fleetgate.ingress.Classification;
+import io.fleetgate.ingress.ExchangeKeys;
+import java.io.IOException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.camel.Exchange;
+
+/**
+ * The firmware each vehicle last reported, learned from answers passing through:
+ * {@code vehicle_data} ({@code response.vehicle_state.car_version}, e.g.
+ * {@code 2024.44.25.3 06f534d46010}: the version is its first word) and {@code fleet_status}
+ * ({@code response.vehicle_info.<vin>.firmware_version}). Kept in memory, like the vehicle state
+ * cache: the next such answer after a restart teaches it again.
+ */
+public final class VehicleFirmware {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String VEHICLE_DATA = "/api/1/vehicles/{vin}/vehicle_data";
+
+    private final Map<String, String> byVin = new ConcurrentHashMap<>();
+
+    /** Whether the answer on the exchange is a successful {@code vehicle_data} read. */
+    public boolean isVehicleData(Exchange exchange) {
+        Classification request = exchange.getProperty(ExchangeKeys.CLASSIFICATION, Classification.class);
+        Integer status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        return request != null && VEHICLE_DATA.equals(request.pathTemplate()) && request.vin() != null
+                && (status == null || status == 200);
+    }
+
+    public void learnFromVehicleData(Exchange exchange) {
+        Classification request = exchange.getProperty(ExchangeKeys.CLASSIFICATION, Classification.class);
+        byte[] body = exchange.getMessage().getBody(byte[].class);
+        if (body == null || body.length == 0) {
+            return;
+        }
+        exchange.getMessage().setBody(body); // read once; the caller gets these same bytes
+        try {
+            JsonNode version = JSON.readTree(body).path("response").path("vehicle_state").path("car_version");
+            if (version.isTextual() && !version.asText().isBlank()) {
+                byVin.put(request.vin(), version.asText().trim().split("\\s+")[0]);
+            }
+        } catch (IOException e) {
+            // not JSON: nothing to learn, and the caller's answer stays as it is
+        }
+    }
+
+    /** A fleet_status answer names each vehicle's firmware. */
+    public void learnFromFleetStatus(Exchange exchange) {
+        Integer status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        byte[] body = exchange.getMessage().getBody(byte[].class);
+        if ((status != null && status != 200) || body == null || body.length == 0) {
+            return;
+        }
+        exchange.getMessage().setBody(body);
+        try {
+            JsonNode info = JSON.readTree(body).path("response").path("vehicle_info");
+            info.fields().forEachRemaining(entry -> {
+                JsonNode version = entry.getValue().path("firmware_version");
+                if (version.isTextual() && !version.asText().isBlank()) {
+                    byVin.put(entry.getKey(), version.asText().trim().split("\\s+")[0]);
+                }
+            });
+        } catch (IOException e) {
+            // not JSON: nothing to learn
+        }
+    }
+
+    public Optional<String> firmware(String vin) {
+        return Optional.ofNullable(byVin.get(vin));
+    }
+}

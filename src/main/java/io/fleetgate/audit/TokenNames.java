@@ -1,0 +1,27 @@
+package io.fleetgate.audit;
+
+import io.fleetgate.account.Account;
+import io.fleetgate.account.GatewayToken;
+import io.fleetgate.ingress.ExchangeKeys;
+import org.apache.camel.Exchange;
+
+/**
+ * The name of the gateway token a caller presented, as audit events and command records carry
+ * it. A token named after its own value (an operator's shortcut: {@code name: demo-token} for the
+ * token {@code demo-token}) would put the token in every event, so such a name is never given out.
+ */
+public final class TokenNames {
+    private TokenNames() {}
+
+    /** The presented token's name, or null when none is known or the name is the token itself. */
+    public static String presentedName(Exchange exchange) {
+        String name = exchange.getProperty(ExchangeKeys.TOKEN_NAME, String.class);
+        Account account = exchange.getProperty(ExchangeKeys.ACCOUNT, Account.class);
+        if (name == null || account == null) {
+            return name;
+        }
+        String nameHash = GatewayToken.hash(name);
+        boolean nameIsAToken = account.gatewayTokens().stream().anyMatch(token -> token.sha256().equals(nameHash));
+        return nameIsAToken ? null : name;
+    }
+}

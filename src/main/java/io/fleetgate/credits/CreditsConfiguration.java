@@ -1,0 +1,56 @@
+package io.fleetgate.credits;
+
+import io.fleetgate.accountapi.AccountApi;
+import io.fleetgate.accountapi.VehicleFirmware;
+import io.fleetgate.command.SignedCommands;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.spi.Registry;
+
+/**
+ * Binds the credit and account-endpoint beans (settings {@code fleetgate.credits.*}) for
+ * {@code routes/ingress.camel.yaml}, {@code routes/commands.camel.yaml},
+ * {@code routes/audit.camel.yaml} and {@code routes/account-api.camel.yaml}:
+ * <ul>
+ *   <li>{@code creditLedger}: {@link CreditLedger}, running totals materialised from the audit topic;</li>
+ *   <li>{@code creditBudgets}: {@link CreditBudgets}, the 402 {@code insufficient_credits} check;</li>
+ *   <li>{@code usageReports}: {@link UsageReports}, {@code GET /api/usage};</li>
+ *   <li>{@code accountApi}: {@link AccountApi}, {@code /api/ping}, {@code /api/test}, {@code /api/metadata};</li>
+ *   <li>{@code vehicleFirmware}: {@link VehicleFirmware}, firmware learned from {@code vehicle_data}.</li>
+ * </ul>
+ * "Now" for budget periods is the registry's {@code creditClock} when one is bound (tests bind a
+ * clock they move by hand with {@code camel.beans.creditClock}), else the system's UTC clock.
+ */
+public final class CreditsConfiguration {
+    /** Own events remembered until they come back from the topic (beyond: the oldest are forgotten). */
+    private static final int REMEMBERED_OWN_EVENTS = 100_000;
+
+    private CreditsConfiguration() {}
+
+    public static void bind(CamelContext context) throws Exception {
+        PropertiesComponent properties = context.getPropertiesComponent();
+        Registry registry = context.getRegistry();
+        Clock clock = Optional.ofNullable(registry.lookupByNameAndType("creditClock", Clock.class)).orElse(Clock.systemUTC());
+        String bootstrapServers = required(properties, "fleetgate.kafka.bootstrap-servers");
+        String auditTopic = required(properties, "fleetgate.topics.audit");
+        CreditLedger ledger = new CreditLedger(bootstrapServers, auditTopic, clock, new CreditTotals(REMEMBERED_OWN_EVENTS));
+        context.addService(ledger, true, true);
+        CreditBudgets budgets = new CreditBudgets(ledger, clock,
+                Duration.ofMillis(Long.parseLong(required(properties, "fleetgate.credits.catch-up-timeout-ms"))));
+        registry.bind("creditLedger", ledger);
+        registry.bind("creditBudgets", budgets);
+        registry.bind("usageReports", new UsageReports(bootstrapServers, auditTopic, clock, budgets));
+        VehicleFirmware firmware = new VehicleFirmware();
+        registry.bind("vehicleFirmware", firmware);
+        registry.bind("accountApi", new AccountApi(registry.lookupByNameAndType("signedCommands", SignedCommands.class),
+                firmware, Clock.systemUTC(), required(properties, "fleetgate.regions.default")));
+    }
+
+    private static String required(PropertiesComponent properties, String key) {
+        return properties.resolveProperty(key).map(String::trim).filter(v -> !v.isEmpty())
+                .orElseThrow(() -> new IllegalStateException("setting " + key + " is required"));
+    }
+}

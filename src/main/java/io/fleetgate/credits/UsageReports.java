@@ -1,0 +1,203 @@
+package io.fleetgate.credits;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetgate.account.Account;
+import io.fleetgate.account.CreditBudget;
+import io.fleetgate.audit.AuditEvent;
+import io.fleetgate.ingress.ExchangeKeys;
+import io.fleetgate.ingress.GatewayError;
+import io.fleetgate.ingress.IncomingRequest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * {@code GET /api/usage?from=&to=}: what spent the caller's account's credits in a window, by
+ * endpoint, by gateway token name and by client library. Read from the audit topic itself for
+ * the window (every event keyed by the account whose request arrived in [from, to)), so the
+ * report's totals are the sums of the audit events' credits, whichever replica wrote them.
+ * Events still waiting in a replica's buffer (a few ms) show up in the next report.
+ */
+public final class UsageReports {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** An event's record is stamped when published, at or after the request arrived: seek a little earlier. */
+    private static final Duration READ_BACK_MARGIN = Duration.ofMinutes(5);
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
+
+    private final String bootstrapServers;
+    private final String topic;
+    private final Clock clock;
+    private final CreditBudgets budgets;
+    private final AtomicLong reports = new AtomicLong();
+
+    public UsageReports(String bootstrapServers, String topic, Clock clock, CreditBudgets budgets) {
+        this.bootstrapServers = bootstrapServers;
+        this.topic = topic;
+        this.clock = clock;
+        this.budgets = budgets;
+    }
+
+    /** Answers with the report of the exchange's account; 400 {@code invalid_request} for a bad window. */
+    public void report(Exchange exchange) {
+        Account account = exchange.getProperty(ExchangeKeys.ACCOUNT, Account.class);
+        String query = IncomingRequest.rawQuery(exchange.getMessage());
+        Instant now = clock.instant();
+        Instant from = instant(query, "from").orElse(LocalDate.ofInstant(now, ZoneOffset.UTC).withDayOfMonth(1)
+                .atStartOfDay().toInstant(ZoneOffset.UTC));
+        Instant to = instant(query, "to").orElse(now);
+        if (!from.isBefore(to)) {
+            throw GatewayError.invalidRequest("'from' must be before 'to'.");
+        }
+        ObjectNode report = summarise(events(account.id(), from, to));
+        report.put("account_id", account.id());
+        report.put("from", from.toString());
+        report.put("to", to.toString());
+        CreditBudget budget = account.creditBudget();
+        if (budget == null) {
+            report.putNull("budget");
+        } else {
+            report.putObject("budget")
+                    .put("credits", budget.credits())
+                    .put("period", budget.period().name().toLowerCase(Locale.ROOT))
+                    .put("spent", budgets.spentThisPeriod(account))
+                    .put("renews_at", budget.periodEnd(now).toString());
+        }
+        ObjectNode body = JSON.createObjectNode();
+        body.set("response", report);
+        Message out = exchange.getMessage();
+        out.getHeaders().clear();
+        out.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+        out.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        out.setHeader("x-region", account.region().code());
+        out.setBody(body.toString());
+    }
+
+    /** Totals and the three breakdowns, each sorted by credits, most first. */
+    static ObjectNode summarise(List<AuditEvent> events) {
+        ObjectNode report = JSON.createObjectNode();
+        report.put("credits", events.stream().mapToLong(AuditEvent::credits).sum());
+        report.put("requests", events.size());
+        report.set("by_endpoint", breakdown(events, "endpoint", UsageReports::endpoint));
+        report.set("by_token_name", breakdown(events, "token_name", AuditEvent::tokenName));
+        report.set("by_client_library", breakdown(events, "client_library", AuditEvent::clientLibrary));
+        return report;
+    }
+
+    /** {@code POST /api/1/vehicles/{vin}/command/honk_horn}: method and path template, with the command named. */
+    static String endpoint(AuditEvent event) {
+        String template = event.pathTemplate();
+        if (template == null) {
+            return event.method() + " (unknown path)";
+        }
+        if (event.command() != null && template.endsWith("/{command}")) {
+            template = template.substring(0, template.length() - "{command}".length()) + event.command();
+        }
+        return event.method() + " " + template;
+    }
+
+    private static ArrayNode breakdown(List<AuditEvent> events, String field, Function<AuditEvent, String> key) {
+        Map<Optional<String>, long[]> sums = new HashMap<>();
+        for (AuditEvent event : events) {
+            long[] sum = sums.computeIfAbsent(Optional.ofNullable(key.apply(event)), k -> new long[2]);
+            sum[0] += event.credits();
+            sum[1]++;
+        }
+        List<Map.Entry<Optional<String>, long[]>> rows = new ArrayList<>(sums.entrySet());
+        rows.sort(Comparator.<Map.Entry<Optional<String>, long[]>>comparingLong(e -> -e.getValue()[0])
+                .thenComparingLong(e -> -e.getValue()[1])
+                .thenComparing(e -> e.getKey().orElse("")));
+        ArrayNode array = JSON.createArrayNode();
+        for (Map.Entry<Optional<String>, long[]> row : rows) {
+            ObjectNode node = array.addObject();
+            row.getKey().ifPresentOrElse(value -> node.put(field, value), () -> node.putNull(field));
+            node.put("credits", row.getValue()[0]);
+            node.put("requests", row.getValue()[1]);
+        }
+        return array;
+    }
+
+    /** The account's events whose requests arrived in [from, to), as the topic holds them now. */
+    List<AuditEvent> events(String accountId, Instant from, Instant to) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        // one consumer per report; distinct ids keep concurrent reports' client metrics apart
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "fleetgate-usage-report-" + reports.incrementAndGet());
+        List<AuditEvent> events = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            consumer.assign(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            Map<TopicPartition, Long> seekTimes = new HashMap<>();
+            partitions.forEach(tp -> seekTimes.put(tp, from.minus(READ_BACK_MARGIN).toEpochMilli()));
+            Map<TopicPartition, OffsetAndTimestamp> starts = consumer.offsetsForTimes(seekTimes);
+            for (TopicPartition tp : partitions) {
+                OffsetAndTimestamp start = starts.get(tp);
+                consumer.seek(tp, start != null ? start.offset() : ends.get(tp));
+            }
+            long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
+                if (System.nanoTime() > deadline) {
+                    throw new GatewayError(503, "service_unavailable", "The audit topic could not be read in time; try again shortly.");
+                }
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    // only records up to where the topic ended when the report began
+                    if (accountId.equals(record.key())
+                            && record.offset() < ends.get(new TopicPartition(record.topic(), record.partition()))) {
+                        AuditRecords.read(record.value())
+                                .filter(e -> accountId.equals(e.accountId()))
+                                .filter(e -> !e.time().isBefore(from) && e.time().isBefore(to))
+                                .ifPresent(events::add);
+                    }
+                }
+            }
+        } catch (KafkaException e) {
+            throw new GatewayError(503, "service_unavailable", "The audit topic cannot be read right now; try again shortly.");
+        }
+        return events;
+    }
+
+    /** A query parameter as an ISO-8601 instant, or a date meaning the start of that UTC day. */
+    private static Optional<Instant> instant(String query, String name) {
+        Optional<String> text = IncomingRequest.queryParameter(query, name).map(String::trim);
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        String value = text.get();
+        try {
+            return Optional.of(value.length() == 10 ? LocalDate.parse(value).atStartOfDay().toInstant(ZoneOffset.UTC)
+                    : Instant.parse(value));
+        } catch (DateTimeParseException e) {
+            throw GatewayError.invalidRequest("'" + name + "' must be an ISO-8601 instant such as 2026-11-01T00:00:00Z"
+                    + " or a date such as 2026-11-01 (the start of that day, UTC).");
+        }
+    }
+}
