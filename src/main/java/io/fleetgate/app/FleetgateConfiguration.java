@@ -85,6 +85,7 @@ public final class FleetgateConfiguration implements CamelConfiguration {
                 new SignedRetryPolicy((int) settings.longValue("fleetgate.signing.max-attempts"),
                         settings.duration("fleetgate.signing.retry-step-ms")), keyDomain));
         bindCommands(context, settings, accounts, clock);
+        Operations.bind(context, settings);
     }
 
     /**
@@ -106,6 +107,7 @@ public final class FleetgateConfiguration implements CamelConfiguration {
                         settings.duration("fleetgate.limits.redis.timeout-ms"),
                         (int) settings.longValue("fleetgate.limits.redis.max-connections"),
                         settings.required("fleetgate.limits.redis.key-prefix"));
+                registry.bind("redisRateLimiter", redis);
                 context.addService(new ServiceSupport() {
                     @Override
                     protected void doStop() {
