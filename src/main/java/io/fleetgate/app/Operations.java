@@ -10,6 +10,8 @@ import io.fleetgate.limits.RedisSlidingWindowLimiter;
 import io.fleetgate.limits.ResilientLimiter;
 import io.fleetgate.ops.AuditObservers;
 import io.fleetgate.ops.FleetgateMetrics;
+import io.fleetgate.ops.OpenApiDocument;
+import io.fleetgate.ingress.FleetApiCatalog;
 import io.fleetgate.ops.ReadinessCheck;
 import io.fleetgate.ops.RequestLog;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -49,6 +51,8 @@ final class Operations {
             observers.add(new RequestLog()::observe);
         }
         registry.bind("auditObservers", new AuditObservers(observers));
+        String version = java.util.Objects.requireNonNullElse(Operations.class.getPackage().getImplementationVersion(), "dev");
+        registry.bind("openApiDocument", new OpenApiDocument(context, new FleetApiCatalog(), version));
 
         List<HealthCheck> checks = readinessChecks(registry);
         // the health registry exists once Camel Main has configured the context
