@@ -131,11 +131,13 @@ public final class FleetgateConfiguration implements CamelConfiguration {
     private static void bindCommands(CamelContext context, Settings settings, AccountStore accounts, Clock clock)
             throws Exception {
         Registry registry = context.getRegistry();
-        CommandLedger ledger = new CommandLedger(settings.required("fleetgate.kafka.bootstrap-servers"),
+        java.util.Map<String, Object> kafkaClients = KafkaClientConfig.of(settings.required("fleetgate.kafka.bootstrap-servers"),
+                context.getPropertiesComponent());
+        CommandLedger ledger = new CommandLedger(kafkaClients,
                 settings.required("fleetgate.topics.command-results"),
                 (int) settings.longValue("fleetgate.commands.remembered-results"));
         context.addService(ledger, true, true);
-        KafkaHealth kafkaHealth = new KafkaHealth(settings.required("fleetgate.kafka.bootstrap-servers"),
+        KafkaHealth kafkaHealth = new KafkaHealth(kafkaClients,
                 settings.longValue("fleetgate.kafka.health-interval-ms"));
         context.addService(kafkaHealth, true, true);
         registry.bind("kafkaHealth", kafkaHealth);
