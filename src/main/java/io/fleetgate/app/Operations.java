@@ -22,10 +22,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.health.HealthCheck;
-import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.Registry;
-import org.apache.camel.support.SimpleEventNotifierSupport;
-import org.apache.camel.spi.CamelEvent;
 
 /**
  * What operators see, bound after every stage's beans: readiness checks in Camel's health
@@ -54,19 +51,8 @@ final class Operations {
         String version = java.util.Objects.requireNonNullElse(Operations.class.getPackage().getImplementationVersion(), "dev");
         registry.bind("openApiDocument", new OpenApiDocument(context, new FleetApiCatalog(), version));
 
-        List<HealthCheck> checks = readinessChecks(registry);
-        // the health registry exists once Camel Main has configured the context
-        context.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
-            @Override
-            public void notify(CamelEvent event) {
-                if (event.getType() == CamelEvent.Type.CamelContextStarting) {
-                    HealthCheckRegistry health = HealthCheckRegistry.get(context);
-                    if (health != null) {
-                        checks.forEach(health::register);
-                    }
-                }
-            }
-        });
+        // Camel's health registry takes the HealthCheck beans of the registry (HealthCheckRegistryRepository)
+        readinessChecks(registry).forEach(check -> registry.bind("fleetgate-readiness-" + check.getId(), check));
     }
 
     /** Kafka answers, the accounts are loaded, and Redis answers when the limits live there. */
