@@ -63,7 +63,15 @@ public final class OpenApiDocument {
         info.put("description", "A self-hosted gateway in front of Tesla's Fleet API. Fleet API paths are the Fleet API's own; "
                 + "authenticate with a Fleetgate token (Authorization: Bearer, or ?token=). Errors use the Fleet API's envelope "
                 + "{response: null, error, error_description}. Health and metrics are on the management port, not here.");
-        ObjectNode schemes = doc.putObject("components").putObject("securitySchemes");
+        ObjectNode components = doc.putObject("components");
+        ObjectNode envelope = components.putObject("schemas").putObject("ErrorEnvelope");
+        envelope.put("type", "object").put("description", "The Fleet API's error envelope, which Fleetgate's own refusals use too");
+        envelope.putArray("required").add("response").add("error").add("error_description");
+        ObjectNode properties = envelope.putObject("properties");
+        properties.putObject("response").put("nullable", true).put("description", "null, or the vehicle summary with a 408");
+        properties.putObject("error").put("type", "string").put("example", "rate_limited");
+        properties.putObject("error_description").put("type", "string");
+        ObjectNode schemes = components.putObject("securitySchemes");
         schemes.putObject("gatewayToken").put("type", "http").put("scheme", "bearer");
         schemes.putObject("gatewayTokenQuery").put("type", "apiKey").put("in", "query").put("name", "token");
         ArrayNode tags = doc.putArray("tags");
@@ -95,8 +103,16 @@ public final class OpenApiDocument {
             parameters(operation, endpoint.template());
             ObjectNode responses = operation.putObject("responses");
             responses.putObject("200").put("description", "The Fleet API's answer, passed through");
-            responses.putObject("401").put("description", "missing_token or invalid_token");
-            responses.putObject("429").put("description", "rate_limited, with Retry-After");
+            error(responses, "401", "missing_token or invalid_token");
+            error(responses, "402", "subscription_required, vehicle_subscription_required or insufficient_credits");
+            error(responses, "403", "invalid_scope");
+            error(responses, "429", "rate_limited, with Retry-After and RateLimit-Limit/Remaining/Reset");
+            if (endpoint.endpointClass() == EndpointClass.VEHICLE_COMMAND) {
+                error(responses, "408", "vehicle_unavailable: the vehicle did not wake");
+                error(responses, "503", "service_unavailable: commands cannot be queued (Kafka)");
+            }
+            error(responses, "502", "upstream_unavailable");
+            error(responses, "504", "upstream_timeout");
         }
         ObjectNode pathsNode = doc.putObject("paths");
         paths.forEach(pathsNode::set);
@@ -137,6 +153,11 @@ public final class OpenApiDocument {
     private static ObjectNode operation(Map<String, ObjectNode> paths, String path, String method) {
         ObjectNode item = paths.computeIfAbsent(path, p -> JSON.createObjectNode());
         return item.putObject(method.toLowerCase(Locale.ROOT));
+    }
+
+    private static void error(ObjectNode responses, String status, String description) {
+        responses.putObject(status).put("description", description).putObject("content").putObject("application/json")
+                .putObject("schema").put("$ref", "#/components/schemas/ErrorEnvelope");
     }
 
     private static void parameters(ObjectNode operation, String path) {

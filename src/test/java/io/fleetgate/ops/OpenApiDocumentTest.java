@@ -49,6 +49,11 @@ class OpenApiDocumentTest {
         assertThat(document.path("openapi").asText()).startsWith("3.0");
         assertThat(document.path("info").path("title").asText()).isEqualTo("Fleetgate");
         assertThat(document.path("components").path("securitySchemes").path("gatewayToken").path("scheme").asText()).isEqualTo("bearer");
+        assertThat(document.path("components").path("schemas").path("ErrorEnvelope").path("required"))
+                .extracting(JsonNode::asText).containsExactly("response", "error", "error_description");
+        assertThat(document.path("paths").path("/api/1/vehicles/{vin}/command/{command}").path("post").path("responses")
+                .path("408").path("content").path("application/json").path("schema").path("$ref").asText())
+                .isEqualTo("#/components/schemas/ErrorEnvelope");
     }
 
     @Test
