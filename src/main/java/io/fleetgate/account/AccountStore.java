@@ -13,4 +13,12 @@ public interface AccountStore {
 
     /** Records a region learned from upstream (a 421), so later requests go there first. */
     void updateRegion(String accountId, Region region);
+
+    /**
+     * Whether the accounts are loaded (for a store materialised from a topic: caught up with it),
+     * so requests can be served; readiness is DOWN until then. A file read at start is ready at once.
+     */
+    default boolean isReady() {
+        return true;
+    }
 }

@@ -29,6 +29,11 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     public static EmbeddedKafka start(Path dataDir, int brokerPort, int controllerPort) {
+        return start(dataDir, brokerPort, controllerPort, java.util.Map.of());
+    }
+
+    /** With broker settings added or replaced (tests: a SASL listener next to the plain one). */
+    public static EmbeddedKafka start(Path dataDir, int brokerPort, int controllerPort, java.util.Map<String, String> overrides) {
         try {
             Files.createDirectories(dataDir);
         } catch (IOException e) {
@@ -54,6 +59,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("share.coordinator.state.topic.min.isr", "1");
         p.put("group.initial.rebalance.delay.ms", "0");
         p.put("auto.create.topics.enable", "false");
+        p.putAll(overrides);
         KafkaConfig config = new KafkaConfig(p, false);
         if (!Files.exists(dataDir.resolve("meta.properties"))) {
             format(dir);

@@ -86,6 +86,7 @@ public final class FleetgateConfiguration implements CamelConfiguration {
                         settings.duration("fleetgate.signing.retry-step-ms")), keyDomain));
         bindCommands(context, settings, accounts, clock);
         io.fleetgate.credits.CreditsConfiguration.bind(context);
+        Operations.bind(context, settings);
     }
 
     /**
@@ -107,6 +108,7 @@ public final class FleetgateConfiguration implements CamelConfiguration {
                         settings.duration("fleetgate.limits.redis.timeout-ms"),
                         (int) settings.longValue("fleetgate.limits.redis.max-connections"),
                         settings.required("fleetgate.limits.redis.key-prefix"));
+                registry.bind("redisRateLimiter", redis);
                 context.addService(new ServiceSupport() {
                     @Override
                     protected void doStop() {
@@ -130,11 +132,13 @@ public final class FleetgateConfiguration implements CamelConfiguration {
     private static void bindCommands(CamelContext context, Settings settings, AccountStore accounts, Clock clock)
             throws Exception {
         Registry registry = context.getRegistry();
-        CommandLedger ledger = new CommandLedger(settings.required("fleetgate.kafka.bootstrap-servers"),
+        java.util.Map<String, Object> kafkaClients = KafkaClientConfig.of(settings.required("fleetgate.kafka.bootstrap-servers"),
+                context.getPropertiesComponent());
+        CommandLedger ledger = new CommandLedger(kafkaClients,
                 settings.required("fleetgate.topics.command-results"),
                 (int) settings.longValue("fleetgate.commands.remembered-results"));
         context.addService(ledger, true, true);
-        KafkaHealth kafkaHealth = new KafkaHealth(settings.required("fleetgate.kafka.bootstrap-servers"),
+        KafkaHealth kafkaHealth = new KafkaHealth(kafkaClients,
                 settings.longValue("fleetgate.kafka.health-interval-ms"));
         context.addService(kafkaHealth, true, true);
         registry.bind("kafkaHealth", kafkaHealth);

@@ -21,13 +21,20 @@ public final class KafkaHealth extends ServiceSupport {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaHealth.class);
 
     private final String bootstrapServers;
+    private final Map<String, Object> clientConfig;
     private final long intervalMillis;
     private volatile boolean up = true;
     private Admin admin;
     private ScheduledExecutorService probe;
 
     public KafkaHealth(String bootstrapServers, long intervalMillis) {
-        this.bootstrapServers = bootstrapServers;
+        this(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), intervalMillis);
+    }
+
+    /** @param clientConfig bootstrap servers and security settings ({@link KafkaClientConfig}) */
+    public KafkaHealth(Map<String, Object> clientConfig, long intervalMillis) {
+        this.clientConfig = Map.copyOf(clientConfig);
+        this.bootstrapServers = String.valueOf(clientConfig.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG));
         this.intervalMillis = intervalMillis;
     }
 
@@ -44,11 +51,11 @@ public final class KafkaHealth extends ServiceSupport {
 
     @Override
     protected void doStart() {
-        admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(500, intervalMillis * 2),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) Math.max(500, intervalMillis * 2),
-                AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, (int) intervalMillis));
+        Map<String, Object> config = new java.util.HashMap<>(clientConfig);
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(500, intervalMillis * 2));
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) Math.max(500, intervalMillis * 2));
+        config.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, (int) intervalMillis);
+        admin = Admin.create(config);
         probe = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("fleetgate-kafka-health").unstarted(r));
         probe.scheduleWithFixedDelay(this::check, 0, intervalMillis, TimeUnit.MILLISECONDS);
     }

@@ -38,7 +38,8 @@ final class KafkaSetup extends MainListenerSupport {
         properties.addOverrideProperty("camel.component.kafka.brokers", bootstrapServers);
         properties.addOverrideProperty("fleetgate.kafka.bootstrap-servers", bootstrapServers);
         String topicsFile = properties.resolveProperty("fleetgate.kafka.topics-file").orElse("kafka/topics.yaml");
-        KafkaTopics.load(Path.of(topicsFile)).createMissing(bootstrapServers);
+        // with the same security settings as the kafka component (camel.component.kafka.*)
+        KafkaTopics.load(Path.of(topicsFile)).createMissing(KafkaClientConfig.of(bootstrapServers, properties));
     }
 
     @Override

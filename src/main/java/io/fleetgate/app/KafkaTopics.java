@@ -45,11 +45,12 @@ public final class KafkaTopics {
     }
 
     /** Creates the declared topics the cluster lacks; replication is capped at the cluster's size. */
-    void createMissing(String bootstrapServers) {
-        try (Admin admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15000,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10000))) {
+    void createMissing(Map<String, Object> clientConfig) {
+        Object bootstrapServers = clientConfig.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
+        Map<String, Object> config = new java.util.HashMap<>(clientConfig);
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15000);
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10000);
+        try (Admin admin = Admin.create(config)) {
             int brokers = admin.describeCluster().nodes().get(15, TimeUnit.SECONDS).size();
             Set<String> existing = admin.listTopics().names().get(15, TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();

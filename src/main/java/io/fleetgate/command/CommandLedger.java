@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
 public final class CommandLedger extends ServiceSupport {
     private static final Logger LOG = LoggerFactory.getLogger(CommandLedger.class);
 
-    private final String bootstrapServers;
+    private final Map<String, Object> clientConfig;
     private final String topic;
     private final int maxResults;
     private final Map<String, CommandResult> results;
@@ -40,7 +40,12 @@ public final class CommandLedger extends ServiceSupport {
     private Thread follower;
 
     public CommandLedger(String bootstrapServers, String topic, int maxResults) {
-        this.bootstrapServers = bootstrapServers;
+        this(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topic, maxResults);
+    }
+
+    /** @param clientConfig bootstrap servers and security settings of the consumer that reads the results topic */
+    public CommandLedger(Map<String, Object> clientConfig, String topic, int maxResults) {
+        this.clientConfig = Map.copyOf(clientConfig);
         this.topic = topic;
         this.maxResults = maxResults;
         this.results = new LinkedHashMap<>(16, 0.75f, false) {
@@ -89,7 +94,7 @@ public final class CommandLedger extends ServiceSupport {
     @Override
     protected void doStart() {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.putAll(clientConfig);
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");

@@ -144,6 +144,15 @@ public final class RedisSlidingWindowLimiter implements SlidingWindowLimiter, Au
         }
     }
 
+    /** Whether Redis answers a PING within the connection's timeout (for the readiness check). */
+    public boolean answers() {
+        try {
+            return "PONG".equalsIgnoreCase(redis.ping());
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     @Override
     public void close() {
         redis.close();

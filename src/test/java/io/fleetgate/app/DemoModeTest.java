@@ -43,6 +43,8 @@ class DemoModeTest {
         try (DemoMode demo = DemoMode.start(SimulatorConfig.ephemeral(SimulatedFleet.demo()), port, keyFile)) {
             Map<String, String> settings = new HashMap<>(demo.settings());
             settings.put("camel.server.host", "127.0.0.1");
+            settings.put("camel.management.host", "127.0.0.1");
+            settings.put("camel.management.port", String.valueOf(GatewayHarness.freePort()));
             settings.put("fleetgate.kafka.embedded.data-dir",
                     java.nio.file.Files.createTempDirectory("fleetgate-demo-test").resolve("kafka").toString());
             settings.put("fleetgate.kafka.embedded.port", "0");

@@ -86,6 +86,11 @@ public final class GatewayHarness implements AutoCloseable {
         return gateway;
     }
 
+    /** A URL on the management port: health checks and metrics. */
+    public String managementUrl(String path) {
+        return "http://127.0.0.1:" + settings.get("camel.management.port") + path;
+    }
+
     public String url(String pathAndQuery) {
         return "http://127.0.0.1:" + port + pathAndQuery;
     }
@@ -209,6 +214,8 @@ public final class GatewayHarness implements AutoCloseable {
                 Map<String, String> all = new HashMap<>();
                 all.put("camel.server.host", "127.0.0.1");
                 all.put("camel.server.port", String.valueOf(port));
+                all.put("camel.management.host", "127.0.0.1");
+                all.put("camel.management.port", String.valueOf(freePort()));
                 all.put("fleetgate.accounts.file", accountsFile.toString());
                 all.put("fleetgate.regions.na.base-url", simulator.baseUrl("na"));
                 all.put("fleetgate.regions.eu.base-url", simulator.baseUrl("eu"));

@@ -1,0 +1,50 @@
+package io.fleetgate.app;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.apache.camel.spi.PropertiesComponent;
+
+/**
+ * The settings of the Kafka clients Fleetgate makes by hand (topic creation, the health probe,
+ * the command ledger's consumer): the bootstrap servers plus the same security settings the
+ * Camel kafka component gets, read from its {@code camel.component.kafka.*} options, so the
+ * operator sets SASL and TLS once (the Helm chart's {@code kafka.*} values) for every client.
+ */
+public final class KafkaClientConfig {
+    static final String PREFIX = "camel.component.kafka.";
+
+    /** Camel kafka component option (kebab-case) -> Kafka client property. */
+    static final Map<String, String> SECURITY_OPTIONS = Map.ofEntries(
+            Map.entry("security-protocol", "security.protocol"),
+            Map.entry("sasl-mechanism", "sasl.mechanism"),
+            Map.entry("sasl-jaas-config", "sasl.jaas.config"),
+            Map.entry("sasl-kerberos-service-name", "sasl.kerberos.service.name"),
+            Map.entry("ssl-truststore-location", "ssl.truststore.location"),
+            Map.entry("ssl-truststore-type", "ssl.truststore.type"),
+            Map.entry("ssl-truststore-password", "ssl.truststore.password"),
+            Map.entry("ssl-keystore-location", "ssl.keystore.location"),
+            Map.entry("ssl-keystore-type", "ssl.keystore.type"),
+            Map.entry("ssl-keystore-password", "ssl.keystore.password"),
+            Map.entry("ssl-key-password", "ssl.key.password"),
+            Map.entry("ssl-endpoint-algorithm", "ssl.endpoint.identification.algorithm"),
+            Map.entry("ssl-protocol", "ssl.protocol"),
+            Map.entry("ssl-enabled-protocols", "ssl.enabled.protocols"));
+
+    private KafkaClientConfig() {}
+
+    /** Bootstrap servers and the security settings of the Camel kafka component's options. */
+    public static Map<String, Object> of(String bootstrapServers, Function<String, Optional<String>> property) {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("bootstrap.servers", bootstrapServers);
+        SECURITY_OPTIONS.forEach((option, clientKey) -> property.apply(PREFIX + option)
+                .map(String::trim).filter(v -> !v.isEmpty())
+                .ifPresent(value -> config.put(clientKey, value)));
+        return config;
+    }
+
+    static Map<String, Object> of(String bootstrapServers, PropertiesComponent properties) {
+        return of(bootstrapServers, properties::resolveProperty);
+    }
+}

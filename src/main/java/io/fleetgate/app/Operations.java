@@ -1,0 +1,103 @@
+package io.fleetgate.app;
+
+import io.fleetgate.account.AccountStore;
+import io.fleetgate.audit.AuditEvent;
+import io.fleetgate.audit.AuditFailures;
+import io.fleetgate.audit.AuditOutbox;
+import io.fleetgate.command.CommandIntake;
+import io.fleetgate.limits.RateLimitGate;
+import io.fleetgate.limits.RedisSlidingWindowLimiter;
+import io.fleetgate.limits.ResilientLimiter;
+import io.fleetgate.ops.AuditObservers;
+import io.fleetgate.ops.FleetgateMetrics;
+import io.fleetgate.ops.OpenApiDocument;
+import io.fleetgate.ingress.FleetApiCatalog;
+import io.fleetgate.ops.ReadinessCheck;
+import io.fleetgate.ops.RequestLog;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.apache.camel.CamelContext;
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.spi.Registry;
+
+/**
+ * What operators see, bound after every stage's beans: readiness checks in Camel's health
+ * registry (served on the management port at {@code /observe/health/ready}), Fleetgate's meters
+ * in the registry Camel's Prometheus endpoint serves ({@code /observe/metrics}), and the audit
+ * observers (metrics, and the JSON request log when {@code fleetgate.log.json=true}).
+ */
+final class Operations {
+    /** The bean name camel-micrometer-prometheus looks up, and binds when it makes its own. */
+    static final String METER_REGISTRY = "metricsRegistry";
+
+    private Operations() {}
+
+    static void bind(CamelContext context, Settings settings) {
+        Registry registry = context.getRegistry();
+        FleetgateMetrics metrics = new FleetgateMetrics(meterRegistry(registry));
+        registry.bind("fleetgateMetrics", metrics);
+        bindStageMeters(registry, metrics);
+
+        List<Consumer<AuditEvent>> observers = new ArrayList<>();
+        observers.add(metrics::observe);
+        if (Boolean.parseBoolean(settings.optional("fleetgate.log.json").orElse("false"))) {
+            observers.add(new RequestLog()::observe);
+        }
+        registry.bind("auditObservers", new AuditObservers(observers));
+        String version = java.util.Objects.requireNonNullElse(Operations.class.getPackage().getImplementationVersion(), "dev");
+        registry.bind("openApiDocument", new OpenApiDocument(context, new FleetApiCatalog(), version));
+
+        // Camel's health registry takes the HealthCheck beans of the registry (HealthCheckRegistryRepository)
+        readinessChecks(registry).forEach(check -> registry.bind("fleetgate-readiness-" + check.getId(), check));
+    }
+
+    /** Kafka answers, the accounts are loaded, and Redis answers when the limits live there. */
+    static List<HealthCheck> readinessChecks(Registry registry) {
+        List<HealthCheck> checks = new ArrayList<>();
+        KafkaHealth kafka = registry.lookupByNameAndType("kafkaHealth", KafkaHealth.class);
+        checks.add(new ReadinessCheck("kafka", kafka::isUp, "Kafka does not answer"));
+        AccountStore accounts = registry.lookupByNameAndType("accountStore", AccountStore.class);
+        checks.add(new ReadinessCheck("accounts", accounts::isReady, "accounts are not loaded yet"));
+        RedisSlidingWindowLimiter redis = registry.lookupByNameAndType("redisRateLimiter", RedisSlidingWindowLimiter.class);
+        if (redis != null) {
+            checks.add(new ReadinessCheck("redis", redis::answers, "Redis of the rate limits does not answer"));
+        }
+        return checks;
+    }
+
+    private static MeterRegistry meterRegistry(Registry registry) {
+        MeterRegistry existing = registry.lookupByNameAndType(METER_REGISTRY, MeterRegistry.class);
+        if (existing != null) {
+            return existing;
+        }
+        PrometheusMeterRegistry created = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry.bind(METER_REGISTRY, created);
+        return created;
+    }
+
+    /** Meters read from counts the stages keep themselves. */
+    private static void bindStageMeters(Registry registry, FleetgateMetrics metrics) {
+        CommandIntake intake = registry.lookupByNameAndType("commandIntake", CommandIntake.class);
+        metrics.gauge("fleetgate.command.lanes.active", "Vehicles with a command running or queued on this replica",
+                intake, CommandIntake::activeLanes);
+        metrics.gauge("fleetgate.command.lanes.queued", "Commands waiting in their vehicle's lane on this replica",
+                intake, CommandIntake::queuedCommands);
+        RateLimitGate gate = registry.lookupByNameAndType("rateLimitGate", RateLimitGate.class);
+        metrics.counter("fleetgate.rate.limit.refusals", "Requests refused with 429 by Fleetgate's rate limits",
+                gate, RateLimitGate::refused);
+        Object limiter = registry.lookupByName("rateLimiter");
+        metrics.counter("fleetgate.rate.limiter.failures", "Limiter decisions Redis could not make (the failure policy decided)",
+                limiter, l -> l instanceof ResilientLimiter resilient ? resilient.failures() : 0);
+        AuditOutbox outbox = registry.lookupByNameAndType("auditOutbox", AuditOutbox.class);
+        metrics.counter("fleetgate.audit.events.dropped", "Audit events lost before Kafka",
+                outbox, o -> o.droppedEvents().sum(), "reason", "buffer_full");
+        AuditFailures failures = registry.lookupByNameAndType("auditFailures", AuditFailures.class);
+        metrics.counter("fleetgate.audit.events.dropped", "Audit events lost before Kafka",
+                failures, f -> f.failedEvents().sum(), "reason", "failed");
+        metrics.gauge("fleetgate.audit.events.buffered", "Audit events waiting for Kafka", outbox, AuditOutbox::buffered);
+    }
+}

@@ -1,0 +1,42 @@
+package io.fleetgate.ops;
+
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.impl.health.AbstractHealthCheck;
+
+/**
+ * One thing Fleetgate needs before it should get traffic (Kafka, the accounts, Redis), as a
+ * Camel readiness check: {@code /observe/health/ready} is DOWN while it is not there. Never a
+ * liveness check: restarting the pod would not bring Kafka or Redis back.
+ */
+public final class ReadinessCheck extends AbstractHealthCheck {
+    private final BooleanSupplier ready;
+    private final String downMessage;
+
+    public ReadinessCheck(String id, BooleanSupplier ready, String downMessage) {
+        super("fleetgate", id);
+        this.ready = ready;
+        this.downMessage = downMessage;
+    }
+
+    @Override
+    public boolean isLiveness() {
+        return false;
+    }
+
+    @Override
+    protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        boolean up;
+        try {
+            up = ready.getAsBoolean();
+        } catch (RuntimeException e) {
+            up = false;
+        }
+        if (up) {
+            builder.up();
+        } else {
+            builder.down().message(downMessage);
+        }
+    }
+}
