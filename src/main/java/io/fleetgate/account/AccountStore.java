@@ -1,9 +1,10 @@
 package io.fleetgate.account;
 
 import io.fleetgate.region.Region;
+import java.util.List;
 import java.util.Optional;
 
-/** Where accounts live. The skeleton reads a YAML file; a Kafka-backed store replaces it later. */
+/** Where accounts live: the compacted accounts topic ({@link KafkaAccountStore}), or memory in tests. */
 public interface AccountStore {
 
     /** The account owning the gateway token whose SHA-256 is given. */
@@ -13,4 +14,13 @@ public interface AccountStore {
 
     /** Records a region learned from upstream (a 421), so later requests go there first. */
     void updateRegion(String accountId, Region region);
+
+    /** Every account, in no particular order. */
+    List<Account> all();
+
+    /**
+     * Stores the account (new or changed) and returns once it is durable: for the Kafka store,
+     * once the broker has acknowledged the record.
+     */
+    void save(Account account);
 }
