@@ -1,0 +1,75 @@
+package io.fleetgate.account;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fleetgate.app.Fleetgate;
+import io.fleetgate.testing.AdminApi;
+import io.fleetgate.testing.GatewayHarness;
+import io.fleetgate.testing.TestFleet;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two Fleetgate replicas on one Kafka cluster and one Tesla: each account is refreshed by one of
+ * them only, also while the second joins and when it leaves, so no single-use refresh token is
+ * ever presented twice.
+ */
+class TwoReplicasRefreshTest {
+    private static final List<String> USERS = List.of("kim", "lou", "max", "ned");
+
+    @Test
+    void noRefreshTokenIsPresentedTwice() throws Exception {
+        try (GatewayHarness harness = GatewayHarness.builder().accounts(TestFleet.ALICE)
+                .setting("fleetgate.tokens.access-token-lifetime-ms", "1500").start()) {
+            AdminApi admin = new AdminApi(harness);
+            for (String user : USERS) {
+                harness.simulator().addUserWithRefreshToken(user, "na");
+                admin.addAccount(user, TokenRefreshTest.grantsOf(harness, user).getFirst().token());
+            }
+            Map<String, String> second = new HashMap<>(harness.settings());
+            second.put("camel.main.name", "fleetgate-second");
+            second.put("camel.server.port", String.valueOf(GatewayHarness.freePort()));
+            second.put("fleetgate.kafka.bootstrap-servers", harness.kafkaBootstrapServers());
+            try (Fleetgate replica = new Fleetgate(second).start()) {
+                KafkaAccountStore secondStore = replica.context().getRegistry()
+                        .lookupByNameAndType("accountStore", KafkaAccountStore.class);
+                RefreshOwnership secondOwner = replica.context().getRegistry()
+                        .lookupByNameAndType("refreshOwnership", RefreshOwnership.class);
+                RefreshOwnership firstOwner = harness.gateway().context().getRegistry()
+                        .lookupByNameAndType("refreshOwnership", RefreshOwnership.class);
+                assertThat(secondStore.findById("kim")).isPresent();
+                // both replicas take part: between them they own every account, never one twice
+                Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
+                        USERS.stream().allMatch(u -> firstOwner.owns(u) ^ secondOwner.owns(u))
+                                && USERS.stream().anyMatch(secondOwner::owns) && USERS.stream().anyMatch(firstOwner::owns));
+                int[] before = USERS.stream().mapToInt(u -> TokenRefreshTest.grantsOf(harness, u).size()).toArray();
+                Awaitility.await().atMost(Duration.ofSeconds(40)).until(() -> {
+                    for (int i = 0; i < USERS.size(); i++) {
+                        if (TokenRefreshTest.grantsOf(harness, USERS.get(i)).size() < before[i] + 3) {
+                            return false;
+                        }
+                    }
+                    return true;
+                });
+                assertThat(harness.simulator().oauth().refreshTokensPresentedTwice()).isZero();
+            }
+            // the second replica leaves: the first takes its accounts over and goes on refreshing
+            int[] before = USERS.stream().mapToInt(u -> TokenRefreshTest.grantsOf(harness, u).size()).toArray();
+            Awaitility.await().atMost(Duration.ofSeconds(40)).until(() -> {
+                for (int i = 0; i < USERS.size(); i++) {
+                    if (TokenRefreshTest.grantsOf(harness, USERS.get(i)).size() < before[i] + 2) {
+                        return false;
+                    }
+                }
+                return true;
+            });
+            assertThat(harness.simulator().oauth().refreshTokensPresentedTwice()).isZero();
+            KafkaAccountStore store = TokenRefreshTest.store(harness);
+            assertThat(USERS).allSatisfy(u -> assertThat(store.findById(u).orElseThrow().signInRequired()).isFalse());
+        }
+    }
+}
