@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fleetgate.app.Fleetgate;
 import io.fleetgate.testing.AdminApi;
 import io.fleetgate.testing.GatewayHarness;
+import io.fleetgate.testing.SimControl;
 import io.fleetgate.testing.TestFleet;
+import io.fleetgate.testing.TopicRecords;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -22,6 +25,39 @@ class TwoReplicasRefreshTest {
     private static final List<String> USERS = List.of("kim", "lou", "max", "ned");
 
     @Test
+    void aReplicaThatMeetsA401AsksTheOwnerToRefresh() throws Exception {
+        try (GatewayHarness harness = GatewayHarness.builder().accounts(TestFleet.ALICE).start()) {
+            AdminApi admin = new AdminApi(harness);
+            Map<String, String> gatewayTokens = new HashMap<>();
+            for (String user : USERS) {
+                TokenRefreshTest.addUserWithVehicle(harness, user, "na", vinOf(user));
+                admin.addAccount(user, TokenRefreshTest.grantsOf(harness, user).getFirst().token());
+                gatewayTokens.put(user, admin.issueToken(user, "app"));
+            }
+            Map<String, String> second = secondReplica(harness);
+            try (Fleetgate replica = new Fleetgate(second).start()) {
+                RefreshOwnership firstOwner = ownership(harness.gateway());
+                RefreshOwnership secondOwner = ownership(replica);
+                Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
+                        USERS.stream().allMatch(u -> firstOwner.owns(u) ^ secondOwner.owns(u)) && USERS.stream().anyMatch(secondOwner::owns));
+                String user = USERS.stream().filter(secondOwner::owns).findFirst().orElseThrow();
+
+                new SimControl(harness.simulator()).post("/sim/oauth/users/" + user + "/expire-access-tokens", "{}");
+                harness.simulator().clearRequests();
+                // the first replica does not own the account: it asks the second, and retries with the new token
+                HttpResponse<byte[]> read = harness.get("/api/1/vehicles/" + vinOf(user), gatewayTokens.get(user));
+                assertThat(read.statusCode()).isEqualTo(200);
+                assertThat(harness.simulator().requests().stream().map(r -> r.path() + " " + r.status()).toList())
+                        .containsExactly("/api/1/vehicles/" + vinOf(user) + " 401", "/oauth2/v3/token 200",
+                                "/api/1/vehicles/" + vinOf(user) + " 200");
+                assertThat(new TopicRecords(harness.kafkaBootstrapServers()).all("fleetgate.token-refresh.v1"))
+                        .anySatisfy(r -> assertThat(r.key()).isEqualTo(user));
+                assertThat(harness.simulator().oauth().refreshTokensPresentedTwice()).isZero();
+            }
+        }
+    }
+
+    @Test
     void noRefreshTokenIsPresentedTwice() throws Exception {
         try (GatewayHarness harness = GatewayHarness.builder().accounts(TestFleet.ALICE)
                 .setting("fleetgate.tokens.access-token-lifetime-ms", "1500").start()) {
@@ -30,10 +66,7 @@ class TwoReplicasRefreshTest {
                 harness.simulator().addUserWithRefreshToken(user, "na");
                 admin.addAccount(user, TokenRefreshTest.grantsOf(harness, user).getFirst().token());
             }
-            Map<String, String> second = new HashMap<>(harness.settings());
-            second.put("camel.main.name", "fleetgate-second");
-            second.put("camel.server.port", String.valueOf(GatewayHarness.freePort()));
-            second.put("fleetgate.kafka.bootstrap-servers", harness.kafkaBootstrapServers());
+            Map<String, String> second = secondReplica(harness);
             try (Fleetgate replica = new Fleetgate(second).start()) {
                 KafkaAccountStore secondStore = replica.context().getRegistry()
                         .lookupByNameAndType("accountStore", KafkaAccountStore.class);
@@ -71,5 +104,22 @@ class TwoReplicasRefreshTest {
             KafkaAccountStore store = TokenRefreshTest.store(harness);
             assertThat(USERS).allSatisfy(u -> assertThat(store.findById(u).orElseThrow().signInRequired()).isFalse());
         }
+    }
+
+    /** The harness's settings for a second replica: its own port and name, the first one's Kafka. */
+    private static Map<String, String> secondReplica(GatewayHarness harness) {
+        Map<String, String> second = new HashMap<>(harness.settings());
+        second.put("camel.main.name", "fleetgate-second");
+        second.put("camel.server.port", String.valueOf(GatewayHarness.freePort()));
+        second.put("fleetgate.kafka.bootstrap-servers", harness.kafkaBootstrapServers());
+        return second;
+    }
+
+    private static RefreshOwnership ownership(Fleetgate gateway) {
+        return gateway.context().getRegistry().lookupByNameAndType("refreshOwnership", RefreshOwnership.class);
+    }
+
+    private static String vinOf(String user) {
+        return "5YJ3E1EA7KF6" + String.format("%05d", USERS.indexOf(user) + 1);
     }
 }
