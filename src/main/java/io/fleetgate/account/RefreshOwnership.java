@@ -81,7 +81,8 @@ public final class RefreshOwnership extends ServiceSupport {
         c.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        // a request sent before this group first had its partitions assigned is still answered
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "true");
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, "fleetgate-token-refresh");
         consumer = new KafkaConsumer<>(c);

@@ -43,12 +43,22 @@ public final class TokenRefresher {
     private final Map<String, Failures> failures = new ConcurrentHashMap<>();
     private final Map<String, Due> refreshAt = new ConcurrentHashMap<>();
     /** Refreshed tokens Kafka has not acknowledged yet: the old refresh token is already spent. */
-    private final Map<String, Account> unsaved = new ConcurrentHashMap<>();
+    private final Map<String, Rotation> unsaved = new ConcurrentHashMap<>();
+    /** The newest tokens this replica obtained per account, to repair a write that lost them. */
+    private final Map<String, Rotation> latest = new ConcurrentHashMap<>();
     private volatile RefreshOwnership ownership;
 
     private record Failures(int count, Instant retryAt) {}
 
     private record Due(Instant expiresAt, Instant at) {}
+
+    /** Tokens from one refresh, applied onto whatever the account is when they are written. */
+    private record Rotation(Secret access, Secret refresh, Instant issuedAt, Instant expiresAt, java.util.Set<String> scopes) {
+        Account applyTo(Account account) {
+            Account refreshed = account.withTeslaTokens(access, refresh, issuedAt, expiresAt);
+            return scopes.isEmpty() ? refreshed : refreshed.withScopes(scopes);
+        }
+    }
 
     /** How a refresh ended. */
     public enum Outcome { REFRESHED, NOT_DUE, NOT_OWNER, NOT_REFRESHABLE, SIGN_IN_REQUIRED, FAILED }
@@ -74,6 +84,7 @@ public final class TokenRefresher {
         if (owner == null || !store.isReady()) {
             return List.of();
         }
+        repairLostRotations(owner);
         return store.all().stream()
                 .filter(a -> a.refreshable() || unsaved.containsKey(a.id()))
                 .filter(a -> owner.owns(a.id()))
@@ -160,12 +171,8 @@ public final class TokenRefresher {
             return switch (tesla.refresh(account.teslaRefreshToken())) {
                 case TeslaOAuthClient.Tokens tokens -> {
                     Instant issued = clock.instant();
-                    Account refreshed = account.withTeslaTokens(tokens.accessToken(), tokens.refreshToken(), issued,
-                            issued.plus(timing.lifetime(tokens.expiresInSeconds())));
-                    if (!tokens.scopes().isEmpty()) {
-                        refreshed = refreshed.withScopes(tokens.scopes());
-                    }
-                    unsaved.put(accountId, refreshed);
+                    unsaved.put(accountId, new Rotation(tokens.accessToken(), tokens.refreshToken(), issued,
+                            issued.plus(timing.lifetime(tokens.expiresInSeconds())), tokens.scopes()));
                     yield saveUnsaved(accountId);
                 }
                 case TeslaOAuthClient.LoginRequired refused -> {
@@ -201,16 +208,49 @@ public final class TokenRefresher {
     }
 
     private Outcome saveUnsaved(String accountId) {
-        Account refreshed = unsaved.get(accountId);
+        Rotation rotation = unsaved.get(accountId);
+        Optional<Account> current = store.findById(accountId);
+        if (current.isEmpty()) {
+            unsaved.remove(accountId);
+            return Outcome.NOT_REFRESHABLE;
+        }
+        // applied to the account as it is now, so a change made meanwhile (a new gateway token) is kept
+        Account refreshed = rotation.applyTo(current.get());
         try {
             store.save(refreshed);
         } catch (RuntimeException e) {
             return failed(accountId, "the rotated refresh token is not yet on the accounts topic: " + e.getMessage());
         }
         unsaved.remove(accountId);
+        latest.put(accountId, rotation);
         failures.remove(accountId);
         LOG.info("account {}: Tesla access token refreshed; valid until {}", accountId, refreshed.teslaTokenExpiresAt());
         return Outcome.REFRESHED;
+    }
+
+    /**
+     * Another replica's write of an older account view (an admin change, a learned region) may
+     * carry a refresh token this replica has already spent: it writes its newest tokens back.
+     */
+    private void repairLostRotations(RefreshOwnership owner) {
+        latest.forEach((accountId, rotation) -> {
+            Optional<Account> stored = store.findById(accountId);
+            if (stored.isEmpty() || !owner.owns(accountId)) {
+                latest.remove(accountId);
+                return;
+            }
+            Account account = stored.get();
+            Instant issued = account.teslaTokenIssuedAt();
+            if (!account.signInRequired() && issued != null && issued.isBefore(rotation.issuedAt())
+                    && !rotation.refresh().equals(account.teslaRefreshToken())) {
+                LOG.warn("account {}: a write carried an older Tesla refresh token; writing the newest back", accountId);
+                try {
+                    store.save(rotation.applyTo(account));
+                } catch (RuntimeException e) {
+                    LOG.warn("account {}: the newest tokens could not be written back yet: {}", accountId, e.getMessage());
+                }
+            }
+        });
     }
 
     private Outcome failed(String accountId, String reason) {

@@ -140,6 +140,32 @@ class TokenRefreshTest {
         }
     }
 
+    @Test
+    void aWriteThatCarriesASpentRefreshTokenIsRepairedByTheOwner() {
+        try (GatewayHarness harness = harnessWithTokenLifetime("28800000")) {
+            String vin = addUserWithVehicle(harness, "olga", "na", "5YJ3E1EA7KF300004");
+            AdminApi admin = new AdminApi(harness);
+            admin.addAccount("olga", grantsOf(harness, "olga").getFirst().token());
+            String gateway = admin.issueToken("olga", "app");
+            KafkaAccountStore store = store(harness);
+            Account beforeRotation = store.findById("olga").orElseThrow();
+            // a rotation by this replica (the owner): the 401 path
+            new SimControl(harness.simulator()).post("/sim/oauth/users/olga/expire-access-tokens", "{}");
+            assertThat(harness.get("/api/1/vehicles/" + vin, gateway).statusCode()).isEqualTo(200);
+            Account rotated = store.findById("olga").orElseThrow();
+            assertThat(rotated.teslaRefreshToken()).isNotEqualTo(beforeRotation.teslaRefreshToken());
+
+            // another replica writes its older view of the account, with the refresh token Tesla already took
+            store.save(beforeRotation.withSubscription(new Subscription(null, java.util.Set.of(vin), java.util.Set.of())));
+
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
+                    store.findById("olga").orElseThrow().teslaRefreshToken().equals(rotated.teslaRefreshToken()));
+            Account repaired = store.findById("olga").orElseThrow();
+            assertThat(repaired.subscription().vins()).containsExactly(vin);
+            assertThat(repaired.teslaAccessToken()).isEqualTo(rotated.teslaAccessToken());
+        }
+    }
+
     static GatewayHarness harnessWithTokenLifetime(String lifetimeMs) {
         return GatewayHarness.builder().accounts(TestFleet.ALICE)
                 .setting("fleetgate.tokens.access-token-lifetime-ms", lifetimeMs).start();

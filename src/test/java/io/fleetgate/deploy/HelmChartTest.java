@@ -130,7 +130,7 @@ class HelmChartTest {
                 .contains("kubectl --namespace fleetgate port-forward svc/fleetgate 8080:8080")
                 .contains("http://fleetgate.fleetgate.svc:8080")
                 .contains("/observe/health/ready")
-                .contains("WARNING: accounts.existingSecret is empty")
+                .contains("WARNING: tokenEncryption.existingSecret is empty")
                 .contains("WARNING: limits.backend is memory with more than one replica");
     }
 }
