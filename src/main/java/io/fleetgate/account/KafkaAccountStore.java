@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -51,6 +52,8 @@ public final class KafkaAccountStore extends ServiceSupport implements AccountSt
     private final Map<String, Stored> byId = new ConcurrentHashMap<>();
     private final Map<String, String> accountIdByTokenHash = new ConcurrentHashMap<>();
     private final Map<TopicPartition, Long> positions = new ConcurrentHashMap<>();
+    /** Accounts whose latest record cannot be read (a wrong encryption key, most likely). */
+    private final Set<String> unreadable = ConcurrentHashMap.newKeySet();
     private final List<PositionWaiter> positionWaiters = new CopyOnWriteArrayList<>();
     private final List<ChangeWaiter> changeWaiters = new CopyOnWriteArrayList<>();
     private final CountDownLatch caughtUp = new CountDownLatch(1);
@@ -92,6 +95,11 @@ public final class KafkaAccountStore extends ServiceSupport implements AccountSt
             }
         }
         return written;
+    }
+
+    /** Ids of accounts whose latest record this replica could not read (it does not serve them). */
+    public Set<String> unreadableAccounts() {
+        return Set.copyOf(unreadable);
     }
 
     @Override
@@ -274,6 +282,7 @@ public final class KafkaAccountStore extends ServiceSupport implements AccountSt
         try {
             apply(record.key(), records.read(record.value()), record.offset());
         } catch (RuntimeException e) {
+            unreadable.add(record.key());
             // the message names the account and the reason, never a token
             LOG.warn("skipping account record at offset {} of {}: {}", record.offset(), topic, e.getMessage());
         }
@@ -285,6 +294,7 @@ public final class KafkaAccountStore extends ServiceSupport implements AccountSt
         if (current != null && current.offset() > offset) {
             return;
         }
+        unreadable.remove(accountId);
         if (current != null) {
             current.account().gatewayTokens().forEach(t -> accountIdByTokenHash.remove(t.sha256(), accountId));
         }

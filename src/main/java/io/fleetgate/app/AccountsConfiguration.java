@@ -42,6 +42,12 @@ final class AccountsConfiguration {
         store.start();
         Duration readyTimeout = settings.duration("fleetgate.accounts.ready-timeout-ms");
         if (store.awaitReady(readyTimeout)) {
+            if (!store.unreadableAccounts().isEmpty()) {
+                // starting anyway would re-import the file over them and serve none of the others
+                throw new IllegalStateException(store.unreadableAccounts().size() + " account(s) on the accounts topic do not"
+                        + " decrypt with fleetgate.accounts.token-encryption-key (a different key than the one they were"
+                        + " written with?): " + String.join(", ", new java.util.TreeSet<>(store.unreadableAccounts())));
+            }
             settings.optional("fleetgate.accounts.file").ifPresent(file -> {
                 int imported = store.importAbsent(YamlAccountStore.load(file).all());
                 LOG.info("accounts file {}: {} account(s) imported onto the accounts topic", file, imported);
