@@ -58,6 +58,10 @@ final class AccountsConfiguration {
         }
         registry.bind("accountStore", store);
 
+        if (settings.optional("fleetgate.tesla.client-id").isEmpty()) {
+            LOG.warn("fleetgate.tesla.client-id is not set: Tesla will refuse every token refresh and every account added"
+                    + " through the admin API");
+        }
         String userAgent = settings.required("fleetgate.upstream.user-agent");
         TeslaOAuthClient tesla = new TeslaOAuthClient(settings.required("fleetgate.tesla.auth-url"),
                 settings.optional("fleetgate.tesla.client-id").orElse(""),
