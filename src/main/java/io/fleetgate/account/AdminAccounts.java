@@ -97,6 +97,11 @@ public final class AdminAccounts {
         Optional<Account> existing = store.findById(id);
         Account account;
         if (existing.isPresent()) {
+            String storedUser = TeslaOAuthClient.claims(existing.get().teslaAccessToken().reveal()).path("sub").asText("");
+            if (!storedUser.isEmpty() && tokens.subject() != null && !storedUser.equals(tokens.subject())) {
+                throw new GatewayError(409, "conflict", "This refresh token belongs to another Tesla user than account " + id
+                        + "; add it under its own id.");
+            }
             account = existing.get().withTeslaTokens(tokens.accessToken(), tokens.refreshToken(), now, expires);
             if (!tokens.scopes().isEmpty()) {
                 account = account.withScopes(tokens.scopes());

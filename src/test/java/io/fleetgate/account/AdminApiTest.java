@@ -127,6 +127,23 @@ class AdminApiTest {
     }
 
     @Test
+    void signingInAgainTakesOnlyTheSameTeslaUsersToken() {
+        admin.addAccount("pat", harness.simulator().addUserWithRefreshToken("pat", "na"));
+        Account before = harness.gateway().context().getRegistry().lookupByNameAndType("accountStore", AccountStore.class)
+                .findById("pat").orElseThrow();
+        String someoneElse = harness.simulator().addUserWithRefreshToken("quinn", "na");
+        HttpResponse<byte[]> mixUp = admin.send("POST", "/admin/accounts", "{\"id\":\"pat\",\"refresh_token\":\"" + someoneElse + "\"}");
+        assertThat(mixUp.statusCode()).isEqualTo(409);
+        AccountStore store = harness.gateway().context().getRegistry().lookupByNameAndType("accountStore", AccountStore.class);
+        assertThat(store.findById("pat").orElseThrow().teslaRefreshToken()).isEqualTo(before.teslaRefreshToken());
+
+        String again = new io.fleetgate.testing.SimControl(harness.simulator()).post("/sim/oauth/users/pat/refresh-tokens", "{}")
+                .path("refresh_token").asText();
+        AdminApi.expect(200, admin.send("POST", "/admin/accounts", "{\"id\":\"pat\",\"refresh_token\":\"" + again + "\"}"));
+        assertThat(store.findById("pat").orElseThrow().teslaRefreshToken()).isNotEqualTo(before.teslaRefreshToken());
+    }
+
+    @Test
     void badInputIsA400InTheEnvelope() {
         List<String[]> cases = List.of(
                 new String[] {"POST", "/admin/accounts", "{\"id\":\"x\"}"},
