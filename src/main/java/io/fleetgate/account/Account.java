@@ -1,10 +1,16 @@
 package io.fleetgate.account;
 
 import io.fleetgate.region.Region;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 
-/** One Tesla account served by Fleetgate. The Tesla token is a {@link Secret}, gateway tokens are hashes. */
+/**
+ * One Tesla account served by Fleetgate. Tesla tokens are {@link Secret}s (encrypted on the
+ * accounts topic), gateway tokens are hashes. An account with a refresh token has its access
+ * token refreshed before {@code teslaTokenExpiresAt}; one without (an imported static token) is
+ * used as it is.
+ */
 public record Account(
         String id,
         Region region,
@@ -13,11 +19,23 @@ public record Account(
         Subscription subscription,
         List<GatewayToken> gatewayTokens,
         /** Null when the account has no budget. */
-        CreditBudget creditBudget) {
+        CreditBudget creditBudget,
+        /** Null for an account imported with a static access token only. */
+        Secret teslaRefreshToken,
+        /** When the access token was issued and expires; null when unknown (a static token). */
+        Instant teslaTokenIssuedAt,
+        Instant teslaTokenExpiresAt,
+        /** Tesla refused the refresh token (login_required): the owner must sign in again. */
+        boolean signInRequired) {
 
     public Account(String id, Region region, Secret teslaAccessToken, Set<String> scopes,
                    Subscription subscription, List<GatewayToken> gatewayTokens) {
         this(id, region, teslaAccessToken, scopes, subscription, gatewayTokens, null);
+    }
+
+    public Account(String id, Region region, Secret teslaAccessToken, Set<String> scopes,
+                   Subscription subscription, List<GatewayToken> gatewayTokens, CreditBudget creditBudget) {
+        this(id, region, teslaAccessToken, scopes, subscription, gatewayTokens, creditBudget, null, null, null, false);
     }
 
     public Account {
@@ -26,7 +44,44 @@ public record Account(
     }
 
     public Account withRegion(Region newRegion) {
-        return new Account(id, newRegion, teslaAccessToken, scopes, subscription, gatewayTokens, creditBudget);
+        return new Account(id, newRegion, teslaAccessToken, scopes, subscription, gatewayTokens, creditBudget,
+                teslaRefreshToken, teslaTokenIssuedAt, teslaTokenExpiresAt, signInRequired);
+    }
+
+    /** Fresh tokens from Tesla's token endpoint; clears a sign-in-required flag. */
+    public Account withTeslaTokens(Secret access, Secret refresh, Instant issuedAt, Instant expiresAt) {
+        return new Account(id, region, access, scopes, subscription, gatewayTokens, creditBudget,
+                refresh, issuedAt, expiresAt, false);
+    }
+
+    public Account withSignInRequired() {
+        return new Account(id, region, teslaAccessToken, scopes, subscription, gatewayTokens, creditBudget,
+                teslaRefreshToken, teslaTokenIssuedAt, teslaTokenExpiresAt, true);
+    }
+
+    public Account withScopes(Set<String> newScopes) {
+        return new Account(id, region, teslaAccessToken, newScopes, subscription, gatewayTokens, creditBudget,
+                teslaRefreshToken, teslaTokenIssuedAt, teslaTokenExpiresAt, signInRequired);
+    }
+
+    public Account withSubscription(Subscription newSubscription) {
+        return new Account(id, region, teslaAccessToken, scopes, newSubscription, gatewayTokens, creditBudget,
+                teslaRefreshToken, teslaTokenIssuedAt, teslaTokenExpiresAt, signInRequired);
+    }
+
+    public Account withGatewayTokens(List<GatewayToken> newTokens) {
+        return new Account(id, region, teslaAccessToken, scopes, subscription, newTokens, creditBudget,
+                teslaRefreshToken, teslaTokenIssuedAt, teslaTokenExpiresAt, signInRequired);
+    }
+
+    public Account withCreditBudget(CreditBudget newBudget) {
+        return new Account(id, region, teslaAccessToken, scopes, subscription, gatewayTokens, newBudget,
+                teslaRefreshToken, teslaTokenIssuedAt, teslaTokenExpiresAt, signInRequired);
+    }
+
+    /** True when Fleetgate can refresh the access token itself. */
+    public boolean refreshable() {
+        return teslaRefreshToken != null && !signInRequired;
     }
 
     public boolean hasAnyScope(Set<String> wanted) {

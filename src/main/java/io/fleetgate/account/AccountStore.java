@@ -1,9 +1,10 @@
 package io.fleetgate.account;
 
 import io.fleetgate.region.Region;
+import java.util.List;
 import java.util.Optional;
 
-/** Where accounts live. The skeleton reads a YAML file; a Kafka-backed store replaces it later. */
+/** Where accounts live: the compacted accounts topic ({@link KafkaAccountStore}), or memory in tests. */
 public interface AccountStore {
 
     /** The account owning the gateway token whose SHA-256 is given. */
@@ -21,4 +22,13 @@ public interface AccountStore {
     default boolean isReady() {
         return true;
     }
+
+    /** Every account, in no particular order. */
+    List<Account> all();
+
+    /**
+     * Stores the account (new or changed) and returns once it is durable: for the Kafka store,
+     * once the broker has acknowledged the record.
+     */
+    void save(Account account);
 }

@@ -42,10 +42,13 @@ public final class GatewayTokenCheck {
         exchange.setProperty(ExchangeKeys.REGION, account.region().code());
     }
 
-    /** 402 when the subscription is over or does not cover the VIN or site, 403 without the scope. */
+    /** 401 when the owner must sign in with Tesla again, 402 when the subscription is over or does not cover the VIN or site, 403 without the scope. */
     public void authorize(Exchange exchange) {
         Account account = exchange.getProperty(ExchangeKeys.ACCOUNT, Account.class);
         Classification request = exchange.getProperty(ExchangeKeys.CLASSIFICATION, Classification.class);
+        if (account.signInRequired()) {
+            throw GatewayError.signInRequired();
+        }
         Subscription subscription = account.subscription();
         if (!subscription.isActive(clock.instant())) {
             throw GatewayError.subscriptionRequired();

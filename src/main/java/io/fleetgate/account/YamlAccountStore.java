@@ -19,8 +19,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
- * Accounts read once from a YAML file (or {@code classpath:} resource). Region updates learned
- * at run time are kept in memory; the file is the operator's and is never rewritten.
+ * Accounts read once from a YAML file (or {@code classpath:} resource): the import path of the
+ * accounts topic ({@link KafkaAccountStore#importAbsent}). Used on its own, changes are kept in
+ * memory; the file is the operator's and is never rewritten.
  */
 public final class YamlAccountStore implements AccountStore {
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
@@ -69,6 +70,21 @@ public final class YamlAccountStore implements AccountStore {
         byId.computeIfPresent(accountId, (id, account) -> account.withRegion(region));
     }
 
+    @Override
+    public List<Account> all() {
+        return List.copyOf(byId.values());
+    }
+
+    /** Kept in memory only: the file is the operator's and is never rewritten. */
+    @Override
+    public synchronized void save(Account account) {
+        Account previous = byId.put(account.id(), account);
+        if (previous != null) {
+            previous.gatewayTokens().forEach(t -> accountIdByTokenHash.remove(t.sha256()));
+        }
+        account.gatewayTokens().forEach(t -> accountIdByTokenHash.put(t.sha256(), account.id()));
+    }
+
     private static InputStream open(String location) throws IOException {
         if (location.startsWith("classpath:")) {
             String name = location.substring("classpath:".length()).replaceFirst("^/", "");
@@ -88,6 +104,8 @@ public final class YamlAccountStore implements AccountStore {
         Region region = Region.fromCode(entry.region())
                 .orElseThrow(() -> new IllegalArgumentException(where + "region must be na, eu or cn"));
         require(entry.teslaAccessToken() != null && !entry.teslaAccessToken().isBlank(), where + "tesla-access-token is missing");
+        Secret refreshToken = entry.teslaRefreshToken() == null || entry.teslaRefreshToken().isBlank()
+                ? null : new Secret(entry.teslaRefreshToken().trim());
         List<GatewayToken> tokens = entry.gatewayTokens() == null ? List.of() : entry.gatewayTokens().stream()
                 .map(t -> {
                     require(t.sha256() != null && SHA256_HEX.matcher(t.sha256()).matches(),
@@ -102,8 +120,10 @@ public final class YamlAccountStore implements AccountStore {
                 sub.energySites() == null ? Set.of() : Set.copyOf(sub.energySites()));
         CreditBudget budget = entry.creditBudget() == null ? null
                 : new CreditBudget(entry.creditBudget().credits(), CreditBudget.Period.fromText(entry.creditBudget().period()));
+        // with a refresh token, the access token's age is unknown: it is refreshed at once
         return new Account(entry.id(), region, new Secret(entry.teslaAccessToken()),
-                entry.scopes() == null ? Set.of() : Set.copyOf(entry.scopes()), subscription, tokens, budget);
+                entry.scopes() == null ? Set.of() : Set.copyOf(entry.scopes()), subscription, tokens, budget,
+                refreshToken, null, null, false);
     }
 
     private static Instant parseInstant(String where, String text) {
@@ -129,6 +149,7 @@ public final class YamlAccountStore implements AccountStore {
             String id,
             String region,
             @JsonProperty("tesla-access-token") String teslaAccessToken,
+            @JsonProperty("tesla-refresh-token") String teslaRefreshToken,
             List<String> scopes,
             @JsonProperty("gateway-tokens") List<TokenEntry> gatewayTokens,
             SubscriptionEntry subscription,

@@ -35,16 +35,40 @@ final class DemoMode implements AutoCloseable {
         return start(SimulatorConfig.standalone(SimulatedFleet.demo()), 8080, DEMO_FLEET_KEY);
     }
 
+    /** The admin API's token in demo mode (never use it anywhere else). */
+    static final String DEMO_ADMIN_TOKEN = "demo-admin-token";
+
     Map<String, String> settings() {
-        return Map.of(
-                "camel.server.port", String.valueOf(gatewayPort),
-                "fleetgate.vcp.private-key-file", fleetKeyFile,
-                "fleetgate.vcp.generate-key", "true",
-                "fleetgate.vcp.domain", "localhost",
-                "fleetgate.accounts.file", DEMO_ACCOUNTS,
-                "fleetgate.regions.na.base-url", simulator.baseUrl("na"),
-                "fleetgate.regions.eu.base-url", simulator.baseUrl("eu"),
-                "fleetgate.regions.cn.base-url", simulator.baseUrl("cn"));
+        return Map.ofEntries(
+                Map.entry("fleetgate.accounts.token-encryption-key", demoTokenKey()),
+                Map.entry("fleetgate.admin.token", DEMO_ADMIN_TOKEN),
+                Map.entry("fleetgate.tesla.auth-url", simulator.tokenUrl()),
+                Map.entry("fleetgate.tesla.client-id", "fleetgate-demo"),
+                Map.entry("camel.server.port", String.valueOf(gatewayPort)),
+                Map.entry("fleetgate.vcp.private-key-file", fleetKeyFile),
+                Map.entry("fleetgate.vcp.generate-key", "true"),
+                Map.entry("fleetgate.vcp.domain", "localhost"),
+                Map.entry("fleetgate.accounts.file", DEMO_ACCOUNTS),
+                Map.entry("fleetgate.regions.na.base-url", simulator.baseUrl("na")),
+                Map.entry("fleetgate.regions.eu.base-url", simulator.baseUrl("eu")),
+                Map.entry("fleetgate.regions.cn.base-url", simulator.baseUrl("cn")));
+    }
+
+    /**
+     * The key that encrypts Tesla tokens on the demo's accounts topic: made on the first start and
+     * kept beside the demo fleet key, so the demo's Kafka data stays readable across restarts.
+     */
+    private String demoTokenKey() {
+        java.nio.file.Path file = java.nio.file.Path.of(fleetKeyFile).toAbsolutePath().resolveSibling("demo-token-encryption.key");
+        try {
+            if (!java.nio.file.Files.exists(file)) {
+                java.nio.file.Files.createDirectories(file.getParent());
+                java.nio.file.Files.writeString(file, io.fleetgate.account.TokenCipher.newKey() + "\n");
+            }
+            return java.nio.file.Files.readString(file).trim();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot keep the demo token encryption key in " + file, e);
+        }
     }
 
     FleetApiSimulator simulator() {
@@ -57,10 +81,11 @@ final class DemoMode implements AutoCloseable {
 
                 Fleetgate demo
                   gateway        %s   (gateway token: demo-token; second account, EU: demo-token-eu)
+                  admin API      %s/admin/accounts   (admin token: demo-admin-token)
                   simulator      %s/sim/vehicles   (Fleet API regions: na %s, eu %s, cn %s)
                   try            curl -H 'Authorization: Bearer demo-token' %s/api/1/vehicles
 
-                """, gateway, simulator.controlUrl(), simulator.baseUrl("na"), simulator.baseUrl("eu"),
+                """, gateway, gateway, simulator.controlUrl(), simulator.baseUrl("na"), simulator.baseUrl("eu"),
                 simulator.baseUrl("cn"), gateway);
     }
 

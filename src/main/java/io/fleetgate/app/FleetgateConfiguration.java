@@ -2,7 +2,6 @@ package io.fleetgate.app;
 
 import io.fleetgate.account.AccountStore;
 import io.fleetgate.account.GatewayTokenCheck;
-import io.fleetgate.account.YamlAccountStore;
 import io.fleetgate.ingress.ErrorResponses;
 import io.fleetgate.ingress.FleetApiCatalog;
 import io.fleetgate.ingress.IncomingRequest;
@@ -55,13 +54,12 @@ public final class FleetgateConfiguration implements CamelConfiguration {
         Registry registry = context.getRegistry();
         Clock clock = Clock.systemUTC();
 
-        AccountStore accounts = YamlAccountStore.load(settings.required("fleetgate.accounts.file"));
         RegionalBaseUrls baseUrls = new RegionalBaseUrls(
                 settings.required("fleetgate.regions.na.base-url"),
                 settings.required("fleetgate.regions.eu.base-url"),
                 settings.required("fleetgate.regions.cn.base-url"));
+        AccountStore accounts = AccountsConfiguration.bind(context, settings, baseUrls, clock);
 
-        registry.bind("accountStore", accounts);
         registry.bind("regionalBaseUrls", baseUrls);
         ClientAddressResolver clientAddresses = new ClientAddressResolver(settings.list("fleetgate.ingress.trusted-proxies"));
         registry.bind("incomingRequest",

@@ -35,7 +35,8 @@ public final class CreditLedger extends ServiceSupport {
     /** Read a little before the month starts: an event's record may be stamped after it arrived. */
     private static final Duration READ_BACK_MARGIN = Duration.ofHours(1);
 
-    private final String bootstrapServers;
+    /** Bootstrap servers and security settings of every Kafka client ({@code KafkaClientConfig}). */
+    private final Map<String, Object> clientConfig;
     private final String topic;
     private final Clock clock;
     private final CreditTotals totals;
@@ -44,8 +45,8 @@ public final class CreditLedger extends ServiceSupport {
     private Thread follower;
     private Instant prunedBefore = Instant.MIN;
 
-    public CreditLedger(String bootstrapServers, String topic, Clock clock, CreditTotals totals) {
-        this.bootstrapServers = bootstrapServers;
+    public CreditLedger(Map<String, Object> clientConfig, String topic, Clock clock, CreditTotals totals) {
+        this.clientConfig = Map.copyOf(clientConfig);
         this.topic = topic;
         this.clock = clock;
         this.totals = totals;
@@ -80,7 +81,7 @@ public final class CreditLedger extends ServiceSupport {
     @Override
     protected void doStart() {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.putAll(clientConfig);
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");

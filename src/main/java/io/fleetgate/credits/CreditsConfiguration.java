@@ -1,10 +1,12 @@
 package io.fleetgate.credits;
 
+import io.fleetgate.app.KafkaClientConfig;
 import io.fleetgate.accountapi.AccountApi;
 import io.fleetgate.accountapi.VehicleFirmware;
 import io.fleetgate.command.SignedCommands;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
@@ -34,15 +36,16 @@ public final class CreditsConfiguration {
         PropertiesComponent properties = context.getPropertiesComponent();
         Registry registry = context.getRegistry();
         Clock clock = Optional.ofNullable(registry.lookupByNameAndType("creditClock", Clock.class)).orElse(Clock.systemUTC());
-        String bootstrapServers = required(properties, "fleetgate.kafka.bootstrap-servers");
+        Map<String, Object> kafkaClients = KafkaClientConfig.of(required(properties, "fleetgate.kafka.bootstrap-servers"),
+                properties::resolveProperty);
         String auditTopic = required(properties, "fleetgate.topics.audit");
-        CreditLedger ledger = new CreditLedger(bootstrapServers, auditTopic, clock, new CreditTotals(REMEMBERED_OWN_EVENTS));
+        CreditLedger ledger = new CreditLedger(kafkaClients, auditTopic, clock, new CreditTotals(REMEMBERED_OWN_EVENTS));
         context.addService(ledger, true, true);
         CreditBudgets budgets = new CreditBudgets(ledger, clock,
                 Duration.ofMillis(Long.parseLong(required(properties, "fleetgate.credits.catch-up-timeout-ms"))));
         registry.bind("creditLedger", ledger);
         registry.bind("creditBudgets", budgets);
-        registry.bind("usageReports", new UsageReports(bootstrapServers, auditTopic, clock, budgets));
+        registry.bind("usageReports", new UsageReports(kafkaClients, auditTopic, clock, budgets));
         VehicleFirmware firmware = new VehicleFirmware();
         registry.bind("vehicleFirmware", firmware);
         registry.bind("accountApi", new AccountApi(registry.lookupByNameAndType("signedCommands", SignedCommands.class),

@@ -49,14 +49,15 @@ public final class UsageReports {
     private static final Duration READ_BACK_MARGIN = Duration.ofMinutes(5);
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
 
-    private final String bootstrapServers;
+    /** Bootstrap servers and security settings of every Kafka client ({@code KafkaClientConfig}). */
+    private final Map<String, Object> clientConfig;
     private final String topic;
     private final Clock clock;
     private final CreditBudgets budgets;
     private final AtomicLong reports = new AtomicLong();
 
-    public UsageReports(String bootstrapServers, String topic, Clock clock, CreditBudgets budgets) {
-        this.bootstrapServers = bootstrapServers;
+    public UsageReports(Map<String, Object> clientConfig, String topic, Clock clock, CreditBudgets budgets) {
+        this.clientConfig = Map.copyOf(clientConfig);
         this.topic = topic;
         this.clock = clock;
         this.budgets = budgets;
@@ -144,7 +145,7 @@ public final class UsageReports {
     /** The account's events whose requests arrived in [from, to), as the topic holds them now. */
     List<AuditEvent> events(String accountId, Instant from, Instant to) {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.putAll(clientConfig);
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");

@@ -48,6 +48,12 @@ public final class GatewayError extends RuntimeException {
         return new GatewayError(401, "invalid_token", "The gateway token is unknown or has been revoked.");
     }
 
+    /** Tesla refused the account's refresh token: no request can be served until the owner signs in again. */
+    public static GatewayError signInRequired() {
+        return new GatewayError(401, "login_required",
+                "Tesla no longer accepts this account's sign-in: the account owner must sign in with Tesla again.");
+    }
+
     public static GatewayError subscriptionRequired() {
         return new GatewayError(402, "subscription_required", "This account has no active subscription.");
     }

@@ -59,6 +59,19 @@ final class ControlApi {
             sim.log().clear();
             ok(ctx, sim.json().createObjectNode().put("cleared", true));
         });
+        router.post("/sim/oauth/users").handler(this::addOAuthUser);
+        router.post("/sim/oauth/users/:user/refresh-tokens").handler(ctx -> ok(ctx, grant(user(ctx))));
+        router.post("/sim/oauth/users/:user/expire-access-tokens").handler(ctx -> {
+            sim.oauth().expireAccessTokens(user(ctx).id());
+            ok(ctx, sim.json().createObjectNode().put("expired", true));
+        });
+        router.post("/sim/oauth/users/:user/revoke-refresh-tokens").handler(ctx -> {
+            sim.oauth().revokeRefreshTokens(user(ctx).id());
+            ok(ctx, sim.json().createObjectNode().put("revoked", true));
+        });
+        router.post("/sim/oauth/access-token-lifetime").handler(this::setAccessTokenLifetime);
+        router.post("/sim/oauth/failures").handler(this::scriptTokenFailures);
+        router.get("/sim/oauth/refresh-tokens").handler(this::refreshTokens);
         router.post("/sim/reset").handler(ctx -> {
             reset.run();
             ok(ctx, sim.json().createObjectNode().put("reset", true));
@@ -67,6 +80,61 @@ final class ControlApi {
                 + ctx.request().method() + " " + ctx.request().path()));
         router.route().failureHandler(this::fail);
         return router;
+    }
+
+    /** Body {@code {"id": "dora", "region": "eu"}}: a new Tesla user, signed in; answers their refresh token. */
+    private void addOAuthUser(RoutingContext ctx) {
+        JsonNode body = jsonBody(ctx);
+        String id = body.path("id").asText("");
+        String region = body.path("region").asText("");
+        if (id.isBlank() || !SimulatedFleet.REGIONS.contains(region)) {
+            throw new BadControlInput("body must be {\"id\": \"<user id>\", \"region\": \"na\"|\"eu\"|\"cn\"}");
+        }
+        SimUser user = SimUser.of(id, region, "static-" + java.util.UUID.randomUUID());
+        sim.fleet().addUser(user);
+        ok(ctx, grant(user));
+    }
+
+    private ObjectNode grant(SimUser user) {
+        return sim.json().createObjectNode().put("user", user.id()).put("region", user.region())
+                .put("refresh_token", sim.oauth().grant(user));
+    }
+
+    private SimUser user(RoutingContext ctx) {
+        String id = ctx.pathParam("user");
+        return sim.fleet().findUser(id).orElseThrow(() -> new BadControlInput("unknown user: " + id));
+    }
+
+    /** Body {@code {"seconds": n}}: access tokens issued from now on live n seconds. */
+    private void setAccessTokenLifetime(RoutingContext ctx) {
+        JsonNode seconds = jsonBody(ctx).path("seconds");
+        if (!seconds.isIntegralNumber() || seconds.asLong() < 1) {
+            throw new BadControlInput("body must be {\"seconds\": <positive integer>}");
+        }
+        sim.oauth().setAccessTokenLifetime(java.time.Duration.ofSeconds(seconds.asLong()));
+        ok(ctx, sim.json().createObjectNode().put("seconds", seconds.asLong()));
+    }
+
+    /** Body {@code {"status": 503, "count": 2}}: the next token requests fail so. */
+    private void scriptTokenFailures(RoutingContext ctx) {
+        JsonNode body = jsonBody(ctx);
+        int status = body.path("status").asInt(0);
+        int count = body.path("count").asInt(0);
+        if (status < 400 || status > 599 || count < 1 || count > 100) {
+            throw new BadControlInput("body must be {\"status\": 400..599, \"count\": 1..100}");
+        }
+        sim.oauth().failNext(count, status);
+        ok(ctx, sim.json().createObjectNode().put("status", status).put("count", count));
+    }
+
+    /** Every refresh token the token endpoint knows, with how often it was presented. */
+    private void refreshTokens(RoutingContext ctx) {
+        ArrayNode list = sim.json().createArrayNode();
+        for (SimOAuth.RefreshGrant grant : sim.oauth().refreshGrants()) {
+            list.addObject().put("refresh_token", grant.token()).put("user", grant.userId())
+                    .put("presented", grant.presented()).put("spent", grant.spent()).put("revoked", grant.revoked());
+        }
+        ok(ctx, list);
     }
 
     private ArrayNode vehicles() {

@@ -53,7 +53,7 @@ public final class FleetApiSimulator implements AutoCloseable {
             ObjectMapper json = new ObjectMapper();
             SimServices services = new SimServices(vertx, config.clock(), json, fleet, new RegionDirectory(config),
                     new ScriptQueue(), new RequestLog(), new FleetErrors(json, new TxIds(new SecureRandom())),
-                    new VehicleVerifiers(config.clock(), config.vehicleKeySeed()));
+                    new VehicleVerifiers(config.clock(), config.vehicleKeySeed()), new SimOAuth(config.clock(), json));
             ApiEndpoints endpoints = ApiEndpoints.create(services);
             for (String region : SimulatedFleet.REGIONS) {
                 Router router = new RegionalRouter(region, services, endpoints).build();
@@ -86,6 +86,29 @@ public final class FleetApiSimulator implements AutoCloseable {
     /** {@code http://127.0.0.1:<port>} of the control API. */
     public String controlUrl() {
         return controlUrl;
+    }
+
+    /**
+     * Tesla's token endpoint on this simulator ({@code POST}, form-encoded), served by every
+     * regional server; this is the NA server's.
+     */
+    public String tokenUrl() {
+        return baseUrl("na") + "/oauth2/v3/token";
+    }
+
+    /** The OAuth side: refresh tokens, issued access tokens, and how often each refresh token was presented. */
+    public SimOAuth oauth() {
+        return services.oauth();
+    }
+
+    /**
+     * Adds a Tesla user (with every scope) and signs them in: returns their first refresh token.
+     * Vehicles and sites are added to the fleet as usual.
+     */
+    public String addUserWithRefreshToken(String userId, String region) {
+        SimUser user = SimUser.of(userId, region, "static-" + java.util.UUID.randomUUID());
+        services.fleet().addUser(user);
+        return services.oauth().grant(user);
     }
 
     /** The live model; changes show in the next answer. */
@@ -158,6 +181,7 @@ public final class FleetApiSimulator implements AutoCloseable {
         services.scripts().clear();
         services.log().clear();
         services.verifiers().reset();
+        services.oauth().reset();
     }
 
     @Override

@@ -59,6 +59,7 @@ final class RegionalRouter {
         router.route().handler(this::record);
         router.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
         router.get("/status").handler(ctx -> write(ctx, Reply.text(200, "ok")));
+        router.post("/oauth2/v3/token").handler(this::token);
         router.route("/api/*").handler(this::authenticate);
         router.route("/api/*").handler(this::answerFromScript);
 
@@ -134,11 +135,36 @@ final class RegionalRouter {
         ctx.next();
     }
 
+    /** Tesla's token endpoint: form-encoded, {@code grant_type=refresh_token}. */
+    private void token(RoutingContext ctx) {
+        Map<String, String> form = new LinkedHashMap<>();
+        ctx.request().formAttributes().forEach(entry -> form.put(entry.getKey(), entry.getValue()));
+        String body = form.isEmpty() ? bodyOf(ctx) : "";
+        for (String pair : body.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                form.put(java.net.URLDecoder.decode(pair.substring(0, eq), java.nio.charset.StandardCharsets.UTF_8),
+                        java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        write(ctx, sim.oauth().exchange(form, sim.fleet()));
+    }
+
     private void authenticate(RoutingContext ctx) {
-        Optional<SimUser> user = bearerToken(ctx.request()).flatMap(sim.fleet()::userByToken);
+        Optional<String> token = bearerToken(ctx.request());
+        Optional<SimUser> user = token.flatMap(sim.fleet()::userByToken);
+        if (user.isEmpty() && token.isPresent()) {
+            Optional<SimOAuth.Lookup> issued = sim.oauth().lookUp(token.get());
+            if (issued.isPresent() && issued.get().expired()) {
+                write(ctx, sim.errors().tokenExpired());
+                return;
+            }
+            user = issued.flatMap(lookup -> sim.fleet().findUser(lookup.userId()));
+        }
         if (user.isEmpty()) {
             write(ctx, sim.errors().invalidToken());
-        } else if (!user.get().region().equals(region)) {
+        } else if (!user.get().region().equals(region) && !ctx.request().path().equals("/api/1/users/region")) {
+            // the region endpoint answers on every regional server: it is how a client finds its own
             write(ctx, sim.errors().outOfRegion(sim.directory().baseUrl(user.get().region())));
         } else {
             ctx.put(USER, user.get());

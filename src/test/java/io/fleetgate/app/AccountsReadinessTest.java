@@ -35,6 +35,15 @@ class AccountsReadinessTest {
             }
 
             @Override
+            public java.util.List<Account> all() {
+                return java.util.List.of();
+            }
+
+            @Override
+            public void save(Account account) {
+            }
+
+            @Override
             public boolean isReady() {
                 return loaded.get();
             }

@@ -65,6 +65,12 @@ class DemoModeTest {
                 AccountStore store = gateway.context().getRegistry().lookupByNameAndType("accountStore", AccountStore.class);
                 assertThat(store.findById("demo-eu").orElseThrow().region().code()).isEqualTo("eu");
 
+                // the admin API opens with the demo's admin token and shows the imported accounts, no secret
+                HttpResponse<String> accounts = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/admin/accounts"))
+                        .header("Authorization", "Bearer " + DemoMode.DEMO_ADMIN_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(accounts.statusCode()).isEqualTo(200);
+                assertThat(accounts.body()).contains("\"demo\"", "\"demo-eu\"").doesNotContain(SimulatedFleet.DEMO_ACCESS_TOKEN);
+
                 // the demo fleet key is the one served, and every simulated vehicle knows it
                 String key = new com.fasterxml.jackson.databind.ObjectMapper().readTree(http.send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + port + "/api/key")).build(), HttpResponse.BodyHandlers.ofString()).body())

@@ -33,7 +33,7 @@ class HelmChartTest {
         assertThat(chart.ofKind("ConfigMap")).hasSize(2);
         assertThat(chart.ofKind("HorizontalPodAutoscaler")).hasSize(1);
         assertThat(chart.ofKind("PodDisruptionBudget")).hasSize(1);
-        assertThat(chart.ofKind("KafkaTopic")).hasSize(4);
+        assertThat(chart.ofKind("KafkaTopic")).hasSize(5);
         assertThat(chart.ofKind("ServiceMonitor")).isEmpty();
         assertThat(chart.ofKind("Ingress")).isEmpty();
         assertThat(chart.ofKind("Secret")).isEmpty();
@@ -130,7 +130,7 @@ class HelmChartTest {
                 .contains("kubectl --namespace fleetgate port-forward svc/fleetgate 8080:8080")
                 .contains("http://fleetgate.fleetgate.svc:8080")
                 .contains("/observe/health/ready")
-                .contains("WARNING: accounts.existingSecret is empty")
+                .contains("WARNING: tokenEncryption.existingSecret is empty")
                 .contains("WARNING: limits.backend is memory with more than one replica");
     }
 }

@@ -28,11 +28,7 @@ class SettingsNamesTest {
     /** Settings the chart already passes for features the app gains in later steps. */
     private static final Set<String> LATER_SETTINGS = Set.of(
             "fleetgate.vcp.domain",
-            "fleetgate.vcp.private-key-file",
-            "fleetgate.admin.token",
-            "fleetgate.accounts.token-encryption-key",
-            "fleetgate.tesla.client-id",
-            "fleetgate.tesla.client-secret");
+            "fleetgate.vcp.private-key-file");
 
     static Stream<Arguments> valueSets() {
         return Stream.of(

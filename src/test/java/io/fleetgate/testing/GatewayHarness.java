@@ -24,6 +24,8 @@ import java.util.Map;
  * ports: what a caller sees is asserted over HTTP, what reached "Tesla" in the simulator's log.
  */
 public final class GatewayHarness implements AutoCloseable {
+    /** The admin API's token in every harness. */
+    public static final String ADMIN_TOKEN = "test-admin-token";
     private final FleetApiSimulator simulator;
     private final Map<String, String> settings;
     private final int port;
@@ -59,6 +61,11 @@ public final class GatewayHarness implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The settings this harness started Fleetgate with (a second instance starts from a copy). */
+    public Map<String, String> settings() {
+        return Map.copyOf(settings);
     }
 
     public String kafkaBootstrapServers() {
@@ -233,6 +240,15 @@ public final class GatewayHarness implements AutoCloseable {
                 all.put("fleetgate.retries.initial-backoff-ms", "100");
                 all.put("fleetgate.retries.budget-ms", "10000");
                 all.put("fleetgate.commands.reply-timeout-ms", "30000");
+                // accounts: a key per harness (kept across restart), the simulator's token endpoint,
+                // and a refresh sweep every 200 ms; TokenRefreshDefaultsTest proves the shipped numbers
+                all.put("fleetgate.accounts.token-encryption-key", io.fleetgate.account.TokenCipher.newKey());
+                all.put("fleetgate.admin.token", ADMIN_TOKEN);
+                all.put("fleetgate.tesla.auth-url", simulator.tokenUrl());
+                all.put("fleetgate.tesla.client-id", "fleetgate-test");
+                all.put("fleetgate.tokens.check-interval-ms", "200");
+                all.put("fleetgate.tokens.retry-initial-backoff-ms", "200");
+                all.put("fleetgate.tokens.retry-max-backoff-ms", "2000");
                 all.putAll(settings);
                 Fleetgate gateway = new Fleetgate(all).start();
                 return new GatewayHarness(simulator, gateway, all, port, dir);
