@@ -148,6 +148,21 @@ public final class Bench {
         return m;
     }
 
+    interface Section {
+        Map<String, Object> run() throws Exception;
+    }
+
+    /** A section that fails is reported as failed; the others still run. */
+    private static void section(Map<String, Object> results, String name, Section section) {
+        try {
+            results.put(name, section.run());
+        } catch (Exception e) {
+            say("%s failed: %s", name, e);
+            e.printStackTrace();
+            results.put(name + "_failed", String.valueOf(e));
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         Path repo = Path.of(System.getProperty("bench.repo", ".")).toAbsolutePath().normalize();
         boolean quick = Boolean.getBoolean("bench.quick");
@@ -162,20 +177,20 @@ public final class Bench {
         Bench bench = new Bench(repo, quick);
         try {
             if (sections.contains("startup")) {
-                results.put("startup", new StartupBench(bench).run());
+                section(results, "startup", () -> new StartupBench(bench).run());
             }
             if (sections.contains("read") || sections.contains("kafka")) {
                 try (FleetgateProcess gateway = bench.startFleetgate("read-kafka", List.of())) {
                     if (sections.contains("read")) {
-                        results.put("read", new ReadPathBench(bench, gateway).run());
+                        section(results, "read", () -> new ReadPathBench(bench, gateway).run());
                     }
                     if (sections.contains("kafka")) {
-                        results.put("kafka", new KafkaCommandBench(bench, gateway).run());
+                        section(results, "kafka", () -> new KafkaCommandBench(bench, gateway).run());
                     }
                 }
             }
             if (sections.contains("storm")) {
-                results.put("storm", new SleepStormBench(bench).run());
+                section(results, "storm", () -> new SleepStormBench(bench).run());
             }
         } finally {
             bench.simulator.close();

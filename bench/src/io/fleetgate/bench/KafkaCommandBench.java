@@ -78,8 +78,9 @@ final class KafkaCommandBench {
                 for (int rate : rates) {
                     Map<String, Object> step = step(producer, "r" + rate, rate, seconds);
                     steps.add(step);
-                    Bench.say("kafka offered %5d/s: achieved %7.0f/s  p50 %7.1f ms  p99 %7.1f ms  non-200 %s  unfinished %s",
-                            rate, step.get("achieved_per_s"), step.get("p50_ms"), step.get("p99_ms"), step.get("non_200"), step.get("unfinished"));
+                    Bench.say("kafka offered %5d/s: achieved %7.0f/s  p50 %7.1f ms  p99 %7.1f ms  non-200 %s  unfinished %s  CPU ms/command %s",
+                            rate, step.get("achieved_per_s"), step.get("p50_ms"), step.get("p99_ms"), step.get("non_200"), step.get("unfinished"),
+                            step.get("fleetgate_cpu_ms_per_command"));
                     if ((double) step.get("achieved_per_s") < 0.85 * rate || (double) step.get("p99_ms") > 2000) {
                         Bench.say("kafka path saturated at an offered %d/s", rate);
                         r.put("saturated_at_offered_per_s", rate);
@@ -116,6 +117,7 @@ final class KafkaCommandBench {
         int total = rate * seconds;
         long period = 1_000_000_000L / rate;
         List<String> vins = bench.kafkaVins;
+        long cpuBefore = FleetgateProcess.cpuMillis(gateway.process.toHandle());
         long start = System.nanoTime();
         for (int i = 0; i < total; i++) {
             long intended = start + i * period;
@@ -148,6 +150,10 @@ final class KafkaCommandBench {
             row.put("p50_ms", ReadPathBench.ms(histogram.getValueAtPercentile(50) / 1000.0));
             row.put("p99_ms", ReadPathBench.ms(histogram.getValueAtPercentile(99) / 1000.0));
             row.put("max_ms", ReadPathBench.ms(histogram.getMaxValue() / 1000.0));
+        }
+        if (done > 0) {
+            // Fleetgate's own CPU (its embedded broker included) per finished command
+            row.put("fleetgate_cpu_ms_per_command", Math.round((FleetgateProcess.cpuMillis(gateway.process.toHandle()) - cpuBefore) * 1000.0 / done) / 1000.0);
         }
         row.put("non_200", statuses.entrySet().stream().filter(e -> e.getValue() != 200).count());
         if (done < total) {

@@ -48,7 +48,7 @@ final class ReadPathBench {
                 .map(String::trim).map(Integer::parseInt).toList();
         int seconds = Integer.getInteger("read.seconds", bench.quick ? 3 : 8);
         int fixedRate = Integer.getInteger("read.fixed-rate", 200);
-        int fixedSeconds = Integer.getInteger("read.fixed-seconds", bench.quick ? 4 : 15);
+        int fixedSeconds = Integer.getInteger("read.fixed-seconds", bench.quick ? 2 : 4);
         String simBase = bench.simulator.baseUrl("na");
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("request", "GET " + PATH + " (all sections)");
@@ -88,16 +88,49 @@ final class ReadPathBench {
                 }
                 r.put("throughput", throughput);
             }
+            // rounds alternate the targets, so a burst of the machine's other work hits all of them alike
+            int rounds = Integer.getInteger("read.fixed-rounds", bench.quick ? 2 : 5);
             Map<String, Object> fixed = new LinkedHashMap<>();
-            fixed.put("generator", "Java open loop, " + fixedRate + " req/s for " + fixedSeconds + " s, latency from the intended send time");
+            fixed.put("generator", "Java open loop, " + fixedRate + " req/s, " + rounds + " rounds of " + fixedSeconds
+                    + " s per target taken in turn; latency from the intended send time");
+            Map<String, Histogram> all = new LinkedHashMap<>();
+            Map<String, List<Double>> roundP99 = new LinkedHashMap<>();
+            Map<String, Integer> errors = new LinkedHashMap<>();
             for (Target target : targets) {
-                fixedRate(target, fixedRate, 2); // warm-up
-                Map<String, Object> row = fixedRate(target, fixedRate, fixedSeconds);
-                fixed.put(target.name, row);
-                Bench.say("read %-9s at %d req/s: p50 %.2f ms  p99 %.2f ms  p99.9 %.2f ms  errors %s",
-                        target.name, fixedRate, row.get("p50_ms"), row.get("p99_ms"), row.get("p999_ms"), row.get("errors"));
-                bench.simulator.clearRequests();
+                fixedRate(target, fixedRate, 2, new Histogram(TimeUnit.SECONDS.toMicros(60), 3)); // warm-up
+                all.put(target.name, new Histogram(TimeUnit.SECONDS.toMicros(60), 3));
+                roundP99.put(target.name, new ArrayList<>());
+                errors.put(target.name, 0);
             }
+            for (int round = 0; round < rounds; round++) {
+                for (Target target : targets) {
+                    Histogram h = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
+                    errors.merge(target.name, fixedRate(target, fixedRate, fixedSeconds, h), Integer::sum);
+                    all.get(target.name).add(h);
+                    roundP99.get(target.name).add(ms(h.getValueAtPercentile(99) / 1000.0));
+                    bench.simulator.clearRequests();
+                }
+            }
+            for (Target target : targets) {
+                Histogram h = all.get(target.name);
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("requests", h.getTotalCount());
+                row.put("p50_ms", ms(h.getValueAtPercentile(50) / 1000.0));
+                row.put("p99_ms", ms(h.getValueAtPercentile(99) / 1000.0));
+                row.put("p999_ms", ms(h.getValueAtPercentile(99.9) / 1000.0));
+                row.put("max_ms", ms(h.getMaxValue() / 1000.0));
+                row.put("p99_ms_per_round", roundP99.get(target.name));
+                row.put("errors", errors.get(target.name));
+                fixed.put(target.name, row);
+                Bench.say("read %-9s at %d req/s: p50 %.2f ms  p99 %.2f ms  p99.9 %.2f ms  p99 per round %s  errors %s",
+                        target.name, fixedRate, row.get("p50_ms"), row.get("p99_ms"), row.get("p999_ms"), row.get("p99_ms_per_round"), row.get("errors"));
+            }
+            List<Double> added = new ArrayList<>();
+            for (int round = 0; round < rounds; round++) {
+                added.add(ms(roundP99.get("fleetgate").get(round) - roundP99.get("direct").get(round)));
+            }
+            fixed.put("p99_added_ms_per_round", added);
+            fixed.put("p99_added_ms_median_of_rounds", added.stream().sorted().toList().get(added.size() / 2));
             r.put("fixed_rate", fixed);
         } finally {
             if (nginx != null) {
@@ -150,8 +183,8 @@ final class ReadPathBench {
         return row;
     }
 
-    private Map<String, Object> fixedRate(Target target, int perSecond, int seconds) throws Exception {
-        Histogram histogram = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
+    /** Sends at a fixed rate into the histogram; returns the number of errors. */
+    private int fixedRate(Target target, int perSecond, int seconds, Histogram histogram) throws Exception {
         AtomicInteger errors = new AtomicInteger();
         try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .executor(Executors.newVirtualThreadPerTaskExecutor()).connectTimeout(Duration.ofSeconds(5)).build()) {
@@ -179,14 +212,7 @@ final class ReadPathBench {
             }
             CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
         }
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("requests", histogram.getTotalCount());
-        row.put("p50_ms", ms(histogram.getValueAtPercentile(50) / 1000.0));
-        row.put("p99_ms", ms(histogram.getValueAtPercentile(99) / 1000.0));
-        row.put("p999_ms", ms(histogram.getValueAtPercentile(99.9) / 1000.0));
-        row.put("max_ms", ms(histogram.getMaxValue() / 1000.0));
-        row.put("errors", errors.get());
-        return row;
+        return errors.get();
     }
 
     static double ms(double value) {

@@ -78,8 +78,19 @@ final class Report {
         }
         Map<String, Object> fixed = read == null ? null : map(read.get("fixed_rate"));
         if (fixed != null && fixed.containsKey("fleetgate")) {
-            double added = num(map(fixed.get("fleetgate")).get("p99_ms")) - num(map(fixed.get("direct")).get("p99_ms"));
-            t.add(target("p99 added at 200 req/s", "<= 3 ms", String.format(Locale.ROOT, "%.2f ms", added), added <= 3));
+            double directP99 = num(map(fixed.get("direct")).get("p99_ms"));
+            double added = num(fixed.get("p99_added_ms_median_of_rounds"));
+            double addedP50 = num(map(fixed.get("fleetgate")).get("p50_ms")) - num(map(fixed.get("direct")).get("p50_ms"));
+            String measured = String.format(Locale.ROOT, "%.2f ms (median of rounds %s; p50 added %.2f ms; direct p99 %.2f ms)",
+                    added, fixed.get("p99_added_ms_per_round"), addedP50, directP99);
+            if (directP99 > 3) {
+                // the simulator alone already misses the budget: the machine's own noise, not Fleetgate, sets p99
+                Map<String, Object> noisy = target("p99 added at 200 req/s", "<= 3 ms", measured + ": direct p99 above the budget, machine too noisy to judge", null);
+                noisy.put("status", "inconclusive");
+                t.add(noisy);
+            } else {
+                t.add(target("p99 added at 200 req/s", "<= 3 ms", measured, added <= 3));
+            }
         } else {
             t.add(target("p99 added at 200 req/s", "<= 3 ms", "not run", null));
         }
@@ -92,21 +103,30 @@ final class Report {
                     && num(storm.get("commands_succeeded")) == num(storm.get("commands_sent"));
             t.add(target("sleep storm wall time", String.format(Locale.ROOT, "<= %.0f s (wake delay + 10 s)", limit),
                     String.format(Locale.ROOT, "%.1f s", wall), wall <= limit));
-            t.add(target("sleep storm heap", "<= 512 MB", String.format(Locale.ROOT, "%.0f MB peak used, %.0f MB after GC (%s)", heap,
-                    num(storm.get("peak_heap_after_gc_mb")), storm.get("fleetgate_jvm_options").toString().isBlank() ? "no -Xmx" : storm.get("fleetgate_jvm_options")), heap <= 512));
+            t.add(target("sleep storm heap", "<= 512 MB", String.format(Locale.ROOT, "%.0f MB peak used (%s); live set %s MB after a full GC at %s s with %s requests in flight", heap,
+                    storm.get("fleetgate_jvm_options").toString().isBlank() ? "JVM default heap" : storm.get("fleetgate_jvm_options"),
+                    storm.getOrDefault("live_heap_mb", "?"), storm.getOrDefault("live_histogram_at_s", "?"), storm.getOrDefault("in_flight_at_histogram", "?")), heap <= 512));
             t.add(target("sleep storm complete", "wake_up = N, all commands ok", String.format(Locale.ROOT, "%.0f wake_up for %.0f vehicles, %.0f of %.0f ok",
                     num(storm.get("wake_up_calls")), num(storm.get("vehicles")), num(storm.get("commands_succeeded")), num(storm.get("commands_sent"))), complete));
         }
         Map<String, Object> kafka = map(results.get("kafka"));
         if (kafka != null) {
             double best = num(kafka.get("best_per_s_with_p99_within_50ms"));
-            t.add(target("Kafka command path", ">= 2,000 commands/s with p99 <= 50 ms", String.format(Locale.ROOT,
-                    "%.0f/s with p99 %.1f ms (max achieved %.0f/s)", best, num(kafka.get("p99_ms_at_best")), num(kafka.get("max_achieved_per_s"))), best >= 2000));
+            List<Map<String, Object>> steps = rows(kafka.get("steps"));
+            String measured = best > 0
+                    ? String.format(Locale.ROOT, "%.0f/s with p99 %.1f ms", best, num(kafka.get("p99_ms_at_best")))
+                    : String.format(Locale.ROOT, "no rate kept p99 within 50 ms (%.1f ms at %s/s)",
+                            steps.isEmpty() ? Double.NaN : num(steps.getFirst().get("p99_ms")), steps.isEmpty() ? "?" : steps.getFirst().get("offered_per_s"));
+            t.add(target("Kafka command path", ">= 2,000 commands/s with p99 <= 50 ms",
+                    measured + String.format(Locale.ROOT, "; max achieved %.0f/s", num(kafka.get("max_achieved_per_s"))), best >= 2000));
         }
         Map<String, Object> startup = map(results.get("startup"));
         if (startup != null) {
             double ready = num(startup.get("ready_ms_median"));
-            t.add(target("start-up to ready", "<= 5 s", String.format(Locale.ROOT, "%.1f s (median), idle RSS %.0f MB", ready / 1000, num(startup.get("idle_rss_mb_median"))), ready <= 5000));
+            String cds = startup.containsKey("cds_ready_ms_median")
+                    ? String.format(Locale.ROOT, "; %.1f s with a CDS archive", num(startup.get("cds_ready_ms_median")) / 1000) : "";
+            t.add(target("start-up to ready", "<= 5 s", String.format(Locale.ROOT, "%.1f s (median, JVM defaults)%s; idle RSS %.0f MB",
+                    ready / 1000, cds, num(startup.get("idle_rss_mb_median"))), ready <= 5000));
         }
         return t;
     }
@@ -255,18 +275,38 @@ final class Report {
                     storm.get("fleetgate_jvm_options").toString().isBlank() ? "none" : storm.get("fleetgate_jvm_options")));
             md.append("| measure | result |\n| --- | --- |\n");
             for (String key : List.of("wake_up_calls", "commands_succeeded", "commands_sent", "failures", "wall_s", "peak_heap_used_mb",
-                    "peak_heap_after_gc_mb", "peak_heap_committed_mb", "peak_rss_mb", "peak_platform_threads", "platform_threads_before")) {
+                    "peak_heap_committed_mb", "peak_heap_after_any_gc_mb", "live_heap_mb", "in_flight_at_histogram", "peak_rss_mb",
+                    "peak_platform_threads", "platform_threads_before")) {
                 md.append("| ").append(key).append(" | ").append(storm.get(key)).append(" |\n");
+            }
+            if (storm.get("live_histogram_top") instanceof List<?> top) {
+                md.append("\nLive objects at ").append(storm.get("live_histogram_at_s")).append(" s (`jcmd GC.class_histogram`, top entries):\n\n```\n");
+                top.stream().skip(1).limit(14).forEach(line -> md.append(line).append('\n'));
+                md.append(storm.get("live_histogram_total")).append("\n```\n");
+            }
+            for (var entry : storm.entrySet()) {
+                if (entry.getKey().startsWith("upstream_calls_of_") && entry.getValue() instanceof List<?> calls) {
+                    md.append("\nWhat reached the simulator for ").append(entry.getKey().substring("upstream_calls_of_".length()))
+                            .append(" (seconds from the start of the storm):\n\n```\n");
+                    calls.forEach(c -> md.append(c).append('\n'));
+                    md.append("```\n");
+                }
             }
         }
         Map<String, Object> startup = map(results.get("startup"));
         if (startup != null) {
-            md.append(String.format(Locale.ROOT, "%n## Start-up%n%n`java -jar target/fleetgate.jar`, %s; ready = %s.%n%n| run | ready ms | idle RSS MB |%n| --- | --- | --- |%n",
+            md.append(String.format(Locale.ROOT, "%n## Start-up%n%n`java -jar target/fleetgate.jar`, %s; ready = %s.%n%n| run | ready ms | idle RSS MB | idle CPU %% of a core |%n| --- | --- | --- | --- |%n",
                     startup.get("jvm_options"), startup.get("ready_means")));
             List<?> ready = (List<?>) startup.get("ready_ms");
             List<?> rss = (List<?>) startup.get("idle_rss_mb");
+            List<?> cpu = (List<?>) startup.get("idle_cpu_percent_of_a_core");
             for (int i = 0; i < ready.size(); i++) {
-                md.append("| ").append(i + 1).append(" | ").append(ready.get(i)).append(" | ").append(rss.get(i)).append(" |\n");
+                md.append("| ").append(i + 1).append(" | ").append(ready.get(i)).append(" | ").append(rss.get(i))
+                        .append(" | ").append(cpu == null ? "" : cpu.get(i)).append(" |\n");
+            }
+            if (startup.containsKey("cds_ready_ms")) {
+                md.append("\nWith a class-data-sharing archive (`").append(startup.get("cds_options"))
+                        .append("`; a first run wrote it): ready after ").append(startup.get("cds_ready_ms")).append(" ms.\n");
             }
         }
         if (!plots.isEmpty()) {

@@ -45,7 +45,7 @@ final class SleepStormBench {
         if (!jfr.isBlank()) {
             jvm.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
         }
-        Map<String, Object> r = new LinkedHashMap<>();
+        Map<String, Object> r = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
         r.put("vehicles", vins.size());
         r.put("commands_per_vehicle", perVehicle);
         r.put("wake_delay_s", bench.stormWakeDelay);
@@ -62,12 +62,34 @@ final class SleepStormBench {
                         .localAddress(InetAddress.getByName("127.0.0." + n))
                         .executor(Executors.newVirtualThreadPerTaskExecutor()).connectTimeout(Duration.ofSeconds(30)).build());
             }
-            Semaphore inFlight = new Semaphore(maxInFlight);
             AtomicInteger succeeded = new AtomicInteger();
             Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
             ConcurrentLinkedQueue<Long> completions = new ConcurrentLinkedQueue<>();
             List<CompletableFuture<?>> all = new ArrayList<>();
+            Semaphore inFlight = new Semaphore(maxInFlight);
+            int histogramAt = Integer.getInteger("storm.histogram-at-s", 10);
+            Thread histogram = histogramAt <= 0 ? null : Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    Thread.sleep(histogramAt * 1000L);
+                    // live objects (jcmd collects first) while the storm is in full swing
+                    Process jcmd = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                            String.valueOf(gateway.process.pid()), "GC.class_histogram").redirectErrorStream(true).start();
+                    List<String> lines = new String(jcmd.getInputStream().readAllBytes()).lines().toList();
+                    java.nio.file.Files.write(bench.work.resolve("storm-histogram.txt"), lines);
+                    r.put("live_histogram_at_s", histogramAt);
+                    r.put("live_histogram_top", lines.stream().limit(25).toList());
+                    String total = lines.isEmpty() ? "" : lines.getLast().trim();
+                    r.put("live_histogram_total", total);
+                    if (total.startsWith("Total")) {
+                        r.put("live_heap_mb", Long.parseLong(total.split("\\s+")[2]) / (1024 * 1024));
+                    }
+                    r.put("in_flight_at_histogram", maxInFlight - inFlight.availablePermits());
+                } catch (Exception e) {
+                    r.put("live_histogram_top", List.of("failed: " + e));
+                }
+            });
             long started = System.nanoTime();
+            java.time.Instant startedAt = java.time.Instant.now();
             int sent = 0;
             for (int round = 0; round < perVehicle; round++) {
                 for (String vin : vins) {
@@ -95,6 +117,9 @@ final class SleepStormBench {
             }
             CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
             double wallSeconds = (System.nanoTime() - started) / 1e9;
+            if (histogram != null) {
+                histogram.join(60_000);
+            }
             clients.forEach(HttpClient::close);
             watch.close();
             Set<String> stormVins = Set.copyOf(vins);
@@ -106,12 +131,21 @@ final class SleepStormBench {
                     })
                     .count();
             r.put("wake_up_calls", wakeUps);
+            // what reached "Tesla" for the first and the last vehicle, in seconds from the start
+            for (String vin : List.of(vins.getFirst(), vins.getLast())) {
+                r.put("upstream_calls_of_" + vin, bench.simulator.requests(vin).stream()
+                        .map(q -> String.format(java.util.Locale.ROOT, "%+.2f s %s %s %d",
+                                java.time.Duration.between(startedAt, q.at()).toMillis() / 1000.0, q.method(),
+                                q.path().substring(q.path().lastIndexOf('/') + 1), q.status()))
+                        .toList());
+            }
             r.put("commands_sent", vins.size() * perVehicle);
             r.put("commands_succeeded", succeeded.get());
             r.put("failures", failures);
             r.put("wall_s", Math.round(wallSeconds * 10) / 10.0);
             r.put("peak_heap_used_mb", watch.peakHeapUsed() / (1024 * 1024));
-            r.put("peak_heap_after_gc_mb", watch.peakLiveAfterGc / (1024 * 1024));
+            // after young collections too, so old garbage not yet collected counts: not the live set
+            r.put("peak_heap_after_any_gc_mb", watch.peakLiveAfterGc / (1024 * 1024));
             r.put("peak_heap_committed_mb", watch.heapCommittedPeak / (1024 * 1024));
             r.put("peak_rss_mb", watch.peakRss / (1024 * 1024));
             r.put("peak_platform_threads", watch.peakThreads());
