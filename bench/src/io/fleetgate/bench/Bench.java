@@ -165,6 +165,14 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         Path repo = Path.of(System.getProperty("bench.repo", ".")).toAbsolutePath().normalize();
+        if (Boolean.getBoolean("bench.report-only")) {
+            // draw the summary and plots again from the last results.json
+            Path out = repo.resolve("bench/results");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> last = new com.fasterxml.jackson.databind.ObjectMapper().readValue(out.resolve("results.json").toFile(), LinkedHashMap.class);
+            new Report(out, last).write();
+            return;
+        }
         boolean quick = Boolean.getBoolean("bench.quick");
         Set<String> sections = Set.of(System.getProperty("bench.sections", "startup,read,kafka,storm").split(","));
         Map<String, Object> results = new LinkedHashMap<>();

@@ -226,11 +226,12 @@ final class Report {
             Map<String, Object> throughput = map(read.get("throughput"));
             if (throughput != null) {
                 md.append(read.get("generator")).append("; nginx: ").append(read.get("nginx")).append(".\n\n");
-                md.append("| target | concurrency | req/s | p50 ms | p99 ms | p99.9 ms | errors |\n| --- | --- | --- | --- | --- | --- | --- |\n");
+                md.append("| target | concurrency | req/s | p50 ms | p99 ms | p99.9 ms | errors | proxy CPU ms/request |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n");
                 for (var entry : throughput.entrySet()) {
                     for (Map<String, Object> row : rows(entry.getValue())) {
-                        md.append(String.format(Locale.ROOT, "| %s | %s | %.0f | %.2f | %.2f | %.2f | %s |%n", entry.getKey(), row.get("concurrency"),
-                                num(row.get("requests_per_s")), num(row.get("p50_ms")), num(row.get("p99_ms")), num(row.get("p999_ms")), row.get("errors")));
+                        md.append(String.format(Locale.ROOT, "| %s | %s | %.0f | %.2f | %.2f | %.2f | %s | %s |%n", entry.getKey(), row.get("concurrency"),
+                                num(row.get("requests_per_s")), num(row.get("p50_ms")), num(row.get("p99_ms")), num(row.get("p999_ms")), row.get("errors"),
+                                row.getOrDefault("proxy_cpu_ms_per_request", "-")));
                     }
                 }
                 List<Map<String, Object>> fg = rows(throughput.get("fleetgate"));
@@ -262,10 +263,11 @@ final class Report {
         if (kafka != null) {
             md.append(String.format(Locale.ROOT, "%n## Kafka command path%n%n%s vehicles, %s, %s s per rate; latency: %s.%n%n",
                     kafka.get("vehicles"), kafka.get("command"), kafka.get("seconds_per_rate"), kafka.get("latency")));
-            md.append("| offered/s | achieved/s | p50 ms | p99 ms | max ms | non-200 | unfinished |\n| --- | --- | --- | --- | --- | --- | --- |\n");
+            md.append("| offered/s | achieved/s | p50 ms | p99 ms | max ms | non-200 | unfinished | Fleetgate CPU ms/command |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n");
             for (Map<String, Object> s : rows(kafka.get("steps"))) {
-                md.append(String.format(Locale.ROOT, "| %s | %.0f | %.1f | %.1f | %.1f | %s | %s |%n", s.get("offered_per_s"), num(s.get("achieved_per_s")),
-                        num(s.get("p50_ms")), num(s.get("p99_ms")), num(s.get("max_ms")), s.get("non_200"), s.get("unfinished")));
+                md.append(String.format(Locale.ROOT, "| %s | %.0f | %.1f | %.1f | %.1f | %s | %s | %s |%n", s.get("offered_per_s"), num(s.get("achieved_per_s")),
+                        num(s.get("p50_ms")), num(s.get("p99_ms")), num(s.get("max_ms")), s.get("non_200"), s.get("unfinished"),
+                        s.getOrDefault("fleetgate_cpu_ms_per_command", "-")));
             }
         }
         Map<String, Object> storm = map(results.get("storm"));
