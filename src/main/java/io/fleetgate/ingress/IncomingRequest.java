@@ -40,7 +40,7 @@ public final class IncomingRequest {
                 clientAddresses.clientIp(socketPeer(in), in.getHeader("X-Forwarded-For", String.class)));
         exchange.setProperty(ExchangeKeys.CLIENT_LIBRARY, clientLibrary(in));
         // a declared length over the limit never gets here (IngressGuard); a chunked body can
-        byte[] body = in.getBody(byte[].class);
+        byte[] body = bodyBytes(in);
         if (body != null && body.length > maxBodyBytes) {
             throw GatewayError.bodyTooLarge(maxBodyBytes);
         }
@@ -48,6 +48,18 @@ public final class IncomingRequest {
         exchange.setProperty(ExchangeKeys.PATH, requestPath(in));
         exchange.setProperty(ExchangeKeys.QUERY, withoutToken(rawQuery(in)));
         exchange.setProperty(ExchangeKeys.REQUEST_BODY, body == null || body.length == 0 ? null : body);
+    }
+
+    /** Vert.x hands over a Buffer; asking Camel to convert it searches the converter registry each time. */
+    private static byte[] bodyBytes(Message in) {
+        Object body = in.getBody();
+        if (body == null || body instanceof byte[]) {
+            return (byte[]) body;
+        }
+        if (body instanceof io.vertx.core.buffer.Buffer buffer) {
+            return buffer.getBytes();
+        }
+        return in.getBody(byte[].class);
     }
 
     /** A body, when there is one, must be JSON. */

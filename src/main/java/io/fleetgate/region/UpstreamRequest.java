@@ -4,6 +4,7 @@ import io.fleetgate.account.Account;
 import io.fleetgate.ingress.ExchangeKeys;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.component.http.HttpMethods;
 
 /**
  * Builds the request Fleetgate sends upstream from what ingress captured: same method, path,
@@ -22,7 +23,7 @@ public final class UpstreamRequest {
         Integer calls = exchange.getProperty(ExchangeKeys.UPSTREAM_CALLS, Integer.class);
         exchange.setProperty(ExchangeKeys.UPSTREAM_CALLS, calls == null ? 1 : calls + 1);
         Message out = exchange.getMessage();
-        out.setHeader(Exchange.HTTP_METHOD, exchange.getProperty(ExchangeKeys.METHOD, String.class));
+        out.setHeader(Exchange.HTTP_METHOD, httpMethod(exchange.getProperty(ExchangeKeys.METHOD, String.class)));
         out.setHeader(Exchange.HTTP_PATH, exchange.getProperty(ExchangeKeys.PATH, String.class));
         String query = exchange.getProperty(ExchangeKeys.QUERY, String.class);
         if (query != null) {
@@ -37,5 +38,17 @@ public final class UpstreamRequest {
             out.setHeader(Exchange.CONTENT_TYPE, "application/json");
         }
         out.setBody(body);
+    }
+
+    /**
+     * The enum camel-http asks for: given a String, Camel searches its converter registry on every
+     * call (a fifth of the read path's CPU in the benchmark's profile).
+     */
+    private static Object httpMethod(String method) {
+        try {
+            return HttpMethods.valueOf(method);
+        } catch (IllegalArgumentException | NullPointerException unusual) {
+            return method;
+        }
     }
 }

@@ -1,0 +1,212 @@
+package io.fleetgate.bench;
+
+import io.fleetgate.account.GatewayToken;
+import io.fleetgate.sim.FleetApiSimulator;
+import io.fleetgate.sim.SimUser;
+import io.fleetgate.sim.SimVehicle;
+import io.fleetgate.sim.SimulatedFleet;
+import io.fleetgate.sim.SimulatorConfig;
+import io.fleetgate.sim.VehicleState;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.IntStream;
+
+/**
+ * The benchmark suite behind {@code bench/run}: one simulator (in this JVM), Fleetgate as its own
+ * process ({@code java -jar target/fleetgate.jar}), and the sections named in {@code bench.sections}.
+ * Sizes come from system properties (see bench/run); results go to bench/results/.
+ */
+public final class Bench {
+    static final String ACCOUNT = "bench";
+    static final String TESLA_TOKEN = "tesla-token-bench";
+    static final String GATEWAY_TOKEN = "gw-bench-token";
+    static final String READ_VIN = "5YJ3E1EA7KR000001";
+
+    final Path repo;
+    final Path work;
+    final Path out;
+    final boolean quick;
+    final FleetApiSimulator simulator;
+    final List<String> kafkaVins;
+    final List<String> stormVins;
+    final int stormWakeDelay;
+    final Map<String, String> settings = new LinkedHashMap<>();
+
+    private Bench(Path repo, boolean quick) throws IOException {
+        this.repo = repo;
+        this.quick = quick;
+        this.out = repo.resolve("bench/results");
+        this.work = repo.resolve("bench/target/work");
+        Files.createDirectories(out);
+        Files.createDirectories(work);
+        int kafkaVehicles = Integer.getInteger("kafka.vehicles", quick ? 100 : 500);
+        int stormVehicles = Integer.getInteger("storm.vehicles", quick ? 500 : 5000);
+        stormWakeDelay = Integer.getInteger("storm.wake-delay", 2);
+        kafkaVins = IntStream.range(0, kafkaVehicles).mapToObj(n -> "5YJ3E1EA7KK" + String.format("%06d", n)).toList();
+        stormVins = IntStream.range(0, stormVehicles).mapToObj(n -> "5YJ3E1EA7KS" + String.format("%06d", n)).toList();
+
+        SimulatedFleet fleet = new SimulatedFleet();
+        fleet.addUser(SimUser.of(ACCOUNT, "na", TESLA_TOKEN));
+        long id = 700_000L;
+        fleet.addVehicle(SimVehicle.of(READ_VIN, id++, "Read", ACCOUNT, VehicleState.ONLINE));
+        for (String vin : kafkaVins) {
+            fleet.addVehicle(SimVehicle.of(vin, id++, "Kafka", ACCOUNT, VehicleState.ONLINE));
+        }
+        for (String vin : stormVins) {
+            fleet.addVehicle(SimVehicle.of(vin, id++, "Storm", ACCOUNT, VehicleState.ASLEEP).withWakeDelaySeconds(stormWakeDelay));
+        }
+        simulator = FleetApiSimulator.start(SimulatorConfig.ephemeral(fleet));
+
+        List<String> vins = new ArrayList<>();
+        vins.add(READ_VIN);
+        vins.addAll(kafkaVins);
+        vins.addAll(stormVins);
+        Path accounts = work.resolve("accounts.yaml");
+        Files.writeString(accounts, """
+                accounts:
+                  - id: %s
+                    region: na
+                    tesla-access-token: %s
+                    scopes: [%s]
+                    gateway-tokens:
+                      - name: bench
+                        sha256: %s
+                    subscription:
+                      vins: [%s]
+                      energy-sites: []
+                """.formatted(ACCOUNT, TESLA_TOKEN, String.join(", ", SimUser.ALL_SCOPES),
+                GatewayToken.hash(GATEWAY_TOKEN), String.join(", ", vins)));
+        settings.put("fleetgate.accounts.file", accounts.toString());
+        for (String region : SimulatedFleet.REGIONS) {
+            settings.put("fleetgate.regions." + region + ".base-url", simulator.baseUrl(region));
+        }
+        // limits raised for the run: every request comes from loopback
+        settings.put("fleetgate.limits.ip.per-window", "1000000000");
+        settings.put("fleetgate.limits.site.per-window", "1000000000");
+    }
+
+    FleetgateProcess startFleetgate(String name, List<String> jvmOptions) throws Exception {
+        List<String> all = new ArrayList<>(jvmOptions);
+        // e.g. -Dbench.fleetgate-jvm-options=-XX:StartFlightRecording=filename=/tmp/fg.jfr to profile
+        String extra = System.getProperty("bench.fleetgate-jvm-options", "").trim();
+        if (!extra.isEmpty()) {
+            all.addAll(List.of(extra.split("\\s+")));
+        }
+        return FleetgateProcess.start(name, repo, work, settings, all, GATEWAY_TOKEN);
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String loadAverage() {
+        try {
+            String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return parts[0] + " " + parts[1] + " " + parts[2];
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    static void say(String format, Object... args) {
+        System.out.printf(format + "%n", args);
+        System.out.flush();
+    }
+
+    static Map<String, Object> machine() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("cores", Runtime.getRuntime().availableProcessors());
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemTotal:")) {
+                    m.put("memory_gib", Math.round(Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0 / 1024.0 * 10) / 10.0);
+                }
+            }
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    m.put("cpu", line.substring(line.indexOf(':') + 1).trim());
+                    break;
+                }
+            }
+        } catch (IOException ignored) {
+            // optional details
+        }
+        m.put("jdk", System.getProperty("java.vm.vendor") + " " + System.getProperty("java.runtime.version"));
+        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        return m;
+    }
+
+    interface Section {
+        Map<String, Object> run() throws Exception;
+    }
+
+    /** A section that fails is reported as failed; the others still run. */
+    private static void section(Map<String, Object> results, String name, Section section) {
+        try {
+            results.put(name, section.run());
+        } catch (Exception e) {
+            say("%s failed: %s", name, e);
+            e.printStackTrace();
+            results.put(name + "_failed", String.valueOf(e));
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path repo = Path.of(System.getProperty("bench.repo", ".")).toAbsolutePath().normalize();
+        if (Boolean.getBoolean("bench.report-only")) {
+            // draw the summary and plots again from the last results.json
+            Path out = repo.resolve("bench/results");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> last = new com.fasterxml.jackson.databind.ObjectMapper().readValue(out.resolve("results.json").toFile(), LinkedHashMap.class);
+            new Report(out, last).write();
+            return;
+        }
+        boolean quick = Boolean.getBoolean("bench.quick");
+        Set<String> sections = Set.of(System.getProperty("bench.sections", "startup,read,kafka,storm").split(","));
+        Map<String, Object> results = new LinkedHashMap<>();
+        results.put("started_at", Instant.now().toString());
+        results.put("quick", quick);
+        results.put("machine", machine());
+        results.put("load_average_at_start", loadAverage());
+        say("Fleetgate benchmarks%s on %s; load average %s", quick ? " (quick sizes)" : "", machine(), loadAverage());
+        long began = System.nanoTime();
+        Bench bench = new Bench(repo, quick);
+        try {
+            if (sections.contains("startup")) {
+                section(results, "startup", () -> new StartupBench(bench).run());
+            }
+            if (sections.contains("read") || sections.contains("kafka")) {
+                try (FleetgateProcess gateway = bench.startFleetgate("read-kafka", List.of())) {
+                    if (sections.contains("read")) {
+                        section(results, "read", () -> new ReadPathBench(bench, gateway).run());
+                    }
+                    if (sections.contains("kafka")) {
+                        section(results, "kafka", () -> new KafkaCommandBench(bench, gateway).run());
+                    }
+                }
+            }
+            if (sections.contains("storm")) {
+                section(results, "storm", () -> new SleepStormBench(bench).run());
+            }
+        } finally {
+            bench.simulator.close();
+        }
+        results.put("load_average_at_end", loadAverage());
+        results.put("duration_s", Math.round((System.nanoTime() - began) / 1e8) / 10.0);
+        new Report(bench.out, results).write();
+        say("results written to %s (%.0f s)", bench.out, (System.nanoTime() - began) / 1e9);
+        System.exit(0);
+    }
+}

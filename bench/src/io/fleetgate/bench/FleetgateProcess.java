@@ -1,0 +1,245 @@
+package io.fleetgate.bench;
+
+import com.sun.tools.attach.VirtualMachine;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
+import java.lang.management.ThreadMXBean;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.management.MBeanServerConnection;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
+
+/**
+ * {@code java -jar target/fleetgate.jar} as its own process, as an operator runs it: started with
+ * settings as {@code -D}, ready when a proxied request first succeeds, watched over JMX (attach
+ * API) for heap and threads and through /proc for resident memory.
+ */
+final class FleetgateProcess implements AutoCloseable {
+    final Process process;
+    final int port;
+    final int kafkaPort;
+    final long readyMillis;
+    final Path log;
+    private JMXConnector jmx;
+    private MBeanServerConnection mbeans;
+
+    private FleetgateProcess(Process process, int port, int kafkaPort, long readyMillis, Path log) {
+        this.process = process;
+        this.port = port;
+        this.kafkaPort = kafkaPort;
+        this.readyMillis = readyMillis;
+        this.log = log;
+    }
+
+    /**
+     * Starts Fleetgate and waits until {@code GET /api/1/vehicles} with the gateway token answers 200.
+     *
+     * @param jvmOptions e.g. {@code -Xmx512m}, {@code -XX:StartFlightRecording=...}
+     */
+    static FleetgateProcess start(String name, Path repo, Path work, Map<String, String> settings,
+                                  List<String> jvmOptions, String gatewayToken) throws Exception {
+        int port = Bench.freePort();
+        int kafkaPort = Bench.freePort();
+        Path dataDir = Files.createTempDirectory(work, "kafka-" + name + "-");
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.add("-Dcamel.server.host=127.0.0.1");
+        command.add("-Dcamel.server.port=" + port);
+        command.add("-Dfleetgate.kafka.embedded.data-dir=" + dataDir);
+        command.add("-Dfleetgate.kafka.embedded.port=" + kafkaPort);
+        command.add("-Dfleetgate.kafka.embedded.controller-port=" + Bench.freePort());
+        settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
+        command.add("-jar");
+        command.add(repo.resolve("target/fleetgate.jar").toString());
+        Path log = work.resolve("fleetgate-" + name + ".log");
+        long started = System.nanoTime();
+        Process process = new ProcessBuilder(command).directory(repo.toFile())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest probe = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/1/vehicles"))
+                .header("Authorization", "Bearer " + gatewayToken).timeout(Duration.ofSeconds(5)).build();
+        long deadline = started + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Fleetgate exited with " + process.exitValue() + "; see " + log);
+            }
+            try {
+                if (http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    long ready = (System.nanoTime() - started) / 1_000_000;
+                    return new FleetgateProcess(process, port, kafkaPort, ready, log);
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(20);
+        }
+        process.destroyForcibly();
+        throw new IllegalStateException("Fleetgate not ready within 120 s; see " + log);
+    }
+
+    String url(String path) {
+        return "http://127.0.0.1:" + port + path;
+    }
+
+    String kafkaBootstrap() {
+        return "127.0.0.1:" + kafkaPort;
+    }
+
+    /** CPU time (user + system) the process and its children used so far, in ms. */
+    static long cpuMillis(ProcessHandle process) {
+        long total = 0;
+        for (ProcessHandle p : java.util.stream.Stream.concat(java.util.stream.Stream.of(process), process.descendants()).toList()) {
+            try {
+                String stat = Files.readString(Path.of("/proc/" + p.pid() + "/stat"));
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                // fields 14 and 15 of stat (utime, stime), in clock ticks of 10 ms
+                total += (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10;
+            } catch (IOException | RuntimeException gone) {
+                // a process that ended adds nothing
+            }
+        }
+        return total;
+    }
+
+    /** Resident set size from /proc, in bytes. */
+    long rssBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException gone) {
+            return -1;
+        }
+        return -1;
+    }
+
+    MBeanServerConnection mbeans() throws Exception {
+        if (mbeans == null) {
+            VirtualMachine vm = VirtualMachine.attach(String.valueOf(process.pid()));
+            try {
+                jmx = JMXConnectorFactory.connect(new JMXServiceURL(vm.startLocalManagementAgent()));
+            } finally {
+                vm.detach();
+            }
+            mbeans = jmx.getMBeanServerConnection();
+        }
+        return mbeans;
+    }
+
+    /** Samples heap (used, and live after the last collection), platform threads and RSS while work runs. */
+    Watch watch() throws Exception {
+        return new Watch(mbeans(), this);
+    }
+
+    static final class Watch implements AutoCloseable {
+        private final List<MemoryPoolMXBean> heapPools;
+        private final List<com.sun.management.GarbageCollectorMXBean> collectors;
+        private final ThreadMXBean threads;
+        private final FleetgateProcess owner;
+        private final java.util.Set<String> heapPoolNames;
+        private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        final int threadsBefore;
+        final long rssBefore;
+        volatile long peakLiveAfterGc;
+        volatile long peakRss;
+        volatile long heapCommittedPeak;
+        private final List<Long> heapSeriesMb = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        Watch(MBeanServerConnection mbeans, FleetgateProcess owner) throws Exception {
+            this.owner = owner;
+            heapPools = ManagementFactory.getPlatformMXBeans(mbeans, MemoryPoolMXBean.class).stream()
+                    .filter(p -> p.getType() == MemoryType.HEAP).toList();
+            heapPoolNames = heapPools.stream().map(MemoryPoolMXBean::getName).collect(java.util.stream.Collectors.toSet());
+            collectors = ManagementFactory.getPlatformMXBeans(mbeans, com.sun.management.GarbageCollectorMXBean.class);
+            threads = ManagementFactory.newPlatformMXBeanProxy(mbeans, ManagementFactory.THREAD_MXBEAN_NAME, ThreadMXBean.class);
+            ManagementFactory.getPlatformMXBean(mbeans, java.lang.management.MemoryMXBean.class).gc();
+            heapPools.forEach(MemoryPoolMXBean::resetPeakUsage);
+            threads.resetPeakThreadCount();
+            threadsBefore = threads.getThreadCount();
+            rssBefore = owner.rssBytes();
+            timer.scheduleAtFixedRate(this::sample, 0, 200, TimeUnit.MILLISECONDS);
+        }
+
+        private void sample() {
+            try {
+                long committed = 0;
+                long used = 0;
+                for (MemoryPoolMXBean pool : heapPools) {
+                    MemoryUsage usage = pool.getUsage();
+                    committed += usage.getCommitted();
+                    used += usage.getUsed();
+                }
+                heapSeriesMb.add(used / (1024 * 1024));
+                // heap left after each collection (young ones included): an upper bound of what is retained
+                for (com.sun.management.GarbageCollectorMXBean gc : collectors) {
+                    com.sun.management.GcInfo last = gc.getLastGcInfo();
+                    if (last != null) {
+                        long after = last.getMemoryUsageAfterGc().entrySet().stream()
+                                .filter(e -> heapPoolNames.contains(e.getKey()))
+                                .mapToLong(e -> e.getValue().getUsed()).sum();
+                        peakLiveAfterGc = Math.max(peakLiveAfterGc, after);
+                    }
+                }
+                heapCommittedPeak = Math.max(heapCommittedPeak, committed);
+                peakRss = Math.max(peakRss, owner.rssBytes());
+            } catch (RuntimeException ignored) {
+                // a missed sample only lowers the peak a little
+            }
+        }
+
+        List<Long> heapSeries() {
+            synchronized (heapSeriesMb) {
+                return List.copyOf(heapSeriesMb);
+            }
+        }
+
+        long peakHeapUsed() {
+            return heapPools.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+        }
+
+        int peakThreads() {
+            return threads.getPeakThreadCount();
+        }
+
+        @Override
+        public void close() {
+            sample();
+            timer.shutdownNow();
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (jmx != null) {
+            try {
+                jmx.close();
+            } catch (IOException ignored) {
+                // the process is going anyway
+            }
+        }
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+}

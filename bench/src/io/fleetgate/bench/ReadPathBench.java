@@ -1,0 +1,314 @@
+package io.fleetgate.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+
+/**
+ * GET vehicle_data three ways with the same load generator: straight to the simulator, through
+ * nginx as a plain reverse proxy, and through Fleetgate. wrk (closed loop) at several concurrency
+ * levels, then a Java open-loop generator at a fixed rate for the latency Fleetgate adds.
+ */
+final class ReadPathBench {
+    private static final String PATH = "/api/1/vehicles/" + Bench.READ_VIN + "/vehicle_data";
+    private final Bench bench;
+    private final FleetgateProcess gateway;
+    private final ObjectMapper json = new ObjectMapper();
+
+    ReadPathBench(Bench bench, FleetgateProcess gateway) {
+        this.bench = bench;
+        this.gateway = gateway;
+    }
+
+    /** {@code process}: whose CPU time is charged to this target (null: not measured). */
+    record Target(String name, String url, String token, ProcessHandle process) {
+    }
+
+    Map<String, Object> run() throws Exception {
+        List<Integer> levels = Arrays.stream(System.getProperty("read.concurrency", bench.quick ? "16" : "8,32,128").split(","))
+                .map(String::trim).map(Integer::parseInt).toList();
+        int seconds = Integer.getInteger("read.seconds", bench.quick ? 3 : 8);
+        int fixedRate = Integer.getInteger("read.fixed-rate", 200);
+        int fixedSeconds = Integer.getInteger("read.fixed-seconds", bench.quick ? 2 : 4);
+        String simBase = bench.simulator.baseUrl("na");
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("request", "GET " + PATH + " (all sections)");
+        List<Target> targets = new ArrayList<>();
+        targets.add(new Target("direct", simBase + PATH, Bench.TESLA_TOKEN, null));
+        Nginx nginx = null;
+        try {
+            nginx = Nginx.start(bench.work, Integer.parseInt(simBase.substring(simBase.lastIndexOf(':') + 1)));
+            targets.add(new Target("nginx", "http://127.0.0.1:" + nginx.port + PATH, Bench.TESLA_TOKEN, nginx.process.toHandle()));
+            r.put("nginx", nginx.version);
+        } catch (Exception e) {
+            Bench.say("nginx skipped: %s", e.getMessage());
+            r.put("nginx", "skipped: " + e.getMessage());
+        }
+        targets.add(new Target("fleetgate", gateway.url(PATH), Bench.GATEWAY_TOKEN, gateway.process.toHandle()));
+        try {
+            String wrk = which("wrk");
+            if (wrk == null) {
+                Bench.say("read path throughput skipped: wrk is not installed (apt-get install -y wrk)");
+                r.put("throughput", "skipped: wrk not installed");
+            } else {
+                r.put("generator", "wrk -t2 -c<concurrency> -d" + seconds + "s (closed loop, keep-alive)");
+                r.put("seconds_per_level", seconds);
+                Map<String, Object> throughput = new LinkedHashMap<>();
+                for (Target target : targets) {
+                    wrk(wrk, target, 16, 2); // warm-up: JIT, connection pools
+                    List<Map<String, Object>> rows = new ArrayList<>();
+                    for (int c : levels) {
+                        Map<String, Object> row = wrk(wrk, target, c, seconds);
+                        rows.add(row);
+                        Bench.say("read %-9s c=%-4d %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  p99.9 %6.2f ms  errors %s  proxy CPU ms/request %s",
+                                target.name, c, row.get("requests_per_s"), row.get("p50_ms"), row.get("p99_ms"), row.get("p999_ms"), row.get("errors"),
+                                row.getOrDefault("proxy_cpu_ms_per_request", "-"));
+                        bench.simulator.clearRequests();
+                    }
+                    throughput.put(target.name, rows);
+                }
+                r.put("throughput", throughput);
+            }
+            // rounds alternate the targets, so a burst of the machine's other work hits all of them alike
+            int rounds = Integer.getInteger("read.fixed-rounds", bench.quick ? 2 : 5);
+            Map<String, Object> fixed = new LinkedHashMap<>();
+            fixed.put("generator", "Java open loop, " + fixedRate + " req/s, " + rounds + " rounds of " + fixedSeconds
+                    + " s per target taken in turn; latency from the intended send time");
+            Map<String, Histogram> all = new LinkedHashMap<>();
+            Map<String, List<Double>> roundP99 = new LinkedHashMap<>();
+            Map<String, Integer> errors = new LinkedHashMap<>();
+            for (Target target : targets) {
+                fixedRate(target, fixedRate, 2, new Histogram(TimeUnit.SECONDS.toMicros(60), 3)); // warm-up
+                all.put(target.name, new Histogram(TimeUnit.SECONDS.toMicros(60), 3));
+                roundP99.put(target.name, new ArrayList<>());
+                errors.put(target.name, 0);
+            }
+            for (int round = 0; round < rounds; round++) {
+                for (Target target : targets) {
+                    Histogram h = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
+                    errors.merge(target.name, fixedRate(target, fixedRate, fixedSeconds, h), Integer::sum);
+                    all.get(target.name).add(h);
+                    roundP99.get(target.name).add(ms(h.getValueAtPercentile(99) / 1000.0));
+                    bench.simulator.clearRequests();
+                }
+            }
+            for (Target target : targets) {
+                Histogram h = all.get(target.name);
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("requests", h.getTotalCount());
+                row.put("p50_ms", ms(h.getValueAtPercentile(50) / 1000.0));
+                row.put("p99_ms", ms(h.getValueAtPercentile(99) / 1000.0));
+                row.put("p999_ms", ms(h.getValueAtPercentile(99.9) / 1000.0));
+                row.put("max_ms", ms(h.getMaxValue() / 1000.0));
+                row.put("p99_ms_per_round", roundP99.get(target.name));
+                row.put("errors", errors.get(target.name));
+                fixed.put(target.name, row);
+                Bench.say("read %-9s at %d req/s: p50 %.2f ms  p99 %.2f ms  p99.9 %.2f ms  p99 per round %s  errors %s",
+                        target.name, fixedRate, row.get("p50_ms"), row.get("p99_ms"), row.get("p999_ms"), row.get("p99_ms_per_round"), row.get("errors"));
+            }
+            List<Double> added = new ArrayList<>();
+            for (int round = 0; round < rounds; round++) {
+                added.add(ms(roundP99.get("fleetgate").get(round) - roundP99.get("direct").get(round)));
+            }
+            fixed.put("p99_added_ms_per_round", added);
+            fixed.put("p99_added_ms_median_of_rounds", added.stream().sorted().toList().get(added.size() / 2));
+            r.put("fixed_rate", fixed);
+        } finally {
+            if (nginx != null) {
+                nginx.close();
+            }
+        }
+        return r;
+    }
+
+    private Map<String, Object> wrk(String wrk, Target target, int connections, int seconds) throws Exception {
+        Path script = bench.repo.resolve("bench/wrk-report.lua");
+        Process process = new ProcessBuilder(wrk, "-t2", "-c" + connections, "-d" + seconds + "s", "--timeout", "10s",
+                "-s", script.toString(), "-H", "Authorization: Bearer " + target.token, target.url)
+                .redirectErrorStream(true).start();
+        long cpuBefore = target.process == null ? 0 : FleetgateProcess.cpuMillis(target.process);
+        String line = null;
+        StringBuilder all = new StringBuilder();
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String l; (l = reader.readLine()) != null; ) {
+                all.append(l).append('\n');
+                if (l.startsWith("WRK_JSON ")) {
+                    line = l.substring("WRK_JSON ".length());
+                }
+            }
+        }
+        process.waitFor(seconds + 30L, TimeUnit.SECONDS);
+        long cpu = target.process == null ? -1 : FleetgateProcess.cpuMillis(target.process) - cpuBefore;
+        if (line == null) {
+            throw new IllegalStateException("wrk printed no result:\n" + all);
+        }
+        Map<?, ?> w = json.readValue(line, Map.class);
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("concurrency", connections);
+        double durationS = ((Number) w.get("duration_us")).doubleValue() / 1e6;
+        long requests = ((Number) w.get("requests")).longValue();
+        row.put("requests", requests);
+        row.put("requests_per_s", Math.round(requests / durationS * 10) / 10.0);
+        for (String p : List.of("p50", "p90", "p99", "p999", "max")) {
+            row.put(p + "_ms", ms(((Number) w.get(p + "_us")).doubleValue() / 1000.0));
+        }
+        long errors = 0;
+        for (String e : List.of("errors_connect", "errors_read", "errors_write", "errors_status", "errors_timeout")) {
+            errors += ((Number) w.get(e)).longValue();
+        }
+        row.put("errors", errors);
+        if (cpu >= 0 && requests > 0) {
+            // CPU the proxy itself spent per request: steadier than req/s on a shared machine
+            row.put("proxy_cpu_ms_per_request", Math.round(cpu * 1000.0 / requests) / 1000.0);
+        }
+        return row;
+    }
+
+    /** Sends at a fixed rate into the histogram; returns the number of errors. */
+    private int fixedRate(Target target, int perSecond, int seconds, Histogram histogram) throws Exception {
+        AtomicInteger errors = new AtomicInteger();
+        try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .executor(Executors.newVirtualThreadPerTaskExecutor()).connectTimeout(Duration.ofSeconds(5)).build()) {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(target.url)).timeout(Duration.ofSeconds(10))
+                    .header("Authorization", "Bearer " + target.token).GET().build();
+            int total = perSecond * seconds;
+            long period = 1_000_000_000L / perSecond;
+            List<CompletableFuture<?>> pending = new ArrayList<>(total);
+            long start = System.nanoTime();
+            for (int i = 0; i < total; i++) {
+                long intended = start + i * period;
+                long wait;
+                while ((wait = intended - System.nanoTime()) > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+                pending.add(client.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
+                    long micros = (System.nanoTime() - intended) / 1000;
+                    synchronized (histogram) {
+                        histogram.recordValue(Math.min(micros, histogram.getHighestTrackableValue()));
+                    }
+                    if (error != null || response.statusCode() != 200) {
+                        errors.incrementAndGet();
+                    }
+                }));
+            }
+            CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
+        }
+        return errors.get();
+    }
+
+    static double ms(double value) {
+        return Math.round(value * 100) / 100.0;
+    }
+
+    static String which(String program) {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
+            Path candidate = Path.of(dir, program);
+            if (Files.isExecutable(candidate)) {
+                return candidate.toString();
+            }
+        }
+        for (String dir : List.of("/usr/sbin", "/usr/bin", "/usr/local/sbin", "/usr/local/bin")) {
+            Path candidate = Path.of(dir, program);
+            if (Files.isExecutable(candidate)) {
+                return candidate.toString();
+            }
+        }
+        return null;
+    }
+
+    /** nginx with its own config in a temp folder on a free loopback port: a plain keep-alive reverse proxy. */
+    static final class Nginx implements AutoCloseable {
+        final Process process;
+        final int port;
+        final String version;
+
+        private Nginx(Process process, int port, String version) {
+            this.process = process;
+            this.port = port;
+            this.version = version;
+        }
+
+        static Nginx start(Path work, int upstreamPort) throws Exception {
+            String nginx = which("nginx");
+            if (nginx == null) {
+                throw new IllegalStateException("nginx is not installed (apt-get install -y nginx-light)");
+            }
+            Path dir = Files.createTempDirectory(work, "nginx-");
+            int port = Bench.freePort();
+            Files.writeString(dir.resolve("nginx.conf"), """
+                    worker_processes auto;
+                    daemon off;
+                    pid %1$s/nginx.pid;
+                    error_log %1$s/error.log warn;
+                    events { worker_connections 4096; }
+                    http {
+                        access_log off;
+                        client_body_temp_path %1$s/body;
+                        proxy_temp_path %1$s/proxy;
+                        fastcgi_temp_path %1$s/fastcgi;
+                        uwsgi_temp_path %1$s/uwsgi;
+                        scgi_temp_path %1$s/scgi;
+                        upstream simulator {
+                            server 127.0.0.1:%2$d;
+                            keepalive 256;
+                        }
+                        server {
+                            listen 127.0.0.1:%3$d;
+                            location / {
+                                proxy_pass http://simulator;
+                                proxy_http_version 1.1;
+                                proxy_set_header Connection "";
+                            }
+                        }
+                    }
+                    """.formatted(dir, upstreamPort, port));
+            Process version = new ProcessBuilder(nginx, "-v").redirectErrorStream(true).start();
+            String versionText = new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            Process process = new ProcessBuilder(nginx, "-e", dir.resolve("error.log").toString(), "-p", dir.toString(),
+                    "-c", dir.resolve("nginx.conf").toString())
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile()).start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (System.nanoTime() < deadline) {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("nginx exited: " + Files.readString(dir.resolve("stdout.log"))
+                            + (Files.exists(dir.resolve("error.log")) ? Files.readString(dir.resolve("error.log")) : ""));
+                }
+                try (java.net.Socket ignored = new java.net.Socket("127.0.0.1", port)) {
+                    return new Nginx(process, port, versionText);
+                } catch (java.io.IOException notYet) {
+                    Thread.sleep(20);
+                }
+            }
+            process.destroyForcibly();
+            throw new IllegalStateException("nginx did not listen within 10 s");
+        }
+
+        @Override
+        public void close() throws Exception {
+            // the master stops its workers on SIGTERM (fast shutdown)
+            process.destroy();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+}

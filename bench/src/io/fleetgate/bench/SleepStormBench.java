@@ -1,0 +1,172 @@
+package io.fleetgate.bench;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * N sleeping vehicles × M REST commands each, sent at once, at the contract's waits (3 s polls,
+ * 3 s ready buffer) and the simulator's wake delay; Fleetgate in its own JVM, watched over JMX.
+ */
+final class SleepStormBench {
+    private static final List<String> COMMANDS = List.of("flash_lights", "honk_horn", "door_lock", "door_unlock",
+            "charge_port_door_open", "charge_port_door_close", "auto_conditioning_start", "auto_conditioning_stop");
+    private final Bench bench;
+
+    SleepStormBench(Bench bench) {
+        this.bench = bench;
+    }
+
+    Map<String, Object> run() throws Exception {
+        List<String> vins = bench.stormVins;
+        int perVehicle = Integer.getInteger("storm.commands", 5);
+        // each process may hold 20,000 open files here: client sockets in this one, server sockets in Fleetgate's
+        int maxInFlight = Integer.getInteger("storm.max-in-flight", 12000);
+        String xmx = System.getProperty("storm.xmx", "");
+        List<String> jvm = new ArrayList<>();
+        if (!xmx.isBlank()) {
+            jvm.add("-Xmx" + xmx);
+        }
+        String jfr = System.getProperty("storm.jfr", "");
+        if (!jfr.isBlank()) {
+            jvm.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
+        }
+        Map<String, Object> r = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+        r.put("vehicles", vins.size());
+        r.put("commands_per_vehicle", perVehicle);
+        r.put("wake_delay_s", bench.stormWakeDelay);
+        r.put("waits", "contract defaults: state check, wake_up, polls every 3 s, 3 s ready buffer");
+        r.put("fleetgate_jvm_options", String.join(" ", jvm));
+        r.put("max_in_flight", maxInFlight);
+        bench.simulator.clearRequests();
+        try (FleetgateProcess gateway = bench.startFleetgate("storm", jvm);
+             FleetgateProcess.Watch watch = gateway.watch()) {
+            // several loopback source addresses, so client ports never run short
+            List<HttpClient> clients = new ArrayList<>();
+            for (int n = 2; n <= 5; n++) {
+                clients.add(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                        .localAddress(InetAddress.getByName("127.0.0." + n))
+                        .executor(Executors.newVirtualThreadPerTaskExecutor()).connectTimeout(Duration.ofSeconds(30)).build());
+            }
+            AtomicInteger succeeded = new AtomicInteger();
+            Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
+            ConcurrentLinkedQueue<Long> completions = new ConcurrentLinkedQueue<>();
+            List<CompletableFuture<?>> all = new ArrayList<>();
+            Semaphore inFlight = new Semaphore(maxInFlight);
+            int histogramAt = Integer.getInteger("storm.histogram-at-s", 10);
+            Thread histogram = histogramAt <= 0 ? null : Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    Thread.sleep(histogramAt * 1000L);
+                    // live objects (jcmd collects first) while the storm is in full swing
+                    Process jcmd = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                            String.valueOf(gateway.process.pid()), "GC.class_histogram").redirectErrorStream(true).start();
+                    List<String> lines = new String(jcmd.getInputStream().readAllBytes()).lines().toList();
+                    java.nio.file.Files.write(bench.work.resolve("storm-histogram.txt"), lines);
+                    r.put("live_histogram_at_s", histogramAt);
+                    r.put("live_histogram_top", lines.stream().limit(25).toList());
+                    String total = lines.isEmpty() ? "" : lines.getLast().trim();
+                    r.put("live_histogram_total", total);
+                    if (total.startsWith("Total")) {
+                        r.put("live_heap_mb", Long.parseLong(total.split("\\s+")[2]) / (1024 * 1024));
+                    }
+                    r.put("in_flight_at_histogram", maxInFlight - inFlight.availablePermits());
+                } catch (Exception e) {
+                    r.put("live_histogram_top", List.of("failed: " + e));
+                }
+            });
+            long started = System.nanoTime();
+            java.time.Instant startedAt = java.time.Instant.now();
+            int sent = 0;
+            for (int round = 0; round < perVehicle; round++) {
+                for (String vin : vins) {
+                    inFlight.acquire();
+                    HttpRequest request = HttpRequest.newBuilder(URI.create(gateway.url(
+                                    "/api/1/vehicles/" + vin + "/command/" + COMMANDS.get(round % COMMANDS.size()))))
+                            .timeout(Duration.ofSeconds(180))
+                            .header("Authorization", "Bearer " + Bench.GATEWAY_TOKEN)
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString("{}")).build();
+                    all.add(clients.get(sent++ % clients.size()).sendAsync(request, HttpResponse.BodyHandlers.ofString())
+                            .whenComplete((response, error) -> {
+                                inFlight.release();
+                                completions.add(System.nanoTime() - started);
+                                if (error == null && response.statusCode() == 200) {
+                                    succeeded.incrementAndGet();
+                                } else {
+                                    String why = error != null ? error.getClass().getSimpleName() : String.valueOf(response.statusCode());
+                                    if (failures.computeIfAbsent(why, k -> new AtomicInteger()).incrementAndGet() == 1) {
+                                        Bench.say("storm: first failure %s %s", why, error != null ? error.getMessage() : response.body());
+                                    }
+                                }
+                            }));
+                }
+            }
+            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
+            double wallSeconds = (System.nanoTime() - started) / 1e9;
+            if (histogram != null) {
+                histogram.join(60_000);
+            }
+            clients.forEach(HttpClient::close);
+            watch.close();
+            Set<String> stormVins = Set.copyOf(vins);
+            long wakeUps = bench.simulator.requests().stream()
+                    .filter(q -> q.path().endsWith("/wake_up"))
+                    .filter(q -> {
+                        String[] parts = q.path().split("/");
+                        return parts.length > 4 && stormVins.contains(parts[4]);
+                    })
+                    .count();
+            r.put("wake_up_calls", wakeUps);
+            // what reached "Tesla" for the first and the last vehicle, in seconds from the start
+            for (String vin : List.of(vins.getFirst(), vins.getLast())) {
+                r.put("upstream_calls_of_" + vin, bench.simulator.requests(vin).stream()
+                        .map(q -> String.format(java.util.Locale.ROOT, "%+.2f s %s %s %d",
+                                java.time.Duration.between(startedAt, q.at()).toMillis() / 1000.0, q.method(),
+                                q.path().substring(q.path().lastIndexOf('/') + 1), q.status()))
+                        .toList());
+            }
+            r.put("commands_sent", vins.size() * perVehicle);
+            r.put("commands_succeeded", succeeded.get());
+            r.put("failures", failures);
+            r.put("wall_s", Math.round(wallSeconds * 10) / 10.0);
+            r.put("peak_heap_used_mb", watch.peakHeapUsed() / (1024 * 1024));
+            // after young collections too, so old garbage not yet collected counts: not the live set
+            r.put("peak_heap_after_any_gc_mb", watch.peakLiveAfterGc / (1024 * 1024));
+            r.put("peak_heap_committed_mb", watch.heapCommittedPeak / (1024 * 1024));
+            r.put("peak_rss_mb", watch.peakRss / (1024 * 1024));
+            r.put("peak_platform_threads", watch.peakThreads());
+            r.put("platform_threads_before", watch.threadsBefore);
+            // completions per second, for the plot
+            int buckets = (int) Math.ceil(wallSeconds) + 1;
+            long[] perSecond = new long[buckets];
+            for (long at : completions) {
+                perSecond[(int) Math.min(buckets - 1, at / 1_000_000_000L)]++;
+            }
+            List<Long> series = new ArrayList<>();
+            for (long count : perSecond) {
+                series.add(count);
+            }
+            r.put("completions_per_second", series);
+            r.put("heap_used_mb_every_200ms", watch.heapSeries());
+            Bench.say("storm %d x %d: wake_up %d, ok %d of %d, %.1f s, peak heap %d MB (after GC %d MB), threads %d (before %d), failures %s",
+                    vins.size(), perVehicle, wakeUps, succeeded.get(), vins.size() * perVehicle, wallSeconds,
+                    watch.peakHeapUsed() / (1024 * 1024), watch.peakLiveAfterGc / (1024 * 1024), watch.peakThreads(),
+                    watch.threadsBefore, failures);
+        }
+        return r;
+    }
+}
