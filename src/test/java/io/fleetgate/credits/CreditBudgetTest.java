@@ -121,6 +121,8 @@ class CreditBudgetTest {
         CreditBudget daily = new CreditBudget(3, CreditBudget.Period.DAY);
         try (GatewayHarness other = GatewayHarness.builder().accountYaml(SHARED)
                 .setting("fleetgate.kafka.bootstrap-servers", harness.kafkaBootstrapServers())
+                // replicas share the accounts topic, so they share its encryption key
+                .setting("fleetgate.accounts.token-encryption-key", harness.settings().get("fleetgate.accounts.token-encryption-key"))
                 .setting("camel.beans.creditClock", "#class:" + MutableClock.class.getName())
                 .start()) {
             Instant now = Instant.now();
