@@ -85,6 +85,8 @@ public final class Bench {
                 """.formatted(ACCOUNT, TESLA_TOKEN, String.join(", ", SimUser.ALL_SCOPES),
                 GatewayToken.hash(GATEWAY_TOKEN), String.join(", ", vins)));
         settings.put("fleetgate.accounts.file", accounts.toString());
+        // the accounts file is imported into the accounts topic, whose Tesla tokens are encrypted
+        settings.put("fleetgate.accounts.token-encryption-key", io.fleetgate.account.TokenCipher.newKey());
         for (String region : SimulatedFleet.REGIONS) {
             settings.put("fleetgate.regions." + region + ".base-url", simulator.baseUrl(region));
         }
