@@ -1,5 +1,7 @@
 package io.fleetgate.accountapi;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetgate.ingress.Classification;
@@ -39,12 +41,36 @@ public final class VehicleFirmware {
         }
         exchange.getMessage().setBody(body); // read once; the caller gets these same bytes
         try {
-            JsonNode version = JSON.readTree(body).path("response").path("vehicle_state").path("car_version");
-            if (version.isTextual() && !version.asText().isBlank()) {
-                byVin.put(request.vin(), version.asText().trim().split("\\s+")[0]);
-            }
+            // streamed, not read into a tree: this runs on every vehicle_data answer, which is large
+            textAt(body, "response", "vehicle_state", "car_version")
+                    .filter(version -> !version.isBlank())
+                    .ifPresent(version -> byVin.put(request.vin(), version.trim().split("\\s+")[0]));
         } catch (IOException e) {
             // not JSON: nothing to learn, and the caller's answer stays as it is
+        }
+    }
+
+    /** The text at a path of object fields, reading only as far as it has to. */
+    static Optional<String> textAt(byte[] json, String... path) throws IOException {
+        try (JsonParser parser = JSON.getFactory().createParser(json)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return Optional.empty();
+            }
+            int depth = 0;
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if (!name.equals(path[depth])) {
+                    parser.skipChildren();
+                } else if (depth == path.length - 1) {
+                    return value == JsonToken.VALUE_STRING ? Optional.of(parser.getText()) : Optional.empty();
+                } else if (value == JsonToken.START_OBJECT) {
+                    depth++;
+                } else {
+                    return Optional.empty();
+                }
+            }
+            return Optional.empty(); // the object holding the next field ended without it
         }
     }
 
