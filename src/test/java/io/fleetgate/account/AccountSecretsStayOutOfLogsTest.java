@@ -1,5 +1,6 @@
 package io.fleetgate.account;
 
+import io.fleetgate.testing.Tee;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetgate.sim.SimOAuth;
@@ -67,28 +68,6 @@ class AccountSecretsStayOutOfLogsTest {
         assertThat(secrets).hasSizeGreaterThan(8);
         for (String secret : secrets) {
             assertThat(log).as("log lines").doesNotContain(secret);
-        }
-    }
-
-    private static final class Tee extends OutputStream {
-        private final OutputStream a;
-        private final OutputStream b;
-
-        Tee(OutputStream a, OutputStream b) {
-            this.a = a;
-            this.b = b;
-        }
-
-        @Override
-        public void write(int c) throws java.io.IOException {
-            a.write(c);
-            b.write(c);
-        }
-
-        @Override
-        public void write(byte[] buf, int off, int len) throws java.io.IOException {
-            a.write(buf, off, len);
-            b.write(buf, off, len);
         }
     }
 }

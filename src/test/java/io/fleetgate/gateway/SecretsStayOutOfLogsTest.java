@@ -1,5 +1,6 @@
 package io.fleetgate.gateway;
 
+import io.fleetgate.testing.Tee;
 import static io.fleetgate.testing.TestFleet.ALICE;
 import static io.fleetgate.testing.TestFleet.BERND;
 import static io.fleetgate.testing.TestFleet.EU_VIN;
@@ -44,28 +45,6 @@ class SecretsStayOutOfLogsTest {
         for (String secret : List.of(ALICE.gatewayToken(), ALICE.teslaToken(), BERND.teslaToken(),
                 moved.gatewayToken(), "wrong-secret-token")) {
             assertThat(log).as("log lines").doesNotContain(secret);
-        }
-    }
-
-    private static final class Tee extends OutputStream {
-        private final OutputStream a;
-        private final OutputStream b;
-
-        Tee(OutputStream a, OutputStream b) {
-            this.a = a;
-            this.b = b;
-        }
-
-        @Override
-        public void write(int c) throws java.io.IOException {
-            a.write(c);
-            b.write(c);
-        }
-
-        @Override
-        public void write(byte[] buf, int off, int len) throws java.io.IOException {
-            a.write(buf, off, len);
-            b.write(buf, off, len);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.fleetgate.ops;
 
+import io.fleetgate.testing.Tee;
 import static io.fleetgate.testing.TestFleet.ALICE;
 import static io.fleetgate.testing.TestFleet.NA_VIN;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -74,27 +75,5 @@ class JsonRequestLogTest {
             }
         }
         return lines;
-    }
-
-    private static final class Tee extends OutputStream {
-        private final OutputStream a;
-        private final OutputStream b;
-
-        Tee(OutputStream a, OutputStream b) {
-            this.a = a;
-            this.b = b;
-        }
-
-        @Override
-        public void write(int c) throws java.io.IOException {
-            a.write(c);
-            b.write(c);
-        }
-
-        @Override
-        public void write(byte[] buf, int off, int len) throws java.io.IOException {
-            a.write(buf, off, len);
-            b.write(buf, off, len);
-        }
     }
 }
