@@ -1,6 +1,5 @@
 package io.fleetgate.account;
 
-import io.fleetgate.testing.Tee;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetgate.sim.SimOAuth;
@@ -8,6 +7,7 @@ import io.fleetgate.testing.AdminApi;
 import io.fleetgate.testing.GatewayHarness;
 import io.fleetgate.testing.SimControl;
 import io.fleetgate.testing.TestFleet;
+import io.fleetgate.testing.Tee;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;

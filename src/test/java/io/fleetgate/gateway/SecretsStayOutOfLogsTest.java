@@ -1,6 +1,5 @@
 package io.fleetgate.gateway;
 
-import io.fleetgate.testing.Tee;
 import static io.fleetgate.testing.TestFleet.ALICE;
 import static io.fleetgate.testing.TestFleet.BERND;
 import static io.fleetgate.testing.TestFleet.EU_VIN;
@@ -10,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetgate.testing.GatewayHarness;
 import io.fleetgate.testing.TestAccount;
+import io.fleetgate.testing.Tee;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;

@@ -1,6 +1,5 @@
 package io.fleetgate.ops;
 
-import io.fleetgate.testing.Tee;
 import static io.fleetgate.testing.TestFleet.ALICE;
 import static io.fleetgate.testing.TestFleet.NA_VIN;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -10,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetgate.audit.AuditEvent;
 import io.fleetgate.audit.AuditEventJson;
 import io.fleetgate.testing.GatewayHarness;
+import io.fleetgate.testing.Tee;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
