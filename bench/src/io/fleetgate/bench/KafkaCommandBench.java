@@ -74,7 +74,8 @@ final class KafkaCommandBench {
             Thread reader = Thread.ofPlatform().name("bench-results").start(() -> readResults(consumer));
             try {
                 // warm-up: every vehicle's state learned once, JIT, producer and consumer connections
-                step(producer, "warm", Math.min(200, rates.getFirst()), 3);
+                step(producer, "warm", Integer.getInteger("kafka.warm-rate", Math.min(200, rates.getFirst())),
+                        Integer.getInteger("kafka.warm-seconds", 3));
                 for (int rate : rates) {
                     Map<String, Object> step = step(producer, "r" + rate, rate, seconds);
                     steps.add(step);

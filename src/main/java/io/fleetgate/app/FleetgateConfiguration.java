@@ -144,7 +144,8 @@ public final class FleetgateConfiguration implements CamelConfiguration {
         registry.bind("commandScheduler", scheduler);
         CommandResults results = new CommandResults(clock, context.createProducerTemplate(),
                 "kafka:" + settings.required("fleetgate.topics.command-results"));
-        CommandIntake intake = new CommandIntake(ledger, results, scheduler, clock, Duration.ofMinutes(2));
+        CommandIntake intake = new CommandIntake(ledger, results, scheduler, clock, Duration.ofMinutes(2),
+                settings.duration("fleetgate.commands.commit-interval-ms"));
         registry.bind("commandLedger", ledger);
         registry.bind("commandResults", results);
         registry.bind("commandIntake", intake);

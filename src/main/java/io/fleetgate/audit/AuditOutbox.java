@@ -62,6 +62,14 @@ public final class AuditOutbox {
         return false;
     }
 
+    /**
+     * Offers the exchange's {@code fleetgateAuditEvent} and notes whether it was buffered as
+     * {@code fleetgateAuditQueued} (a bean step: a method expression would copy the exchange).
+     */
+    public void offerEventOf(Exchange exchange) {
+        exchange.setProperty("fleetgateAuditQueued", offer(exchange.getProperty("fleetgateAuditEvent", AuditEvent.class)));
+    }
+
     /** Events dropped because the buffer was full, since start (for metrics). */
     public LongAdder droppedEvents() {
         return dropped;

@@ -32,6 +32,14 @@ public final class CommandAuditEvents {
         this.eventIds = eventIds;
     }
 
+    /**
+     * Builds the finished command's event and keeps it on the exchange as {@code fleetgateAuditEvent}.
+     * A bean step, not a method expression: Camel copies the whole exchange for each of those.
+     */
+    public void attachTo(Exchange exchange) {
+        exchange.setProperty("fleetgateAuditEvent", fromCommand(exchange));
+    }
+
     public AuditEvent fromCommand(Exchange exchange) {
         CommandRequest request = exchange.getProperty(CommandExchange.REQUEST, CommandRequest.class);
         CommandResult result = exchange.getProperty(CommandExchange.RESULT, CommandResult.class);

@@ -23,7 +23,7 @@ public final class CommandIntake {
     private static final Logger LOG = LoggerFactory.getLogger(CommandIntake.class);
 
     private final CommandLedger ledger;
-    private final OffsetTracker offsets = new OffsetTracker();
+    private final OffsetTracker offsets;
     private final VinLanes<Taken> lanes;
     private final CommandResults results;
     private final Clock clock;
@@ -31,8 +31,10 @@ public final class CommandIntake {
     private volatile AsyncProducer runRoute;
     private volatile CamelContext context;
 
-    public CommandIntake(CommandLedger ledger, CommandResults results, Executor laneExecutor, Clock clock, Duration ledgerWait) {
+    public CommandIntake(CommandLedger ledger, CommandResults results, Executor laneExecutor, Clock clock, Duration ledgerWait,
+            Duration commitInterval) {
         this.ledger = ledger;
+        this.offsets = new OffsetTracker(commitInterval);
         this.results = results;
         this.clock = clock;
         this.ledgerWait = ledgerWait;
@@ -83,6 +85,7 @@ public final class CommandIntake {
     /** Called as Fleetgate begins to stop: commands in flight finish, queued ones wait for the next owner. */
     public void stopTaking() {
         lanes.close();
+        offsets.flush();
     }
 
     public int activeLanes() {

@@ -37,6 +37,8 @@ class ContractDefaultsTest {
         // CONTRACT section 5, signed commands: at most 5 attempts, waits of 1, 2, 3, 4 s
         assertThat(p.getProperty("fleetgate.signing.max-attempts").trim()).isEqualTo("5");
         assertThat(p.getProperty("fleetgate.signing.retry-step-ms").trim()).isEqualTo("1000");
+        // not a contract number: command offsets are committed together at most every 100 ms (CONTRACT section 7 holds either way)
+        assertThat(p.getProperty("fleetgate.commands.commit-interval-ms").trim()).isEqualTo("100");
         // Fleetgate alone owns retries: camel-http's automatic ones are off
         assertThat(p.getProperty("camel.component.http.automatic-retries-disabled").trim()).isEqualTo("true");
     }
