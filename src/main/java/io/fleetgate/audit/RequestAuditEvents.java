@@ -37,6 +37,19 @@ public final class RequestAuditEvents {
      * whose event the command stage writes once the command has finished. A command whose record
      * never reached the topic (Kafka refused it: the caller got 503) has no such event: it is written here.
      */
+    /**
+     * Puts the request's audit event on the exchange ({@code fleetgateAuditEvent}) when this stage
+     * records it, and none otherwise. A bean step, not a method expression: those evaluate on a
+     * copy of the whole exchange, and this runs for every request.
+     */
+    public void attachTo(Exchange exchange) {
+        if (isRecordedHere(exchange)) {
+            exchange.setProperty("fleetgateAuditEvent", fromRequest(exchange));
+        } else {
+            exchange.removeProperty("fleetgateAuditEvent");
+        }
+    }
+
     public boolean isRecordedHere(Exchange exchange) {
         return exchange.getProperty(ExchangeKeys.COMMAND_ID) == null
                 || causedBy(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class), KafkaException.class);
