@@ -3,8 +3,12 @@ package io.fleetgate.app;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.function.Function;
 import org.apache.camel.spi.PropertiesComponent;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * The settings of the Kafka clients Fleetgate makes by hand (topic creation, the health probe,
@@ -42,6 +46,21 @@ public final class KafkaClientConfig {
                 .map(String::trim).filter(v -> !v.isEmpty())
                 .ifPresent(value -> config.put(clientKey, value)));
         return config;
+    }
+
+    /**
+     * A consumer that reads a topic by itself (assigned partitions, no group, nothing committed):
+     * the client settings above, String keys, the given values.
+     */
+    public static Properties topicReader(Map<String, Object> clientConfig, String clientId,
+                                         Class<? extends Deserializer<?>> valueDeserializer) {
+        Properties properties = new Properties();
+        properties.putAll(clientConfig);
+        properties.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        properties.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, valueDeserializer.getName());
+        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        properties.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        return properties;
     }
 
     static Map<String, Object> of(String bootstrapServers, PropertiesComponent properties) {

@@ -1,12 +1,12 @@
 package io.fleetgate.command;
 
+import io.fleetgate.app.KafkaClientConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -93,13 +93,7 @@ public final class CommandLedger extends ServiceSupport {
 
     @Override
     protected void doStart() {
-        Properties p = new Properties();
-        p.putAll(clientConfig);
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "fleetgate-command-ledger");
-        consumer = new KafkaConsumer<>(p);
+        consumer = new KafkaConsumer<>(KafkaClientConfig.topicReader(clientConfig, "fleetgate-command-ledger", StringDeserializer.class));
         follower = Thread.ofPlatform().daemon().name("fleetgate-command-ledger").start(this::follow);
     }
 

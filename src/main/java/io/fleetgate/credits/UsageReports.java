@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetgate.account.Account;
 import io.fleetgate.account.CreditBudget;
+import io.fleetgate.app.KafkaClientConfig;
 import io.fleetgate.audit.AuditEvent;
 import io.fleetgate.ingress.ExchangeKeys;
 import io.fleetgate.ingress.GatewayError;
@@ -27,14 +28,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * {@code GET /api/usage?from=&to=}: what spent the caller's account's credits in a window, by
@@ -144,13 +143,9 @@ public final class UsageReports {
 
     /** The account's events whose requests arrived in [from, to), as the topic holds them now. */
     List<AuditEvent> events(String accountId, Instant from, Instant to) {
-        Properties p = new Properties();
-        p.putAll(clientConfig);
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         // one consumer per report; distinct ids keep concurrent reports' client metrics apart
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "fleetgate-usage-report-" + reports.incrementAndGet());
+        Properties p = KafkaClientConfig.topicReader(clientConfig, "fleetgate-usage-report-" + reports.incrementAndGet(),
+                ByteArrayDeserializer.class);
         List<AuditEvent> events = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
