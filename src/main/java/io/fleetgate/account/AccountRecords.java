@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetgate.json.JsonMappers;
 import io.fleetgate.region.Region;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,7 +19,7 @@ import java.util.Set;
  * encrypted ({@link TokenCipher}) and gateway tokens as SHA-256 hashes. Format in kafka/README.md.
  */
 public final class AccountRecords {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMappers.newMapper();
 
     private final TokenCipher cipher;
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetgate.ingress.GatewayError;
+import io.fleetgate.json.JsonMappers;
 import io.fleetgate.region.Region;
 import io.fleetgate.region.RegionalBaseUrls;
 import java.time.Clock;
@@ -34,7 +35,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class AdminAccounts {
     private static final Logger LOG = LoggerFactory.getLogger(AdminAccounts.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMappers.newMapper();
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Pattern VIN = Pattern.compile("[A-HJ-NPR-Z0-9]{17}");
 

@@ -2,11 +2,12 @@ package io.fleetgate.account;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fleetgate.json.JsonMappers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,7 +37,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RefreshOwnership extends ServiceSupport {
     private static final Logger LOG = LoggerFactory.getLogger(RefreshOwnership.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMappers.newMapper();
 
     /** Bootstrap servers and security settings of every Kafka client ({@code KafkaClientConfig}). */
     private final Map<String, Object> clientConfig;

@@ -2,6 +2,7 @@ package io.fleetgate.account;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fleetgate.json.JsonMappers;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -21,7 +22,7 @@ import java.util.Set;
  * token in their descriptions.
  */
 public final class TeslaOAuthClient {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMappers.newMapper();
 
     private final URI tokenUrl;
     private final String clientId;

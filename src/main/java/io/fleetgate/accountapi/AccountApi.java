@@ -6,6 +6,7 @@ import io.fleetgate.account.Account;
 import io.fleetgate.account.Subscription;
 import io.fleetgate.command.SignedCommands;
 import io.fleetgate.ingress.ExchangeKeys;
+import io.fleetgate.json.JsonMappers;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.TreeSet;
@@ -18,7 +19,7 @@ import org.apache.camel.Message;
  * identified by the route before (except for ping); nothing here calls the Fleet API.
  */
 public final class AccountApi {
-    static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = JsonMappers.newMapper();
 
     private final SignedCommands signedCommands;
     private final VehicleFirmware firmware;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetgate.ingress.Classification;
 import io.fleetgate.ingress.ExchangeKeys;
+import io.fleetgate.json.JsonMappers;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;
@@ -20,7 +21,7 @@ import org.apache.camel.Exchange;
  * cache: the next such answer after a restart teaches it again.
  */
 public final class VehicleFirmware {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMappers.newMapper();
     private static final String VEHICLE_DATA = "/api/1/vehicles/{vin}/vehicle_data";
 
     private final Map<String, String> byVin = new ConcurrentHashMap<>();
@@ -33,7 +34,11 @@ public final class VehicleFirmware {
                 && (status == null || status == 200);
     }
 
+    /** Learns the firmware from a successful vehicle_data answer; any other answer is left alone. */
     public void learnFromVehicleData(Exchange exchange) {
+        if (!isVehicleData(exchange)) {
+            return;
+        }
         Classification request = exchange.getProperty(ExchangeKeys.CLASSIFICATION, Classification.class);
         byte[] body = exchange.getMessage().getBody(byte[].class);
         if (body == null || body.length == 0) {

@@ -3,6 +3,7 @@ package io.fleetgate.app;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetgate.ingress.GatewayError;
+import io.fleetgate.json.JsonMappers;
 import io.fleetgate.vcp.Faults;
 import io.fleetgate.vcp.crypto.EcKeyPair;
 import java.util.Optional;
@@ -14,7 +15,7 @@ import org.apache.camel.Message;
  * PEM at Tesla's well-known path, and {@code GET /api/key} with the pairing link.
  */
 public final class PublicKeyEndpoints {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMappers.newMapper();
 
     private final Optional<EcKeyPair> key;
     private final String domain;

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.UUID;
+import org.apache.camel.Exchange;
 
 /**
  * One request as the audit topic {@code fleetgate.audit.v1} records it (key: the account id):
@@ -46,6 +47,14 @@ public record AuditEvent(
 
     /** The record key of events whose caller was never identified. */
     public static final String ANONYMOUS = "anonymous";
+
+    /** The exchange property the audit stage keeps a request's event in until it is buffered. */
+    public static final String EXCHANGE_PROPERTY = "fleetgateAuditEvent";
+
+    /** The event the audit stage attached to the exchange; null when there is none. */
+    public static AuditEvent attachedTo(Exchange exchange) {
+        return exchange.getProperty(EXCHANGE_PROPERTY, AuditEvent.class);
+    }
 
     public AuditEvent {
         Objects.requireNonNull(eventId, "event_id");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.fleetgate.json.JsonMappers;
 import org.apache.camel.component.jackson.JacksonDataFormat;
 
 /**
@@ -11,7 +12,7 @@ import org.apache.camel.component.jackson.JacksonDataFormat;
  * {@link AuditEvent}), {@code time} as an ISO-8601 instant, unknown fields as null.
  */
 public final class AuditEventJson {
-    private static final ObjectMapper MAPPER = new ObjectMapper()
+    private static final ObjectMapper MAPPER = JsonMappers.newMapper()
             .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 

@@ -67,7 +67,7 @@ public final class AuditOutbox {
      * {@code fleetgateAuditQueued} (a bean step: a method expression would copy the exchange).
      */
     public void offerEventOf(Exchange exchange) {
-        exchange.setProperty("fleetgateAuditQueued", offer(exchange.getProperty("fleetgateAuditEvent", AuditEvent.class)));
+        exchange.setProperty("fleetgateAuditQueued", offer(AuditEvent.attachedTo(exchange)));
     }
 
     /** Events dropped because the buffer was full, since start (for metrics). */

@@ -37,7 +37,7 @@ public final class CommandAuditEvents {
      * A bean step, not a method expression: Camel copies the whole exchange for each of those.
      */
     public void attachTo(Exchange exchange) {
-        exchange.setProperty("fleetgateAuditEvent", fromCommand(exchange));
+        exchange.setProperty(AuditEvent.EXCHANGE_PROPERTY, fromCommand(exchange));
     }
 
     public AuditEvent fromCommand(Exchange exchange) {

@@ -44,9 +44,9 @@ public final class RequestAuditEvents {
      */
     public void attachTo(Exchange exchange) {
         if (isRecordedHere(exchange)) {
-            exchange.setProperty("fleetgateAuditEvent", fromRequest(exchange));
+            exchange.setProperty(AuditEvent.EXCHANGE_PROPERTY, fromRequest(exchange));
         } else {
-            exchange.removeProperty("fleetgateAuditEvent");
+            exchange.removeProperty(AuditEvent.EXCHANGE_PROPERTY);
         }
     }
 

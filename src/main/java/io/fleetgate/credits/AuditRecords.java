@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.fleetgate.audit.AuditEvent;
+import io.fleetgate.json.JsonMappers;
 import java.io.IOException;
 import java.util.Optional;
 
@@ -12,7 +13,7 @@ import java.util.Optional;
  * adds is ignored, and a record that is not an audit event is skipped, never fatal.
  */
 final class AuditRecords {
-    private static final ObjectMapper JSON = new ObjectMapper()
+    private static final ObjectMapper JSON = JsonMappers.newMapper()
             .registerModule(new JavaTimeModule())
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 

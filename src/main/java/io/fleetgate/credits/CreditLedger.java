@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.camel.Exchange;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -60,6 +61,11 @@ public final class CreditLedger extends ServiceSupport {
         if (event != null) {
             totals.countOwn(event);
         }
+    }
+
+    /** {@link #countOwn} of the event the audit stage attached to the exchange (a bean step). */
+    public void countOwnEventOf(Exchange exchange) {
+        countOwn(AuditEvent.attachedTo(exchange));
     }
 
     /** Waits until the topic has been read up to where it ended at start; false on timeout. */

@@ -10,6 +10,7 @@ import io.fleetgate.audit.AuditEvent;
 import io.fleetgate.ingress.ExchangeKeys;
 import io.fleetgate.ingress.GatewayError;
 import io.fleetgate.ingress.IncomingRequest;
+import io.fleetgate.json.JsonMappers;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,7 +44,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * Events still waiting in a replica's buffer (a few ms) show up in the next report.
  */
 public final class UsageReports {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMappers.newMapper();
     /** An event's record is stamped when published, at or after the request arrived: seek a little earlier. */
     private static final Duration READ_BACK_MARGIN = Duration.ofMinutes(5);
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);

@@ -2,10 +2,11 @@ package io.fleetgate.ingress;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.net.URLDecoder;
+import io.fleetgate.json.JsonMappers;
 import io.fleetgate.limits.ClientAddressResolver;
 import io.vertx.core.net.SocketAddress;
+import java.io.IOException;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -19,7 +20,7 @@ import org.apache.camel.Message;
  * gateway token, and the body (bounded in size, and JSON when there is one).
  */
 public final class IncomingRequest {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMappers.newMapper();
 
     private static final String REMOTE_ADDRESS = "CamelVertxPlatformHttpRemoteAddress";
 

@@ -3,6 +3,7 @@ package io.fleetgate.ops;
 import io.fleetgate.audit.AuditEvent;
 import java.util.List;
 import java.util.function.Consumer;
+import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +19,11 @@ public final class AuditObservers {
 
     public AuditObservers(List<Consumer<AuditEvent>> observers) {
         this.observers = List.copyOf(observers);
+    }
+
+    /** {@link #observe} of the event the audit stage attached to the exchange (a bean step). */
+    public void observeEventOf(Exchange exchange) {
+        observe(AuditEvent.attachedTo(exchange));
     }
 
     public void observe(AuditEvent event) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetgate.ingress.EndpointClass;
 import io.fleetgate.ingress.FleetApiCatalog;
 import io.fleetgate.ingress.FleetApiEndpoint;
+import io.fleetgate.json.JsonMappers;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -28,7 +29,7 @@ import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
 public final class OpenApiDocument {
     /** Extension marking Fleetgate's own operations (as opposed to proxied Fleet API ones). */
     public static final String OWN = "x-fleetgate-own";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMappers.newMapper();
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z_]+)}");
     private static final Map<EndpointClass, String> GROUPS = Map.of(
             EndpointClass.VEHICLE_READ, "Vehicle data (proxied; never wakes a vehicle)",

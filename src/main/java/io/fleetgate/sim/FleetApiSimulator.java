@@ -1,6 +1,7 @@
 package io.fleetgate.sim;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fleetgate.json.JsonMappers;
 import io.fleetgate.vcp.Domain;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -50,7 +51,7 @@ public final class FleetApiSimulator implements AutoCloseable {
         try {
             SimulatedFleet fleet = config.fleet();
             fleet.attachClock(config.clock());
-            ObjectMapper json = new ObjectMapper();
+            ObjectMapper json = JsonMappers.newMapper();
             SimServices services = new SimServices(vertx, config.clock(), json, fleet, new RegionDirectory(config),
                     new ScriptQueue(), new RequestLog(), new FleetErrors(json, new TxIds(new SecureRandom())),
                     new VehicleVerifiers(config.clock(), config.vehicleKeySeed()), new SimOAuth(config.clock(), json));

@@ -9,6 +9,7 @@ import com.google.protobuf.Descriptors.EnumValueDescriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
+import io.fleetgate.json.JsonMappers;
 import io.fleetgate.vcp.proto.CarServer;
 import io.fleetgate.vcp.proto.Vcsec;
 import java.math.BigDecimal;
@@ -28,7 +29,7 @@ import java.util.Optional;
  * @param action the VCSEC {@code UnsignedMessage}, or the infotainment {@code VehicleAction}, as JSON
  */
 public record DecodedAction(String name, Domain domain, JsonNode action) {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMappers.newMapper();
 
     /** Decodes a payload as the vehicle would; empty when it is not a message of the domain. */
     public static Optional<DecodedAction> of(Domain domain, byte[] payload) {

@@ -3,6 +3,7 @@ package io.fleetgate.vcp;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fleetgate.json.JsonMappers;
 import java.util.Base64;
 
 /**
@@ -11,7 +12,7 @@ import java.util.Base64;
  * standard base64 with padding.
  */
 public final class FleetApiBodies {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMappers.newMapper();
 
     private FleetApiBodies() {
     }
