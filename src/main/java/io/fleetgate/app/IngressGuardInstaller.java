@@ -1,12 +1,20 @@
 package io.fleetgate.app;
 
 import io.fleetgate.ingress.IngressGuard;
+import io.fleetgate.ops.OpenApiDocument;
 import io.vertx.ext.web.Router;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ExtendedStartupListener;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 
-/** Puts the {@link IngressGuard} in front of the Fleet API routes once the HTTP server exists. */
+/**
+ * Puts the {@link IngressGuard} on the HTTP server once it exists: in front of the Fleet API
+ * routes, and behind Fleetgate's own routes for the methods they do not take.
+ */
 final class IngressGuardInstaller implements ExtendedStartupListener {
     private final IngressGuard guard;
     private final int serverPort;
@@ -28,10 +36,20 @@ final class IngressGuardInstaller implements ExtendedStartupListener {
             throw new IllegalStateException("the platform-http server is not running");
         }
         guard.install(router, "/api/");
+        guard.refuseOtherMethods(router, methodsByPath(context));
     }
 
     @Override
     public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
         // installed in onCamelContextStarted
+    }
+
+    /** Each own path's methods as its routes' httpMethodRestrict gives them: what the OpenAPI document lists too. */
+    private static Map<String, Set<String>> methodsByPath(CamelContext context) {
+        Map<String, Set<String>> methods = new TreeMap<>();
+        for (OpenApiDocument.OwnEndpoint own : OpenApiDocument.ownEndpoints(context)) {
+            methods.computeIfAbsent(own.path(), path -> new TreeSet<>()).add(own.method());
+        }
+        return methods;
     }
 }

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -113,14 +114,14 @@ public final class FleetApiCatalog {
 
     /** Classifies a request, or throws the 4xx its path or method deserves. */
     public Classification classify(String method, String path) {
-        boolean pathKnown = false;
+        Set<String> allowed = new TreeSet<>();
         for (CompiledRow row : rows) {
             Matcher matcher = row.pattern().matcher(path);
             if (!matcher.matches()) {
                 continue;
             }
-            pathKnown = true;
             if (!row.endpoint().method().equalsIgnoreCase(method)) {
+                allowed.add(row.endpoint().method());
                 continue;
             }
             Map<String, String> values = new HashMap<>();
@@ -129,7 +130,7 @@ public final class FleetApiCatalog {
             }
             return toClassification(row.endpoint(), values);
         }
-        throw pathKnown ? GatewayError.methodNotAllowed(method, path) : GatewayError.notFound(path);
+        throw allowed.isEmpty() ? GatewayError.notFound(path) : GatewayError.methodNotAllowed(method, path, allowed);
     }
 
     public static boolean isVin(String text) {

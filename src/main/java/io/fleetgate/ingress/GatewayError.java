@@ -1,6 +1,8 @@
 package io.fleetgate.ingress;
 
+import java.util.Collection;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * A refusal of Fleetgate's own, answered in the Fleet API error envelope. It carries no stack
@@ -78,8 +80,11 @@ public final class GatewayError extends RuntimeException {
         return new GatewayError(404, "not_found", "No Fleet API endpoint at " + path + ".");
     }
 
-    public static GatewayError methodNotAllowed(String method, String path) {
-        return new GatewayError(405, "invalid_method", method + " is not allowed on " + path + ".");
+    /** @param allowed the methods the path does take, which the answer's {@code Allow} header lists */
+    public static GatewayError methodNotAllowed(String method, String path, Collection<String> allowed) {
+        String allow = String.join(", ", new TreeSet<>(allowed));
+        return new GatewayError(405, "invalid_method", method + " is not allowed on " + path + "; it takes " + allow + ".",
+                Map.of("Allow", allow));
     }
 
     public static GatewayError invalidCommand(String name) {

@@ -5,15 +5,24 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 /**
- * Runs on the HTTP server before a request body is read, where the routes cannot yet act:
- * a declared body over the limit is refused at once (nothing is buffered), a body sent with a
+ * Runs on the HTTP server where the routes cannot act. Before a request body is read: a
+ * declared body over the limit is refused at once (nothing is buffered), a body sent with a
  * form content type is taken as the JSON it should be (so the server does not parse it as a
- * form), and the server's own refusals (413, 400) are answered in the error envelope.
+ * form), and the server's own refusals (413, 400) are answered in the error envelope. Behind
+ * the routes: a method that no route on one of Fleetgate's own paths takes is answered 405 in
+ * the envelope, with {@code Allow}, where the server would answer a plain-text 405.
  */
 public final class IngressGuard {
+    /** Behind every route the server holds (their order is the order they were added in). */
+    private static final int BEHIND_THE_ROUTES = 1_000_000;
+    private static final Pattern PATH_PARAMETER = Pattern.compile("\\{([^/}]+)}");
+
     private final long maxBodyBytes;
     private final Supplier<String> defaultRegion;
 
@@ -26,11 +35,32 @@ public final class IngressGuard {
         router.route(pathPrefix + "*").order(-1000).handler(this::inspect).failureHandler(this::serverRefusal);
     }
 
+    /**
+     * @param methodsByPath each own path (Camel's {@code /a/{id}} form) with the methods its routes
+     *                      take; a route that restricts its methods is not matched by any other, so
+     *                      such a request falls through to here
+     */
+    public void refuseOtherMethods(Router router, Map<String, Set<String>> methodsByPath) {
+        methodsByPath.forEach((path, methods) -> router.route(PATH_PARAMETER.matcher(path).replaceAll(":$1"))
+                .order(BEHIND_THE_ROUTES)
+                .handler(ctx -> refuseMethod(ctx, methods)));
+    }
+
+    private void refuseMethod(RoutingContext ctx, Set<String> methods) {
+        String method = ctx.request().method().name();
+        if (methods.contains(method)) {
+            // a method the path takes, yet no route took it (a stopped route): the server's 404 stands
+            ctx.next();
+            return;
+        }
+        answer(ctx, GatewayError.methodNotAllowed(method, ctx.request().path(), methods), false);
+    }
+
     private void serverRefusal(RoutingContext ctx) {
         if (ctx.statusCode() == 413) {
-            answer(ctx, GatewayError.bodyTooLarge(maxBodyBytes));
+            answer(ctx, GatewayError.bodyTooLarge(maxBodyBytes), true);
         } else if (ctx.statusCode() == 400) {
-            answer(ctx, GatewayError.invalidRequest("The request could not be read."));
+            answer(ctx, GatewayError.invalidRequest("The request could not be read."), true);
         } else {
             ctx.next();
         }
@@ -39,7 +69,7 @@ public final class IngressGuard {
     private void inspect(RoutingContext ctx) {
         String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
         if (length != null && declaredLength(length) > maxBodyBytes) {
-            answer(ctx, GatewayError.bodyTooLarge(maxBodyBytes));
+            answer(ctx, GatewayError.bodyTooLarge(maxBodyBytes), true);
             return;
         }
         String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
@@ -49,7 +79,7 @@ public final class IngressGuard {
         ctx.next();
     }
 
-    private void answer(RoutingContext ctx, GatewayError error) {
+    private void answer(RoutingContext ctx, GatewayError error, boolean dropConnection) {
         if (ctx.response().headWritten()) {
             return;
         }
@@ -57,7 +87,8 @@ public final class IngressGuard {
                 .setStatusCode(error.status())
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .putHeader("x-region", defaultRegion.get());
-        if (ctx.request().version() != HttpVersion.HTTP_2) {
+        error.headers().forEach(ctx.response()::putHeader);
+        if (dropConnection && ctx.request().version() != HttpVersion.HTTP_2) {
             // the rest of an oversized body is not worth reading (HTTP/2 has no such header)
             ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
         }

@@ -57,7 +57,13 @@ class FleetApiCatalogTest {
     @Test
     void knownPathWithWrongMethodIs405() {
         assertThatThrownBy(() -> catalog.classify("DELETE", "/api/1/vehicles/" + VIN + "/vehicle_data"))
-                .isInstanceOfSatisfying(GatewayError.class, e -> assertThat(e.status()).isEqualTo(405));
+                .isInstanceOfSatisfying(GatewayError.class, e -> {
+                    assertThat(e.status()).isEqualTo(405);
+                    assertThat(e.error()).isEqualTo("invalid_method");
+                    assertThat(e.headers()).containsEntry("Allow", "GET");
+                });
+        assertThatThrownBy(() -> catalog.classify("POST", "/api/1/vehicles/" + VIN + "/fleet_telemetry_config"))
+                .isInstanceOfSatisfying(GatewayError.class, e -> assertThat(e.headers()).containsEntry("Allow", "DELETE, GET"));
     }
 
     @Test
