@@ -41,6 +41,22 @@ public final class UpstreamRequest {
     }
 
     /**
+     * Drops every header of the upstream answer except its status and the ones a caller may see:
+     * Content-Type, Retry-After, RateLimit-* and Alt-Svc (which the regional router reads).
+     */
+    public void keepAnswerHeaders(Exchange exchange) {
+        exchange.getMessage().getHeaders().keySet().removeIf(name -> !isAnswerHeader(name));
+    }
+
+    static boolean isAnswerHeader(String name) {
+        return name.equalsIgnoreCase(Exchange.HTTP_RESPONSE_CODE)
+                || name.equalsIgnoreCase("Content-Type")
+                || name.equalsIgnoreCase("Retry-After")
+                || name.equalsIgnoreCase("Alt-Svc")
+                || name.regionMatches(true, 0, "RateLimit-", 0, "RateLimit-".length());
+    }
+
+    /**
      * The enum camel-http asks for: given a String, Camel searches its converter registry on every
      * call (a fifth of the read path's CPU in the benchmark's profile).
      */
