@@ -104,7 +104,9 @@ public final class FleetApiCatalog {
 
     public FleetApiCatalog() {
         for (FleetApiEndpoint endpoint : TABLE) {
-            rows.add(new CompiledRow(endpoint, endpoint.pattern(), endpoint.placeholders()));
+            String last = endpoint.template().substring(endpoint.template().lastIndexOf('/') + 1);
+            rows.add(new CompiledRow(endpoint, endpoint.pattern(), endpoint.placeholders(),
+                    slashes(endpoint.template()), last.startsWith("{") ? null : last));
         }
     }
 
@@ -115,7 +117,12 @@ public final class FleetApiCatalog {
     /** Classifies a request, or throws the 4xx its path or method deserves. */
     public Classification classify(String method, String path) {
         Set<String> allowed = new TreeSet<>();
+        int segments = slashes(path);
+        String lastSegment = path.substring(path.lastIndexOf('/') + 1);
         for (CompiledRow row : rows) {
+            if (!row.couldMatch(segments, lastSegment)) {
+                continue;
+            }
             Matcher matcher = row.pattern().matcher(path);
             if (!matcher.matches()) {
                 continue;
@@ -166,5 +173,25 @@ public final class FleetApiCatalog {
         return new FleetApiEndpoint(method, template, endpointClass, scopes, vinSource);
     }
 
-    private record CompiledRow(FleetApiEndpoint endpoint, Pattern pattern, List<String> placeholders) {}
+    private static int slashes(String path) {
+        int count = 0;
+        for (int i = 0; i < path.length(); i++) {
+            if (path.charAt(i) == '/') {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /**
+     * A row's pattern, and what a path needs before the pattern is worth trying (placeholders
+     * never span a '/'): as many segments, and the same last one unless that is a placeholder.
+     * Every request and every command is classified; most rows are ruled out without a regex.
+     */
+    private record CompiledRow(FleetApiEndpoint endpoint, Pattern pattern, List<String> placeholders,
+                               int slashes, String lastLiteral) {
+        boolean couldMatch(int pathSlashes, String pathLastSegment) {
+            return slashes == pathSlashes && (lastLiteral == null || lastLiteral.equals(pathLastSegment));
+        }
+    }
 }

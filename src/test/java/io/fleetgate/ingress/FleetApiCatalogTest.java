@@ -99,4 +99,16 @@ class FleetApiCatalogTest {
         assertThat(catalog.classify("POST", "/api/1/energy_sites/1/operation").endpoint().scopes())
                 .containsExactly("energy_cmds");
     }
+
+    @Test
+    void everyRowOfTheTableIsReachedByAPathOfItsTemplate() {
+        assertThat(catalog.endpoints()).allSatisfy(endpoint -> {
+            String path = endpoint.template()
+                    .replace("{vin}", VIN)
+                    .replace("{site}", "123")
+                    .replace("{command}", "flash_lights")
+                    .replaceAll("\\{[a-z]+}", "x1");
+            assertThat(catalog.classify(endpoint.method(), path).endpoint()).isEqualTo(endpoint);
+        });
+    }
 }
