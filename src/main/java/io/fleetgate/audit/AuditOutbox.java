@@ -10,6 +10,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
 import org.apache.camel.builder.ExchangeBuilder;
+import org.apache.camel.component.kafka.KafkaConstants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,6 +69,11 @@ public final class AuditOutbox {
      */
     public void offerEventOf(Exchange exchange) {
         exchange.setProperty("fleetgateAuditQueued", offer(AuditEvent.attachedTo(exchange)));
+    }
+
+    /** Sets the record key of the buffered event in the exchange's body: its account (or anonymous). */
+    public void keyByAccount(Exchange exchange) {
+        exchange.getMessage().setHeader(KafkaConstants.KEY, exchange.getMessage().getBody(AuditEvent.class).partitionKey());
     }
 
     /** Events dropped because the buffer was full, since start (for metrics). */
