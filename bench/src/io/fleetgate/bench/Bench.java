@@ -200,7 +200,12 @@ public final class Bench {
                 }
             }
             if (sections.contains("storm")) {
-                section(results, "storm", () -> new SleepStormBench(bench).run());
+                section(results, "storm", () -> new SleepStormBench(bench).run(System.getProperty("storm.xmx", "")));
+                // the same storm with the heap the target allows: does it still finish, and how fast
+                String capped = System.getProperty("storm.capped-xmx", quick ? "" : "512m");
+                if (!capped.isBlank()) {
+                    section(results, "storm_capped", () -> new SleepStormBench(bench).run(capped));
+                }
             }
         } finally {
             bench.simulator.close();

@@ -103,9 +103,22 @@ final class Report {
                     && num(storm.get("commands_succeeded")) == num(storm.get("commands_sent"));
             t.add(target("sleep storm wall time", String.format(Locale.ROOT, "<= %.0f s (wake delay + 10 s)", limit),
                     String.format(Locale.ROOT, "%.1f s", wall), wall <= limit));
-            t.add(target("sleep storm heap", "<= 512 MB", String.format(Locale.ROOT, "%.0f MB peak used (%s); live set %s MB after a full GC at %s s with %s requests in flight", heap,
-                    storm.get("fleetgate_jvm_options").toString().isBlank() ? "JVM default heap" : storm.get("fleetgate_jvm_options"),
-                    storm.getOrDefault("live_heap_mb", "?"), storm.getOrDefault("live_histogram_at_s", "?"), storm.getOrDefault("in_flight_at_histogram", "?")), heap <= 512));
+            String uncapped = String.format(Locale.ROOT, "%.0f MB peak used (%s); live set %s MB after a full GC at %s s with %s requests in flight", heap,
+                    storm.get("fleetgate_jvm_options").toString().isBlank() ? "JVM default heap, which grows as it may" : storm.get("fleetgate_jvm_options"),
+                    storm.getOrDefault("live_heap_mb", "?"), storm.getOrDefault("live_histogram_at_s", "?"), storm.getOrDefault("in_flight_at_histogram", "?"));
+            Map<String, Object> capped = map(results.get("storm_capped"));
+            if (capped != null && capped.containsKey("wall_s")) {
+                // the target's heap given as the maximum: met when the same storm still completes in it
+                boolean cappedComplete = num(capped.get("wake_up_calls")) == num(capped.get("vehicles"))
+                        && num(capped.get("commands_succeeded")) == num(capped.get("commands_sent"));
+                t.add(target("sleep storm heap", "<= 512 MB", String.format(Locale.ROOT,
+                        "with %s: %.0f of %.0f ok, %.0f wake_up, %.1f s, peak %.0f MB used; without a cap: %s",
+                        capped.get("fleetgate_jvm_options"), num(capped.get("commands_succeeded")), num(capped.get("commands_sent")),
+                        num(capped.get("wake_up_calls")), num(capped.get("wall_s")), num(capped.get("peak_heap_used_mb")), uncapped),
+                        cappedComplete && num(capped.get("peak_heap_used_mb")) <= 512));
+            } else {
+                t.add(target("sleep storm heap", "<= 512 MB", uncapped, heap <= 512));
+            }
             t.add(target("sleep storm complete", "wake_up = N, all commands ok", String.format(Locale.ROOT, "%.0f wake_up for %.0f vehicles, %.0f of %.0f ok",
                     num(storm.get("wake_up_calls")), num(storm.get("vehicles")), num(storm.get("commands_succeeded")), num(storm.get("commands_sent"))), complete));
         }
@@ -164,24 +177,34 @@ final class Report {
             save("kafka-p99.png", lines(ChartFactory.createXYLineChart("Kafka command path: end-to-end p99",
                     "offered commands/s", "p99 ms (produce -> result consumed)", new XYSeriesCollection(p99), PlotOrientation.VERTICAL, true, false, false)));
         }
-        Map<String, Object> storm = map(results.get("storm"));
-        if (storm != null) {
-            XYSeries done = new XYSeries("commands answered (cumulative)");
+        XYSeriesCollection progress = new XYSeriesCollection();
+        XYSeriesCollection heaps = new XYSeriesCollection();
+        for (String run : List.of("storm", "storm_capped")) {
+            Map<String, Object> storm = map(results.get(run));
+            if (storm == null || !(storm.get("completions_per_second") instanceof List<?> perSecond)) {
+                continue;
+            }
+            String options = storm.get("fleetgate_jvm_options").toString();
+            String label = options.isBlank() ? "JVM default heap" : options;
+            XYSeries done = new XYSeries("commands answered, " + label);
             long total = 0;
-            List<?> perSecond = (List<?>) storm.get("completions_per_second");
             for (int s = 0; s < perSecond.size(); s++) {
                 total += ((Number) perSecond.get(s)).longValue();
                 done.add(s + 1, total);
             }
-            save("storm-progress.png", lines(ChartFactory.createXYLineChart("Sleep storm: commands answered over time",
-                    "seconds", "commands", new XYSeriesCollection(done), PlotOrientation.VERTICAL, true, false, false)));
-            XYSeries heap = new XYSeries("heap used MB");
+            progress.addSeries(done);
+            XYSeries heap = new XYSeries("heap used MB, " + label);
             List<?> samples = (List<?>) storm.get("heap_used_mb_every_200ms");
             for (int i = 0; i < samples.size(); i++) {
                 heap.add(i * 0.2, ((Number) samples.get(i)).doubleValue());
             }
+            heaps.addSeries(heap);
+        }
+        if (progress.getSeriesCount() > 0) {
+            save("storm-progress.png", lines(ChartFactory.createXYLineChart("Sleep storm: commands answered over time",
+                    "seconds", "commands", progress, PlotOrientation.VERTICAL, true, false, false)));
             save("storm-heap.png", lines(ChartFactory.createXYLineChart("Sleep storm: Fleetgate heap used",
-                    "seconds", "MB", new XYSeriesCollection(heap), PlotOrientation.VERTICAL, true, false, false)));
+                    "seconds", "MB", heaps, PlotOrientation.VERTICAL, true, false, false)));
         }
     }
 
@@ -270,30 +293,8 @@ final class Report {
                         s.getOrDefault("fleetgate_cpu_ms_per_command", "-")));
             }
         }
-        Map<String, Object> storm = map(results.get("storm"));
-        if (storm != null) {
-            md.append(String.format(Locale.ROOT, "%n## Sleep storm%n%n%s sleeping vehicles × %s REST commands, sent at once (at most %s in flight), wake delay %s s, %s. Fleetgate JVM options: %s.%n%n",
-                    storm.get("vehicles"), storm.get("commands_per_vehicle"), storm.get("max_in_flight"), storm.get("wake_delay_s"), storm.get("waits"),
-                    storm.get("fleetgate_jvm_options").toString().isBlank() ? "none" : storm.get("fleetgate_jvm_options")));
-            md.append("| measure | result |\n| --- | --- |\n");
-            for (String key : List.of("wake_up_calls", "commands_succeeded", "commands_sent", "failures", "wall_s", "peak_heap_used_mb",
-                    "peak_heap_committed_mb", "peak_heap_after_any_gc_mb", "live_heap_mb", "in_flight_at_histogram", "peak_rss_mb",
-                    "peak_platform_threads", "platform_threads_before")) {
-                md.append("| ").append(key).append(" | ").append(storm.get(key)).append(" |\n");
-            }
-            if (storm.get("live_histogram_top") instanceof List<?> top) {
-                md.append("\nLive objects at ").append(storm.get("live_histogram_at_s")).append(" s (`jcmd GC.class_histogram`, top entries):\n\n```\n");
-                top.stream().skip(1).limit(14).forEach(line -> md.append(line).append('\n'));
-                md.append(storm.get("live_histogram_total")).append("\n```\n");
-            }
-            for (var entry : storm.entrySet()) {
-                if (entry.getKey().startsWith("upstream_calls_of_") && entry.getValue() instanceof List<?> calls) {
-                    md.append("\nWhat reached the simulator for ").append(entry.getKey().substring("upstream_calls_of_".length()))
-                            .append(" (seconds from the start of the storm):\n\n```\n");
-                    calls.forEach(c -> md.append(c).append('\n'));
-                    md.append("```\n");
-                }
-            }
+        for (String run : List.of("storm", "storm_capped")) {
+            stormSection(md, map(results.get(run)));
         }
         Map<String, Object> startup = map(results.get("startup"));
         if (startup != null) {
@@ -316,5 +317,35 @@ final class Report {
             plots.forEach(p -> md.append("![").append(p).append("](").append(p).append(")\n"));
         }
         return md.toString();
+    }
+
+    private static void stormSection(StringBuilder md, Map<String, Object> storm) {
+        if (storm == null || !storm.containsKey("wall_s")) {
+            return;
+        }
+        String options = storm.get("fleetgate_jvm_options").toString();
+        md.append(String.format(Locale.ROOT, "%n## Sleep storm%s%n%n%s sleeping vehicles × %s REST commands, sent at once (at most %s in flight), wake delay %s s, %s. Fleetgate JVM options: %s.%n%n",
+                options.isBlank() ? "" : " (" + options + ")",
+                storm.get("vehicles"), storm.get("commands_per_vehicle"), storm.get("max_in_flight"), storm.get("wake_delay_s"), storm.get("waits"),
+                options.isBlank() ? "none" : options));
+        md.append("| measure | result |\n| --- | --- |\n");
+        for (String key : List.of("wake_up_calls", "commands_succeeded", "commands_sent", "failures", "wall_s", "peak_heap_used_mb",
+                "peak_heap_committed_mb", "peak_heap_after_any_gc_mb", "live_heap_mb", "in_flight_at_histogram", "peak_rss_mb",
+                "peak_platform_threads", "platform_threads_before")) {
+            md.append("| ").append(key).append(" | ").append(storm.get(key)).append(" |\n");
+        }
+        if (storm.get("live_histogram_top") instanceof List<?> top) {
+            md.append("\nLive objects at ").append(storm.get("live_histogram_at_s")).append(" s (`jcmd GC.class_histogram`, top entries):\n\n```\n");
+            top.stream().skip(1).limit(14).forEach(line -> md.append(line).append('\n'));
+            md.append(storm.get("live_histogram_total")).append("\n```\n");
+        }
+        for (var entry : storm.entrySet()) {
+            if (entry.getKey().startsWith("upstream_calls_of_") && entry.getValue() instanceof List<?> calls) {
+                md.append("\nWhat reached the simulator for ").append(entry.getKey().substring("upstream_calls_of_".length()))
+                        .append(" (seconds from the start of the storm):\n\n```\n");
+                calls.forEach(c -> md.append(c).append('\n'));
+                md.append("```\n");
+            }
+        }
     }
 }

@@ -31,12 +31,14 @@ final class SleepStormBench {
         this.bench = bench;
     }
 
-    Map<String, Object> run() throws Exception {
+    /** @param xmx Fleetgate's maximum heap ({@code 512m}), or blank for the JVM's default */
+    Map<String, Object> run(String xmx) throws Exception {
         List<String> vins = bench.stormVins;
+        // every storm starts from a sleeping fleet, also when an earlier one woke it
+        vins.forEach(bench.simulator.fleet()::putToSleep);
         int perVehicle = Integer.getInteger("storm.commands", 5);
         // each process may hold 20,000 open files here: client sockets in this one, server sockets in Fleetgate's
         int maxInFlight = Integer.getInteger("storm.max-in-flight", 12000);
-        String xmx = System.getProperty("storm.xmx", "");
         List<String> jvm = new ArrayList<>();
         if (!xmx.isBlank()) {
             jvm.add("-Xmx" + xmx);
@@ -53,7 +55,7 @@ final class SleepStormBench {
         r.put("fleetgate_jvm_options", String.join(" ", jvm));
         r.put("max_in_flight", maxInFlight);
         bench.simulator.clearRequests();
-        try (FleetgateProcess gateway = bench.startFleetgate("storm", jvm);
+        try (FleetgateProcess gateway = bench.startFleetgate(xmx.isBlank() ? "storm" : "storm-" + xmx, jvm);
              FleetgateProcess.Watch watch = gateway.watch()) {
             // several loopback source addresses, so client ports never run short
             List<HttpClient> clients = new ArrayList<>();
@@ -75,7 +77,7 @@ final class SleepStormBench {
                     Process jcmd = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
                             String.valueOf(gateway.process.pid()), "GC.class_histogram").redirectErrorStream(true).start();
                     List<String> lines = new String(jcmd.getInputStream().readAllBytes()).lines().toList();
-                    java.nio.file.Files.write(bench.work.resolve("storm-histogram.txt"), lines);
+                    java.nio.file.Files.write(bench.work.resolve(xmx.isBlank() ? "storm-histogram.txt" : "storm-histogram-" + xmx + ".txt"), lines);
                     r.put("live_histogram_at_s", histogramAt);
                     r.put("live_histogram_top", lines.stream().limit(25).toList());
                     String total = lines.isEmpty() ? "" : lines.getLast().trim();
