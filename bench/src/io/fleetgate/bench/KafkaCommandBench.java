@@ -53,6 +53,8 @@ final class KafkaCommandBench {
         r.put("command", "flash_lights (unsigned, vehicles online)");
         r.put("seconds_per_rate", seconds);
         r.put("latency", "producer send() to the result record consumed, per command");
+        r.put("warm_up", Integer.getInteger("kafka.warm-rate", bench.quick ? 100 : 500) + "/s for "
+                + Integer.getInteger("kafka.warm-seconds", bench.quick ? 3 : 12) + " s before the first rate");
         List<Map<String, Object>> steps = new ArrayList<>();
         Properties producerProps = new Properties();
         producerProps.put("bootstrap.servers", gateway.kafkaBootstrap());
@@ -73,9 +75,10 @@ final class KafkaCommandBench {
             partitions.forEach(consumer::position);
             Thread reader = Thread.ofPlatform().name("bench-results").start(() -> readResults(consumer));
             try {
-                // warm-up: every vehicle's state learned once, JIT, producer and consumer connections
-                step(producer, "warm", Integer.getInteger("kafka.warm-rate", Math.min(200, rates.getFirst())),
-                        Integer.getInteger("kafka.warm-seconds", 3));
+                // warm-up: every vehicle's state learned once, producer and consumer connections, and
+                // the JIT (C2 needs thousands of commands through each route before it compiles them)
+                step(producer, "warm", Integer.getInteger("kafka.warm-rate", bench.quick ? 100 : 500),
+                        Integer.getInteger("kafka.warm-seconds", bench.quick ? 3 : 12));
                 for (int rate : rates) {
                     Map<String, Object> step = step(producer, "r" + rate, rate, seconds);
                     steps.add(step);

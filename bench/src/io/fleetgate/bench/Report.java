@@ -248,7 +248,8 @@ final class Report {
             md.append("\n## Read path: ").append(read.get("request")).append("\n\n");
             Map<String, Object> throughput = map(read.get("throughput"));
             if (throughput != null) {
-                md.append(read.get("generator")).append("; nginx: ").append(read.get("nginx")).append(".\n\n");
+                md.append(read.get("generator")).append("; nginx: ").append(read.get("nginx"))
+                        .append(read.containsKey("fleetgate_warm_up") ? "; Fleetgate warm-up: " + read.get("fleetgate_warm_up") : "").append(".\n\n");
                 md.append("| target | concurrency | req/s | p50 ms | p99 ms | p99.9 ms | errors | proxy CPU ms/request |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n");
                 for (var entry : throughput.entrySet()) {
                     for (Map<String, Object> row : rows(entry.getValue())) {
@@ -284,8 +285,9 @@ final class Report {
         }
         Map<String, Object> kafka = map(results.get("kafka"));
         if (kafka != null) {
-            md.append(String.format(Locale.ROOT, "%n## Kafka command path%n%n%s vehicles, %s, %s s per rate; latency: %s.%n%n",
-                    kafka.get("vehicles"), kafka.get("command"), kafka.get("seconds_per_rate"), kafka.get("latency")));
+            md.append(String.format(Locale.ROOT, "%n## Kafka command path%n%n%s vehicles, %s, %s s per rate; latency: %s; warm-up: %s.%n%n",
+                    kafka.get("vehicles"), kafka.get("command"), kafka.get("seconds_per_rate"), kafka.get("latency"),
+                    kafka.getOrDefault("warm_up", "3 s")));
             md.append("| offered/s | achieved/s | p50 ms | p99 ms | max ms | non-200 | unfinished | Fleetgate CPU ms/command |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n");
             for (Map<String, Object> s : rows(kafka.get("steps"))) {
                 md.append(String.format(Locale.ROOT, "| %s | %.0f | %.1f | %.1f | %.1f | %s | %s | %s |%n", s.get("offered_per_s"), num(s.get("achieved_per_s")),
