@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ExtendedStartupListener;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
@@ -18,6 +19,7 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 final class IngressGuardInstaller implements ExtendedStartupListener {
     private final IngressGuard guard;
     private final int serverPort;
+    private final AtomicBoolean installed = new AtomicBoolean();
 
     IngressGuardInstaller(IngressGuard guard, int serverPort) {
         this.guard = guard;
@@ -31,6 +33,12 @@ final class IngressGuardInstaller implements ExtendedStartupListener {
 
     @Override
     public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+        // Camel calls this each time routes start (twice at startup, again for a route started or
+        // added later): installed again, the handlers would pile up, and a removed route's path
+        // would keep a handler that answers for it
+        if (!installed.compareAndSet(false, true)) {
+            return;
+        }
         Router router = VertxPlatformHttpRouter.lookup(context, VertxPlatformHttpRouter.getRouterNameFromPort(serverPort));
         if (router == null) {
             throw new IllegalStateException("the platform-http server is not running");
