@@ -15,12 +15,18 @@ import java.util.regex.Pattern;
  * declared body over the limit is refused at once (nothing is buffered), a body sent with a
  * form content type is taken as the JSON it should be (so the server does not parse it as a
  * form), and the server's own refusals (413, 400) are answered in the error envelope. Behind
- * the routes: a method that no route on one of Fleetgate's own paths takes is answered 405 in
- * the envelope, with {@code Allow}, where the server would answer a plain-text 405.
+ * the routes, where the server would answer in plain text: a method that no route on one of
+ * Fleetgate's own paths takes is 405 with {@code Allow}, and a path no route serves is 404, both
+ * in the envelope.
  */
 public final class IngressGuard {
-    /** Behind every route the server holds (their order is the order they were added in). */
+    /**
+     * Behind every route the server holds: a route's order is the number of routes added before it,
+     * so a route started later (a restart, a route added at run time) is still ahead of these.
+     */
     private static final int BEHIND_THE_ROUTES = 1_000_000;
+    /** Behind the answers for known paths: what is left is a path nothing serves. */
+    private static final int BEHIND_EVERYTHING = BEHIND_THE_ROUTES + 1;
     private static final Pattern PATH_PARAMETER = Pattern.compile("\\{([^/}]+)}");
 
     private final long maxBodyBytes;
@@ -46,10 +52,17 @@ public final class IngressGuard {
                 .handler(ctx -> refuseMethod(ctx, methods)));
     }
 
+    /** Answers 404 in the envelope for whatever no route and no handler above took, any method. */
+    public void refuseUnknownPaths(Router router) {
+        router.route()
+                .order(BEHIND_EVERYTHING)
+                .handler(ctx -> answer(ctx, GatewayError.unknownPath(ctx.request().path()), false));
+    }
+
     private void refuseMethod(RoutingContext ctx, Set<String> methods) {
         String method = ctx.request().method().name();
         if (methods.contains(method)) {
-            // a method the path takes, yet no route took it (a stopped route): the server's 404 stands
+            // a method the path takes, yet no route took it (a stopped route): the 404 behind everything
             ctx.next();
             return;
         }
