@@ -14,8 +14,9 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 
 /**
  * Puts the {@link IngressGuard} on the HTTP server once it exists: in front of the Fleet API
- * routes, behind Fleetgate's own routes for the methods they do not take, and behind everything
- * for the paths nothing serves. Only on the main server: the management server keeps its own answers.
+ * routes, behind Fleetgate's own routes for the methods they do not take and for while they are
+ * not running, and behind everything for the paths nothing serves. Only on the main server: the
+ * management server keeps its own answers.
  */
 final class IngressGuardInstaller implements ExtendedStartupListener {
     private final IngressGuard guard;
@@ -46,6 +47,7 @@ final class IngressGuardInstaller implements ExtendedStartupListener {
         }
         guard.install(router, "/api/");
         guard.refuseOtherMethods(router, methodsByPath(context));
+        guard.holdPrefixes(router, OpenApiDocument.prefixRoutes(context));
         guard.refuseUnknownPaths(router);
     }
 

@@ -31,8 +31,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A path no route serves is 404 {@code not_found} in the error envelope under every prefix, with
- * any method, where the server would answer its own plain 404; nothing is forwarded. A route
- * started later is served, not swallowed.
+ * any method, where the server would answer its own plain 404; nothing is forwarded. A path whose
+ * route exists but is not running is 503, and a route started later is served, not swallowed.
  */
 class UnknownPathTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -145,6 +145,32 @@ class UnknownPathTest {
             context.removeRoute("added-later");
         }
         assertError(harness.get("/api/added-later", null), 404, "not_found");
+    }
+
+    @Test
+    void aStoppedRouteIsUnavailableNotUnknownAndServesAgainOnceStarted() throws Exception {
+        CamelContext context = harness.gateway().context();
+        context.getRouteController().stopRoute("account-api-ping");
+        try {
+            HttpResponse<byte[]> stopped = harness.get("/api/ping", null);
+            assertError(stopped, 503, "service_unavailable");
+            assertThat(body(stopped)).contains("/api/ping is not served right now");
+            // a method the path never takes is still 405
+            assertError(harness.post("/api/ping", ALICE.gatewayToken(), "{}"), 405, "invalid_method");
+        } finally {
+            context.getRouteController().startRoute("account-api-ping");
+        }
+        // started again, its route is ahead of the answers behind the routes once more
+        assertThat(harness.get("/api/ping", null).statusCode()).isEqualTo(200);
+
+        context.getRouteController().stopRoute("fleet-api-ingress");
+        try {
+            assertError(harness.get("/api/1/products", ALICE.gatewayToken()), 503, "service_unavailable");
+            assertThat(harness.simulator().requests()).isEmpty();
+        } finally {
+            context.getRouteController().startRoute("fleet-api-ingress");
+        }
+        assertThat(harness.get("/api/1/products", ALICE.gatewayToken()).statusCode()).isEqualTo(200);
     }
 
     @Test
