@@ -7,17 +7,21 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ExtendedStartupListener;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 
 /**
  * Puts the {@link IngressGuard} on the HTTP server once it exists: in front of the Fleet API
- * routes, and behind Fleetgate's own routes for the methods they do not take.
+ * routes, behind Fleetgate's own routes for the methods they do not take and for while they are
+ * not running, and behind everything for the paths nothing serves. Only on the main server: the
+ * management server keeps its own answers.
  */
 final class IngressGuardInstaller implements ExtendedStartupListener {
     private final IngressGuard guard;
     private final int serverPort;
+    private final AtomicBoolean installed = new AtomicBoolean();
 
     IngressGuardInstaller(IngressGuard guard, int serverPort) {
         this.guard = guard;
@@ -31,12 +35,20 @@ final class IngressGuardInstaller implements ExtendedStartupListener {
 
     @Override
     public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+        // Camel calls this each time routes start (twice at startup, again for a route started or
+        // added later): installed again, the handlers would pile up, and a removed route's path
+        // would keep a handler that answers for it
+        if (!installed.compareAndSet(false, true)) {
+            return;
+        }
         Router router = VertxPlatformHttpRouter.lookup(context, VertxPlatformHttpRouter.getRouterNameFromPort(serverPort));
         if (router == null) {
             throw new IllegalStateException("the platform-http server is not running");
         }
         guard.install(router, "/api/");
         guard.refuseOtherMethods(router, methodsByPath(context));
+        guard.holdPrefixes(router, OpenApiDocument.prefixRoutes(context));
+        guard.refuseUnknownPaths(router);
     }
 
     @Override

@@ -80,6 +80,16 @@ public final class GatewayError extends RuntimeException {
         return new GatewayError(404, "not_found", "No Fleet API endpoint at " + path + ".");
     }
 
+    /** A path none of Fleetgate's endpoints serves, outside the Fleet API's {@code /api/1/} (whose paths are {@link #notFound}). */
+    public static GatewayError unknownPath(String path) {
+        return new GatewayError(404, "not_found", "Fleetgate has no endpoint at " + path + ".");
+    }
+
+    /** An endpoint whose route is not running: Fleetgate is starting or stopping, or an operator stopped it. */
+    public static GatewayError notServing(String path) {
+        return new GatewayError(503, "service_unavailable", path + " is not served right now; try again shortly.");
+    }
+
     /** @param allowed the methods the path does take, which the answer's {@code Allow} header lists */
     public static GatewayError methodNotAllowed(String method, String path, Collection<String> allowed) {
         String allow = String.join(", ", new TreeSet<>(allowed));

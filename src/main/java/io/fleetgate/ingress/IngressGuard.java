@@ -4,6 +4,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Collection;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -15,12 +16,18 @@ import java.util.regex.Pattern;
  * declared body over the limit is refused at once (nothing is buffered), a body sent with a
  * form content type is taken as the JSON it should be (so the server does not parse it as a
  * form), and the server's own refusals (413, 400) are answered in the error envelope. Behind
- * the routes: a method that no route on one of Fleetgate's own paths takes is answered 405 in
- * the envelope, with {@code Allow}, where the server would answer a plain-text 405.
+ * the routes, where the server would answer in plain text: a method that no route on one of
+ * Fleetgate's own paths takes is 405 with {@code Allow}, a path whose route is not running is
+ * 503, and a path no route serves is 404, each in the envelope.
  */
 public final class IngressGuard {
-    /** Behind every route the server holds (their order is the order they were added in). */
+    /**
+     * Behind every route the server holds: a route's order is the number of routes added before it,
+     * so a route started later (a restart, a route added at run time) is still ahead of these.
+     */
     private static final int BEHIND_THE_ROUTES = 1_000_000;
+    /** Behind the answers for known paths: what is left is a path nothing serves. */
+    private static final int BEHIND_EVERYTHING = BEHIND_THE_ROUTES + 1;
     private static final Pattern PATH_PARAMETER = Pattern.compile("\\{([^/}]+)}");
 
     private final long maxBodyBytes;
@@ -46,11 +53,29 @@ public final class IngressGuard {
                 .handler(ctx -> refuseMethod(ctx, methods)));
     }
 
+    /**
+     * @param prefixes the paths under which a route takes every path and method (the Fleet API's
+     *                 {@code /api/1}): a request under one reaches here only while that route is not running
+     */
+    public void holdPrefixes(Router router, Collection<String> prefixes) {
+        prefixes.forEach(prefix -> router.route(prefix + "*")
+                .order(BEHIND_THE_ROUTES)
+                .handler(ctx -> answer(ctx, GatewayError.notServing(ctx.request().path()), false)));
+    }
+
+    /** Answers 404 in the envelope for whatever no route and no handler above took, any method. */
+    public void refuseUnknownPaths(Router router) {
+        router.route()
+                .order(BEHIND_EVERYTHING)
+                .handler(ctx -> answer(ctx, GatewayError.unknownPath(ctx.request().path()), false));
+    }
+
     private void refuseMethod(RoutingContext ctx, Set<String> methods) {
         String method = ctx.request().method().name();
         if (methods.contains(method)) {
-            // a method the path takes, yet no route took it (a stopped route): the server's 404 stands
-            ctx.next();
+            // a method the path takes, yet no route took it: the route is not running (starting,
+            // stopping, stopped), so the endpoint is there but unavailable, not unknown
+            answer(ctx, GatewayError.notServing(ctx.request().path()), false);
             return;
         }
         answer(ctx, GatewayError.methodNotAllowed(method, ctx.request().path(), methods), false);
