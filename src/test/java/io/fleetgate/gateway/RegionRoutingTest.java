@@ -13,14 +13,13 @@ import io.fleetgate.account.AccountStore;
 import io.fleetgate.region.Region;
 import io.fleetgate.sim.RecordedRequest;
 import io.fleetgate.testing.GatewayHarness;
+import io.fleetgate.testing.GatewayPerClass;
 import io.fleetgate.testing.SimControl;
 import io.fleetgate.testing.TestAccount;
 import java.net.http.HttpResponse;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** CONTRACT section 2: each account goes to its region; a 421 re-learns it once; no other host is ever called. */
 class RegionRoutingTest {
@@ -33,57 +32,43 @@ class RegionRoutingTest {
     private static final TestAccount LOOPING = new TestAccount("looping", "na", ALICE.teslaToken(), "gw-looping",
             TestAccount.ALL_SCOPES, List.of(NA_VIN), List.of(), null);
 
-    private static GatewayHarness harness;
-
-    @BeforeAll
-    static void start() {
-        harness = GatewayHarness.builder().accounts(ALICE, BERND, CHEN, MOVED, BODY_ONLY, LOOPING).start();
-    }
-
-    @AfterAll
-    static void stop() {
-        harness.close();
-    }
-
-    @BeforeEach
-    void clearLog() {
-        harness.simulator().clearRequests();
-    }
+    @RegisterExtension
+    static final GatewayPerClass GATEWAY = new GatewayPerClass(() -> GatewayHarness.builder().accounts(ALICE, BERND, CHEN, MOVED, BODY_ONLY, LOOPING).start());
 
     @Test
     void eachAccountIsServedByItsOwnRegionalServer() {
-        assertThat(harness.get("/api/1/vehicles/" + NA_VIN, ALICE.gatewayToken()).statusCode()).isEqualTo(200);
-        assertThat(harness.get("/api/1/vehicles/" + EU_VIN, BERND.gatewayToken()).statusCode()).isEqualTo(200);
-        assertThat(harness.get("/api/1/vehicles/" + CN_VIN, CHEN.gatewayToken()).statusCode()).isEqualTo(200);
-        assertThat(harness.simulator().requests()).extracting(RecordedRequest::region).containsExactly("na", "eu", "cn");
+        assertThat(GATEWAY.harness().get("/api/1/vehicles/" + NA_VIN, ALICE.gatewayToken()).statusCode()).isEqualTo(200);
+        assertThat(GATEWAY.harness().get("/api/1/vehicles/" + EU_VIN, BERND.gatewayToken()).statusCode()).isEqualTo(200);
+        assertThat(GATEWAY.harness().get("/api/1/vehicles/" + CN_VIN, CHEN.gatewayToken()).statusCode()).isEqualTo(200);
+        assertThat(GATEWAY.harness().simulator().requests()).extracting(RecordedRequest::region).containsExactly("na", "eu", "cn");
     }
 
     @Test
     void a421ReRoutesOnceToTheNamedRegionAndUpdatesTheAccount() {
-        HttpResponse<byte[]> first = harness.get("/api/1/vehicles/" + EU_VIN + "/vehicle_data", MOVED.gatewayToken());
+        HttpResponse<byte[]> first = GATEWAY.harness().get("/api/1/vehicles/" + EU_VIN + "/vehicle_data", MOVED.gatewayToken());
         assertThat(first.statusCode()).as(body(first)).isEqualTo(200);
         assertThat(first.headers().firstValue("x-region")).contains("eu");
         assertThat(first.headers().firstValue("Alt-Svc")).isEmpty();
-        assertThat(harness.simulator().requests()).extracting(r -> r.region() + " " + r.status())
+        assertThat(GATEWAY.harness().simulator().requests()).extracting(r -> r.region() + " " + r.status())
                 .containsExactly("na 421", "eu 200");
-        AccountStore accounts = harness.gateway().context().getRegistry().lookupByNameAndType("accountStore", AccountStore.class);
+        AccountStore accounts = GATEWAY.harness().gateway().context().getRegistry().lookupByNameAndType("accountStore", AccountStore.class);
         assertThat(accounts.findById("moved").orElseThrow().region()).isEqualTo(Region.EU);
 
-        harness.simulator().clearRequests();
-        assertThat(harness.get("/api/1/vehicles/" + EU_VIN, MOVED.gatewayToken()).statusCode()).isEqualTo(200);
-        assertThat(harness.simulator().requests()).extracting(r -> r.region() + " " + r.status()).containsExactly("eu 200");
+        GATEWAY.harness().simulator().clearRequests();
+        assertThat(GATEWAY.harness().get("/api/1/vehicles/" + EU_VIN, MOVED.gatewayToken()).statusCode()).isEqualTo(200);
+        assertThat(GATEWAY.harness().simulator().requests()).extracting(r -> r.region() + " " + r.status()).containsExactly("eu 200");
     }
 
     @Test
     void a421IsFollowedFromTheBodyTextWhenItHasNoAltSvcHeader() {
         // a scripted 421 names the CN server in its body only; CN then answers with its own 421
         // (the user lives in NA), which is passed on: one re-route per request
-        new SimControl(harness.simulator()).script("""
+        new SimControl(GATEWAY.harness().simulator()).script("""
                 {"vin":"%s","responses":[{"status":421,
                   "body":{"response":null,"error":"user out of region, use base URL: %s, see https://developer.tesla.com/docs/fleet-api#regional-requirements","error_description":""}}]}
-                """.formatted(NA_VIN, harness.simulator().baseUrl("cn")));
-        HttpResponse<byte[]> response = harness.get("/api/1/vehicles/" + NA_VIN, BODY_ONLY.gatewayToken());
-        assertThat(harness.simulator().requests()).extracting(r -> r.region() + " " + r.status())
+                """.formatted(NA_VIN, GATEWAY.harness().simulator().baseUrl("cn")));
+        HttpResponse<byte[]> response = GATEWAY.harness().get("/api/1/vehicles/" + NA_VIN, BODY_ONLY.gatewayToken());
+        assertThat(GATEWAY.harness().simulator().requests()).extracting(r -> r.region() + " " + r.status())
                 .containsExactly("na 421", "cn 421");
         assertThat(response.statusCode()).isEqualTo(421);
         assertThat(response.headers().firstValue("x-region")).contains("cn");
@@ -91,25 +76,25 @@ class RegionRoutingTest {
 
     @Test
     void a421NamingAHostThatIsNoConfiguredRegionIsPassedOnAndNothingElseIsCalled() {
-        new SimControl(harness.simulator()).script("""
+        new SimControl(GATEWAY.harness().simulator()).script("""
                 {"vin":"%s","responses":[{"status":421,"headers":{"Alt-Svc":"h2=https://fleet-api.attacker.example"},
                   "body":{"response":null,"error":"user out of region, use base URL: https://fleet-api.attacker.example, see docs","error_description":""}}]}
                 """.formatted(NA_VIN));
-        HttpResponse<byte[]> response = harness.get("/api/1/vehicles/" + NA_VIN, ALICE.gatewayToken());
+        HttpResponse<byte[]> response = GATEWAY.harness().get("/api/1/vehicles/" + NA_VIN, ALICE.gatewayToken());
         assertThat(response.statusCode()).isEqualTo(421);
         assertThat(response.headers().firstValue("x-region")).contains("na");
-        assertThat(harness.simulator().requests()).extracting(r -> r.region() + " " + r.status()).containsExactly("na 421");
+        assertThat(GATEWAY.harness().simulator().requests()).extracting(r -> r.region() + " " + r.status()).containsExactly("na 421");
     }
 
     @Test
     void aSecond421AfterTheReRouteIsPassedOnInsteadOfLooping() {
         // NA says "go to EU"; EU, where this user is unknown, says "go to NA": passed on, no loop
-        new SimControl(harness.simulator()).script("""
+        new SimControl(GATEWAY.harness().simulator()).script("""
                 {"vin":"%s","responses":[{"status":421,"headers":{"Alt-Svc":"h2=%s"}}]}
-                """.formatted(NA_VIN, harness.simulator().baseUrl("eu")));
-        HttpResponse<byte[]> response = harness.get("/api/1/vehicles/" + NA_VIN, LOOPING.gatewayToken());
+                """.formatted(NA_VIN, GATEWAY.harness().simulator().baseUrl("eu")));
+        HttpResponse<byte[]> response = GATEWAY.harness().get("/api/1/vehicles/" + NA_VIN, LOOPING.gatewayToken());
         assertThat(response.statusCode()).isEqualTo(421);
-        assertThat(harness.simulator().requests()).extracting(r -> r.region() + " " + r.status())
+        assertThat(GATEWAY.harness().simulator().requests()).extracting(r -> r.region() + " " + r.status())
                 .containsExactly("na 421", "eu 421");
     }
 }

@@ -11,16 +11,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetgate.sim.RecordedRequest;
 import io.fleetgate.testing.GatewayHarness;
+import io.fleetgate.testing.GatewayPerClass;
 import io.fleetgate.testing.TestAccount;
 import io.fleetgate.testing.TestFleet;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** CONTRACT section 1: tokens, subscriptions, scopes and the error envelope, as a caller sees them. */
 class TokenCheckTest {
@@ -30,56 +29,42 @@ class TokenCheckTest {
     private static final TestAccount NO_ENERGY_SCOPE = new TestAccount("reader", "na", "tesla-token-alice", "gw-reader",
             List.of("vehicle_device_data"), List.of(NA_VIN), List.of(NA_SITE), null);
 
-    private static GatewayHarness harness;
-
-    @BeforeAll
-    static void start() {
-        harness = GatewayHarness.builder().accounts(ALICE, TestFleet.BERND, TestFleet.CHEN, EXPIRED, NO_ENERGY_SCOPE).start();
-    }
-
-    @AfterAll
-    static void stop() {
-        harness.close();
-    }
-
-    @BeforeEach
-    void clearLog() {
-        harness.simulator().clearRequests();
-    }
+    @RegisterExtension
+    static final GatewayPerClass GATEWAY = new GatewayPerClass(() -> GatewayHarness.builder().accounts(ALICE, TestFleet.BERND, TestFleet.CHEN, EXPIRED, NO_ENERGY_SCOPE).start());
 
     @Test
     void noTokenIs401MissingTokenAndNothingIsForwarded() {
-        HttpResponse<byte[]> response = harness.get("/api/1/vehicles", null);
+        HttpResponse<byte[]> response = GATEWAY.harness().get("/api/1/vehicles", null);
         assertError(response, 401, "missing_token");
-        assertThat(harness.simulator().requests()).isEmpty();
+        assertThat(GATEWAY.harness().simulator().requests()).isEmpty();
     }
 
     @Test
     void unknownTokenIs401InvalidTokenAndTheTokenIsNotEchoed() {
-        HttpResponse<byte[]> response = harness.get("/api/1/vehicles", "not-a-real-token-123");
+        HttpResponse<byte[]> response = GATEWAY.harness().get("/api/1/vehicles", "not-a-real-token-123");
         assertError(response, 401, "invalid_token");
         assertThat(body(response)).doesNotContain("not-a-real-token-123");
-        HttpResponse<byte[]> viaQuery = harness.get("/api/1/vehicles?token=not-a-real-token-456", null);
+        HttpResponse<byte[]> viaQuery = GATEWAY.harness().get("/api/1/vehicles?token=not-a-real-token-456", null);
         assertError(viaQuery, 401, "invalid_token");
         assertThat(body(viaQuery)).doesNotContain("not-a-real-token-456");
-        assertThat(harness.simulator().requests()).isEmpty();
+        assertThat(GATEWAY.harness().simulator().requests()).isEmpty();
     }
 
     @Test
     void bearerTokenIsAcceptedAndUpstreamGetsTheAccountsTeslaToken() {
-        HttpResponse<byte[]> response = harness.get("/api/1/vehicles/" + NA_VIN, ALICE.gatewayToken());
+        HttpResponse<byte[]> response = GATEWAY.harness().get("/api/1/vehicles/" + NA_VIN, ALICE.gatewayToken());
         assertThat(response.statusCode()).isEqualTo(200);
-        RecordedRequest upstream = harness.simulator().requests(NA_VIN).getFirst();
+        RecordedRequest upstream = GATEWAY.harness().simulator().requests(NA_VIN).getFirst();
         assertThat(header(upstream, "Authorization")).isEqualTo("Bearer " + ALICE.teslaToken());
         assertThat(upstream.headers().toString()).doesNotContain(ALICE.gatewayToken());
     }
 
     @Test
     void queryTokenIsAcceptedAndNeverReachesUpstream() {
-        HttpResponse<byte[]> response = harness.get(
+        HttpResponse<byte[]> response = GATEWAY.harness().get(
                 "/api/1/vehicles/" + NA_VIN + "/vehicle_data?token=" + ALICE.gatewayToken() + "&endpoints=charge_state%3Bclimate_state", null);
         assertThat(response.statusCode()).isEqualTo(200);
-        RecordedRequest upstream = harness.simulator().requests(NA_VIN).getFirst();
+        RecordedRequest upstream = GATEWAY.harness().simulator().requests(NA_VIN).getFirst();
         assertThat(upstream.query()).isEqualTo("endpoints=charge_state%3Bclimate_state");
         assertThat(upstream.toString()).doesNotContain(ALICE.gatewayToken());
         assertThat(header(upstream, "Authorization")).isEqualTo("Bearer " + ALICE.teslaToken());
@@ -87,61 +72,61 @@ class TokenCheckTest {
 
     @Test
     void accountWithoutActiveSubscriptionIs402SubscriptionRequired() {
-        assertError(harness.get("/api/1/vehicles/" + NA_VIN, EXPIRED.gatewayToken()), 402, "subscription_required");
-        assertThat(harness.simulator().requests()).isEmpty();
+        assertError(GATEWAY.harness().get("/api/1/vehicles/" + NA_VIN, EXPIRED.gatewayToken()), 402, "subscription_required");
+        assertThat(GATEWAY.harness().simulator().requests()).isEmpty();
     }
 
     @Test
     void vinOutsideTheSubscriptionIs402VehicleSubscriptionRequired() {
-        assertError(harness.get("/api/1/vehicles/" + NA_VIN_NOT_SUBSCRIBED + "/vehicle_data", ALICE.gatewayToken()),
+        assertError(GATEWAY.harness().get("/api/1/vehicles/" + NA_VIN_NOT_SUBSCRIBED + "/vehicle_data", ALICE.gatewayToken()),
                 402, "vehicle_subscription_required");
-        assertError(harness.get("/api/1/dx/warranty/details?vin=" + NA_VIN_NOT_SUBSCRIBED, ALICE.gatewayToken()),
+        assertError(GATEWAY.harness().get("/api/1/dx/warranty/details?vin=" + NA_VIN_NOT_SUBSCRIBED, ALICE.gatewayToken()),
                 402, "vehicle_subscription_required");
-        assertError(harness.post("/api/1/vehicles/fleet_status", ALICE.gatewayToken(),
+        assertError(GATEWAY.harness().post("/api/1/vehicles/fleet_status", ALICE.gatewayToken(),
                 "{\"vins\":[\"" + NA_VIN + "\",\"" + NA_VIN_NOT_SUBSCRIBED + "\"]}"), 402, "vehicle_subscription_required");
-        assertThat(harness.simulator().requests()).isEmpty();
+        assertThat(GATEWAY.harness().simulator().requests()).isEmpty();
     }
 
     @Test
     void energySiteOutsideTheSubscriptionIs402VehicleSubscriptionRequired() {
-        assertError(harness.get("/api/1/energy_sites/" + NA_SITE_NOT_SUBSCRIBED + "/live_status", ALICE.gatewayToken()),
+        assertError(GATEWAY.harness().get("/api/1/energy_sites/" + NA_SITE_NOT_SUBSCRIBED + "/live_status", ALICE.gatewayToken()),
                 402, "vehicle_subscription_required");
-        assertThat(harness.simulator().requests()).isEmpty();
-        assertThat(harness.get("/api/1/energy_sites/" + NA_SITE + "/live_status", ALICE.gatewayToken()).statusCode())
+        assertThat(GATEWAY.harness().simulator().requests()).isEmpty();
+        assertThat(GATEWAY.harness().get("/api/1/energy_sites/" + NA_SITE + "/live_status", ALICE.gatewayToken()).statusCode())
                 .isEqualTo(200);
     }
 
     @Test
     void missingScopeIs403InvalidScope() {
-        assertError(harness.get("/api/1/energy_sites/" + NA_SITE + "/site_info", NO_ENERGY_SCOPE.gatewayToken()),
+        assertError(GATEWAY.harness().get("/api/1/energy_sites/" + NA_SITE + "/site_info", NO_ENERGY_SCOPE.gatewayToken()),
                 403, "invalid_scope");
-        assertError(harness.post("/api/1/vehicles/" + NA_VIN + "/command/flash_lights", NO_ENERGY_SCOPE.gatewayToken(), "{}"),
+        assertError(GATEWAY.harness().post("/api/1/vehicles/" + NA_VIN + "/command/flash_lights", NO_ENERGY_SCOPE.gatewayToken(), "{}"),
                 403, "invalid_scope");
-        assertThat(harness.simulator().requests()).isEmpty();
-        assertThat(harness.get("/api/1/vehicles/" + NA_VIN, NO_ENERGY_SCOPE.gatewayToken()).statusCode()).isEqualTo(200);
+        assertThat(GATEWAY.harness().simulator().requests()).isEmpty();
+        assertThat(GATEWAY.harness().get("/api/1/vehicles/" + NA_VIN, NO_ENERGY_SCOPE.gatewayToken()).statusCode()).isEqualTo(200);
     }
 
     @Test
     void unknownPathIs404NotFoundAndUnknownCommandIs400InvalidCommand() {
-        assertError(harness.get("/api/1/vehicles/" + NA_VIN + "/teleport", ALICE.gatewayToken()), 404, "not_found");
-        assertError(harness.post("/api/1/vehicles/" + NA_VIN + "/command/launch_rocket", ALICE.gatewayToken(), "{}"),
+        assertError(GATEWAY.harness().get("/api/1/vehicles/" + NA_VIN + "/teleport", ALICE.gatewayToken()), 404, "not_found");
+        assertError(GATEWAY.harness().post("/api/1/vehicles/" + NA_VIN + "/command/launch_rocket", ALICE.gatewayToken(), "{}"),
                 400, "invalid_command");
-        assertThat(harness.simulator().requests()).isEmpty();
+        assertThat(GATEWAY.harness().simulator().requests()).isEmpty();
     }
 
     @Test
     void everyResponseCarriesTheRegionOfTheAccountItServed() {
-        assertThat(harness.get("/api/1/vehicles", ALICE.gatewayToken()).headers().firstValue("x-region")).contains("na");
-        assertThat(harness.get("/api/1/vehicles", TestFleet.BERND.gatewayToken()).headers().firstValue("x-region")).contains("eu");
-        assertThat(harness.get("/api/1/vehicles", TestFleet.CHEN.gatewayToken()).headers().firstValue("x-region")).contains("cn");
+        assertThat(GATEWAY.harness().get("/api/1/vehicles", ALICE.gatewayToken()).headers().firstValue("x-region")).contains("na");
+        assertThat(GATEWAY.harness().get("/api/1/vehicles", TestFleet.BERND.gatewayToken()).headers().firstValue("x-region")).contains("eu");
+        assertThat(GATEWAY.harness().get("/api/1/vehicles", TestFleet.CHEN.gatewayToken()).headers().firstValue("x-region")).contains("cn");
         // refusals too: after the token check with the account's region, before it with the default
-        assertThat(harness.get("/api/1/nothing", TestFleet.BERND.gatewayToken()).headers().firstValue("x-region")).contains("eu");
-        assertThat(harness.get("/api/1/vehicles", null).headers().firstValue("x-region")).contains("na");
+        assertThat(GATEWAY.harness().get("/api/1/nothing", TestFleet.BERND.gatewayToken()).headers().firstValue("x-region")).contains("eu");
+        assertThat(GATEWAY.harness().get("/api/1/vehicles", null).headers().firstValue("x-region")).contains("na");
     }
 
     @Test
     void errorResponsesNeverEchoRequestHeaders() {
-        HttpResponse<byte[]> response = harness.send("GET", "/api/1/vehicles/" + NA_VIN_NOT_SUBSCRIBED,
+        HttpResponse<byte[]> response = GATEWAY.harness().send("GET", "/api/1/vehicles/" + NA_VIN_NOT_SUBSCRIBED,
                 Map.of("Authorization", "Bearer " + ALICE.gatewayToken(), "X-Custom", "abc"), null);
         assertThat(response.statusCode()).isEqualTo(402);
         assertThat(response.headers().map().keySet()).noneMatch(h -> h.equalsIgnoreCase("authorization") || h.equalsIgnoreCase("x-custom"));

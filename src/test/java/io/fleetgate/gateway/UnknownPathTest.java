@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetgate.sim.RecordedRequest;
 import io.fleetgate.testing.GatewayHarness;
+import io.fleetgate.testing.GatewayPerClass;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,10 +25,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A path no route serves is 404 {@code not_found} in the error envelope under every prefix, with
@@ -37,22 +36,8 @@ import org.junit.jupiter.api.Test;
 class UnknownPathTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> METHODS = List.of("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
-    private static GatewayHarness harness;
-
-    @BeforeAll
-    static void start() {
-        harness = GatewayHarness.standard();
-    }
-
-    @AfterAll
-    static void stop() {
-        harness.close();
-    }
-
-    @BeforeEach
-    void clearLog() {
-        harness.simulator().clearRequests();
-    }
+    @RegisterExtension
+    static final GatewayPerClass GATEWAY = new GatewayPerClass(() -> GatewayHarness.standard());
 
     @Test
     void pathsNoRouteServesAre404NotFoundInTheEnvelopeWhateverTheMethod() throws Exception {
@@ -63,7 +48,7 @@ class UnknownPathTest {
             for (String method : METHODS) {
                 for (Map<String, String> headers : List.of(Map.<String, String>of(), GatewayHarness.bearer(GatewayHarness.ADMIN_TOKEN))) {
                     byte[] body = method.equals("GET") ? null : "{\"a\":1}".getBytes(StandardCharsets.UTF_8);
-                    HttpResponse<byte[]> answer = harness.send(method, path, headers, body);
+                    HttpResponse<byte[]> answer = GATEWAY.harness().send(method, path, headers, body);
                     assertError(answer, 404, "not_found");
                     assertThat(answer.headers().firstValue("Content-Type")).as("%s %s", method, path).hasValue("application/json");
                     assertThat(answer.headers().firstValue("x-region")).as("%s %s", method, path).hasValue("na");
@@ -74,32 +59,32 @@ class UnknownPathTest {
                 }
             }
         }
-        assertThat(harness.simulator().requests()).isEmpty();
+        assertThat(GATEWAY.harness().simulator().requests()).isEmpty();
     }
 
     @Test
     void fleetApiPathsAreStillTheIngressRoutesToAnswer() {
         // the route asks for a token before it looks the path up: the catch-all asks for neither
-        assertError(harness.get("/api/1/nope", null), 401, "missing_token");
-        HttpResponse<byte[]> unknown = harness.get("/api/1/nope", ALICE.gatewayToken());
+        assertError(GATEWAY.harness().get("/api/1/nope", null), 401, "missing_token");
+        HttpResponse<byte[]> unknown = GATEWAY.harness().get("/api/1/nope", ALICE.gatewayToken());
         assertError(unknown, 404, "not_found");
         assertThat(body(unknown)).contains("No Fleet API endpoint at /api/1/nope.");
-        assertThat(harness.simulator().requests()).isEmpty();
+        assertThat(GATEWAY.harness().simulator().requests()).isEmpty();
     }
 
     @Test
     void knownEndpointsStillAnswer() {
-        assertThat(harness.get("/api/ping", null).statusCode()).isEqualTo(200);
-        assertThat(harness.get("/api/test", ALICE.gatewayToken()).statusCode()).isEqualTo(200);
-        assertThat(harness.get("/api/openapi.json", null).statusCode()).isEqualTo(200);
-        assertThat(harness.get("/admin/accounts", GatewayHarness.ADMIN_TOKEN).statusCode()).isEqualTo(200);
-        assertThat(harness.get("/api/1/products", ALICE.gatewayToken()).statusCode()).isEqualTo(200);
-        assertThat(harness.simulator().requests()).extracting(RecordedRequest::path).contains("/api/1/products");
+        assertThat(GATEWAY.harness().get("/api/ping", null).statusCode()).isEqualTo(200);
+        assertThat(GATEWAY.harness().get("/api/test", ALICE.gatewayToken()).statusCode()).isEqualTo(200);
+        assertThat(GATEWAY.harness().get("/api/openapi.json", null).statusCode()).isEqualTo(200);
+        assertThat(GATEWAY.harness().get("/admin/accounts", GatewayHarness.ADMIN_TOKEN).statusCode()).isEqualTo(200);
+        assertThat(GATEWAY.harness().get("/api/1/products", ALICE.gatewayToken()).statusCode()).isEqualTo(200);
+        assertThat(GATEWAY.harness().simulator().requests()).extracting(RecordedRequest::path).contains("/api/1/products");
     }
 
     @Test
     void headGetsNoBodyAndTheConnectionServesTheNextRequest() throws Exception {
-        URI server = URI.create(harness.url("/"));
+        URI server = URI.create(GATEWAY.harness().url("/"));
         try (Socket socket = new Socket(server.getHost(), server.getPort())) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
@@ -128,7 +113,7 @@ class UnknownPathTest {
 
     @Test
     void aRouteAddedAfterStartupIsServedAndItsPathIsUnknownOnceItIsGone() throws Exception {
-        CamelContext context = harness.gateway().context();
+        CamelContext context = GATEWAY.harness().gateway().context();
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
@@ -137,40 +122,40 @@ class UnknownPathTest {
             }
         });
         try {
-            HttpResponse<byte[]> answer = harness.get("/api/added-later", null);
+            HttpResponse<byte[]> answer = GATEWAY.harness().get("/api/added-later", null);
             assertThat(answer.statusCode()).isEqualTo(200);
             assertThat(body(answer)).isEqualTo("served");
         } finally {
             context.getRouteController().stopRoute("added-later");
             context.removeRoute("added-later");
         }
-        assertError(harness.get("/api/added-later", null), 404, "not_found");
+        assertError(GATEWAY.harness().get("/api/added-later", null), 404, "not_found");
     }
 
     @Test
     void aStoppedRouteIsUnavailableNotUnknownAndServesAgainOnceStarted() throws Exception {
-        CamelContext context = harness.gateway().context();
+        CamelContext context = GATEWAY.harness().gateway().context();
         context.getRouteController().stopRoute("account-api-ping");
         try {
-            HttpResponse<byte[]> stopped = harness.get("/api/ping", null);
+            HttpResponse<byte[]> stopped = GATEWAY.harness().get("/api/ping", null);
             assertError(stopped, 503, "service_unavailable");
             assertThat(body(stopped)).contains("/api/ping is not served right now");
             // a method the path never takes is still 405
-            assertError(harness.post("/api/ping", ALICE.gatewayToken(), "{}"), 405, "invalid_method");
+            assertError(GATEWAY.harness().post("/api/ping", ALICE.gatewayToken(), "{}"), 405, "invalid_method");
         } finally {
             context.getRouteController().startRoute("account-api-ping");
         }
         // started again, its route is ahead of the answers behind the routes once more
-        assertThat(harness.get("/api/ping", null).statusCode()).isEqualTo(200);
+        assertThat(GATEWAY.harness().get("/api/ping", null).statusCode()).isEqualTo(200);
 
         context.getRouteController().stopRoute("fleet-api-ingress");
         try {
-            assertError(harness.get("/api/1/products", ALICE.gatewayToken()), 503, "service_unavailable");
-            assertThat(harness.simulator().requests()).isEmpty();
+            assertError(GATEWAY.harness().get("/api/1/products", ALICE.gatewayToken()), 503, "service_unavailable");
+            assertThat(GATEWAY.harness().simulator().requests()).isEmpty();
         } finally {
             context.getRouteController().startRoute("fleet-api-ingress");
         }
-        assertThat(harness.get("/api/1/products", ALICE.gatewayToken()).statusCode()).isEqualTo(200);
+        assertThat(GATEWAY.harness().get("/api/1/products", ALICE.gatewayToken()).statusCode()).isEqualTo(200);
     }
 
     @Test
@@ -183,7 +168,7 @@ class UnknownPathTest {
     }
 
     private static HttpResponse<byte[]> management(String path) throws Exception {
-        return harness.httpClient().send(HttpRequest.newBuilder(URI.create(harness.managementUrl(path))).GET().build(),
+        return GATEWAY.harness().httpClient().send(HttpRequest.newBuilder(URI.create(GATEWAY.harness().managementUrl(path))).GET().build(),
                 HttpResponse.BodyHandlers.ofByteArray());
     }
 

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetgate.ops.OpenApiDocument;
 import io.fleetgate.testing.GatewayHarness;
+import io.fleetgate.testing.GatewayPerClass;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -16,10 +17,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A method a path does not take is 405 {@code invalid_method} in the error envelope, with
@@ -28,27 +27,13 @@ import org.junit.jupiter.api.Test;
  */
 class WrongMethodTest {
     private static final List<String> METHODS = List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
-    private static GatewayHarness harness;
-
-    @BeforeAll
-    static void start() {
-        harness = GatewayHarness.standard();
-    }
-
-    @AfterAll
-    static void stop() {
-        harness.close();
-    }
-
-    @BeforeEach
-    void clearLog() {
-        harness.simulator().clearRequests();
-    }
+    @RegisterExtension
+    static final GatewayPerClass GATEWAY = new GatewayPerClass(() -> GatewayHarness.standard());
 
     @Test
     void everyOwnPathRefusesTheMethodsItsRoutesDoNotTake() {
         Map<String, Set<String>> allowed = new TreeMap<>();
-        for (OpenApiDocument.OwnEndpoint own : OpenApiDocument.ownEndpoints(harness.gateway().context())) {
+        for (OpenApiDocument.OwnEndpoint own : OpenApiDocument.ownEndpoints(GATEWAY.harness().gateway().context())) {
             allowed.computeIfAbsent(own.path(), path -> new TreeSet<>()).add(own.method());
         }
         assertThat(allowed).containsKeys("/api/ping", "/api/test", "/api/metadata", "/api/usage", "/api/key",
@@ -60,7 +45,7 @@ class WrongMethodTest {
         allowed.forEach((path, methods) -> {
             String concrete = path.replaceAll("\\{[A-Za-z_]+}", "x");
             for (String method : METHODS) {
-                HttpResponse<byte[]> answer = harness.send(method, concrete, GatewayHarness.bearer(GatewayHarness.ADMIN_TOKEN), null);
+                HttpResponse<byte[]> answer = GATEWAY.harness().send(method, concrete, GatewayHarness.bearer(GatewayHarness.ADMIN_TOKEN), null);
                 if (methods.contains(method)) {
                     // the routes still take their own methods (whatever they answer then: no account x is a 404
                     // of the route's, in JSON, not the server's page)
@@ -82,48 +67,48 @@ class WrongMethodTest {
         assertThat(refused).contains("POST /api/ping", "DELETE /api/usage", "PUT /api/key", "POST /api/openapi.json",
                 "POST /.well-known/appspecific/com.tesla.3p.public-key.pem", "DELETE /admin/accounts",
                 "GET /admin/accounts/x/credit-budget", "HEAD /api/ping", "OPTIONS /admin/accounts");
-        assertThat(harness.simulator().requests()).isEmpty();
+        assertThat(GATEWAY.harness().simulator().requests()).isEmpty();
     }
 
     @Test
     void accountEndpointsAnswerAWrongMethodWithTheirAllowedOnes() {
-        HttpResponse<byte[]> answer = harness.post("/api/test", ALICE.gatewayToken(), "{}");
+        HttpResponse<byte[]> answer = GATEWAY.harness().post("/api/test", ALICE.gatewayToken(), "{}");
         assertError(answer, 405, "invalid_method");
         assertThat(answer.headers().firstValue("Allow")).hasValue("GET");
         // the connection that carried the unread body still serves the next request
-        assertThat(harness.get("/api/test", ALICE.gatewayToken()).statusCode()).isEqualTo(200);
-        assertThat(harness.get("/api/ping", null).statusCode()).isEqualTo(200);
+        assertThat(GATEWAY.harness().get("/api/test", ALICE.gatewayToken()).statusCode()).isEqualTo(200);
+        assertThat(GATEWAY.harness().get("/api/ping", null).statusCode()).isEqualTo(200);
     }
 
     @Test
     void adminPathsAnswerAWrongMethodBeforeAskingForTheAdminToken() {
         for (String token : new String[] {null, "wrong-admin-token"}) {
-            HttpResponse<byte[]> answer = harness.send("PATCH", "/admin/accounts/alice/credit-budget",
+            HttpResponse<byte[]> answer = GATEWAY.harness().send("PATCH", "/admin/accounts/alice/credit-budget",
                     token == null ? Map.of() : GatewayHarness.bearer(token), "{}".getBytes(StandardCharsets.UTF_8));
             assertError(answer, 405, "invalid_method");
             assertThat(answer.headers().firstValue("Allow")).hasValue("DELETE, PUT");
         }
         // a method the path takes still needs the token
-        assertError(harness.send("GET", "/admin/accounts", Map.of(), null), 401, "missing_token");
+        assertError(GATEWAY.harness().send("GET", "/admin/accounts", Map.of(), null), 401, "missing_token");
     }
 
     @Test
     void headAndOptionsAreWrongMethodsUnlessARouteTakesThem() {
-        HttpResponse<byte[]> head = harness.send("HEAD", "/api/openapi.json", Map.of(), null);
+        HttpResponse<byte[]> head = GATEWAY.harness().send("HEAD", "/api/openapi.json", Map.of(), null);
         assertThat(head.statusCode()).isEqualTo(405);
         assertThat(head.headers().firstValue("Allow")).hasValue("GET");
         assertThat(head.body()).isEmpty();
-        HttpResponse<byte[]> options = harness.send("OPTIONS", "/admin/accounts", Map.of(), null);
+        HttpResponse<byte[]> options = GATEWAY.harness().send("OPTIONS", "/admin/accounts", Map.of(), null);
         assertError(options, 405, "invalid_method");
         assertThat(options.headers().firstValue("Allow")).hasValue("GET, POST");
     }
 
     @Test
     void fleetApiPathsNameTheirAllowedMethodsToo() {
-        HttpResponse<byte[]> answer = harness.send("DELETE", "/api/1/vehicles/" + NA_VIN + "/vehicle_data",
+        HttpResponse<byte[]> answer = GATEWAY.harness().send("DELETE", "/api/1/vehicles/" + NA_VIN + "/vehicle_data",
                 GatewayHarness.bearer(ALICE.gatewayToken()), null);
         assertError(answer, 405, "invalid_method");
         assertThat(answer.headers().firstValue("Allow")).hasValue("GET");
-        assertThat(harness.simulator().requests()).isEmpty();
+        assertThat(GATEWAY.harness().simulator().requests()).isEmpty();
     }
 }
