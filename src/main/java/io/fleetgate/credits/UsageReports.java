@@ -11,6 +11,7 @@ import io.fleetgate.ingress.ExchangeKeys;
 import io.fleetgate.ingress.GatewayError;
 import io.fleetgate.ingress.IncomingRequest;
 import io.fleetgate.json.JsonMappers;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,12 +27,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
+import java.util.function.Consumer;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -74,7 +76,9 @@ public final class UsageReports {
         if (!from.isBefore(to)) {
             throw GatewayError.invalidRequest("'from' must be before 'to'.");
         }
-        ObjectNode report = summarise(events(account.id(), from, to));
+        Summary summary = new Summary();
+        readEvents(account.id(), from, to, summary::add);
+        ObjectNode report = summary.toJson();
         report.put("account_id", account.id());
         report.put("from", from.toString());
         report.put("to", to.toString());
@@ -98,17 +102,6 @@ public final class UsageReports {
         out.setBody(body.toString());
     }
 
-    /** Totals and the three breakdowns, each sorted by credits, most first. */
-    static ObjectNode summarise(List<AuditEvent> events) {
-        ObjectNode report = JSON.createObjectNode();
-        report.put("credits", events.stream().mapToLong(AuditEvent::credits).sum());
-        report.put("requests", events.size());
-        report.set("by_endpoint", breakdown(events, "endpoint", UsageReports::endpoint));
-        report.set("by_token_name", breakdown(events, "token_name", AuditEvent::tokenName));
-        report.set("by_client_library", breakdown(events, "client_library", AuditEvent::clientLibrary));
-        return report;
-    }
-
     /** {@code POST /api/1/vehicles/{vin}/command/honk_horn}: method and path template, with the command named. */
     static String endpoint(AuditEvent event) {
         String template = event.pathTemplate();
@@ -121,65 +114,100 @@ public final class UsageReports {
         return event.method() + " " + template;
     }
 
-    private static ArrayNode breakdown(List<AuditEvent> events, String field, Function<AuditEvent, String> key) {
-        Map<Optional<String>, long[]> sums = new HashMap<>();
-        for (AuditEvent event : events) {
-            long[] sum = sums.computeIfAbsent(Optional.ofNullable(key.apply(event)), k -> new long[2]);
-            sum[0] += event.credits();
-            sum[1]++;
-        }
-        List<Map.Entry<Optional<String>, long[]>> rows = new ArrayList<>(sums.entrySet());
-        rows.sort(Comparator.<Map.Entry<Optional<String>, long[]>>comparingLong(e -> -e.getValue()[0])
-                .thenComparingLong(e -> -e.getValue()[1])
-                .thenComparing(e -> e.getKey().orElse("")));
-        ArrayNode array = JSON.createArrayNode();
-        for (Map.Entry<Optional<String>, long[]> row : rows) {
-            ObjectNode node = array.addObject();
-            row.getKey().ifPresentOrElse(value -> node.put(field, value), () -> node.putNull(field));
-            node.put("credits", row.getValue()[0]);
-            node.put("requests", row.getValue()[1]);
-        }
-        return array;
-    }
-
-    /** The account's events whose requests arrived in [from, to), as the topic holds them now. */
-    List<AuditEvent> events(String accountId, Instant from, Instant to) {
+    /**
+     * Hands each of the account's events whose request arrived in [from, to) to {@code sink}, as the
+     * topic holds them now. Every event of an account is keyed by its id, so only the partition the
+     * producer's default partitioner gives that key is read, and only from shortly before
+     * {@code from} to shortly after {@code to}: a report costs the account's own traffic in the
+     * window, not the whole topic's, and holds sums, not events.
+     */
+    void readEvents(String accountId, Instant from, Instant to, Consumer<AuditEvent> sink) {
         // one consumer per report; distinct ids keep concurrent reports' client metrics apart
         Properties p = KafkaClientConfig.topicReader(clientConfig, "fleetgate-usage-report-" + reports.incrementAndGet(),
                 ByteArrayDeserializer.class);
-        List<AuditEvent> events = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p)) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-                    .map(info -> new TopicPartition(topic, info.partition())).toList();
-            consumer.assign(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            Map<TopicPartition, Long> seekTimes = new HashMap<>();
-            partitions.forEach(tp -> seekTimes.put(tp, from.minus(READ_BACK_MARGIN).toEpochMilli()));
-            Map<TopicPartition, OffsetAndTimestamp> starts = consumer.offsetsForTimes(seekTimes);
-            for (TopicPartition tp : partitions) {
-                OffsetAndTimestamp start = starts.get(tp);
-                consumer.seek(tp, start != null ? start.offset() : ends.get(tp));
-            }
+            int partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).size();
+            TopicPartition partition = new TopicPartition(topic, partitionOf(accountId, partitions));
+            consumer.assign(List.of(partition));
+            long end = consumer.endOffsets(List.of(partition)).get(partition);
+            OffsetAndTimestamp start = consumer.offsetsForTimes(
+                    Map.of(partition, from.minus(READ_BACK_MARGIN).toEpochMilli())).get(partition);
+            consumer.seek(partition, start != null ? start.offset() : end);
+            // records are stamped when published, at or after their request arrived
+            long lastStamp = to.plus(READ_BACK_MARGIN).toEpochMilli();
             long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
+            while (consumer.position(partition) < end) {
                 if (System.nanoTime() > deadline) {
                     throw new GatewayError(503, "service_unavailable", "The audit topic could not be read in time; try again shortly.");
                 }
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    // only records up to where the topic ended when the report began
-                    if (accountId.equals(record.key())
-                            && record.offset() < ends.get(new TopicPartition(record.topic(), record.partition()))) {
+                    if (record.offset() >= end || record.timestamp() > lastStamp) {
+                        return; // past where the topic ended when the report began, or past the window
+                    }
+                    if (accountId.equals(record.key())) {
                         AuditRecords.read(record.value())
                                 .filter(e -> accountId.equals(e.accountId()))
                                 .filter(e -> !e.time().isBefore(from) && e.time().isBefore(to))
-                                .ifPresent(events::add);
+                                .ifPresent(sink);
                     }
                 }
             }
         } catch (KafkaException e) {
             throw new GatewayError(503, "service_unavailable", "The audit topic cannot be read right now; try again shortly.");
         }
-        return events;
+    }
+
+    /** The partition Kafka's default partitioner puts a record with this (String) key in. */
+    static int partitionOf(String key, int partitions) {
+        return BuiltInPartitioner.partitionForKey(key.getBytes(StandardCharsets.UTF_8), partitions);
+    }
+
+    /** Totals and the three breakdowns (each sorted by credits, most first), summed as events arrive. */
+    static final class Summary {
+        private long credits;
+        private long requests;
+        private final Map<Optional<String>, long[]> byEndpoint = new HashMap<>();
+        private final Map<Optional<String>, long[]> byTokenName = new HashMap<>();
+        private final Map<Optional<String>, long[]> byClientLibrary = new HashMap<>();
+
+        void add(AuditEvent event) {
+            credits += event.credits();
+            requests++;
+            count(byEndpoint, endpoint(event), event);
+            count(byTokenName, event.tokenName(), event);
+            count(byClientLibrary, event.clientLibrary(), event);
+        }
+
+        ObjectNode toJson() {
+            ObjectNode report = JSON.createObjectNode();
+            report.put("credits", credits);
+            report.put("requests", requests);
+            report.set("by_endpoint", breakdown(byEndpoint, "endpoint"));
+            report.set("by_token_name", breakdown(byTokenName, "token_name"));
+            report.set("by_client_library", breakdown(byClientLibrary, "client_library"));
+            return report;
+        }
+
+        private static void count(Map<Optional<String>, long[]> sums, String key, AuditEvent event) {
+            long[] sum = sums.computeIfAbsent(Optional.ofNullable(key), k -> new long[2]);
+            sum[0] += event.credits();
+            sum[1]++;
+        }
+
+        private static ArrayNode breakdown(Map<Optional<String>, long[]> sums, String field) {
+            List<Map.Entry<Optional<String>, long[]>> rows = new ArrayList<>(sums.entrySet());
+            rows.sort(Comparator.<Map.Entry<Optional<String>, long[]>>comparingLong(e -> -e.getValue()[0])
+                    .thenComparingLong(e -> -e.getValue()[1])
+                    .thenComparing(e -> e.getKey().orElse("")));
+            ArrayNode array = JSON.createArrayNode();
+            for (Map.Entry<Optional<String>, long[]> row : rows) {
+                ObjectNode node = array.addObject();
+                row.getKey().ifPresentOrElse(value -> node.put(field, value), () -> node.putNull(field));
+                node.put("credits", row.getValue()[0]);
+                node.put("requests", row.getValue()[1]);
+            }
+            return array;
+        }
     }
 
     /** A query parameter as an ISO-8601 instant, or a date meaning the start of that UTC day. */

@@ -65,6 +65,21 @@ class UsageReportTest {
     }
 
     @Test
+    void everyAuditRecordSitsInThePartitionTheReportReadsForItsAccount() {
+        for (String token : List.of(PHONE, SERVER, WINDOW)) {
+            assertThat(call("GET", "/api/1/vehicles", token, "X-Library", PYTHON)).isEqualTo(200);
+        }
+        assertThat(call("GET", "/api/1/vehicles", null, "X-Library", PYTHON)).as("anonymous").isEqualTo(401);
+        assertThat(topics.await(AUDIT, r -> "anonymous".equals(r.key()), 1, Duration.ofSeconds(20))).isNotEmpty();
+        assertThat(topics.await(AUDIT, r -> "window".equals(r.key()), 1, Duration.ofSeconds(20))).isNotEmpty();
+        List<org.apache.kafka.clients.consumer.ConsumerRecord<String, String>> records = topics.all(AUDIT);
+        assertThat(records).extracting(r -> r.key()).contains("usage", "window", "anonymous");
+        // fleetgate.audit.v1 has 6 partitions (kafka/topics.yaml); a report reads only its account's
+        assertThat(records).allSatisfy(r -> assertThat(r.partition())
+                .as("partition of key %s", r.key()).isEqualTo(UsageReports.partitionOf(r.key(), 6)));
+    }
+
+    @Test
     void totalsAndBreakdownsEqualTheAuditEventsOfTwoTokensAndTwoLibraries() {
         Instant from = Instant.now();
         // the phone app speaks through the Python library (X-Library), the server through TypeScript (User-Agent)
