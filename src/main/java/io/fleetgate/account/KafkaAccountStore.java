@@ -1,6 +1,6 @@
 package io.fleetgate.account;
 
-import io.fleetgate.app.KafkaClientConfig;
+import io.fleetgate.kafka.KafkaClientConfig;
 import io.fleetgate.region.Region;
 import java.time.Duration;
 import java.util.ArrayList;

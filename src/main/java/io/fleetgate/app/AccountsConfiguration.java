@@ -10,6 +10,7 @@ import io.fleetgate.account.TeslaOAuthClient;
 import io.fleetgate.account.TokenCipher;
 import io.fleetgate.account.TokenRefresher;
 import io.fleetgate.account.YamlAccountStore;
+import io.fleetgate.kafka.KafkaClientConfig;
 import io.fleetgate.region.RegionalBaseUrls;
 import java.security.SecureRandom;
 import java.time.Clock;

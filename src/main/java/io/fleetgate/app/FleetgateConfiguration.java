@@ -7,6 +7,7 @@ import io.fleetgate.ingress.FleetApiCatalog;
 import io.fleetgate.ingress.IncomingRequest;
 import io.fleetgate.ingress.IngressGuard;
 import io.fleetgate.ingress.RequestClassifier;
+import io.fleetgate.kafka.KafkaClientConfig;
 import io.fleetgate.limits.ClientAddressResolver;
 import io.fleetgate.limits.FailurePolicy;
 import io.fleetgate.limits.InMemorySlidingWindowLimiter;

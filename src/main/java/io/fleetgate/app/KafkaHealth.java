@@ -1,6 +1,7 @@
 package io.fleetgate.app;
 
 import io.fleetgate.ingress.GatewayError;
+import io.fleetgate.kafka.KafkaClientConfig;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;

@@ -1,5 +1,6 @@
 package io.fleetgate.app;
 
+import io.fleetgate.kafka.KafkaClientConfig;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.fleetgate.command;
 
-import io.fleetgate.app.KafkaClientConfig;
+import io.fleetgate.kafka.KafkaClientConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,7 +1,7 @@
 package io.fleetgate.credits;
 
-import io.fleetgate.app.KafkaClientConfig;
 import io.fleetgate.audit.AuditEvent;
+import io.fleetgate.kafka.KafkaClientConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

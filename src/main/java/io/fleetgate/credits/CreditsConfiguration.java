@@ -1,9 +1,9 @@
 package io.fleetgate.credits;
 
-import io.fleetgate.app.KafkaClientConfig;
 import io.fleetgate.accountapi.AccountApi;
 import io.fleetgate.accountapi.VehicleFirmware;
 import io.fleetgate.command.SignedCommands;
+import io.fleetgate.kafka.KafkaClientConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;

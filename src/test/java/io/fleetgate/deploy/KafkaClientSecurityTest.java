@@ -3,7 +3,7 @@ package io.fleetgate.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fleetgate.app.KafkaClientConfig;
+import io.fleetgate.kafka.KafkaClientConfig;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;

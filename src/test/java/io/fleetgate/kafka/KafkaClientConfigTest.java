@@ -1,4 +1,4 @@
-package io.fleetgate.app;
+package io.fleetgate.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.fleetgate.app;
+package io.fleetgate.kafka;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -63,7 +63,8 @@ public final class KafkaClientConfig {
         return properties;
     }
 
-    static Map<String, Object> of(String bootstrapServers, PropertiesComponent properties) {
+    /** {@link #of(String, Function)} with the settings of Camel's properties component. */
+    public static Map<String, Object> of(String bootstrapServers, PropertiesComponent properties) {
         return of(bootstrapServers, properties::resolveProperty);
     }
 }
