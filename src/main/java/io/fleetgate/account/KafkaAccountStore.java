@@ -1,9 +1,10 @@
 package io.fleetgate.account;
 
 import io.fleetgate.kafka.KafkaClientConfig;
+import io.fleetgate.kafka.StartPosition;
+import io.fleetgate.kafka.TopicFollower;
 import io.fleetgate.region.Region;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +14,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -23,14 +23,11 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -52,17 +49,13 @@ public final class KafkaAccountStore extends ServiceSupport implements AccountSt
     private final Duration sendTimeout;
     private final Map<String, Stored> byId = new ConcurrentHashMap<>();
     private final Map<String, String> accountIdByTokenHash = new ConcurrentHashMap<>();
-    private final Map<TopicPartition, Long> positions = new ConcurrentHashMap<>();
     /** Accounts whose latest record cannot be read (a wrong encryption key, most likely). */
     private final Set<String> unreadable = ConcurrentHashMap.newKeySet();
     private final List<PositionWaiter> positionWaiters = new CopyOnWriteArrayList<>();
     private final List<ChangeWaiter> changeWaiters = new CopyOnWriteArrayList<>();
-    private final CountDownLatch caughtUp = new CountDownLatch(1);
-    private volatile boolean ready;
-    private volatile KafkaConsumer<String, String> consumer;
+    private final TopicFollower<String> follower;
     private KafkaProducer<String, String> producer;
     private Admin admin;
-    private Thread follower;
 
     private record Stored(Account account, long offset) {}
 
@@ -75,15 +68,33 @@ public final class KafkaAccountStore extends ServiceSupport implements AccountSt
         this.topic = topic;
         this.records = records;
         this.sendTimeout = sendTimeout;
+        this.follower = new TopicFollower<>("the account store",
+                KafkaClientConfig.topicReader(clientConfig, "fleetgate-accounts", StringDeserializer.class),
+                topic, StartPosition.beginning(), new TopicFollower.Reader<>() {
+                    @Override
+                    public void read(ConsumerRecord<String, String> record) {
+                        KafkaAccountStore.this.read(record);
+                    }
+
+                    @Override
+                    public void caughtUp() {
+                        LOG.info("accounts: {} read from {}", byId.size(), topic);
+                    }
+
+                    @Override
+                    public void polled() {
+                        checkPositions();
+                    }
+                });
     }
 
     /** True once the topic has been read up to where it ended when this replica started. */
     public boolean isReady() {
-        return ready;
+        return follower.isCaughtUp();
     }
 
     public boolean awaitReady(Duration timeout) throws InterruptedException {
-        return caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return follower.awaitCaughtUp(timeout);
     }
 
     /** Writes the accounts of the import file that the topic does not hold yet; returns how many. */
@@ -156,7 +167,7 @@ public final class KafkaAccountStore extends ServiceSupport implements AccountSt
         CompletableFuture<Void> done = new CompletableFuture<>();
         try {
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            positions.keySet().forEach(tp -> latest.put(tp, OffsetSpec.latest()));
+            follower.positions().keySet().forEach(tp -> latest.put(tp, OffsetSpec.latest()));
             Map<TopicPartition, Long> targets = new HashMap<>();
             admin.listOffsets(latest).all().get(sendTimeout.toMillis(), TimeUnit.MILLISECONDS)
                     .forEach((tp, info) -> targets.put(tp, info.offset()));
@@ -183,7 +194,6 @@ public final class KafkaAccountStore extends ServiceSupport implements AccountSt
 
     @Override
     protected void doStart() {
-        consumer = new KafkaConsumer<>(KafkaClientConfig.topicReader(clientConfig, "fleetgate-accounts", StringDeserializer.class));
         Properties p = new Properties();
         p.putAll(clientConfig);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
@@ -200,18 +210,12 @@ public final class KafkaAccountStore extends ServiceSupport implements AccountSt
         a.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) Math.max(sendTimeout.toMillis(), 1000));
         a.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(sendTimeout.toMillis() - 1, 500));
         admin = Admin.create(a);
-        follower = Thread.ofPlatform().daemon().name("fleetgate-accounts").start(this::follow);
+        follower.start();
     }
 
     @Override
-    protected void doStop() throws InterruptedException {
-        KafkaConsumer<String, String> c = consumer;
-        if (c != null) {
-            c.wakeup();
-        }
-        if (follower != null) {
-            follower.join(5000);
-        }
+    protected void doStop() {
+        follower.stop();
         if (producer != null) {
             producer.close(Duration.ofSeconds(2));
         }
@@ -222,40 +226,9 @@ public final class KafkaAccountStore extends ServiceSupport implements AccountSt
         changeWaiters.forEach(w -> w.done().cancel(false));
     }
 
-    private void follow() {
-        try {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
-                partitions.add(new TopicPartition(topic, info.partition()));
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            while (isRunAllowed()) {
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                    read(record);
-                }
-                for (TopicPartition tp : partitions) {
-                    positions.put(tp, consumer.position(tp));
-                }
-                checkPositions();
-                if (!ready && reached(ends)) {
-                    ready = true;
-                    caughtUp.countDown();
-                    LOG.info("accounts: {} read from {}", byId.size(), topic);
-                }
-            }
-        } catch (WakeupException e) {
-            // stopping
-        } catch (RuntimeException e) {
-            LOG.error("the account store stopped following {}: {}", topic, e.toString());
-        } finally {
-            consumer.close(Duration.ofSeconds(2));
-        }
-    }
-
-    private boolean reached(Map<TopicPartition, Long> ends) {
-        return ends.entrySet().stream().allMatch(end -> positions.getOrDefault(end.getKey(), 0L) >= end.getValue());
+    private boolean reached(Map<TopicPartition, Long> targets) {
+        Map<TopicPartition, Long> positions = follower.positions();
+        return targets.entrySet().stream().allMatch(target -> positions.getOrDefault(target.getKey(), 0L) >= target.getValue());
     }
 
     private void checkPositions() {

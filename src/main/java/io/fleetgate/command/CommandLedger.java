@@ -1,23 +1,17 @@
 package io.fleetgate.command;
 
 import io.fleetgate.kafka.KafkaClientConfig;
+import io.fleetgate.kafka.StartPosition;
+import io.fleetgate.kafka.TopicFollower;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,14 +24,11 @@ import org.slf4j.LoggerFactory;
 public final class CommandLedger extends ServiceSupport {
     private static final Logger LOG = LoggerFactory.getLogger(CommandLedger.class);
 
-    private final Map<String, Object> clientConfig;
     private final String topic;
     private final int maxResults;
     private final Map<String, CommandResult> results;
     private final Map<String, CompletableFuture<CommandResult>> waiters = new ConcurrentHashMap<>();
-    private final CountDownLatch caughtUp = new CountDownLatch(1);
-    private volatile KafkaConsumer<String, String> consumer;
-    private Thread follower;
+    private final TopicFollower<String> follower;
 
     public CommandLedger(String bootstrapServers, String topic, int maxResults) {
         this(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topic, maxResults);
@@ -45,7 +36,6 @@ public final class CommandLedger extends ServiceSupport {
 
     /** @param clientConfig bootstrap servers and security settings of the consumer that reads the results topic */
     public CommandLedger(Map<String, Object> clientConfig, String topic, int maxResults) {
-        this.clientConfig = Map.copyOf(clientConfig);
         this.topic = topic;
         this.maxResults = maxResults;
         this.results = new LinkedHashMap<>(16, 0.75f, false) {
@@ -54,6 +44,9 @@ public final class CommandLedger extends ServiceSupport {
                 return size() > CommandLedger.this.maxResults;
             }
         };
+        this.follower = new TopicFollower<>("the command ledger",
+                KafkaClientConfig.topicReader(clientConfig, "fleetgate-command-ledger", StringDeserializer.class),
+                topic, StartPosition.beginning(), this::read);
     }
 
     /** The result of an executed command id, if it is still remembered. */
@@ -88,66 +81,24 @@ public final class CommandLedger extends ServiceSupport {
 
     /** Waits until the topic has been read up to where it ended at start. */
     public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
-        return caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return follower.awaitCaughtUp(timeout);
     }
 
     @Override
     protected void doStart() {
-        consumer = new KafkaConsumer<>(KafkaClientConfig.topicReader(clientConfig, "fleetgate-command-ledger", StringDeserializer.class));
-        follower = Thread.ofPlatform().daemon().name("fleetgate-command-ledger").start(this::follow);
+        follower.start();
     }
 
     @Override
-    protected void doStop() throws InterruptedException {
-        KafkaConsumer<String, String> c = consumer;
-        if (c != null) {
-            c.wakeup();
-        }
-        if (follower != null) {
-            follower.join(5000);
-        }
+    protected void doStop() {
+        follower.stop();
         waiters.values().forEach(w -> w.cancel(false));
         waiters.clear();
     }
 
-    private void follow() {
+    private void read(ConsumerRecord<String, String> record) {
         try {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
-                partitions.add(new TopicPartition(topic, info.partition()));
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            while (isRunAllowed()) {
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                    read(record.value());
-                }
-                if (caughtUp.getCount() > 0 && reached(ends)) {
-                    caughtUp.countDown();
-                }
-            }
-        } catch (WakeupException e) {
-            // stopping
-        } catch (RuntimeException e) {
-            LOG.error("the command ledger stopped following {}: {}", topic, e.toString());
-        } finally {
-            consumer.close(Duration.ofSeconds(2));
-        }
-    }
-
-    private boolean reached(Map<TopicPartition, Long> ends) {
-        for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
-            if (consumer.position(end.getKey()) < end.getValue()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private void read(String json) {
-        try {
-            record(CommandJson.readResult(json));
+            record(CommandJson.readResult(record.value()));
         } catch (Exception e) {
             LOG.warn("skipping an unreadable record on {}", topic);
         }

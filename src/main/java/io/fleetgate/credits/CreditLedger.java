@@ -2,23 +2,17 @@ package io.fleetgate.credits;
 
 import io.fleetgate.audit.AuditEvent;
 import io.fleetgate.kafka.KafkaClientConfig;
+import io.fleetgate.kafka.StartPosition;
+import io.fleetgate.kafka.TopicFollower;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,21 +28,31 @@ public final class CreditLedger extends ServiceSupport {
     /** Read a little before the month starts: an event's record may be stamped after it arrived. */
     private static final Duration READ_BACK_MARGIN = Duration.ofHours(1);
 
-    /** Bootstrap servers and security settings of every Kafka client ({@code KafkaClientConfig}). */
-    private final Map<String, Object> clientConfig;
     private final String topic;
     private final Clock clock;
     private final CreditTotals totals;
-    private final CountDownLatch caughtUp = new CountDownLatch(1);
-    private volatile KafkaConsumer<String, byte[]> consumer;
-    private Thread follower;
+    private final TopicFollower<byte[]> follower;
     private Instant prunedBefore = Instant.MIN;
 
+    /** @param clientConfig bootstrap servers and security settings of every Kafka client ({@code KafkaClientConfig}) */
     public CreditLedger(Map<String, Object> clientConfig, String topic, Clock clock, CreditTotals totals) {
-        this.clientConfig = Map.copyOf(clientConfig);
         this.topic = topic;
         this.clock = clock;
         this.totals = totals;
+        this.follower = new TopicFollower<>("the credit ledger",
+                KafkaClientConfig.topicReader(clientConfig, "fleetgate-credit-ledger", ByteArrayDeserializer.class),
+                topic, StartPosition.from(() -> monthStart(clock.instant()).minus(READ_BACK_MARGIN)),
+                new TopicFollower.Reader<>() {
+                    @Override
+                    public void read(ConsumerRecord<String, byte[]> record) {
+                        count(record);
+                    }
+
+                    @Override
+                    public void polled() {
+                        pruneFinishedMonths();
+                    }
+                });
     }
 
     /** Credits the account spent in [{@code from}, {@code to}) (UTC day starts). */
@@ -70,11 +74,11 @@ public final class CreditLedger extends ServiceSupport {
 
     /** Waits until the topic has been read up to where it ended at start; false on timeout. */
     public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
-        return caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return follower.awaitCaughtUp(timeout);
     }
 
     public boolean isCaughtUp() {
-        return caughtUp.getCount() == 0;
+        return follower.isCaughtUp();
     }
 
     static Instant monthStart(Instant instant) {
@@ -84,70 +88,18 @@ public final class CreditLedger extends ServiceSupport {
 
     @Override
     protected void doStart() {
-        consumer = new KafkaConsumer<>(KafkaClientConfig.topicReader(clientConfig, "fleetgate-credit-ledger", ByteArrayDeserializer.class));
-        follower = Thread.ofPlatform().daemon().name("fleetgate-credit-ledger").start(this::follow);
+        follower.start();
     }
 
     @Override
-    protected void doStop() throws InterruptedException {
-        KafkaConsumer<String, byte[]> c = consumer;
-        if (c != null) {
-            c.wakeup();
-        }
-        if (follower != null) {
-            follower.join(5000);
-        }
+    protected void doStop() {
+        follower.stop();
     }
 
-    private void follow() {
-        try {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(info -> new TopicPartition(topic, info.partition())).toList();
-            consumer.assign(partitions);
-            seekToMonthStart(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            while (isRunAllowed()) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    AuditRecords.read(record.value()).ifPresentOrElse(totals::countFromTopic,
-                            () -> LOG.warn("skipped a record that is not an audit event: {} partition {} offset {}",
-                                    topic, record.partition(), record.offset()));
-                }
-                if (caughtUp.getCount() > 0 && reached(ends)) {
-                    caughtUp.countDown();
-                }
-                pruneFinishedMonths();
-            }
-        } catch (WakeupException e) {
-            // stopping
-        } catch (RuntimeException e) {
-            LOG.error("the credit ledger stopped following {}: {}", topic, e.toString());
-        } finally {
-            consumer.close(Duration.ofSeconds(2));
-        }
-    }
-
-    private void seekToMonthStart(List<TopicPartition> partitions) {
-        long from = monthStart(clock.instant()).minus(READ_BACK_MARGIN).toEpochMilli();
-        Map<TopicPartition, Long> query = new HashMap<>();
-        partitions.forEach(tp -> query.put(tp, from));
-        Map<TopicPartition, OffsetAndTimestamp> offsets = consumer.offsetsForTimes(query);
-        for (TopicPartition tp : partitions) {
-            OffsetAndTimestamp found = offsets.get(tp);
-            if (found != null) {
-                consumer.seek(tp, found.offset());
-            } else {
-                consumer.seekToEnd(List.of(tp));
-            }
-        }
-    }
-
-    private boolean reached(Map<TopicPartition, Long> ends) {
-        for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
-            if (consumer.position(end.getKey()) < end.getValue()) {
-                return false;
-            }
-        }
-        return true;
+    private void count(ConsumerRecord<String, byte[]> record) {
+        AuditRecords.read(record.value()).ifPresentOrElse(totals::countFromTopic,
+                () -> LOG.warn("skipped a record that is not an audit event: {} partition {} offset {}",
+                        topic, record.partition(), record.offset()));
     }
 
     private void pruneFinishedMonths() {

@@ -1,0 +1,132 @@
+package io.fleetgate.kafka;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.support.service.ServiceSupport;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads one topic by itself on a thread of its own: all its partitions, each from its
+ * {@link StartPosition}, {@link #isCaughtUp() caught up} once it has read up to the end offsets
+ * found at start, then following what is written later until it is stopped.
+ *
+ * @param <V> the type of the record values (keys are strings)
+ */
+public final class TopicFollower<V> extends ServiceSupport {
+    private static final Logger LOG = LoggerFactory.getLogger(TopicFollower.class);
+    private static final Duration PARTITIONS_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(2);
+    private static final long JOIN_MILLIS = 5000;
+
+    /** What the follower's owner does with what is read; called on the follower's thread. */
+    public interface Reader<V> {
+        void read(ConsumerRecord<String, V> record);
+
+        /** Once, when the topic has been read up to the end offsets found at start. */
+        default void caughtUp() {}
+
+        /** After every poll, once its records are read and caught-up is decided. */
+        default void polled() {}
+    }
+
+    private final String owner;
+    private final Properties consumerProperties;
+    private final String topic;
+    private final StartPosition start;
+    private final Reader<V> reader;
+    private final Map<TopicPartition, Long> positions = new ConcurrentHashMap<>();
+    private final CountDownLatch caughtUp = new CountDownLatch(1);
+    private volatile KafkaConsumer<String, V> consumer;
+    private Thread thread;
+
+    /**
+     * @param owner what follows the topic, as a failure is logged: "the command ledger"
+     * @param consumerProperties the consumer's settings ({@link KafkaClientConfig#topicReader}); its
+     *        client id names the thread
+     */
+    public TopicFollower(String owner, Properties consumerProperties, String topic, StartPosition start, Reader<V> reader) {
+        this.owner = owner;
+        this.consumerProperties = consumerProperties;
+        this.topic = topic;
+        this.start = start;
+        this.reader = reader;
+    }
+
+    /** Waits until the topic has been read up to where it ended at start; false on timeout. */
+    public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
+        return caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public boolean isCaughtUp() {
+        return caughtUp.getCount() == 0;
+    }
+
+    /** The next offset to read on each partition, as of the last poll; empty before the first. */
+    public Map<TopicPartition, Long> positions() {
+        return Collections.unmodifiableMap(positions);
+    }
+
+    @Override
+    protected void doStart() {
+        consumer = new KafkaConsumer<>(consumerProperties);
+        thread = Thread.ofPlatform().daemon().name(consumerProperties.getProperty(ConsumerConfig.CLIENT_ID_CONFIG))
+                .start(this::follow);
+    }
+
+    @Override
+    protected void doStop() throws InterruptedException {
+        KafkaConsumer<String, V> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+        if (thread != null) {
+            thread.join(JOIN_MILLIS);
+        }
+    }
+
+    private void follow() {
+        try {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, PARTITIONS_TIMEOUT).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            consumer.assign(partitions);
+            start.seek(consumer, partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            while (isRunAllowed()) {
+                for (ConsumerRecord<String, V> record : consumer.poll(POLL_TIMEOUT)) {
+                    reader.read(record);
+                }
+                for (TopicPartition tp : partitions) {
+                    positions.put(tp, consumer.position(tp));
+                }
+                if (!isCaughtUp() && reached(ends)) {
+                    caughtUp.countDown();
+                    reader.caughtUp();
+                }
+                reader.polled();
+            }
+        } catch (WakeupException e) {
+            // stopping
+        } catch (RuntimeException e) {
+            LOG.error("{} stopped following {}: {}", owner, topic, e.toString());
+        } finally {
+            consumer.close(CLOSE_TIMEOUT);
+        }
+    }
+
+    private boolean reached(Map<TopicPartition, Long> ends) {
+        return ends.entrySet().stream().allMatch(end -> positions.getOrDefault(end.getKey(), 0L) >= end.getValue());
+    }
+}
