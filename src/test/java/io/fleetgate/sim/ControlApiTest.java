@@ -13,10 +13,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -26,24 +24,9 @@ class ControlApiTest {
     private static final Instant START = Instant.parse("2026-03-01T08:00:00Z");
     private static final MutableClock CLOCK = new MutableClock(START);
 
-    private static FleetApiSimulator sim;
+    @RegisterExtension
+    static final SimulatorPerClass SIM = SimulatorPerClass.demo(CLOCK);
     private final SimHttp http = new SimHttp();
-
-    @BeforeAll
-    static void start() {
-        sim = FleetApiSimulator.start(SimulatorConfig.ephemeral(SimulatedFleet.demo()).withClock(CLOCK));
-    }
-
-    @AfterAll
-    static void stop() {
-        sim.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        CLOCK.set(START);
-        sim.reset();
-    }
 
     @Test
     void listsVehiclesWithRegionStateAndSigning() {
@@ -64,7 +47,7 @@ class ControlApiTest {
         assertThat(vehicleDataStatus(DEMO_VIN_ONLINE)).isEqualTo(408);
 
         control("POST", "/sim/vehicles/" + DEMO_VIN_ONLINE + "/offline", null);
-        assertThat(sim.fleet().vehicle(DEMO_VIN_ONLINE).state()).isEqualTo(VehicleState.OFFLINE);
+        assertThat(SIM.simulator().fleet().vehicle(DEMO_VIN_ONLINE).state()).isEqualTo(VehicleState.OFFLINE);
 
         control("POST", "/sim/vehicles/" + DEMO_VIN_ONLINE + "/online", null);
         assertThat(vehicleDataStatus(DEMO_VIN_ONLINE)).isEqualTo(200);
@@ -74,7 +57,8 @@ class ControlApiTest {
     void setsTheWakeDelay() {
         HttpResponse<String> response = control("POST", "/sim/vehicles/" + DEMO_VIN_ASLEEP + "/wake-delay",
                 "{\"seconds\": 10}");
-        http.post(sim.baseUrl("na") + "/api/1/vehicles/" + DEMO_VIN_ASLEEP + "/wake_up", DEMO_ACCESS_TOKEN, null);
+        http.post(SIM.simulator().baseUrl("na") + "/api/1/vehicles/" + DEMO_VIN_ASLEEP + "/wake_up",
+                DEMO_ACCESS_TOKEN, null);
 
         assertThat(http.json(response).get("wake_delay_seconds").asInt()).isEqualTo(10);
         CLOCK.advance(Duration.ofSeconds(9));
@@ -86,7 +70,8 @@ class ControlApiTest {
     @Test
     void setsANegativeWakeDelaySoTheVehicleNeverWakes() {
         control("POST", "/sim/vehicles/" + DEMO_VIN_ASLEEP + "/wake-delay", "{\"seconds\": -1}");
-        http.post(sim.baseUrl("na") + "/api/1/vehicles/" + DEMO_VIN_ASLEEP + "/wake_up", DEMO_ACCESS_TOKEN, null);
+        http.post(SIM.simulator().baseUrl("na") + "/api/1/vehicles/" + DEMO_VIN_ASLEEP + "/wake_up",
+                DEMO_ACCESS_TOKEN, null);
         CLOCK.advance(Duration.ofHours(1));
 
         assertThat(vehicleDataStatus(DEMO_VIN_ASLEEP)).isEqualTo(408);
@@ -94,10 +79,10 @@ class ControlApiTest {
 
     @Test
     void listsRecordedRequestsOptionallyByVin() {
-        http.get(sim.baseUrl("na") + "/api/1/vehicles", DEMO_ACCESS_TOKEN);
-        http.get(sim.baseUrl("na") + "/api/1/vehicles/" + DEMO_VIN_ONLINE + "/vehicle_data?endpoints=charge_state",
+        http.get(SIM.simulator().baseUrl("na") + "/api/1/vehicles", DEMO_ACCESS_TOKEN);
+        http.get(SIM.simulator().baseUrl("na") + "/api/1/vehicles/" + DEMO_VIN_ONLINE + "/vehicle_data?endpoints=charge_state",
                 DEMO_ACCESS_TOKEN);
-        http.get(sim.baseUrl("eu") + "/api/1/vehicles", null);
+        http.get(SIM.simulator().baseUrl("eu") + "/api/1/vehicles", null);
 
         JsonNode all = http.json(control("GET", "/sim/requests", null));
         JsonNode forVin = http.json(control("GET", "/sim/requests?vin=" + DEMO_VIN_ONLINE, null));
@@ -117,26 +102,27 @@ class ControlApiTest {
 
     @Test
     void clearsTheRequestLog() {
-        http.get(sim.baseUrl("na") + "/api/1/vehicles", DEMO_ACCESS_TOKEN);
+        http.get(SIM.simulator().baseUrl("na") + "/api/1/vehicles", DEMO_ACCESS_TOKEN);
 
         assertThat(control("DELETE", "/sim/requests", null).statusCode()).isEqualTo(200);
 
         assertThat(http.json(control("GET", "/sim/requests", null))).isEmpty();
-        assertThat(sim.requests()).isEmpty();
+        assertThat(SIM.simulator().requests()).isEmpty();
     }
 
     @Test
     void resetRestoresFleetAndDropsScriptsAndLog() {
         control("POST", "/sim/vehicles/" + DEMO_VIN_ONLINE + "/sleep", null);
-        sim.fleet().addVehicle(SimVehicle.of("5YJ3E1EA0PF999999", 99L, "Extra", "demo", VehicleState.ONLINE));
+        SIM.simulator().fleet().addVehicle(SimVehicle.of("5YJ3E1EA0PF999999", 99L, "Extra", "demo",
+                VehicleState.ONLINE));
         control("POST", "/sim/script", "{\"vin\":\"" + DEMO_VIN_SIGNING + "\",\"responses\":[{\"status\":500}]}");
 
         assertThat(control("POST", "/sim/reset", null).statusCode()).isEqualTo(200);
 
-        assertThat(sim.fleet().vehicle(DEMO_VIN_ONLINE).state()).isEqualTo(VehicleState.ONLINE);
-        assertThat(sim.fleet().findVehicle("5YJ3E1EA0PF999999")).isEmpty();
-        assertThat(sim.requests()).isEmpty();
-        assertThat(http.get(sim.baseUrl("na") + "/api/1/vehicles/" + DEMO_VIN_SIGNING, DEMO_ACCESS_TOKEN)
+        assertThat(SIM.simulator().fleet().vehicle(DEMO_VIN_ONLINE).state()).isEqualTo(VehicleState.ONLINE);
+        assertThat(SIM.simulator().fleet().findVehicle("5YJ3E1EA0PF999999")).isEmpty();
+        assertThat(SIM.simulator().requests()).isEmpty();
+        assertThat(http.get(SIM.simulator().baseUrl("na") + "/api/1/vehicles/" + DEMO_VIN_SIGNING, DEMO_ACCESS_TOKEN)
                 .statusCode()).isEqualTo(200);
     }
 
@@ -185,12 +171,12 @@ class ControlApiTest {
     }
 
     private int vehicleDataStatus(String vin) {
-        return http.get(sim.baseUrl("na") + "/api/1/vehicles/" + vin + "/vehicle_data", DEMO_ACCESS_TOKEN)
+        return http.get(SIM.simulator().baseUrl("na") + "/api/1/vehicles/" + vin + "/vehicle_data", DEMO_ACCESS_TOKEN)
                 .statusCode();
     }
 
     private HttpResponse<String> control(String method, String path, String body) {
-        return http.send(method, sim.controlUrl() + path, null, body);
+        return http.send(method, SIM.simulator().controlUrl() + path, null, body);
     }
 
     private static JsonNode find(JsonNode vehicles, String vin) {

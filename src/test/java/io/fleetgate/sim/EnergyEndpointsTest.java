@@ -9,10 +9,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Energy site reads and commands. */
 class EnergyEndpointsTest {
@@ -20,23 +18,9 @@ class EnergyEndpointsTest {
     private static final String SITE = "/api/1/energy_sites/" + DEMO_ENERGY_SITE_ID;
     private static final MutableClock CLOCK = new MutableClock(Instant.parse("2026-06-21T19:30:00Z"));
 
-    private static FleetApiSimulator sim;
+    @RegisterExtension
+    static final SimulatorPerClass SIM = SimulatorPerClass.demo(CLOCK);
     private final SimHttp http = new SimHttp();
-
-    @BeforeAll
-    static void start() {
-        sim = FleetApiSimulator.start(SimulatorConfig.ephemeral(SimulatedFleet.demo()).withClock(CLOCK));
-    }
-
-    @AfterAll
-    static void stop() {
-        sim.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        sim.reset();
-    }
 
     @Test
     void describesTheSite() {
@@ -127,7 +111,8 @@ class EnergyEndpointsTest {
 
     @Test
     void answers404ForSiteOfAnotherUserAndUnknownCommand() {
-        HttpResponse<String> foreign = http.get(sim.baseUrl("eu") + SITE + "/site_info", DEMO_EU_ACCESS_TOKEN);
+        HttpResponse<String> foreign = http.get(SIM.simulator().baseUrl("eu") + SITE + "/site_info",
+                DEMO_EU_ACCESS_TOKEN);
         HttpResponse<String> unknown = post(SITE + "/self_destruct", "{}");
 
         assertThat(foreign.statusCode()).isEqualTo(404);
@@ -135,10 +120,10 @@ class EnergyEndpointsTest {
     }
 
     private HttpResponse<String> get(String path) {
-        return http.get(sim.baseUrl("na") + path, DEMO_ACCESS_TOKEN);
+        return http.get(SIM.simulator().baseUrl("na") + path, DEMO_ACCESS_TOKEN);
     }
 
     private HttpResponse<String> post(String path, String body) {
-        return http.post(sim.baseUrl("na") + path, DEMO_ACCESS_TOKEN, body);
+        return http.post(SIM.simulator().baseUrl("na") + path, DEMO_ACCESS_TOKEN, body);
     }
 }

@@ -10,10 +10,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Answers queued through {@code POST /sim/script}. */
 class ScriptedAnswersTest {
@@ -21,23 +19,9 @@ class ScriptedAnswersTest {
     private static final String FLASH = "/api/1/vehicles/" + DEMO_VIN_ONLINE + "/command/flash_lights";
     private static final String HONK = "/api/1/vehicles/" + DEMO_VIN_ONLINE + "/command/honk_horn";
 
-    private static FleetApiSimulator sim;
+    @RegisterExtension
+    static final SimulatorPerClass SIM = SimulatorPerClass.demo();
     private final SimHttp http = new SimHttp();
-
-    @BeforeAll
-    static void start() {
-        sim = FleetApiSimulator.start(SimulatorConfig.ephemeral(SimulatedFleet.demo()));
-    }
-
-    @AfterAll
-    static void stop() {
-        sim.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        sim.reset();
-    }
 
     @Test
     void usesQueuedAnswersOnceInOrderThenAnswersNormally() {
@@ -48,7 +32,7 @@ class ScriptedAnswersTest {
         assertThat(post(FLASH).statusCode()).isEqualTo(429);
         assertThat(post(FLASH).statusCode()).isEqualTo(503);
         assertThat(post(FLASH).statusCode()).isEqualTo(200);
-        assertThat(sim.requests(DEMO_VIN_ONLINE)).extracting(RecordedRequest::status)
+        assertThat(SIM.simulator().requests(DEMO_VIN_ONLINE)).extracting(RecordedRequest::status)
                 .containsExactly(424, 429, 503, 200);
     }
 
@@ -173,8 +157,9 @@ class ScriptedAnswersTest {
     void checksTokenAndRegionBeforeUsingTheScript() {
         script("{\"vin\":\"" + DEMO_VIN_ONLINE + "\",\"responses\":[{\"status\":424}]}");
 
-        assertThat(http.post(sim.baseUrl("na") + FLASH, "wrong", "{}").statusCode()).isEqualTo(401);
-        assertThat(http.post(sim.baseUrl("na") + FLASH, DEMO_EU_ACCESS_TOKEN, "{}").statusCode()).isEqualTo(421);
+        assertThat(http.post(SIM.simulator().baseUrl("na") + FLASH, "wrong", "{}").statusCode()).isEqualTo(401);
+        assertThat(http.post(SIM.simulator().baseUrl("na") + FLASH, DEMO_EU_ACCESS_TOKEN, "{}").statusCode())
+                .isEqualTo(421);
         assertThat(post(FLASH).statusCode()).isEqualTo(424);
     }
 
@@ -184,20 +169,20 @@ class ScriptedAnswersTest {
 
         HttpResponse<String> misdirected = post(FLASH);
 
-        assertThat(misdirected.headers().firstValue("Alt-Svc")).contains("h2=" + sim.baseUrl("na"));
-        assertThat(http.json(misdirected).get("error").asText()).contains("use base URL: " + sim.baseUrl("na"));
+        assertThat(misdirected.headers().firstValue("Alt-Svc")).contains("h2=" + SIM.simulator().baseUrl("na"));
+        assertThat(http.json(misdirected).get("error").asText()).contains("use base URL: " + SIM.simulator().baseUrl("na"));
     }
 
     private void script(String body) {
-        HttpResponse<String> response = http.post(sim.controlUrl() + "/sim/script", null, body);
+        HttpResponse<String> response = http.post(SIM.simulator().controlUrl() + "/sim/script", null, body);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     }
 
     private HttpResponse<String> get(String path) {
-        return http.get(sim.baseUrl("na") + path, DEMO_ACCESS_TOKEN);
+        return http.get(SIM.simulator().baseUrl("na") + path, DEMO_ACCESS_TOKEN);
     }
 
     private HttpResponse<String> post(String path) {
-        return http.post(sim.baseUrl("na") + path, DEMO_ACCESS_TOKEN, "{}");
+        return http.post(SIM.simulator().baseUrl("na") + path, DEMO_ACCESS_TOKEN, "{}");
     }
 }

@@ -28,10 +28,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -46,25 +45,14 @@ class SignedCommandsTest {
     private static final String PAIRING_DOMAIN = "fleetgate.example";
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static FleetApiSimulator sim;
+    @RegisterExtension
+    static final SimulatorPerClass SIM = SimulatorPerClass.demo(CLOCK);
     private final SimHttp http = new SimHttp();
     private EcKeyPair fleetKey;
     private VcpClient client;
 
-    @BeforeAll
-    static void start() {
-        sim = FleetApiSimulator.start(SimulatorConfig.ephemeral(SimulatedFleet.demo()).withClock(CLOCK));
-    }
-
-    @AfterAll
-    static void stop() {
-        sim.close();
-    }
-
     @BeforeEach
-    void reset() throws Exception {
-        CLOCK.set(START);
-        sim.reset();
+    void pairingKeyAndClient() throws Exception {
         fleetKey = EcKeyPair.fromScalarHex("22".repeat(32));
         client = new VcpClient(fleetKey, PAIRING_DOMAIN, CLOCK, new SplittableRandom(5));
     }
@@ -79,11 +67,11 @@ class SignedCommandsTest {
         assertThat(handshake(DEMO_VIN_SIGNING, Domain.INFOTAINMENT).verdict()).isEqualTo(Verdict.SUCCEEDED);
         assertThat(handshake(DEMO_VIN_SIGNING, Domain.VCSEC).verdict()).isEqualTo(Verdict.SUCCEEDED);
         assertThat(client.sessions().get(DEMO_VIN_SIGNING, Domain.INFOTAINMENT).orElseThrow().vehiclePublicKey())
-                .isEqualTo(sim.vehiclePublicKey(DEMO_VIN_SIGNING, Domain.INFOTAINMENT));
+                .isEqualTo(SIM.simulator().vehiclePublicKey(DEMO_VIN_SIGNING, Domain.INFOTAINMENT));
         assertThat(send(DEMO_VIN_SIGNING, "flash_lights").verdict()).isEqualTo(Verdict.SUCCEEDED);
         assertThat(send(DEMO_VIN_SIGNING, "door_lock").verdict()).isEqualTo(Verdict.SUCCEEDED);
 
-        List<RecordedRequest> calls = sim.requests(DEMO_VIN_SIGNING);
+        List<RecordedRequest> calls = SIM.simulator().requests(DEMO_VIN_SIGNING);
         assertThat(calls).extracting(RecordedRequest::path)
                 .containsOnly("/api/1/vehicles/" + DEMO_VIN_SIGNING + "/signed_command");
         assertThat(calls).extracting(RecordedRequest::status).containsOnly(200);
@@ -110,7 +98,7 @@ class SignedCommandsTest {
                  {"hvacSeatHeaterAction":[{"SEAT_HEATER_MED":{},"CAR_SEAT_REAR_LEFT":{}}]}}}"""));
         assertThat(logged.get(2).get("action")).isEqualTo(JSON.readTree("""
                 {"name":"set_charge_limit","domain":"INFOTAINMENT","action":{"chargingSetLimitAction":{"percent":72}}}"""));
-        assertThat(sim.requests(DEMO_VIN_SIGNING).get(2).action())
+        assertThat(SIM.simulator().requests(DEMO_VIN_SIGNING).get(2).action())
                 .isEqualTo("{\"name\":\"set_charge_limit\",\"domain\":\"INFOTAINMENT\",\"action\":{\"chargingSetLimitAction\":{\"percent\":72}}}");
     }
 
@@ -129,7 +117,7 @@ class SignedCommandsTest {
 
     @Test
     void unpairingAKeyEndsItsSessions() throws Exception {
-        sim.fleet().pairKey(DEMO_VIN_ONLINE, fleetKey.publicKeyBytes());
+        SIM.simulator().fleet().pairKey(DEMO_VIN_ONLINE, fleetKey.publicKeyBytes());
         assertThat(handshake(DEMO_VIN_ONLINE, Domain.INFOTAINMENT).verdict()).isEqualTo(Verdict.SUCCEEDED);
         assertThat(send(DEMO_VIN_ONLINE, "honk_horn").verdict()).isEqualTo(Verdict.SUCCEEDED);
 
@@ -141,13 +129,13 @@ class SignedCommandsTest {
         CommandOutcome refused = send(DEMO_VIN_ONLINE, "honk_horn");
         assertThat(refused.verdict()).isEqualTo(Verdict.PERMANENT);
         assertThat(refused.fault()).isEqualTo(MessageFault_E.MESSAGEFAULT_ERROR_UNKNOWN_KEY_ID);
-        assertThat(sim.requests(DEMO_VIN_ONLINE)).extracting(RecordedRequest::command)
+        assertThat(SIM.simulator().requests(DEMO_VIN_ONLINE)).extracting(RecordedRequest::command)
                 .containsExactly(null, "honk_horn", null);
     }
 
     @Test
     void answers503WithTheVehicleUnavailableBodyUntilTheCarIsAwake() throws Exception {
-        sim.pairKeyWithAll(fleetKey.publicKeyBytes());
+        SIM.simulator().pairKeyWithAll(fleetKey.publicKeyBytes());
         HandshakeRequest request = client.sessionRequest(DEMO_VIN_ASLEEP, Domain.INFOTAINMENT);
 
         HttpResponse<String> asleep = signedCommand(DEMO_VIN_ASLEEP, request.body());
@@ -158,7 +146,8 @@ class SignedCommandsTest {
         assertThat(signedCommand(DEMO_VIN_OFFLINE, client.sessionRequest(DEMO_VIN_OFFLINE, Domain.VCSEC).body())
                 .statusCode()).isEqualTo(503);
 
-        http.post(sim.baseUrl("na") + "/api/1/vehicles/" + DEMO_VIN_ASLEEP + "/wake_up", DEMO_ACCESS_TOKEN, null);
+        http.post(SIM.simulator().baseUrl("na") + "/api/1/vehicles/" + DEMO_VIN_ASLEEP + "/wake_up",
+                DEMO_ACCESS_TOKEN, null);
         CLOCK.advance(Duration.ofSeconds(SimVehicle.DEFAULT_WAKE_DELAY_SECONDS));
         assertThat(handshake(DEMO_VIN_ASLEEP, Domain.INFOTAINMENT).verdict()).isEqualTo(Verdict.SUCCEEDED);
         assertThat(send(DEMO_VIN_ASLEEP, "flash_lights").verdict()).isEqualTo(Verdict.SUCCEEDED);
@@ -166,23 +155,23 @@ class SignedCommandsTest {
 
     @Test
     void answers422ForAVehicleWithoutTheCommandProtocol() {
-        sim.fleet().setProtocolSupported(DEMO_VIN_ONLINE, false);
-        sim.pairKeyWithAll(fleetKey.publicKeyBytes());
+        SIM.simulator().fleet().setProtocolSupported(DEMO_VIN_ONLINE, false);
+        SIM.simulator().pairKeyWithAll(fleetKey.publicKeyBytes());
 
         HttpResponse<String> response = signedCommand(DEMO_VIN_ONLINE,
                 client.sessionRequest(DEMO_VIN_ONLINE, Domain.INFOTAINMENT).body());
 
         assertThat(response.statusCode()).isEqualTo(422);
         assertThat(http.json(response).get("error").asText()).isEqualTo("invalid_resource");
-        assertThat(http.post(sim.baseUrl("na") + "/api/1/vehicles/" + DEMO_VIN_ONLINE + "/command/flash_lights",
+        assertThat(http.post(SIM.simulator().baseUrl("na") + "/api/1/vehicles/" + DEMO_VIN_ONLINE + "/command/flash_lights",
                 DEMO_ACCESS_TOKEN, "{}").statusCode()).isEqualTo(200);
     }
 
     @Test
     void stillRefusesUnsignedRestCommandsToACarThatRequiresSigning() {
-        sim.pairKeyWithAll(fleetKey.publicKeyBytes());
+        SIM.simulator().pairKeyWithAll(fleetKey.publicKeyBytes());
 
-        HttpResponse<String> response = http.post(sim.baseUrl("na") + "/api/1/vehicles/" + DEMO_VIN_SIGNING
+        HttpResponse<String> response = http.post(SIM.simulator().baseUrl("na") + "/api/1/vehicles/" + DEMO_VIN_SIGNING
                 + "/command/flash_lights", DEMO_ACCESS_TOKEN, "{}");
 
         assertThat(response.statusCode()).isEqualTo(403);
@@ -233,7 +222,7 @@ class SignedCommandsTest {
                 .containsExactly(hex(fleetKey));
         assertThat(find(vehicles, DEMO_VIN_SIGNING).get("protocol_supported").asBoolean()).isTrue();
 
-        sim.reset();
+        SIM.simulator().reset();
         assertThat(fleetStatus(vins).get("key_paired_vins")).isEmpty();
     }
 
@@ -286,16 +275,18 @@ class SignedCommandsTest {
     }
 
     private HttpResponse<String> signedCommand(String vin, String body) {
-        return http.post(sim.baseUrl("na") + "/api/1/vehicles/" + vin + "/signed_command", DEMO_ACCESS_TOKEN, body);
+        return http.post(SIM.simulator().baseUrl("na") + "/api/1/vehicles/" + vin + "/signed_command",
+                DEMO_ACCESS_TOKEN, body);
     }
 
     private JsonNode fleetStatus(String body) {
-        return http.json(http.post(sim.baseUrl("na") + "/api/1/vehicles/fleet_status", DEMO_ACCESS_TOKEN, body))
+        return http.json(http.post(SIM.simulator().baseUrl("na") + "/api/1/vehicles/fleet_status",
+                DEMO_ACCESS_TOKEN, body))
                 .get("response");
     }
 
     private HttpResponse<String> control(String method, String path, String body) {
-        return http.send(method, sim.controlUrl() + path, null, body);
+        return http.send(method, SIM.simulator().controlUrl() + path, null, body);
     }
 
     private static String keyBody(EcKeyPair key) {

@@ -14,35 +14,18 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The simulator's OAuth token endpoint: rotating single-use refresh tokens, 8 h access tokens. */
 class SimOAuthTest {
     private static final Instant START = Instant.parse("2026-03-01T08:00:00Z");
     private static final MutableClock CLOCK = new MutableClock(START);
 
-    private static FleetApiSimulator sim;
+    @RegisterExtension
+    static final SimulatorPerClass SIM = SimulatorPerClass.demo(CLOCK);
     private final SimHttp http = new SimHttp();
     private final HttpClient client = HttpClient.newHttpClient();
-
-    @BeforeAll
-    static void start() {
-        sim = FleetApiSimulator.start(SimulatorConfig.ephemeral(SimulatedFleet.demo()).withClock(CLOCK));
-    }
-
-    @AfterAll
-    static void stop() {
-        sim.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        CLOCK.set(START);
-        sim.reset();
-    }
 
     @Test
     void refreshRotatesAndASpentTokenGetsLoginRequired() {
@@ -61,11 +44,11 @@ class SimOAuthTest {
         assertThat(refresh("EU_unknown").statusCode()).isEqualTo(401);
         assertThat(refresh(second).statusCode()).isEqualTo(200);
 
-        JsonNode grants = http.json(http.get(sim.controlUrl() + "/sim/oauth/refresh-tokens", null));
+        JsonNode grants = http.json(http.get(SIM.simulator().controlUrl() + "/sim/oauth/refresh-tokens", null));
         JsonNode firstGrant = find(grants, first);
         assertThat(firstGrant.path("presented").asInt()).isEqualTo(2);
         assertThat(firstGrant.path("spent").asBoolean()).isTrue();
-        assertThat(sim.oauth().refreshTokensPresentedTwice()).isEqualTo(1);
+        assertThat(SIM.simulator().oauth().refreshTokensPresentedTwice()).isEqualTo(1);
     }
 
     @Test
@@ -82,14 +65,14 @@ class SimOAuthTest {
         assertThat(claims.path("scp").toString()).contains("vehicle_cmds");
 
         // the region endpoint answers on any regional server; the rest only at home
-        HttpResponse<String> region = http.get(sim.baseUrl("na") + "/api/1/users/region", access);
+        HttpResponse<String> region = http.get(SIM.simulator().baseUrl("na") + "/api/1/users/region", access);
         assertThat(region.statusCode()).isEqualTo(200);
         assertThat(http.json(region).path("response").path("region").asText()).isEqualTo("eu");
-        assertThat(http.get(sim.baseUrl("na") + "/api/1/products", access).statusCode()).isEqualTo(421);
-        assertThat(http.get(sim.baseUrl("eu") + "/api/1/products", access).statusCode()).isEqualTo(200);
+        assertThat(http.get(SIM.simulator().baseUrl("na") + "/api/1/products", access).statusCode()).isEqualTo(421);
+        assertThat(http.get(SIM.simulator().baseUrl("eu") + "/api/1/products", access).statusCode()).isEqualTo(200);
 
         CLOCK.advance(Duration.ofHours(8));
-        HttpResponse<String> expired = http.get(sim.baseUrl("eu") + "/api/1/products", access);
+        HttpResponse<String> expired = http.get(SIM.simulator().baseUrl("eu") + "/api/1/products", access);
         assertThat(expired.statusCode()).isEqualTo(401);
         assertThat(expired.body()).contains("token expired");
     }
@@ -102,12 +85,13 @@ class SimOAuthTest {
         JsonNode tokens = http.json(refresh(refreshToken));
         String access = tokens.path("access_token").asText();
         control("/sim/oauth/users/fay/expire-access-tokens", "{}");
-        assertThat(http.get(sim.baseUrl("na") + "/api/1/products", access).statusCode()).isEqualTo(401);
+        assertThat(http.get(SIM.simulator().baseUrl("na") + "/api/1/products", access).statusCode()).isEqualTo(401);
         control("/sim/oauth/users/fay/revoke-refresh-tokens", "{}");
         HttpResponse<String> revoked = refresh(tokens.path("refresh_token").asText());
         assertThat(revoked.statusCode()).isEqualTo(401);
         assertThat(revoked.body()).contains("login_required");
-        assertThat(http.post(sim.controlUrl() + "/sim/oauth/users", null, "{\"id\":\"x\"}").statusCode()).isEqualTo(400);
+        assertThat(http.post(SIM.simulator().controlUrl() + "/sim/oauth/users", null, "{\"id\":\"x\"}").statusCode())
+                .isEqualTo(400);
     }
 
     private String addUser(String id, String region) {
@@ -115,7 +99,7 @@ class SimOAuthTest {
     }
 
     private JsonNode control(String path, String body) {
-        HttpResponse<String> response = http.post(sim.controlUrl() + path, null, body);
+        HttpResponse<String> response = http.post(SIM.simulator().controlUrl() + path, null, body);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return http.json(response);
     }
@@ -124,7 +108,7 @@ class SimOAuthTest {
         String form = "grant_type=refresh_token&client_id=fleetgate-test&refresh_token="
                 + URLEncoder.encode(refreshToken, StandardCharsets.UTF_8);
         try {
-            return client.send(HttpRequest.newBuilder(URI.create(sim.tokenUrl()))
+            return client.send(HttpRequest.newBuilder(URI.create(SIM.simulator().tokenUrl()))
                     .header("Content-Type", "application/x-www-form-urlencoded")
                     .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException | InterruptedException e) {

@@ -17,10 +17,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Products, vehicle reads, sleep and wake-up, fleet_status and REST commands. */
 class VehicleEndpointsTest {
@@ -28,24 +26,9 @@ class VehicleEndpointsTest {
     private static final Instant START = Instant.parse("2026-03-01T12:00:00Z");
     private static final MutableClock CLOCK = new MutableClock(START);
 
-    private static FleetApiSimulator sim;
+    @RegisterExtension
+    static final SimulatorPerClass SIM = SimulatorPerClass.demo(CLOCK);
     private final SimHttp http = new SimHttp();
-
-    @BeforeAll
-    static void start() {
-        sim = FleetApiSimulator.start(SimulatorConfig.ephemeral(SimulatedFleet.demo()).withClock(CLOCK));
-    }
-
-    @AfterAll
-    static void stop() {
-        sim.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        CLOCK.set(START);
-        sim.reset();
-    }
 
     @Test
     void listsVehiclesAndEnergySitesAsProducts() {
@@ -99,7 +82,7 @@ class VehicleEndpointsTest {
         assertThat(byVin.get("state").asText()).isEqualTo("asleep");
         assertThat(byVin.get("display_name").asText()).isEqualTo("Sleepy Three");
         assertThat(byId.get("vin").asText()).isEqualTo(DEMO_VIN_ASLEEP);
-        assertThat(sim.fleet().vehicle(DEMO_VIN_ASLEEP).state()).isEqualTo(VehicleState.ASLEEP);
+        assertThat(SIM.simulator().fleet().vehicle(DEMO_VIN_ASLEEP).state()).isEqualTo(VehicleState.ASLEEP);
     }
 
     @Test
@@ -181,7 +164,7 @@ class VehicleEndpointsTest {
 
     @Test
     void wakesAtOnceWithZeroDelay() {
-        sim.fleet().setWakeDelay(DEMO_VIN_ASLEEP, 0);
+        SIM.simulator().fleet().setWakeDelay(DEMO_VIN_ASLEEP, 0);
 
         HttpResponse<String> wake = post("/api/1/vehicles/" + DEMO_VIN_ASLEEP + "/wake_up", null);
 
@@ -190,7 +173,7 @@ class VehicleEndpointsTest {
 
     @Test
     void neverWakesWithNegativeDelay() {
-        sim.fleet().setWakeDelay(DEMO_VIN_ASLEEP, -1);
+        SIM.simulator().fleet().setWakeDelay(DEMO_VIN_ASLEEP, -1);
 
         post("/api/1/vehicles/" + DEMO_VIN_ASLEEP + "/wake_up", null);
         CLOCK.advance(Duration.ofDays(1));
@@ -203,8 +186,8 @@ class VehicleEndpointsTest {
     @Test
     void reportsKeyPairingAndSigningInFleetStatus() throws Exception {
         byte[] fleetKey = EcKeyPair.fromScalarHex("11".repeat(32)).publicKeyBytes();
-        sim.fleet().pairKey(DEMO_VIN_ONLINE, fleetKey);
-        sim.fleet().pairKey(DEMO_VIN_SIGNING, fleetKey);
+        SIM.simulator().fleet().pairKey(DEMO_VIN_ONLINE, fleetKey);
+        SIM.simulator().fleet().pairKey(DEMO_VIN_SIGNING, fleetKey);
 
         JsonNode status = http.json(post("/api/1/vehicles/fleet_status", "{\"vins\":[\"" + DEMO_VIN_ONLINE
                 + "\",\"" + DEMO_VIN_SIGNING + "\",\"" + DEMO_VIN_OFFLINE + "\"]}")).get("response");
@@ -299,10 +282,10 @@ class VehicleEndpointsTest {
     }
 
     private HttpResponse<String> get(String path) {
-        return http.get(sim.baseUrl("na") + path, DEMO_ACCESS_TOKEN);
+        return http.get(SIM.simulator().baseUrl("na") + path, DEMO_ACCESS_TOKEN);
     }
 
     private HttpResponse<String> post(String path, String body) {
-        return http.post(sim.baseUrl("na") + path, DEMO_ACCESS_TOKEN, body);
+        return http.post(SIM.simulator().baseUrl("na") + path, DEMO_ACCESS_TOKEN, body);
     }
 }
