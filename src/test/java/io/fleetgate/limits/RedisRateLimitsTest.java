@@ -6,15 +6,14 @@ import static io.fleetgate.limits.LimitsHttp.get;
 import static io.fleetgate.limits.LimitsHttp.header;
 import static io.fleetgate.testing.TestFleet.ALICE;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import io.fleetgate.testing.GatewayHarness;
+import io.fleetgate.testing.TestRedis;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -22,8 +21,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.RedisClient;
-import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.resps.ScanResult;
 
 /**
  * CONTRACT section 3 with the Redis backend, over HTTP, against the real Redis (default
@@ -31,33 +28,20 @@ import redis.clients.jedis.resps.ScanResult;
  * the windows, so the one test of a slot freeing waits for it, on a two-second window.
  */
 class RedisRateLimitsTest {
-    private static final URI REDIS = RedisSlidingWindowLimiterTest.REDIS;
-    private static final String PREFIX = "fleetgate-test:" + UUID.randomUUID() + ":";
+    private static final URI REDIS = TestRedis.URL;
+    private static final String PREFIX = TestRedis.uniquePrefix("fleetgate-test");
     private static final String VEHICLES = "/api/1/vehicles";
 
     private static RedisClient inspector;
 
     @BeforeAll
     static void connect() {
-        inspector = RedisClient.create(REDIS);
-        try {
-            inspector.ping();
-        } catch (RuntimeException e) {
-            fail("these tests need a Redis at " + REDIS + " (start redis-server, or set -Dfleetgate.test.redis-url)", e);
-        }
+        inspector = TestRedis.inspector();
     }
 
     @AfterAll
     static void cleanUp() {
-        ScanParams mine = new ScanParams().match(PREFIX + "*").count(1000);
-        String cursor = ScanParams.SCAN_POINTER_START;
-        do {
-            ScanResult<String> page = inspector.scan(cursor, mine);
-            if (!page.getResult().isEmpty()) {
-                inspector.del(page.getResult().toArray(String[]::new));
-            }
-            cursor = page.getCursor();
-        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+        TestRedis.deleteKeys(inspector, PREFIX);
         inspector.close();
     }
 

@@ -1,8 +1,8 @@
 package io.fleetgate.limits;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
+import io.fleetgate.testing.TestRedis;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -13,38 +13,30 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.RedisClient;
-import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.resps.ScanResult;
 
 /**
  * Against a real Redis (default {@code redis://127.0.0.1:6379}, or {@code -Dfleetgate.test.redis-url}).
  * Redis's clock decides the windows, so the few waits here are real ones, a second or two.
  */
 class RedisSlidingWindowLimiterTest {
-    static final URI REDIS = URI.create(System.getProperty("fleetgate.test.redis-url", "redis://127.0.0.1:6379"));
+    private static final URI REDIS = TestRedis.URL;
     private static final Duration TIMEOUT = Duration.ofMillis(100);
     private static final Duration TWO_SECONDS = Duration.ofSeconds(2);
 
     private static RedisClient inspector;
 
-    private final String prefix = "fleetgate-test:" + UUID.randomUUID() + ":";
+    private final String prefix = TestRedis.uniquePrefix("fleetgate-test");
     private final List<AutoCloseable> opened = new ArrayList<>();
 
     @BeforeAll
     static void connect() {
-        inspector = RedisClient.create(REDIS);
-        try {
-            inspector.ping();
-        } catch (RuntimeException e) {
-            fail("these tests need a Redis at " + REDIS + " (start redis-server, or set -Dfleetgate.test.redis-url)", e);
-        }
+        inspector = TestRedis.inspector();
     }
 
     @AfterAll
@@ -57,15 +49,7 @@ class RedisSlidingWindowLimiterTest {
         for (AutoCloseable closeable : opened) {
             closeable.close();
         }
-        ScanParams mine = new ScanParams().match(prefix + "*").count(1000);
-        String cursor = ScanParams.SCAN_POINTER_START;
-        do {
-            ScanResult<String> page = inspector.scan(cursor, mine);
-            if (!page.getResult().isEmpty()) {
-                inspector.del(page.getResult().toArray(String[]::new));
-            }
-            cursor = page.getCursor();
-        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+        TestRedis.deleteKeys(inspector, prefix);
     }
 
     @Test

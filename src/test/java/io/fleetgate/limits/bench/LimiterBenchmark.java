@@ -3,6 +3,7 @@ package io.fleetgate.limits.bench;
 import io.fleetgate.limits.InMemorySlidingWindowLimiter;
 import io.fleetgate.limits.RedisSlidingWindowLimiter;
 import io.fleetgate.limits.SlidingWindowLimiter;
+import io.fleetgate.testing.TestRedis;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,7 +19,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.resps.ScanResult;
 
 /**
  * What one rate-limit decision costs, for each backend, with 1,000 and 100,000 client IPs in play
@@ -29,7 +29,7 @@ import redis.clients.jedis.resps.ScanResult;
  */
 @Tag("benchmark")
 class LimiterBenchmark {
-    private static final URI REDIS = URI.create(System.getProperty("fleetgate.test.redis-url", "redis://127.0.0.1:6379"));
+    private static final URI REDIS = TestRedis.URL;
     private static final Duration WINDOW = Duration.ofSeconds(60);
     private static final int LIMIT = 60;
     private static final int CORES = Runtime.getRuntime().availableProcessors();
@@ -52,7 +52,7 @@ class LimiterBenchmark {
         }
         memoryFootprint();
 
-        String prefix = "fleetgate-bench:" + UUID.randomUUID() + ":";
+        String prefix = TestRedis.uniquePrefix("fleetgate-bench");
         try (RedisSlidingWindowLimiter redis = RedisSlidingWindowLimiter.connect(REDIS, Duration.ofMillis(100), 32, prefix);
                 RedisClient inspector = RedisClient.create(REDIS)) {
             for (int keys : new int[] {1_000, 100_000}) {
@@ -61,7 +61,7 @@ class LimiterBenchmark {
                 run("redis", redis, keys, REDIS_THREADS, Math.max(100_000, 2 * keys), true);
             }
             redisFootprint(inspector, prefix);
-            deleteAll(inspector, prefix);
+            TestRedis.deleteKeys(inspector, prefix);
         }
     }
 
@@ -124,18 +124,6 @@ class LimiterBenchmark {
             System.out.printf("redis: a key with %d requests takes %d bytes (MEMORY USAGE), expires in %d ms%n",
                     inspector.zcard(sample), inspector.memoryUsage(sample), inspector.pttl(sample));
         }
-    }
-
-    private static void deleteAll(RedisClient inspector, String prefix) {
-        ScanParams mine = new ScanParams().match(prefix + "*").count(10_000);
-        String cursor = ScanParams.SCAN_POINTER_START;
-        do {
-            ScanResult<String> page = inspector.scan(cursor, mine);
-            if (!page.getResult().isEmpty()) {
-                inspector.del(page.getResult().toArray(String[]::new));
-            }
-            cursor = page.getCursor();
-        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
     }
 
     private static long usedHeap() {
