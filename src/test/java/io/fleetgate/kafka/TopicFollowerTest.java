@@ -1,0 +1,114 @@
+package io.fleetgate.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fleetgate.app.EmbeddedKafka;
+import io.fleetgate.testing.GatewayHarness;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** A topic read from where it starts, caught up at the end offsets found at start, then followed. */
+class TopicFollowerTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    private static EmbeddedKafka kafka;
+    private static Map<String, Object> clientConfig;
+    private static KafkaProducer<String, String> producer;
+
+    @BeforeAll
+    static void startKafka() throws Exception {
+        kafka = EmbeddedKafka.start(Files.createTempDirectory("fleetgate-follower").resolve("kafka"),
+                GatewayHarness.freePort(), GatewayHarness.freePort());
+        clientConfig = Map.of("bootstrap.servers", kafka.bootstrapServers());
+        try (Admin admin = Admin.create(clientConfig)) {
+            admin.createTopics(List.of(new NewTopic("from-beginning", 2, (short) 1),
+                    new NewTopic("from-instant", 2, (short) 1))).all().get();
+        }
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()));
+    }
+
+    @AfterAll
+    static void stopKafka() {
+        producer.close();
+        kafka.close();
+    }
+
+    @Test
+    void readsWhatTheTopicHeldBeforeItIsCaughtUpThenFollowsLaterRecords() throws Exception {
+        for (String value : List.of("a", "b", "c")) {
+            producer.send(new ProducerRecord<>("from-beginning", value, value)).get();
+        }
+        List<String> read = new CopyOnWriteArrayList<>();
+        AtomicInteger readWhenCaughtUp = new AtomicInteger(-1);
+        TopicFollower<String> follower = new TopicFollower<>("the test", reader("follower-beginning"),
+                "from-beginning", StartPosition.beginning(), new TopicFollower.Reader<>() {
+                    @Override
+                    public void read(ConsumerRecord<String, String> record) {
+                        read.add(record.value());
+                    }
+
+                    @Override
+                    public void caughtUp() {
+                        readWhenCaughtUp.set(read.size());
+                    }
+                });
+        follower.start();
+        try {
+            assertThat(follower.awaitCaughtUp(WAIT)).isTrue();
+            assertThat(follower.isCaughtUp()).isTrue();
+            assertThat(readWhenCaughtUp).hasValue(3);
+            assertThat(read).containsExactlyInAnyOrder("a", "b", "c");
+
+            producer.send(new ProducerRecord<>("from-beginning", "d", "d")).get();
+            Awaitility.await().atMost(WAIT).until(() -> read.contains("d"));
+            assertThat(follower.positions().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(4);
+        } finally {
+            follower.stop();
+        }
+        assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
+                .doesNotContain("follower-beginning");
+    }
+
+    @Test
+    void startsAtTheFirstRecordStampedAtTheInstantAndAtTheEndWhereThereIsNone() throws Exception {
+        Instant start = Instant.parse("2026-03-01T00:00:00Z");
+        producer.send(new ProducerRecord<>("from-instant", 0, start.minusSeconds(60).toEpochMilli(), "k", "before")).get();
+        producer.send(new ProducerRecord<>("from-instant", 0, start.toEpochMilli(), "k", "at")).get();
+        producer.send(new ProducerRecord<>("from-instant", 0, start.plusSeconds(60).toEpochMilli(), "k", "after")).get();
+        producer.send(new ProducerRecord<>("from-instant", 1, start.minusSeconds(60).toEpochMilli(), "k", "old")).get();
+        List<String> read = new CopyOnWriteArrayList<>();
+        TopicFollower<String> follower = new TopicFollower<>("the test", reader("follower-instant"),
+                "from-instant", StartPosition.from(() -> start), record -> read.add(record.value()));
+        follower.start();
+        try {
+            assertThat(follower.awaitCaughtUp(WAIT)).isTrue();
+            assertThat(read).containsExactly("at", "after");
+        } finally {
+            follower.stop();
+        }
+    }
+
+    private static Properties reader(String clientId) {
+        return KafkaClientConfig.topicReader(clientConfig, clientId, StringDeserializer.class);
+    }
+}
