@@ -72,6 +72,8 @@ final class FleetgateProcess implements AutoCloseable {
         long started = System.nanoTime();
         Process process = new ProcessBuilder(command).directory(repo.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        // a suite stopped early (Ctrl-C, a timeout) must not leave a Fleetgate behind, busy and in the way
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         HttpRequest probe = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/1/vehicles"))
                 .header("Authorization", "Bearer " + gatewayToken).timeout(Duration.ofSeconds(5)).build();

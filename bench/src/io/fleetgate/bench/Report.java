@@ -112,9 +112,10 @@ final class Report {
                 boolean cappedComplete = num(capped.get("wake_up_calls")) == num(capped.get("vehicles"))
                         && num(capped.get("commands_succeeded")) == num(capped.get("commands_sent"));
                 t.add(target("sleep storm heap", "<= 512 MB", String.format(Locale.ROOT,
-                        "with %s: %.0f of %.0f ok, %.0f wake_up, %.1f s, peak %.0f MB used; without a cap: %s",
+                        "with %s: %.0f of %.0f ok, %.0f wake_up, %.1f s, peak %.0f MB used%s; without a cap: %s",
                         capped.get("fleetgate_jvm_options"), num(capped.get("commands_succeeded")), num(capped.get("commands_sent")),
-                        num(capped.get("wake_up_calls")), num(capped.get("wall_s")), num(capped.get("peak_heap_used_mb")), uncapped),
+                        num(capped.get("wake_up_calls")), num(capped.get("wall_s")), num(capped.get("peak_heap_used_mb")),
+                        Boolean.TRUE.equals(capped.get("out_of_memory")) ? ", OutOfMemoryError" : "", uncapped),
                         cappedComplete && num(capped.get("peak_heap_used_mb")) <= 512));
             } else {
                 t.add(target("sleep storm heap", "<= 512 MB", uncapped, heap <= 512));
@@ -331,7 +332,8 @@ final class Report {
                 storm.get("vehicles"), storm.get("commands_per_vehicle"), storm.get("max_in_flight"), storm.get("wake_delay_s"), storm.get("waits"),
                 options.isBlank() ? "none" : options));
         md.append("| measure | result |\n| --- | --- |\n");
-        for (String key : List.of("wake_up_calls", "commands_succeeded", "commands_sent", "failures", "wall_s", "peak_heap_used_mb",
+        for (String key : List.of("wake_up_calls", "commands_succeeded", "commands_sent", "failures", "wall_s",
+                "unfinished_at_deadline", "out_of_memory", "peak_heap_used_mb",
                 "peak_heap_committed_mb", "peak_heap_after_any_gc_mb", "live_heap_mb", "in_flight_at_histogram", "peak_rss_mb",
                 "peak_platform_threads", "platform_threads_before")) {
             md.append("| ").append(key).append(" | ").append(storm.get(key)).append(" |\n");

@@ -117,12 +117,28 @@ final class SleepStormBench {
                             }));
                 }
             }
-            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
+            // a storm that cannot finish (e.g. out of memory under a capped heap) must not hold up the suite
+            int deadlineS = Integer.getInteger("storm.deadline-s", xmx.isBlank() ? 180 : 75);
+            boolean finished = true;
+            try {
+                CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).exceptionally(e -> null)
+                        .get(deadlineS, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                finished = false;
+            }
             double wallSeconds = (System.nanoTime() - started) / 1e9;
+            long unfinished = all.stream().filter(f -> !f.isDone()).count();
+            r.put("deadline_s", deadlineS);
+            r.put("unfinished_at_deadline", unfinished);
+            r.put("out_of_memory", java.nio.file.Files.readString(gateway.log).contains("OutOfMemoryError"));
+            if (!finished) {
+                Bench.say("storm: %d requests unanswered after %d s, given up", unfinished, deadlineS);
+            }
             if (histogram != null) {
                 histogram.join(60_000);
             }
-            clients.forEach(HttpClient::close);
+            // close() would wait for the unanswered requests
+            clients.forEach(finished ? HttpClient::close : HttpClient::shutdownNow);
             watch.close();
             Set<String> stormVins = Set.copyOf(vins);
             long wakeUps = bench.simulator.requests().stream()
