@@ -90,12 +90,18 @@ final class SleepStormBench {
                     r.put("live_histogram_top", List.of("failed: " + e));
                 }
             });
+            // a storm that cannot finish (e.g. out of memory under a capped heap) must not hold up the suite
+            int deadlineS = Integer.getInteger("storm.deadline-s", xmx.isBlank() ? 180 : 75);
             long started = System.nanoTime();
+            long deadline = started + java.util.concurrent.TimeUnit.SECONDS.toNanos(deadlineS);
             java.time.Instant startedAt = java.time.Instant.now();
             int sent = 0;
+            sending:
             for (int round = 0; round < perVehicle; round++) {
                 for (String vin : vins) {
-                    inFlight.acquire();
+                    if (!inFlight.tryAcquire(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS)) {
+                        break sending;
+                    }
                     HttpRequest request = HttpRequest.newBuilder(URI.create(gateway.url(
                                     "/api/1/vehicles/" + vin + "/command/" + COMMANDS.get(round % COMMANDS.size()))))
                             .timeout(Duration.ofSeconds(180))
@@ -117,17 +123,15 @@ final class SleepStormBench {
                             }));
                 }
             }
-            // a storm that cannot finish (e.g. out of memory under a capped heap) must not hold up the suite
-            int deadlineS = Integer.getInteger("storm.deadline-s", xmx.isBlank() ? 180 : 75);
-            boolean finished = true;
+            boolean finished = sent == vins.size() * perVehicle;
             try {
                 CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).exceptionally(e -> null)
-                        .get(deadlineS, java.util.concurrent.TimeUnit.SECONDS);
+                        .get(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
             } catch (java.util.concurrent.TimeoutException e) {
                 finished = false;
             }
             double wallSeconds = (System.nanoTime() - started) / 1e9;
-            long unfinished = all.stream().filter(f -> !f.isDone()).count();
+            long unfinished = all.stream().filter(f -> !f.isDone()).count() + (vins.size() * perVehicle - sent);
             r.put("deadline_s", deadlineS);
             r.put("unfinished_at_deadline", unfinished);
             r.put("out_of_memory", java.nio.file.Files.readString(gateway.log).contains("OutOfMemoryError"));
