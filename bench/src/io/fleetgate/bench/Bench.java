@@ -122,6 +122,14 @@ public final class Bench {
         }
     }
 
+    /** Parks the open-loop generator until its next send's intended time ({@code System.nanoTime()}). */
+    static void waitUntil(long intendedNanos) {
+        long wait;
+        while ((wait = intendedNanos - System.nanoTime()) > 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(wait);
+        }
+    }
+
     static void say(String format, Object... args) {
         System.out.printf(format + "%n", args);
         System.out.flush();

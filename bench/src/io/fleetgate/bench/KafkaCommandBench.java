@@ -12,7 +12,6 @@ import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -125,10 +124,7 @@ final class KafkaCommandBench {
         long start = System.nanoTime();
         for (int i = 0; i < total; i++) {
             long intended = start + i * period;
-            long wait;
-            while ((wait = intended - System.nanoTime()) > 0) {
-                LockSupport.parkNanos(wait);
-            }
+            Bench.waitUntil(intended);
             String vin = vins.get(i % vins.size());
             String id = "bench-" + name + "-" + i + "-" + start;
             String record = "{\"id\":\"" + id + "\",\"account_id\":\"" + Bench.ACCOUNT + "\",\"vin\":\"" + vin

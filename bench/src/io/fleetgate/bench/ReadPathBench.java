@@ -20,7 +20,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -200,10 +199,7 @@ final class ReadPathBench {
             long start = System.nanoTime();
             for (int i = 0; i < total; i++) {
                 long intended = start + i * period;
-                long wait;
-                while ((wait = intended - System.nanoTime()) > 0) {
-                    LockSupport.parkNanos(wait);
-                }
+                Bench.waitUntil(intended);
                 pending.add(client.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
                     long micros = (System.nanoTime() - intended) / 1000;
                     synchronized (histogram) {
