@@ -1,23 +1,24 @@
 package io.fleetgate.app;
 
+import io.fleetgate.command.CommandConsumer;
 import io.fleetgate.command.CommandIntake;
-import io.fleetgate.command.CommandLedger;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ExtendedStartupListener;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
 
 /**
- * Starts taking command records only once the routes that run them are up; the intake itself
- * waits for the ledger of executed ids to catch up before it runs any command.
+ * Starts taking command records only once the routes that run them are up. As Fleetgate stops,
+ * queued commands stop starting first; the consumer, a service, stops after the routes have let
+ * running commands finish, and commits what finished as it leaves the group.
  */
 final class CommandIntakeStarter implements ExtendedStartupListener {
     private final CommandIntake intake;
-    private final CommandLedger ledger;
+    private final CommandConsumer consumer;
 
-    CommandIntakeStarter(CommandIntake intake, CommandLedger ledger) {
+    CommandIntakeStarter(CommandIntake intake, CommandConsumer consumer) {
         this.intake = intake;
-        this.ledger = ledger;
+        this.consumer = consumer;
     }
 
     @Override
@@ -37,6 +38,6 @@ final class CommandIntakeStarter implements ExtendedStartupListener {
                 }
             }
         });
-        context.getRouteController().startRoute("command-intake");
+        context.addService(consumer, true, true);
     }
 }

@@ -25,6 +25,7 @@ import io.fleetgate.region.UpstreamRequest;
 import io.fleetgate.audit.AuditConfiguration;
 import io.fleetgate.command.CommandChecks;
 import io.fleetgate.command.CommandCalls;
+import io.fleetgate.command.CommandConsumer;
 import io.fleetgate.command.CommandIntake;
 import io.fleetgate.command.CommandLedger;
 import io.fleetgate.command.CommandResults;
@@ -42,6 +43,8 @@ import java.util.Optional;
 import java.time.Duration;
 import java.util.Optional;
 import org.apache.camel.CamelConfiguration;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
@@ -145,8 +148,11 @@ public final class FleetgateConfiguration implements CamelConfiguration {
         registry.bind("commandScheduler", scheduler);
         CommandResults results = new CommandResults(clock, context.createProducerTemplate(),
                 "kafka:" + settings.required("fleetgate.topics.command-results"));
-        CommandIntake intake = new CommandIntake(ledger, results, scheduler, clock, Duration.ofMinutes(2),
-                settings.duration("fleetgate.commands.commit-interval-ms"));
+        CommandIntake intake = new CommandIntake(ledger, results, scheduler, clock);
+        CommandConsumer consumer = new CommandConsumer(commandConsumerProperties(kafkaClients, settings),
+                settings.required("fleetgate.topics.commands"), intake, ledger,
+                settings.duration("fleetgate.commands.commit-interval-ms"),
+                settings.duration("fleetgate.commands.handover-timeout-ms"));
         registry.bind("commandLedger", ledger);
         registry.bind("commandResults", results);
         registry.bind("commandIntake", intake);
@@ -157,6 +163,24 @@ public final class FleetgateConfiguration implements CamelConfiguration {
         registry.bind("vehicleStates", new VehicleStates(clock, settings.duration("fleetgate.wake.state-cache-ms")));
         registry.bind("retryPolicy", new RetryPolicy(clock, (int) settings.longValue("fleetgate.retries.max"),
                 settings.duration("fleetgate.retries.budget-ms"), settings.duration("fleetgate.retries.initial-backoff-ms")));
-        context.addStartupListener(new CommandIntakeStarter(intake, ledger));
+        context.addStartupListener(new CommandIntakeStarter(intake, consumer));
+    }
+
+    /**
+     * The command topic's group: a dead replica's partitions move within the session timeout
+     * (CONTRACT 9: at most 15 s), cooperatively, so a rebalance revokes only what moves; a poll may
+     * wait out a hand-over, so the poll interval exceeds the hand-over timeout.
+     */
+    private static java.util.Properties commandConsumerProperties(java.util.Map<String, Object> kafkaClients, Settings settings) {
+        java.util.Properties properties = KafkaClientConfig.topicReader(kafkaClients, "fleetgate-command-consumer",
+                org.apache.kafka.common.serialization.StringDeserializer.class);
+        properties.put(ConsumerConfig.GROUP_ID_CONFIG, settings.required("fleetgate.commands.consumer-group"));
+        properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        properties.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        properties.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) settings.longValue("fleetgate.commands.session-timeout-ms"));
+        properties.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) settings.longValue("fleetgate.commands.heartbeat-interval-ms"));
+        properties.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
+                (int) (settings.longValue("fleetgate.commands.handover-timeout-ms") + 60_000));
+        return properties;
     }
 }

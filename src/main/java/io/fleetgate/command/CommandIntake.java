@@ -2,46 +2,53 @@ package io.fleetgate.command;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.camel.AsyncProducer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
-import org.apache.camel.component.kafka.KafkaConstants;
-import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
 import org.apache.camel.support.DefaultExchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Takes command records off the command topic (never blocking the consumer) into per-VIN lanes,
- * and runs each through the {@code command-run} route asynchronously. A record's offset is
- * committed once it and every earlier record of its partition have finished.
+ * Takes command records (from {@link CommandConsumer}, never blocking it) into per-VIN lanes, and
+ * runs each through the {@code command-run} route asynchronously. A record counts as finished
+ * once its result is acknowledged on the results topic; only then may its offset be committed
+ * ({@link OffsetTracker}). A result Kafka does not take is offered again until it is, holding the
+ * vehicle's lane, so a command never finishes without its result.
  */
 public final class CommandIntake {
     private static final Logger LOG = LoggerFactory.getLogger(CommandIntake.class);
+    private static final Duration FIRST_PUBLISH_RETRY = Duration.ofMillis(500);
+    private static final Duration LAST_PUBLISH_RETRY = Duration.ofSeconds(10);
 
     private final CommandLedger ledger;
-    private final OffsetTracker offsets;
+    private final OffsetTracker offsets = new OffsetTracker();
     private final VinLanes<Taken> lanes;
     private final CommandResults results;
+    private final ScheduledExecutorService scheduler;
     private final Clock clock;
-    private final Duration ledgerWait;
+    /** Commands running now, per partition: a hand-over waits for them. */
+    private final Map<Integer, Integer> running = new HashMap<>();
+    private volatile boolean stopping;
     private volatile AsyncProducer runRoute;
     private volatile CamelContext context;
 
-    public CommandIntake(CommandLedger ledger, CommandResults results, Executor laneExecutor, Clock clock, Duration ledgerWait,
-            Duration commitInterval) {
+    public CommandIntake(CommandLedger ledger, CommandResults results, ScheduledExecutorService scheduler, Clock clock) {
         this.ledger = ledger;
-        this.offsets = new OffsetTracker(commitInterval);
         this.results = results;
+        this.scheduler = scheduler;
         this.clock = clock;
-        this.ledgerWait = ledgerWait;
-        this.lanes = new VinLanes<>(laneExecutor, this::run);
+        this.lanes = new VinLanes<>(scheduler, this::run);
     }
 
-    /** The route that runs one command; its consumer starts before this intake's route does. */
+    /** The route that runs one command; its consumer starts before records are taken. */
     public void connect(CamelContext camelContext, String runRouteUri) throws Exception {
         this.context = camelContext;
         AsyncProducer producer = camelContext.getEndpoint(runRouteUri).createAsyncProducer();
@@ -49,29 +56,21 @@ public final class CommandIntake {
         this.runRoute = producer;
     }
 
-    /** Called for each record of the command topic. */
-    public void accept(Exchange exchange) throws InterruptedException {
-        if (!ledger.awaitCaughtUp(ledgerWait)) {
-            throw new IllegalStateException("the command ledger has not caught up with the results topic yet");
-        }
-        Integer partition = exchange.getMessage().getHeader(KafkaConstants.PARTITION, Integer.class);
-        Long offset = exchange.getMessage().getHeader(KafkaConstants.OFFSET, Long.class);
-        KafkaManualCommit commit = exchange.getMessage().getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class);
-        String key = exchange.getMessage().getHeader(KafkaConstants.KEY, String.class);
-        String json = exchange.getMessage().getBody(String.class);
-        offsets.started(partition, offset, commit::commit);
-
+    /** One record of the command topic, on the consumer's thread: into its vehicle's lane at once. */
+    public void accept(int partition, long offset, String key, String json) {
+        OffsetTracker.Assignment assignment = offsets.started(partition, offset);
         CommandRequest request;
         try {
             request = CommandJson.readRequest(json);
         } catch (Exception e) {
             LOG.warn("command record at {}-{} is not a command: {}", partition, offset, e.getClass().getSimpleName());
-            publishThenFinish(results.malformed(key, partition, offset), partition, offset);
+            lanes.submit(key == null ? "" : key, new Taken(null, results.malformed(key, partition, offset), assignment, offset));
             return;
         }
         String problem = CommandChecks.recordProblem(request);
         if (problem != null) {
-            publishThenFinish(results.invalid(request, key, problem, partition, offset), partition, offset);
+            String lane = request.vin() != null ? request.vin() : key == null ? "" : key;
+            lanes.submit(lane, new Taken(null, results.invalid(request, key, problem, partition, offset), assignment, offset));
             return;
         }
         if (request.receivedAt() == null) {
@@ -79,13 +78,58 @@ public final class CommandIntake {
                     request.parameters(), request.replyTo(), clock.instant(), request.source() == null ? "kafka" : request.source(),
                     request.clientIp(), request.clientLibrary(), request.tokenName());
         }
-        lanes.submit(request.vin(), new Taken(request, partition, offset));
+        lanes.submit(request.vin(), new Taken(request, null, assignment, offset));
+    }
+
+    /** The next offsets to commit, per partition (see {@link OffsetTracker#due()}). */
+    public Map<Integer, Long> dueCommits() {
+        return offsets.due();
+    }
+
+    public Map<Integer, Long> dueCommits(Collection<Integer> partitions) {
+        return offsets.due(partitions);
+    }
+
+    public void committed(Map<Integer, Long> committedOffsets) {
+        offsets.committed(committedOffsets);
+    }
+
+    /**
+     * The partitions go to another replica: nothing queued of them starts here any more, and this
+     * waits (at most {@code timeout}) for their running commands to finish, so their offsets can
+     * be committed before the next owner reads on. False when some still ran at the timeout.
+     */
+    public boolean release(Collection<Integer> partitions, Duration timeout) throws InterruptedException {
+        offsets.release(partitions);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (running) {
+            while (partitions.stream().anyMatch(p -> running.getOrDefault(p, 0) > 0)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(running, left);
+            }
+        }
+        return true;
+    }
+
+    /** The partitions left this replica; their records are neither run nor committed here. */
+    public void forget(Collection<Integer> partitions) {
+        offsets.forget(partitions);
     }
 
     /** Called as Fleetgate begins to stop: commands in flight finish, queued ones wait for the next owner. */
     public void stopTaking() {
+        stopping = true;
         lanes.close();
-        offsets.flush();
+    }
+
+    /** Commands running now, over all partitions. */
+    public int runningCommands() {
+        synchronized (running) {
+            return running.values().stream().mapToInt(Integer::intValue).sum();
+        }
     }
 
     public int activeLanes() {
@@ -97,45 +141,96 @@ public final class CommandIntake {
     }
 
     private CompletionStage<?> run(Taken taken) {
+        if (stopping || !offsets.mayStart(taken.assignment())) {
+            // handed over or stopping: not committed, so the partition's next owner runs it
+            return CompletableFuture.completedFuture(null);
+        }
+        int partition = taken.assignment().partition();
+        started(partition);
+        CompletionStage<?> done;
+        try {
+            done = taken.refusal() != null ? publish(taken.refusal(), taken) : execute(taken);
+        } catch (RuntimeException e) {
+            done = CompletableFuture.failedFuture(e);
+        }
+        return done.whenComplete((ok, failure) -> ended(partition));
+    }
+
+    private CompletionStage<?> execute(Taken taken) {
         CommandRequest request = taken.request();
         var earlier = ledger.executed(request.id());
         if (earlier.isPresent()) {
-            if (earlier.get().cameFrom(taken.partition(), taken.offset())) {
-                // the same record again after a restart: it already has its result
-                offsets.finished(taken.partition(), taken.offset());
+            if (earlier.get().cameFrom(taken.assignment().partition(), taken.offset())) {
+                // the same record again after a crash or hand-over: it already has its result
+                offsets.finished(taken.assignment(), taken.offset());
                 return CompletableFuture.completedFuture(null);
             }
             LOG.info("command {} was already executed; publishing its result again", request.id());
-            return publishThenFinish(earlier.get().repliedTo(request.replyTo()), taken.partition(), taken.offset());
+            return publish(earlier.get().repliedTo(request.replyTo()), taken);
         }
         Exchange exchange = new DefaultExchange(context);
-        CommandExchange.prepare(exchange, request, taken.partition(), taken.offset());
+        CommandExchange.prepare(exchange, request, taken.assignment().partition(), taken.offset());
         CompletableFuture<Void> done = new CompletableFuture<>();
         runRoute.process(exchange, doneSync -> {
             CommandResult result = CommandExchange.result(exchange);
-            if (exchange.getException() != null || result == null) {
-                // not published: leave the offset uncommitted so a restart runs it again
-                LOG.error("command {} for {} failed without a published result: {}", request.id(), request.vin(),
+            if (result == null) {
+                // no result at all: left uncommitted, so the next owner runs it again
+                LOG.error("command {} for {} ended without a result: {}", request.id(), request.vin(),
                         exchange.getException() == null ? "no result" : exchange.getException().toString());
+                done.complete(null);
+            } else if (exchange.getException() != null) {
+                LOG.warn("the result of command {} was not taken by Kafka ({}); offering it again",
+                        request.id(), exchange.getException().getClass().getSimpleName());
+                publish(result, taken).whenComplete((ok, failure) -> done.complete(null));
             } else {
-                ledger.record(result);
-                offsets.finished(taken.partition(), taken.offset());
+                finished(result, taken);
+                done.complete(null);
             }
-            done.complete(null);
         });
         return done;
     }
 
-    private CompletionStage<?> publishThenFinish(CommandResult result, int partition, long offset) {
-        return results.publish(result).whenComplete((ok, failure) -> {
+    /** Publishes a result the run route did not (refusals, repeated ids, or one Kafka did not take). */
+    private CompletionStage<?> publish(CommandResult result, Taken taken) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        publish(result, taken, FIRST_PUBLISH_RETRY, done);
+        return done;
+    }
+
+    private void publish(CommandResult result, Taken taken, Duration nextWait, CompletableFuture<Void> done) {
+        results.publish(result).whenComplete((ok, failure) -> {
             if (failure == null) {
-                ledger.record(result);
-                offsets.finished(partition, offset);
+                finished(result, taken);
+                done.complete(null);
+            } else if (stopping || !offsets.isCurrent(taken.assignment())) {
+                LOG.warn("the result of command {} was not published before its partition left this replica; "
+                        + "the next owner runs the command again", result.id());
+                done.complete(null);
             } else {
-                LOG.error("cannot publish the result of command {}: {}", result.id(), failure.toString());
+                Duration after = nextWait.multipliedBy(2).compareTo(LAST_PUBLISH_RETRY) > 0 ? LAST_PUBLISH_RETRY : nextWait.multipliedBy(2);
+                scheduler.schedule(() -> publish(result, taken, after, done), nextWait.toMillis(), TimeUnit.MILLISECONDS);
             }
         });
     }
 
-    record Taken(CommandRequest request, int partition, long offset) {}
+    private void finished(CommandResult result, Taken taken) {
+        ledger.record(result);
+        offsets.finished(taken.assignment(), taken.offset());
+    }
+
+    private void started(int partition) {
+        synchronized (running) {
+            running.merge(partition, 1, Integer::sum);
+        }
+    }
+
+    private void ended(int partition) {
+        synchronized (running) {
+            running.merge(partition, -1, (a, b) -> a + b == 0 ? null : a + b);
+            running.notifyAll();
+        }
+    }
+
+    /** A record in its lane: a command to run, or a refusal (unreadable, invalid) to publish. */
+    record Taken(CommandRequest request, CommandResult refusal, OffsetTracker.Assignment assignment, long offset) {}
 }

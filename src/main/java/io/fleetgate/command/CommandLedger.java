@@ -84,6 +84,11 @@ public final class CommandLedger extends ServiceSupport {
         return follower.awaitCaughtUp(timeout);
     }
 
+    /** Completes once every result acknowledged before this call has been read. */
+    public CompletableFuture<Void> readAllSoFar() {
+        return follower.readToEnd();
+    }
+
     @Override
     protected void doStart() {
         follower.start();

@@ -1,105 +1,116 @@
 package io.fleetgate.command;
 
-import java.time.Duration;
-import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 
 /**
- * Commits a partition's offset only when every earlier record of it has finished, so a crash
- * re-delivers every command that had not (records finish out of order across VIN lanes).
+ * Which offset of each command partition may be committed: the one past the last record that,
+ * with every earlier record of its partition, has finished (its result acknowledged by Kafka).
+ * Records finish out of order across VIN lanes, so a crash re-delivers every command that had not.
  *
- * <p>Commits are coalesced: within one interval only the highest committable offset of each
- * partition is committed. Each commit is a request to the group coordinator, and at thousands of
- * commands a second one commit per record cost more than the commands' own results. A crash loses
- * at most the interval's commits; those records come again and the command ledger recognises them.
+ * <p>Bookkeeping is per {@link Assignment}: a partition revoked or lost is forgotten, and a record
+ * of an earlier assignment that finishes late changes nothing, so a partition that comes back
+ * starts clean from its committed offset. Thread-safe; the consumer's thread alone commits.
  */
 public final class OffsetTracker {
 
-    /** What commits an offset (Camel's manual commit of that record). */
-    public interface Commit {
-        void commit();
-    }
+    /** One assignment of one partition to this replica. */
+    public static final class Assignment {
+        final int partition;
+        /** Taken offsets not yet committable: true once finished. */
+        final TreeMap<Long, Boolean> pending = new TreeMap<>();
+        /** The next offset to commit (one past the last finished record), -1 before any. */
+        long committable = -1;
+        long committed = -1;
+        /** Being handed to another replica: running records finish, queued ones do not start. */
+        boolean released;
 
-    private final Map<Integer, TreeMap<Long, Entry>> partitions = new HashMap<>();
-    private final Map<Integer, Commit> due = new HashMap<>();
-    private final Executor flushLater;
-    private boolean flushScheduled;
-
-    /** Commits as soon as a record and those before it have finished. */
-    public OffsetTracker() {
-        this(Duration.ZERO);
-    }
-
-    /** Commits at most once per interval and partition (zero: at once). */
-    public OffsetTracker(Duration commitInterval) {
-        this.flushLater = commitInterval.isZero() ? null
-                : CompletableFuture.delayedExecutor(commitInterval.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    public synchronized void started(int partition, long offset, Commit commit) {
-        partitions.computeIfAbsent(partition, p -> new TreeMap<>()).put(offset, new Entry(commit));
-    }
-
-    public void finished(int partition, long offset) {
-        Commit toCommit = null;
-        boolean scheduleFlush = false;
-        synchronized (this) {
-            TreeMap<Long, Entry> pending = partitions.get(partition);
-            if (pending == null) {
-                return;
-            }
-            Entry entry = pending.get(offset);
-            if (entry == null) {
-                return;
-            }
-            entry.done = true;
-            while (!pending.isEmpty() && pending.firstEntry().getValue().done) {
-                toCommit = pending.pollFirstEntry().getValue().commit;
-            }
-            if (toCommit != null && flushLater != null) {
-                due.put(partition, toCommit);
-                toCommit = null;
-                scheduleFlush = !flushScheduled;
-                flushScheduled = true;
-            }
+        Assignment(int partition) {
+            this.partition = partition;
         }
-        if (toCommit != null) {
-            toCommit.commit();
-        }
-        if (scheduleFlush) {
-            flushLater.execute(this::flush);
+
+        public int partition() {
+            return partition;
         }
     }
 
-    /** Commits the highest finished offset of each partition now. */
-    public void flush() {
-        List<Commit> commits;
-        synchronized (this) {
-            commits = new ArrayList<>(due.values());
-            due.clear();
-            flushScheduled = false;
+    private final Map<Integer, Assignment> current = new HashMap<>();
+
+    /** A record taken from the partition; the assignment it belongs to tells a late finish apart. */
+    public synchronized Assignment started(int partition, long offset) {
+        Assignment assignment = current.computeIfAbsent(partition, Assignment::new);
+        assignment.pending.put(offset, false);
+        return assignment;
+    }
+
+    /** The record's result is on the results topic. */
+    public synchronized void finished(Assignment assignment, long offset) {
+        if (current.get(assignment.partition) != assignment || !assignment.pending.containsKey(offset)) {
+            return;
         }
-        commits.forEach(Commit::commit);
+        assignment.pending.put(offset, true);
+        while (!assignment.pending.isEmpty() && assignment.pending.firstEntry().getValue()) {
+            assignment.committable = assignment.pending.pollFirstEntry().getKey() + 1;
+        }
+    }
+
+    /** Whether a record of this assignment may start here (its partition was not revoked or lost meanwhile). */
+    public synchronized boolean mayStart(Assignment assignment) {
+        return current.get(assignment.partition) == assignment && !assignment.released;
+    }
+
+    /** Whether the assignment still holds (released or not): its finished records may still be committed. */
+    public synchronized boolean isCurrent(Assignment assignment) {
+        return current.get(assignment.partition) == assignment;
+    }
+
+    /** The partitions are being handed over: nothing more of them starts; what runs still finishes. */
+    public synchronized void release(Collection<Integer> partitions) {
+        for (Integer partition : partitions) {
+            Assignment assignment = current.get(partition);
+            if (assignment != null) {
+                assignment.released = true;
+            }
+        }
+    }
+
+    /** The next offsets to commit, of partitions that have moved on since their last commit. */
+    public synchronized Map<Integer, Long> due() {
+        return due(current.keySet());
+    }
+
+    /** {@link #due()} of some partitions only. */
+    public synchronized Map<Integer, Long> due(Collection<Integer> partitions) {
+        Map<Integer, Long> due = new HashMap<>();
+        for (Integer partition : partitions) {
+            Assignment assignment = current.get(partition);
+            if (assignment != null && assignment.committable > assignment.committed) {
+                due.put(partition, assignment.committable);
+            }
+        }
+        return due;
+    }
+
+    /** Kafka acknowledged these commits. */
+    public synchronized void committed(Map<Integer, Long> offsets) {
+        offsets.forEach((partition, offset) -> {
+            Assignment assignment = current.get(partition);
+            if (assignment != null) {
+                assignment.committed = Math.max(assignment.committed, offset);
+            }
+        });
+    }
+
+    /** The partitions left this replica: their records run no more here and are never committed. */
+    public synchronized void forget(Collection<Integer> partitions) {
+        partitions.forEach(current::remove);
     }
 
     /** Records taken but not yet committable, for a partition. */
     public synchronized int pending(int partition) {
-        TreeMap<Long, Entry> pending = partitions.get(partition);
-        return pending == null ? 0 : pending.size();
-    }
-
-    private static final class Entry {
-        final Commit commit;
-        boolean done;
-
-        Entry(Commit commit) {
-            this.commit = commit;
-        }
+        Assignment assignment = current.get(partition);
+        return assignment == null ? 0 : assignment.pending.size();
     }
 }

@@ -1,11 +1,15 @@
 package io.fleetgate.kafka;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.support.service.ServiceSupport;
@@ -49,6 +53,9 @@ public final class TopicFollower<V> extends ServiceSupport {
     private final Reader<V> reader;
     private final Map<TopicPartition, Long> positions = new ConcurrentHashMap<>();
     private final CountDownLatch caughtUp = new CountDownLatch(1);
+    /** Waits for the topic to be read to its end as of the request; the follower takes the end offsets. */
+    private final Queue<CompletableFuture<Void>> endRequests = new ConcurrentLinkedQueue<>();
+    private final List<ReadTarget> readTargets = new ArrayList<>();
     private volatile KafkaConsumer<String, V> consumer;
     private Thread thread;
 
@@ -72,6 +79,16 @@ public final class TopicFollower<V> extends ServiceSupport {
 
     public boolean isCaughtUp() {
         return caughtUp.getCount() == 0;
+    }
+
+    /**
+     * Completes once the topic has been read up to its end offsets as of this call (taken by the
+     * follower at its next poll): whatever was acknowledged before the call has then been read.
+     */
+    public CompletableFuture<Void> readToEnd() {
+        CompletableFuture<Void> read = new CompletableFuture<>();
+        endRequests.add(read);
+        return read;
     }
 
     /** The next offset to read on each partition, as of the last poll; empty before the first. */
@@ -115,6 +132,7 @@ public final class TopicFollower<V> extends ServiceSupport {
                     caughtUp.countDown();
                     reader.caughtUp();
                 }
+                answerReadRequests(partitions);
                 reader.polled();
             }
         } catch (WakeupException e) {
@@ -122,9 +140,30 @@ public final class TopicFollower<V> extends ServiceSupport {
         } catch (RuntimeException e) {
             LOG.error("{} stopped following {}: {}", owner, topic, e.toString());
         } finally {
+            endRequests.forEach(request -> request.cancel(false));
+            readTargets.forEach(target -> target.requests().forEach(request -> request.cancel(false)));
             consumer.close(CLOSE_TIMEOUT);
         }
     }
+
+    private void answerReadRequests(List<TopicPartition> partitions) {
+        if (!endRequests.isEmpty()) {
+            List<CompletableFuture<Void>> requests = new ArrayList<>();
+            for (CompletableFuture<Void> request; (request = endRequests.poll()) != null; ) {
+                requests.add(request);
+            }
+            readTargets.add(new ReadTarget(consumer.endOffsets(partitions), requests));
+        }
+        readTargets.removeIf(target -> {
+            if (!reached(target.ends())) {
+                return false;
+            }
+            target.requests().forEach(request -> request.complete(null));
+            return true;
+        });
+    }
+
+    private record ReadTarget(Map<TopicPartition, Long> ends, List<CompletableFuture<Void>> requests) {}
 
     private boolean reached(Map<TopicPartition, Long> ends) {
         return ends.entrySet().stream().allMatch(end -> positions.getOrDefault(end.getKey(), 0L) >= end.getValue());

@@ -1,70 +1,74 @@
 package io.fleetgate.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Offsets are committed only past records that finished, and coalesced per partition. */
+/** Offsets are committable only past records that finished, per assignment of a partition. */
 class OffsetTrackerTest {
-    private final List<String> committed = new CopyOnWriteArrayList<>();
-
-    private OffsetTracker.Commit commitOf(int partition, long offset) {
-        return () -> committed.add(partition + "-" + offset);
-    }
 
     @Test
-    void withoutIntervalCommitsOnceEveryEarlierRecordFinished() {
+    void commitsOnlyPastRecordsThatFinishedWithEveryEarlierOne() {
         OffsetTracker offsets = new OffsetTracker();
+        OffsetTracker.Assignment assignment = null;
         for (long offset = 0; offset < 3; offset++) {
-            offsets.started(0, offset, commitOf(0, offset));
+            assignment = offsets.started(0, offset);
         }
-        offsets.finished(0, 2);
-        offsets.finished(0, 1);
-        assertThat(committed).isEmpty();
+        offsets.finished(assignment, 2);
+        offsets.finished(assignment, 1);
+        assertThat(offsets.due()).as("offset 0 still runs").isEmpty();
         assertThat(offsets.pending(0)).isEqualTo(3);
 
-        offsets.finished(0, 0);
-        assertThat(committed).containsExactly("0-2");
+        offsets.finished(assignment, 0);
+        assertThat(offsets.due()).containsExactly(Map.entry(0, 3L));
         assertThat(offsets.pending(0)).isZero();
     }
 
     @Test
-    void withIntervalCommitsOnlyTheHighestFinishedOffsetOfEachPartition() {
-        OffsetTracker offsets = new OffsetTracker(Duration.ofMillis(200));
-        for (long offset = 0; offset < 5; offset++) {
-            offsets.started(0, offset, commitOf(0, offset));
-            offsets.started(1, offset, commitOf(1, offset));
-        }
-        for (long offset = 0; offset < 3; offset++) {
-            offsets.finished(0, offset);
-        }
-        offsets.finished(1, 0);
-        offsets.finished(1, 3); // offsets 1 and 2 of partition 1 still run
-        assertThat(committed).as("nothing before the interval").isEmpty();
+    void aCommitAcknowledgedIsNotDueAgainUntilMoreFinish() {
+        OffsetTracker offsets = new OffsetTracker();
+        OffsetTracker.Assignment p0 = offsets.started(0, 10);
+        OffsetTracker.Assignment p1 = offsets.started(1, 4);
+        offsets.started(1, 5);
+        offsets.finished(p0, 10);
+        offsets.finished(p1, 5);
+        assertThat(offsets.due()).containsExactly(Map.entry(0, 11L));
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> committed.size() == 2);
-        assertThat(committed).containsExactlyInAnyOrder("0-2", "1-0");
+        offsets.committed(Map.of(0, 11L));
+        assertThat(offsets.due()).isEmpty();
 
-        offsets.finished(1, 1);
-        offsets.finished(1, 2);
-        await().atMost(Duration.ofSeconds(5)).until(() -> committed.size() == 3);
-        assertThat(committed).last().isEqualTo("1-3");
+        offsets.finished(p1, 4);
+        assertThat(offsets.due()).containsExactly(Map.entry(1, 6L));
+        assertThat(offsets.due(List.of(0))).isEmpty();
     }
 
     @Test
-    void flushCommitsWhatIsDueAtOnce() {
-        OffsetTracker offsets = new OffsetTracker(Duration.ofMinutes(10));
-        offsets.started(3, 7, commitOf(3, 7));
-        offsets.finished(3, 7);
-        assertThat(committed).isEmpty();
+    void aReleasedPartitionStartsNothingButItsRunningRecordsStillFinish() {
+        OffsetTracker offsets = new OffsetTracker();
+        OffsetTracker.Assignment assignment = offsets.started(2, 0);
+        offsets.started(2, 1);
+        offsets.release(List.of(2));
 
-        offsets.flush();
-        assertThat(committed).containsExactly("3-7");
-        offsets.flush();
-        assertThat(committed).containsExactly("3-7");
+        assertThat(offsets.mayStart(assignment)).isFalse();
+        assertThat(offsets.isCurrent(assignment)).isTrue();
+        offsets.finished(assignment, 0);
+        assertThat(offsets.due(List.of(2))).containsExactly(Map.entry(2, 1L));
+    }
+
+    @Test
+    void aForgottenAssignmentCountsForNothingWhenThePartitionComesBack() {
+        OffsetTracker offsets = new OffsetTracker();
+        OffsetTracker.Assignment first = offsets.started(3, 7);
+        offsets.forget(List.of(3));
+
+        OffsetTracker.Assignment second = offsets.started(3, 7);
+        offsets.finished(first, 7);
+        assertThat(offsets.mayStart(first)).isFalse();
+        assertThat(offsets.due()).as("a late finish of the earlier assignment").isEmpty();
+
+        offsets.finished(second, 7);
+        assertThat(offsets.due()).containsExactly(Map.entry(3, 8L));
     }
 }

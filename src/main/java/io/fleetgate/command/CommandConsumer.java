@@ -1,0 +1,201 @@
+package io.fleetgate.command;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+import org.apache.camel.support.service.ServiceSupport;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The command topic's consumer, in the group that shares the topic's partitions among replicas.
+ * It commits nothing on its own: only the offsets the {@link CommandIntake} says have finished
+ * (their results acknowledged), at most once per commit interval, from its own thread.
+ *
+ * <p>Camel's kafka consumer does not fit here: after each record its route returns it records
+ * that offset, and commits it once the poll's records are handed on (with manual commits too),
+ * which committed commands still queued behind a wake-up and lost them on a crash.
+ *
+ * <p>Partitions that arrive are paused until the command ledger has read the results topic up to
+ * its end as of then, so a command the previous owner finished is answered, not run again.
+ * Partitions that leave are handed over: their queued commands do not start, running ones finish
+ * (up to the hand-over timeout) and are committed before the next owner reads on.
+ */
+public final class CommandConsumer extends ServiceSupport implements ConsumerRebalanceListener {
+    private static final Logger LOG = LoggerFactory.getLogger(CommandConsumer.class);
+    private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
+    private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+    private final Properties properties;
+    private final String topic;
+    private final CommandIntake intake;
+    private final CommandLedger ledger;
+    private final Duration commitInterval;
+    private final Duration handoverTimeout;
+    /** Assigned partitions paused until the ledger has read the results published before they came. */
+    private final Map<TopicPartition, CompletableFuture<Void>> waitingForLedger = new HashMap<>();
+    private KafkaConsumer<String, String> consumer;
+    private Thread thread;
+    private volatile boolean closing;
+
+    /**
+     * @param properties the consumer's settings: client config, group id, String deserializers,
+     *        no auto-commit (see FleetgateConfiguration)
+     */
+    public CommandConsumer(Properties properties, String topic, CommandIntake intake, CommandLedger ledger,
+                           Duration commitInterval, Duration handoverTimeout) {
+        this.properties = properties;
+        this.topic = topic;
+        this.intake = intake;
+        this.ledger = ledger;
+        this.commitInterval = commitInterval;
+        this.handoverTimeout = handoverTimeout;
+    }
+
+    @Override
+    protected void doStart() {
+        closing = false;
+        consumer = new KafkaConsumer<>(properties);
+        thread = Thread.ofPlatform().name("fleetgate-command-consumer").start(this::consume);
+    }
+
+    @Override
+    protected void doStop() throws InterruptedException {
+        closing = true;
+        if (thread != null) {
+            thread.join(handoverTimeout.plus(CLOSE_TIMEOUT).plusSeconds(5).toMillis());
+        }
+    }
+
+    private void consume() {
+        long nextCommit = 0;
+        try {
+            consumer.subscribe(List.of(topic), this);
+            while (!closing) {
+                for (ConsumerRecord<String, String> record : consumer.poll(POLL_TIMEOUT)) {
+                    intake.accept(record.partition(), record.offset(), record.key(), record.value());
+                }
+                resumeWhereLedgerCaughtUp();
+                if (System.nanoTime() - nextCommit >= 0) {
+                    commitAsync(intake.dueCommits());
+                    nextCommit = System.nanoTime() + commitInterval.toNanos();
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.error("the command consumer stopped: {}", e.toString());
+        } finally {
+            try {
+                // leaving the group hands every partition over (onPartitionsRevoked): what finished is committed
+                consumer.close(CLOSE_TIMEOUT);
+            } catch (RuntimeException e) {
+                LOG.warn("closing the command consumer: {}", e.toString());
+            }
+        }
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+        if (partitions.isEmpty()) {
+            return;
+        }
+        CompletableFuture<Void> ledgerRead = ledger.readAllSoFar();
+        boolean wait = !ledgerRead.isDone();
+        if (wait) {
+            partitions.forEach(partition -> waitingForLedger.put(partition, ledgerRead));
+            consumer.pause(partitions);
+        }
+        LOG.info("running the commands of partitions {}{}", partitionNumbers(partitions),
+                wait ? " once the command ledger has read the results so far" : "");
+    }
+
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+        if (partitions.isEmpty()) {
+            return;
+        }
+        try {
+            handOver(partitionNumbers(partitions));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        partitions.forEach(waitingForLedger::remove);
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+        // another replica owns them already: nothing of them is committed or started here any more
+        LOG.warn("lost command partitions {} (this replica missed the group's session timeout); "
+                + "commands running on them may run again on their new owner", partitionNumbers(partitions));
+        intake.forget(partitionNumbers(partitions));
+        partitions.forEach(waitingForLedger::remove);
+    }
+
+    private void handOver(List<Integer> partitions) throws InterruptedException {
+        if (partitions.isEmpty()) {
+            return;
+        }
+        if (!intake.release(partitions, handoverTimeout)) {
+            LOG.warn("commands of partitions {} still ran after {} s; the next owner runs those again",
+                    partitions, handoverTimeout.toSeconds());
+        }
+        Map<Integer, Long> due = intake.dueCommits(partitions);
+        if (!due.isEmpty()) {
+            try {
+                consumer.commitSync(offsets(due), COMMIT_TIMEOUT);
+                intake.committed(due);
+            } catch (RuntimeException e) {
+                LOG.warn("could not commit the finished commands of partitions {}: {}; the next owner skips "
+                        + "them by their results", partitions, e.toString());
+            }
+        }
+        intake.forget(partitions);
+        LOG.info("handed over command partitions {}", partitions);
+    }
+
+    private void resumeWhereLedgerCaughtUp() {
+        if (waitingForLedger.isEmpty()) {
+            return;
+        }
+        List<TopicPartition> ready = waitingForLedger.entrySet().stream()
+                .filter(waiting -> waiting.getValue().isDone()).map(Map.Entry::getKey).toList();
+        if (!ready.isEmpty()) {
+            ready.forEach(waitingForLedger::remove);
+            consumer.resume(ready);
+        }
+    }
+
+    private void commitAsync(Map<Integer, Long> due) {
+        if (due.isEmpty()) {
+            return;
+        }
+        consumer.commitAsync(offsets(due), (committed, failure) -> {
+            if (failure == null) {
+                intake.committed(due);
+            } else if (!(failure instanceof RebalanceInProgressException)) {
+                // the next interval commits the same or a later offset
+                LOG.debug("committing command offsets failed: {}", failure.toString());
+            }
+        });
+    }
+
+    private Map<TopicPartition, OffsetAndMetadata> offsets(Map<Integer, Long> due) {
+        return due.entrySet().stream().collect(Collectors.toMap(
+                entry -> new TopicPartition(topic, entry.getKey()), entry -> new OffsetAndMetadata(entry.getValue())));
+    }
+
+    private static List<Integer> partitionNumbers(Collection<TopicPartition> partitions) {
+        return partitions.stream().map(TopicPartition::partition).sorted().toList();
+    }
+}
