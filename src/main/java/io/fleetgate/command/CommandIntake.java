@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.AsyncProducer;
@@ -202,13 +203,16 @@ public final class CommandIntake {
             if (failure == null) {
                 finished(result, taken);
                 done.complete(null);
-            } else if (stopping || !offsets.isCurrent(taken.assignment())) {
-                LOG.warn("the result of command {} was not published before its partition left this replica; "
-                        + "the next owner runs the command again", result.id());
-                done.complete(null);
             } else {
+                // also after the partition left (a hand-over waits for it, and a re-delivery of the
+                // record waits behind it in the lane): the command ran, so its result must stand
                 Duration after = nextWait.multipliedBy(2).compareTo(LAST_PUBLISH_RETRY) > 0 ? LAST_PUBLISH_RETRY : nextWait.multipliedBy(2);
-                scheduler.schedule(() -> publish(result, taken, after, done), nextWait.toMillis(), TimeUnit.MILLISECONDS);
+                try {
+                    scheduler.schedule(() -> publish(result, taken, after, done), nextWait.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (RejectedExecutionException shutDown) {
+                    LOG.warn("Fleetgate stopped before Kafka took the result of command {}; the next owner runs it again", result.id());
+                    done.complete(null);
+                }
             }
         });
     }

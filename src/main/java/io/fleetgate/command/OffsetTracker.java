@@ -61,11 +61,6 @@ public final class OffsetTracker {
         return current.get(assignment.partition) == assignment && !assignment.released;
     }
 
-    /** Whether the assignment still holds (released or not): its finished records may still be committed. */
-    public synchronized boolean isCurrent(Assignment assignment) {
-        return current.get(assignment.partition) == assignment;
-    }
-
     /** The partitions are being handed over: nothing more of them starts; what runs still finishes. */
     public synchronized void release(Collection<Integer> partitions) {
         for (Integer partition : partitions) {

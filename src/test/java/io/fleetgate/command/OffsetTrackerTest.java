@@ -52,7 +52,6 @@ class OffsetTrackerTest {
         offsets.release(List.of(2));
 
         assertThat(offsets.mayStart(assignment)).isFalse();
-        assertThat(offsets.isCurrent(assignment)).isTrue();
         offsets.finished(assignment, 0);
         assertThat(offsets.due(List.of(2))).containsExactly(Map.entry(2, 1L));
     }
