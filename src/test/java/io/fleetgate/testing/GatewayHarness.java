@@ -165,6 +165,45 @@ public final class GatewayHarness implements AutoCloseable {
         }
     }
 
+    /**
+     * The settings every test Fleetgate runs with in front of this simulator (free loopback ports
+     * but for the API's, which the caller picks; shortened waits; an accounts file): for one in
+     * this JVM or for one started as a process ({@link FleetgateProcess}).
+     */
+    public static Map<String, String> testSettings(FleetApiSimulator simulator, Path dir, Path accountsFile) {
+        Map<String, String> all = new HashMap<>();
+        all.put("camel.server.host", "127.0.0.1");
+        all.put("camel.management.host", "127.0.0.1");
+        all.put("camel.management.port", String.valueOf(freePort()));
+        all.put("fleetgate.accounts.file", accountsFile.toString());
+        all.put("fleetgate.regions.na.base-url", simulator.baseUrl("na"));
+        all.put("fleetgate.regions.eu.base-url", simulator.baseUrl("eu"));
+        all.put("fleetgate.regions.cn.base-url", simulator.baseUrl("cn"));
+        all.put("fleetgate.kafka.embedded.data-dir", dir.resolve("kafka").toString());
+        // fixed for this harness, so a restart finds its broker's data at the same address
+        all.put("fleetgate.kafka.embedded.port", String.valueOf(freePort()));
+        all.put("fleetgate.kafka.embedded.controller-port", String.valueOf(freePort()));
+        // every test calls from 127.0.0.1: only the rate-limit tests, which set their own, meet the limits
+        all.put("fleetgate.limits.ip.per-window", "1000000");
+        all.put("fleetgate.limits.site.per-window", "1000000");
+        // waits shortened for tests; ContractDefaultsTest proves the shipped numbers
+        all.put("fleetgate.wake.poll-interval-ms", "200");
+        all.put("fleetgate.wake.ready-buffer-ms", "200");
+        all.put("fleetgate.retries.initial-backoff-ms", "100");
+        all.put("fleetgate.retries.budget-ms", "10000");
+        all.put("fleetgate.commands.reply-timeout-ms", "30000");
+        // accounts: a key per harness (kept across restart), the simulator's token endpoint,
+        // and a refresh sweep every 200 ms; TokenRefreshDefaultsTest proves the shipped numbers
+        all.put("fleetgate.accounts.token-encryption-key", io.fleetgate.account.TokenCipher.newKey());
+        all.put("fleetgate.admin.token", ADMIN_TOKEN);
+        all.put("fleetgate.tesla.auth-url", simulator.tokenUrl());
+        all.put("fleetgate.tesla.client-id", "fleetgate-test");
+        all.put("fleetgate.tokens.check-interval-ms", "200");
+        all.put("fleetgate.tokens.retry-initial-backoff-ms", "200");
+        all.put("fleetgate.tokens.retry-max-backoff-ms", "2000");
+        return all;
+    }
+
     public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             socket.setReuseAddress(true);
@@ -218,37 +257,8 @@ public final class GatewayHarness implements AutoCloseable {
                 accountEntries.forEach(yaml::append);
                 Files.writeString(accountsFile, yaml);
                 int port = freePort();
-                Map<String, String> all = new HashMap<>();
-                all.put("camel.server.host", "127.0.0.1");
+                Map<String, String> all = testSettings(simulator, dir, accountsFile);
                 all.put("camel.server.port", String.valueOf(port));
-                all.put("camel.management.host", "127.0.0.1");
-                all.put("camel.management.port", String.valueOf(freePort()));
-                all.put("fleetgate.accounts.file", accountsFile.toString());
-                all.put("fleetgate.regions.na.base-url", simulator.baseUrl("na"));
-                all.put("fleetgate.regions.eu.base-url", simulator.baseUrl("eu"));
-                all.put("fleetgate.regions.cn.base-url", simulator.baseUrl("cn"));
-                all.put("fleetgate.kafka.embedded.data-dir", dir.resolve("kafka").toString());
-                // fixed for this harness, so a restart finds its broker's data at the same address
-                all.put("fleetgate.kafka.embedded.port", String.valueOf(freePort()));
-                all.put("fleetgate.kafka.embedded.controller-port", String.valueOf(freePort()));
-                // every test calls from 127.0.0.1: only the rate-limit tests, which set their own, meet the limits
-                all.put("fleetgate.limits.ip.per-window", "1000000");
-                all.put("fleetgate.limits.site.per-window", "1000000");
-                // waits shortened for tests; ContractDefaultsTest proves the shipped numbers
-                all.put("fleetgate.wake.poll-interval-ms", "200");
-                all.put("fleetgate.wake.ready-buffer-ms", "200");
-                all.put("fleetgate.retries.initial-backoff-ms", "100");
-                all.put("fleetgate.retries.budget-ms", "10000");
-                all.put("fleetgate.commands.reply-timeout-ms", "30000");
-                // accounts: a key per harness (kept across restart), the simulator's token endpoint,
-                // and a refresh sweep every 200 ms; TokenRefreshDefaultsTest proves the shipped numbers
-                all.put("fleetgate.accounts.token-encryption-key", io.fleetgate.account.TokenCipher.newKey());
-                all.put("fleetgate.admin.token", ADMIN_TOKEN);
-                all.put("fleetgate.tesla.auth-url", simulator.tokenUrl());
-                all.put("fleetgate.tesla.client-id", "fleetgate-test");
-                all.put("fleetgate.tokens.check-interval-ms", "200");
-                all.put("fleetgate.tokens.retry-initial-backoff-ms", "200");
-                all.put("fleetgate.tokens.retry-max-backoff-ms", "2000");
                 all.putAll(settings);
                 Fleetgate gateway = new Fleetgate(all).start();
                 return new GatewayHarness(simulator, gateway, all, port, dir);

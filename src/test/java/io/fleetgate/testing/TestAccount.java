@@ -23,7 +23,7 @@ public record TestAccount(String id, String region, String teslaToken, String ga
         return new TestAccount(id, newRegion, teslaToken, gatewayToken, scopes, vins, sites, activeUntil);
     }
 
-    String yaml() {
+    public String yaml() {
         StringBuilder out = new StringBuilder();
         out.append("  - id: ").append(id).append('\n')
                 .append("    region: ").append(region).append('\n')
