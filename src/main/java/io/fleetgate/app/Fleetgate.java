@@ -5,14 +5,16 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 
 /**
- * One Fleetgate instance: Camel Main with Fleetgate's beans and the routes under {@code routes/}.
- * Settings given here win over application.properties (tests and demo mode use that).
+ * One Fleetgate instance: Camel Main with Fleetgate's beans and its routes (packaged in the jar,
+ * or the folder of {@code fleetgate.routes-dir}). Settings given here win over
+ * application.properties (tests and demo mode use that).
  */
 public final class Fleetgate implements AutoCloseable {
     private final Main main = new Main();
     private final KafkaSetup kafka = new KafkaSetup();
 
     public Fleetgate(Map<String, String> overrides) {
+        main.addMainListener(new Preflight());
         main.addMainListener(kafka);
         main.configure().addConfiguration(new FleetgateConfiguration());
         overrides.forEach(main::addOverrideProperty);

@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Before the routes load: uses the Kafka cluster named by {@code fleetgate.kafka.bootstrap-servers},
  * or starts the embedded broker when none is named, points camel-kafka at it, and creates the
- * declared topics that are missing. Stops the embedded broker after Camel has stopped.
+ * declared topics ({@code fleetgate.kafka.topics-file}) that are missing. Stops the embedded
+ * broker after Camel has stopped.
  */
 final class KafkaSetup extends MainListenerSupport {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaSetup.class);
@@ -24,6 +25,10 @@ final class KafkaSetup extends MainListenerSupport {
     @Override
     public void beforeConfigure(BaseMainSupport main) {
         PropertiesComponent properties = main.getCamelContext().getPropertiesComponent();
+        // read first: a declarations file that is not there fails the start before a broker is up
+        String topicsFile = properties.resolveProperty("fleetgate.kafka.topics-file").map(String::trim)
+                .filter(s -> !s.isEmpty()).orElse(KafkaTopics.PACKAGED);
+        KafkaTopics topics = KafkaTopics.load(topicsFile);
         bootstrapServers = properties.resolveProperty("fleetgate.kafka.bootstrap-servers")
                 .map(String::trim).filter(s -> !s.isEmpty()).orElse(null);
         if (bootstrapServers == null) {
@@ -38,9 +43,8 @@ final class KafkaSetup extends MainListenerSupport {
         }
         properties.addOverrideProperty("camel.component.kafka.brokers", bootstrapServers);
         properties.addOverrideProperty("fleetgate.kafka.bootstrap-servers", bootstrapServers);
-        String topicsFile = properties.resolveProperty("fleetgate.kafka.topics-file").orElse("kafka/topics.yaml");
         // with the same security settings as the kafka component (camel.component.kafka.*)
-        KafkaTopics.load(Path.of(topicsFile)).createMissing(KafkaClientConfig.of(bootstrapServers, properties));
+        topics.createMissing(KafkaClientConfig.of(bootstrapServers, properties));
     }
 
     @Override

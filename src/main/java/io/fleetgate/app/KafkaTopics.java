@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,9 +22,14 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The topic declarations of {@code kafka/topics.yaml}, and their creation when missing. */
+/** The topic declarations of {@code kafka/topics.yaml} (packaged in the jar), and their creation when missing. */
 public final class KafkaTopics {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaTopics.class);
+
+    /** Where the jar keeps the declarations of the repository's kafka/topics.yaml. */
+    static final String PACKAGED = "classpath:kafka/topics.yaml";
+    private static final String CLASSPATH = "classpath:";
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private final List<Topic> topics;
 
@@ -33,10 +39,33 @@ public final class KafkaTopics {
 
     public static KafkaTopics load(Path file) {
         try {
-            Declarations declarations = new ObjectMapper(new YAMLFactory()).readValue(file.toFile(), Declarations.class);
-            return new KafkaTopics(declarations.topics());
+            return new KafkaTopics(YAML.readValue(file.toFile(), Declarations.class).topics());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read topic declarations from " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The declarations at {@code location}: {@code classpath:kafka/topics.yaml} (those packaged in
+     * the jar), or a file path (optionally {@code file:}), as {@code fleetgate.kafka.topics-file} says.
+     */
+    public static KafkaTopics load(String location) {
+        String where = location.trim();
+        try {
+            if (where.startsWith(CLASSPATH)) {
+                String resource = where.substring(CLASSPATH.length()).replaceFirst("^/", "");
+                try (InputStream in = KafkaTopics.class.getClassLoader().getResourceAsStream(resource)) {
+                    if (in == null) {
+                        throw new java.io.FileNotFoundException("no " + resource + " in the jar");
+                    }
+                    return new KafkaTopics(YAML.readValue(in, Declarations.class).topics());
+                }
+            }
+            Path file = Path.of(where.replaceFirst("^file:", "")).toAbsolutePath().normalize();
+            return new KafkaTopics(YAML.readValue(file.toFile(), Declarations.class).topics());
+        } catch (IOException e) {
+            throw new StartupFailure("cannot read the topic declarations at " + where + " (fleetgate.kafka.topics-file): "
+                    + e.getMessage() + "; mount the file there, or leave the setting at " + PACKAGED + " for the packaged ones", e);
         }
     }
 
