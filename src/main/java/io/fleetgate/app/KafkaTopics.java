@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.CreateTopicsOptions;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,15 +78,29 @@ public final class KafkaTopics {
         return topics;
     }
 
-    /** Creates the declared topics the cluster lacks; replication is capped at the cluster's size. */
-    void createMissing(Map<String, Object> clientConfig) {
+    /**
+     * Creates the declared topics the cluster lacks; replication is capped at the cluster's size.
+     * The cluster has {@code readyTimeout} to answer and take them, else start-up fails.
+     */
+    void createMissing(Map<String, Object> clientConfig, Duration readyTimeout) {
         Object bootstrapServers = clientConfig.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
+        long deadline = System.nanoTime() + readyTimeout.toNanos();
+        int timeoutMs = (int) Math.max(1, Math.min(Integer.MAX_VALUE, readyTimeout.toMillis()));
         Map<String, Object> config = new java.util.HashMap<>(clientConfig);
-        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15000);
-        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10000);
-        try (Admin admin = Admin.create(config)) {
-            int brokers = admin.describeCluster().nodes().get(15, TimeUnit.SECONDS).size();
-            Set<String> existing = admin.listTopics().names().get(15, TimeUnit.SECONDS);
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeoutMs, 10000));
+        Admin admin;
+        try {
+            admin = Admin.create(config);
+        } catch (KafkaException e) {
+            throw new StartupFailure("cannot reach Kafka at " + bootstrapServers + ": " + e.getMessage()
+                    + "; check fleetgate.kafka.bootstrap-servers", e);
+        }
+        try {
+            int brokers = admin.describeCluster(new DescribeClusterOptions().timeoutMs(remainingMs(deadline)))
+                    .nodes().get(remainingMs(deadline), TimeUnit.MILLISECONDS).size();
+            Set<String> existing = admin.listTopics(new ListTopicsOptions().timeoutMs(remainingMs(deadline)))
+                    .names().get(remainingMs(deadline), TimeUnit.MILLISECONDS);
             List<NewTopic> missing = new ArrayList<>();
             for (Topic topic : topics) {
                 if (!existing.contains(topic.name())) {
@@ -95,7 +114,8 @@ public final class KafkaTopics {
                 return;
             }
             try {
-                admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+                admin.createTopics(missing, new CreateTopicsOptions().timeoutMs(remainingMs(deadline)))
+                        .all().get(remainingMs(deadline), TimeUnit.MILLISECONDS);
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
                     throw e;
@@ -104,10 +124,29 @@ public final class KafkaTopics {
             LOG.info("created Kafka topics {}", missing.stream().map(NewTopic::name).toList());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while creating Kafka topics", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot create Fleetgate's Kafka topics at " + bootstrapServers + ": " + e, e);
+            throw new StartupFailure("interrupted while creating Kafka topics", e);
+        } catch (TimeoutException e) {
+            throw notAnswering(bootstrapServers, readyTimeout, e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+                throw notAnswering(bootstrapServers, readyTimeout, e);
+            }
+            throw new StartupFailure("Kafka at " + bootstrapServers + " refused Fleetgate's topic check or creation: "
+                    + e.getCause().getMessage() + "; check the camel.component.kafka.* security settings and the"
+                    + " client's permissions (describe cluster, list and create topics)", e);
+        } finally {
+            admin.close(Duration.ofSeconds(1));
         }
+    }
+
+    private static StartupFailure notAnswering(Object bootstrapServers, Duration readyTimeout, Exception e) {
+        return new StartupFailure("Kafka at " + bootstrapServers + " did not answer within " + readyTimeout.toMillis()
+                + " ms (fleetgate.kafka.ready-timeout-ms): check fleetgate.kafka.bootstrap-servers and that the cluster"
+                + " is up and reachable from here", e);
+    }
+
+    private static int remainingMs(long deadline) {
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, (deadline - System.nanoTime()) / 1_000_000));
     }
 
     record Declarations(List<Topic> topics) {}
