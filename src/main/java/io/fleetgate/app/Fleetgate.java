@@ -37,6 +37,7 @@ public final class Fleetgate implements AutoCloseable {
             }
         });
         main.addMainListener(new Preflight(checkPorts, demoMode));
+        main.addMainListener(new StartupSummary(kafka));
         demo = demoMode ? new DemoSetup() : null;
         if (demo != null) {
             main.addMainListener(demo);

@@ -22,6 +22,7 @@ final class KafkaSetup extends MainListenerSupport {
 
     private EmbeddedKafka embedded;
     private String bootstrapServers;
+    private Path dataDir;
 
     @Override
     public void beforeConfigure(BaseMainSupport main) {
@@ -34,7 +35,7 @@ final class KafkaSetup extends MainListenerSupport {
         bootstrapServers = properties.resolveProperty("fleetgate.kafka.bootstrap-servers")
                 .map(String::trim).filter(s -> !s.isEmpty()).orElse(null);
         if (bootstrapServers == null) {
-            Path dataDir = Path.of(properties.resolveProperty("fleetgate.kafka.embedded.data-dir").orElse("data/kafka"));
+            dataDir = Path.of(properties.resolveProperty("fleetgate.kafka.embedded.data-dir").orElse("data/kafka"));
             int port = port(properties, "fleetgate.kafka.embedded.port");
             int controllerPort = port(properties, "fleetgate.kafka.embedded.controller-port");
             long started = System.nanoTime();
@@ -66,6 +67,11 @@ final class KafkaSetup extends MainListenerSupport {
 
     String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /** The embedded broker's data folder; empty when Fleetgate uses a Kafka cluster of its own. */
+    java.util.Optional<Path> embeddedDataDir() {
+        return java.util.Optional.ofNullable(dataDir);
     }
 
     private static Duration readyTimeout(PropertiesComponent properties) {
