@@ -5,20 +5,21 @@ FROM maven:3.9-eclipse-temurin-21 AS build
 WORKDIR /build
 COPY pom.xml ./
 COPY src/main ./src/main
+# packaged into the jar as the default routes and topic declarations
+COPY routes ./routes
+COPY kafka ./kafka
 # the tests need the simulator, an embedded broker and Redis; CI runs them (.ci/run), not the image build
 RUN --mount=type=cache,target=/root/.m2 \
     mvn -B -ntp -Dmaven.test.skip=true package
 
-# Run stage: a JRE and the app. The working directory holds routes/ and kafka/, which Fleetgate
-# reads at start (camel.main.routes-include-pattern, fleetgate.kafka.topics-file).
+# Run stage: a JRE and the app. The routes and topic declarations are inside the jar; to run your
+# own, mount a folder of *.camel.yaml and set FLEETGATE_ROUTES_DIR (and FLEETGATE_KAFKA_TOPICS_FILE).
 FROM eclipse-temurin:21-jre
 RUN groupadd --system --gid 10001 fleetgate \
     && useradd --system --uid 10001 --gid fleetgate --home-dir /app --no-create-home --shell /usr/sbin/nologin fleetgate
 WORKDIR /app
 COPY --from=build /build/target/lib/ ./lib/
 COPY --from=build /build/target/fleetgate.jar ./fleetgate.jar
-COPY routes/ ./routes/
-COPY kafka/ ./kafka/
 # data/ is where the embedded broker of a single-container run (no fleetgate.kafka.bootstrap-servers,
 # or --demo) keeps its log; the Helm chart always names a Kafka cluster and mounts the root read-only
 RUN mkdir -p /app/data && chown fleetgate:fleetgate /app/data

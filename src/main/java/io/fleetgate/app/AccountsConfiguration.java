@@ -28,14 +28,16 @@ import org.slf4j.LoggerFactory;
 final class AccountsConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(AccountsConfiguration.class);
 
+    static final String TOKEN_KEY = "fleetgate.accounts.token-encryption-key";
+    static final String TOKEN_KEY_REQUIRED = "setting " + TOKEN_KEY + " is required: base64 of 32 random bytes"
+            + " (openssl rand -base64 32); it encrypts Tesla tokens on the accounts topic";
+
     private AccountsConfiguration() {}
 
     static KafkaAccountStore bind(CamelContext context, Settings settings, RegionalBaseUrls baseUrls, Clock clock)
             throws Exception {
         Registry registry = context.getRegistry();
-        String key = settings.optional("fleetgate.accounts.token-encryption-key").orElseThrow(() -> new IllegalStateException(
-                "setting fleetgate.accounts.token-encryption-key is required: base64 of 32 random bytes (openssl rand -base64 32);"
-                        + " it encrypts Tesla tokens on the accounts topic"));
+        String key = settings.optional(TOKEN_KEY).orElseThrow(() -> new StartupFailure(TOKEN_KEY_REQUIRED));
         Map<String, Object> kafkaClients = KafkaClientConfig.of(settings.required("fleetgate.kafka.bootstrap-servers"),
                 context.getPropertiesComponent());
         Duration writeTimeout = settings.duration("fleetgate.accounts.write-timeout-ms");
@@ -47,7 +49,7 @@ final class AccountsConfiguration {
         if (store.awaitReady(readyTimeout)) {
             if (!store.unreadableAccounts().isEmpty()) {
                 // starting anyway would re-import the file over them and serve none of the others
-                throw new IllegalStateException(store.unreadableAccounts().size() + " account(s) on the accounts topic do not"
+                throw new StartupFailure(store.unreadableAccounts().size() + " account(s) on the accounts topic do not"
                         + " decrypt with fleetgate.accounts.token-encryption-key (a different key than the one they were"
                         + " written with?): " + String.join(", ", new java.util.TreeSet<>(store.unreadableAccounts())));
             }

@@ -31,8 +31,15 @@ final class DemoMode implements AutoCloseable {
         return new DemoMode(simulator, gatewayPort, fleetKeyFile);
     }
 
-    static DemoMode start() {
-        return start(SimulatorConfig.standalone(SimulatedFleet.demo()), 8080, DEMO_FLEET_KEY);
+    /**
+     * The demo fleet's simulator on loopback: its control API on {@code simulatorPort} and the
+     * regions na, eu and cn on the three ports after it (0: free ports for all four).
+     */
+    static DemoMode start(int simulatorPort, int gatewayPort) {
+        int p = simulatorPort;
+        SimulatorConfig config = new SimulatorConfig(SimulatorConfig.LOOPBACK, p, p == 0 ? 0 : p + 1, p == 0 ? 0 : p + 2,
+                p == 0 ? 0 : p + 3, SimulatedFleet.demo(), java.time.Clock.systemUTC());
+        return start(config, gatewayPort, DEMO_FLEET_KEY);
     }
 
     /** The admin API's token in demo mode (never use it anywhere else). */
@@ -75,18 +82,24 @@ final class DemoMode implements AutoCloseable {
         return simulator;
     }
 
-    void printWelcome() {
+    /** @param dataDir where the demo keeps its Kafka log and keys */
+    void printWelcome(java.nio.file.Path dataDir) {
         String gateway = "http://localhost:" + gatewayPort;
-        System.out.printf("""
+        String welcome = """
 
                 Fleetgate demo
                   gateway        %s   (gateway token: demo-token; second account, EU: demo-token-eu)
                   admin API      %s/admin/accounts   (admin token: demo-admin-token)
                   simulator      %s/sim/vehicles   (Fleet API regions: na %s, eu %s, cn %s)
+                  data           %s   (Kafka log, demo keys; delete it to start afresh)
                   try            curl -H 'Authorization: Bearer demo-token' %s/api/1/vehicles
 
-                """, gateway, gateway, simulator.controlUrl(), simulator.baseUrl("na"), simulator.baseUrl("eu"),
-                simulator.baseUrl("cn"), gateway);
+                """.formatted(gateway, gateway, simulator.controlUrl(), simulator.baseUrl("na"), simulator.baseUrl("eu"),
+                simulator.baseUrl("cn"), dataDir, gateway);
+        // one write: log lines of other threads (on stderr) do not land inside it
+        byte[] bytes = welcome.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        System.out.write(bytes, 0, bytes.length);
+        System.out.flush();
     }
 
     @Override

@@ -3,7 +3,6 @@ package io.fleetgate.app;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
@@ -37,7 +36,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         try {
             Files.createDirectories(dataDir);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the Kafka data folder " + dataDir, e);
+            throw new StartupFailure("cannot create the embedded Kafka broker's data folder " + dataDir.toAbsolutePath()
+                    + " (fleetgate.kafka.embedded.data-dir): " + e + "; start Fleetgate from a folder it may write to,"
+                    + " or point the setting at one", e);
         }
         String dir = dataDir.toAbsolutePath().toString();
         Properties p = new Properties();
@@ -65,7 +66,18 @@ public final class EmbeddedKafka implements AutoCloseable {
             format(dir);
         }
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
-        server.startup();
+        try {
+            server.startup();
+        } catch (RuntimeException e) {
+            // its controller may be up already: nothing of it may outlive the failed start
+            try {
+                server.shutdown();
+                server.awaitShutdown();
+            } catch (RuntimeException alsoFailed) {
+                e.addSuppressed(alsoFailed);
+            }
+            throw new StartupFailure("the embedded Kafka broker did not start: " + e.getMessage(), e);
+        }
         return new EmbeddedKafka(server, brokerPort);
     }
 

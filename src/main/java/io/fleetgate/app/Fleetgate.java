@@ -2,17 +2,46 @@ package io.fleetgate.app;
 
 import java.util.Map;
 import org.apache.camel.CamelContext;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
 
 /**
- * One Fleetgate instance: Camel Main with Fleetgate's beans and the routes under {@code routes/}.
- * Settings given here win over application.properties (tests and demo mode use that).
+ * One Fleetgate instance: Camel Main with Fleetgate's beans and its routes (packaged in the jar,
+ * or the folder of {@code fleetgate.routes-dir}). Settings given here win over
+ * application.properties (tests and demo mode use that).
  */
 public final class Fleetgate implements AutoCloseable {
     private final Main main = new Main();
     private final KafkaSetup kafka = new KafkaSetup();
+    private final DemoSetup demo;
 
     public Fleetgate(Map<String, String> overrides) {
+        this(overrides, false, false, () -> { });
+    }
+
+    /**
+     * As {@code java -jar fleetgate.jar [--demo]} runs it: the ports it will listen on are checked
+     * before anything starts, {@code demo} adds the simulator and the demo accounts, and
+     * {@code started} runs once Camel has started.
+     */
+    static Fleetgate forCommandLine(boolean demo, Runnable started) {
+        return new Fleetgate(Map.of(), true, demo, started);
+    }
+
+    private Fleetgate(Map<String, String> overrides, boolean checkPorts, boolean demoMode, Runnable started) {
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterStart(BaseMainSupport support) {
+                started.run();
+            }
+        });
+        main.addMainListener(new Preflight(checkPorts, demoMode));
+        main.addMainListener(new StartupSummary(kafka));
+        demo = demoMode ? new DemoSetup() : null;
+        if (demo != null) {
+            main.addMainListener(demo);
+        }
         main.addMainListener(kafka);
         main.configure().addConfiguration(new FleetgateConfiguration());
         overrides.forEach(main::addOverrideProperty);
@@ -43,8 +72,15 @@ public final class Fleetgate implements AutoCloseable {
         try {
             main.stop();
         } finally {
-            // Main runs its after-stop listeners only when run() returns, not on stop()
-            kafka.stopEmbedded();
+            // Main runs its after-stop listeners only when run() returns, not on stop(); and after a
+            // failed start it regards itself as stopped, whatever the listeners had started
+            try {
+                kafka.stopEmbedded();
+            } finally {
+                if (demo != null) {
+                    demo.close();
+                }
+            }
         }
     }
 }

@@ -4,10 +4,9 @@ import io.fleetgate.account.GatewayToken;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
-import java.util.HashMap;
+import java.time.Duration;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code java -jar fleetgate.jar [--demo] [--hash-token]}.
@@ -18,26 +17,37 @@ import java.util.Map;
  *   <li>{@code --hash-token}: reads a gateway token from standard input and prints the SHA-256
  *       that goes into the accounts file (the token itself is never stored).</li>
  * </ul>
+ * A start that cannot succeed prints one line (what failed, what to do) and exits with 1,
+ * leaving nothing listening.
  */
 public final class FleetgateApp {
+    /** How long a failed start may take to close what it had started before the JVM halts. */
+    private static final Duration CLOSE_BUDGET = Duration.ofSeconds(4);
+    private static final Set<String> FLAGS = Set.of("--demo", "--hash-token");
 
     private FleetgateApp() {}
 
     public static void main(String[] args) throws Exception {
-        List<String> flags = Arrays.asList(args);
+        List<String> flags = List.of(args);
+        for (String flag : flags) {
+            if (!FLAGS.contains(flag)) {
+                System.err.println("Fleetgate did not start: unknown option " + flag + " (options: --demo, --hash-token)");
+                System.exit(2);
+            }
+        }
         if (flags.contains("--hash-token")) {
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             String token = in.readLine();
             System.out.println(GatewayToken.hash(token == null ? "" : token.trim()));
             return;
         }
-        Map<String, String> overrides = new HashMap<>();
-        if (flags.contains("--demo")) {
-            DemoMode demo = DemoMode.start();
-            overrides.putAll(demo.settings());
-            Runtime.getRuntime().addShutdownHook(new Thread(demo::close, "demo-simulator-stop"));
-            demo.printWelcome();
+        StartupConsole console = StartupConsole.install(FailedStart.showsDetails());
+        Fleetgate fleetgate = Fleetgate.forCommandLine(flags.contains("--demo"), console::release);
+        try {
+            fleetgate.run();
+        } catch (Throwable failure) {
+            console.release();
+            FailedStart.exit(failure, CLOSE_BUDGET, List.of(fleetgate));
         }
-        new Fleetgate(overrides).run();
     }
 }

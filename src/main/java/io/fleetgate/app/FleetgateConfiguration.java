@@ -120,7 +120,7 @@ public final class FleetgateConfiguration implements CamelConfiguration {
                 yield new ResilientLimiter(redis,
                         FailurePolicy.fromSetting(settings.optional("fleetgate.limits.failure-policy").orElse(null)), clock);
             }
-            default -> throw new IllegalStateException("setting fleetgate.limits.backend must be memory or redis, got: " + backend);
+            default -> throw new StartupFailure(limitsBackendUnknown(backend));
         };
         registry.bind("rateLimiter", limiter);
         RateLimits defaults = new RateLimits((int) settings.longValue("fleetgate.limits.ip.per-window"),
@@ -128,6 +128,10 @@ public final class FleetgateConfiguration implements CamelConfiguration {
         RateLimitPolicy policy = new RateLimitPolicy(limiter, window, defaults,
                 RateLimitOverrides.parse(settings.list("fleetgate.limits.account-overrides")));
         return new RateLimitGate(policy, window);
+    }
+
+    static String limitsBackendUnknown(String backend) {
+        return "setting fleetgate.limits.backend must be memory or redis, got: " + backend;
     }
 
     /** The command stage: ledger of results, lanes, wake-up memory, retry policy. */

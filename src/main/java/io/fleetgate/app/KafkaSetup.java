@@ -4,6 +4,7 @@ import io.fleetgate.kafka.KafkaClientConfig;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.spi.PropertiesComponent;
@@ -13,34 +14,43 @@ import org.slf4j.LoggerFactory;
 /**
  * Before the routes load: uses the Kafka cluster named by {@code fleetgate.kafka.bootstrap-servers},
  * or starts the embedded broker when none is named, points camel-kafka at it, and creates the
- * declared topics that are missing. Stops the embedded broker after Camel has stopped.
+ * declared topics ({@code fleetgate.kafka.topics-file}) that are missing, all within
+ * {@code fleetgate.kafka.ready-timeout-ms}. Stops the embedded broker after Camel has stopped.
  */
 final class KafkaSetup extends MainListenerSupport {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaSetup.class);
 
     private EmbeddedKafka embedded;
     private String bootstrapServers;
+    private Path dataDir;
 
     @Override
     public void beforeConfigure(BaseMainSupport main) {
         PropertiesComponent properties = main.getCamelContext().getPropertiesComponent();
+        // read first: a declarations file that is not there fails the start before a broker is up
+        String topicsFile = properties.resolveProperty("fleetgate.kafka.topics-file").map(String::trim)
+                .filter(s -> !s.isEmpty()).orElse(KafkaTopics.PACKAGED);
+        KafkaTopics topics = KafkaTopics.load(topicsFile);
+        Duration readyTimeout = readyTimeout(properties);
         bootstrapServers = properties.resolveProperty("fleetgate.kafka.bootstrap-servers")
                 .map(String::trim).filter(s -> !s.isEmpty()).orElse(null);
         if (bootstrapServers == null) {
-            Path dataDir = Path.of(properties.resolveProperty("fleetgate.kafka.embedded.data-dir").orElse("data/kafka"));
+            dataDir = Path.of(properties.resolveProperty("fleetgate.kafka.embedded.data-dir").orElse("data/kafka"));
             int port = port(properties, "fleetgate.kafka.embedded.port");
             int controllerPort = port(properties, "fleetgate.kafka.embedded.controller-port");
             long started = System.nanoTime();
-            embedded = EmbeddedKafka.start(dataDir, port, controllerPort);
-            bootstrapServers = embedded.bootstrapServers();
+            EmbeddedKafka broker = EmbeddedKafka.start(dataDir, port, controllerPort);
+            synchronized (this) {
+                embedded = broker;
+            }
+            bootstrapServers = broker.bootstrapServers();
             LOG.info("embedded Kafka broker on {} (data in {}) started in {} ms", bootstrapServers, dataDir,
                     (System.nanoTime() - started) / 1_000_000);
         }
         properties.addOverrideProperty("camel.component.kafka.brokers", bootstrapServers);
         properties.addOverrideProperty("fleetgate.kafka.bootstrap-servers", bootstrapServers);
-        String topicsFile = properties.resolveProperty("fleetgate.kafka.topics-file").orElse("kafka/topics.yaml");
         // with the same security settings as the kafka component (camel.component.kafka.*)
-        KafkaTopics.load(Path.of(topicsFile)).createMissing(KafkaClientConfig.of(bootstrapServers, properties));
+        topics.createMissing(KafkaClientConfig.of(bootstrapServers, properties), readyTimeout);
     }
 
     @Override
@@ -59,8 +69,26 @@ final class KafkaSetup extends MainListenerSupport {
         return bootstrapServers;
     }
 
+    /** The embedded broker's data folder; empty when Fleetgate uses a Kafka cluster of its own. */
+    java.util.Optional<Path> embeddedDataDir() {
+        return java.util.Optional.ofNullable(dataDir);
+    }
+
+    private static Duration readyTimeout(PropertiesComponent properties) {
+        String value = Preflight.setting(properties, "fleetgate.kafka.ready-timeout-ms").orElse("8000");
+        try {
+            long millis = Long.parseLong(value);
+            if (millis > 0) {
+                return Duration.ofMillis(millis);
+            }
+        } catch (NumberFormatException notANumber) {
+            // said below
+        }
+        throw new StartupFailure("setting fleetgate.kafka.ready-timeout-ms must be a positive number of milliseconds, got: " + value);
+    }
+
     private static int port(PropertiesComponent properties, String key) {
-        int port = Integer.parseInt(properties.resolveProperty(key).orElse("0").trim());
+        int port = Preflight.port(properties, key);
         if (port != 0) {
             return port;
         }

@@ -5,8 +5,10 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,14 +18,23 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.CreateTopicsOptions;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The topic declarations of {@code kafka/topics.yaml}, and their creation when missing. */
+/** The topic declarations of {@code kafka/topics.yaml} (packaged in the jar), and their creation when missing. */
 public final class KafkaTopics {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaTopics.class);
+
+    /** Where the jar keeps the declarations of the repository's kafka/topics.yaml. */
+    static final String PACKAGED = "classpath:kafka/topics.yaml";
+    private static final String CLASSPATH = "classpath:";
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private final List<Topic> topics;
 
@@ -33,10 +44,33 @@ public final class KafkaTopics {
 
     public static KafkaTopics load(Path file) {
         try {
-            Declarations declarations = new ObjectMapper(new YAMLFactory()).readValue(file.toFile(), Declarations.class);
-            return new KafkaTopics(declarations.topics());
+            return new KafkaTopics(YAML.readValue(file.toFile(), Declarations.class).topics());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read topic declarations from " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The declarations at {@code location}: {@code classpath:kafka/topics.yaml} (those packaged in
+     * the jar), or a file path (optionally {@code file:}), as {@code fleetgate.kafka.topics-file} says.
+     */
+    public static KafkaTopics load(String location) {
+        String where = location.trim();
+        try {
+            if (where.startsWith(CLASSPATH)) {
+                String resource = where.substring(CLASSPATH.length()).replaceFirst("^/", "");
+                try (InputStream in = KafkaTopics.class.getClassLoader().getResourceAsStream(resource)) {
+                    if (in == null) {
+                        throw new java.io.FileNotFoundException("no " + resource + " in the jar");
+                    }
+                    return new KafkaTopics(YAML.readValue(in, Declarations.class).topics());
+                }
+            }
+            Path file = Path.of(where.replaceFirst("^file:", "")).toAbsolutePath().normalize();
+            return new KafkaTopics(YAML.readValue(file.toFile(), Declarations.class).topics());
+        } catch (IOException e) {
+            throw new StartupFailure("cannot read the topic declarations at " + where + " (fleetgate.kafka.topics-file): "
+                    + e.getMessage() + "; mount the file there, or leave the setting at " + PACKAGED + " for the packaged ones", e);
         }
     }
 
@@ -44,15 +78,29 @@ public final class KafkaTopics {
         return topics;
     }
 
-    /** Creates the declared topics the cluster lacks; replication is capped at the cluster's size. */
-    void createMissing(Map<String, Object> clientConfig) {
+    /**
+     * Creates the declared topics the cluster lacks; replication is capped at the cluster's size.
+     * The cluster has {@code readyTimeout} to answer and take them, else start-up fails.
+     */
+    void createMissing(Map<String, Object> clientConfig, Duration readyTimeout) {
         Object bootstrapServers = clientConfig.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
+        long deadline = System.nanoTime() + readyTimeout.toNanos();
+        int timeoutMs = (int) Math.max(1, Math.min(Integer.MAX_VALUE, readyTimeout.toMillis()));
         Map<String, Object> config = new java.util.HashMap<>(clientConfig);
-        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15000);
-        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10000);
-        try (Admin admin = Admin.create(config)) {
-            int brokers = admin.describeCluster().nodes().get(15, TimeUnit.SECONDS).size();
-            Set<String> existing = admin.listTopics().names().get(15, TimeUnit.SECONDS);
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeoutMs, 10000));
+        Admin admin;
+        try {
+            admin = Admin.create(config);
+        } catch (KafkaException e) {
+            throw new StartupFailure("cannot reach Kafka at " + bootstrapServers + ": " + e.getMessage()
+                    + "; check fleetgate.kafka.bootstrap-servers", e);
+        }
+        try {
+            int brokers = admin.describeCluster(new DescribeClusterOptions().timeoutMs(remainingMs(deadline)))
+                    .nodes().get(remainingMs(deadline), TimeUnit.MILLISECONDS).size();
+            Set<String> existing = admin.listTopics(new ListTopicsOptions().timeoutMs(remainingMs(deadline)))
+                    .names().get(remainingMs(deadline), TimeUnit.MILLISECONDS);
             List<NewTopic> missing = new ArrayList<>();
             for (Topic topic : topics) {
                 if (!existing.contains(topic.name())) {
@@ -66,7 +114,8 @@ public final class KafkaTopics {
                 return;
             }
             try {
-                admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+                admin.createTopics(missing, new CreateTopicsOptions().timeoutMs(remainingMs(deadline)))
+                        .all().get(remainingMs(deadline), TimeUnit.MILLISECONDS);
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
                     throw e;
@@ -75,10 +124,29 @@ public final class KafkaTopics {
             LOG.info("created Kafka topics {}", missing.stream().map(NewTopic::name).toList());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while creating Kafka topics", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot create Fleetgate's Kafka topics at " + bootstrapServers + ": " + e, e);
+            throw new StartupFailure("interrupted while creating Kafka topics", e);
+        } catch (TimeoutException e) {
+            throw notAnswering(bootstrapServers, readyTimeout, e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+                throw notAnswering(bootstrapServers, readyTimeout, e);
+            }
+            throw new StartupFailure("Kafka at " + bootstrapServers + " refused Fleetgate's topic check or creation: "
+                    + e.getCause().getMessage() + "; check the camel.component.kafka.* security settings and the"
+                    + " client's permissions (describe cluster, list and create topics)", e);
+        } finally {
+            admin.close(Duration.ofSeconds(1));
         }
+    }
+
+    private static StartupFailure notAnswering(Object bootstrapServers, Duration readyTimeout, Exception e) {
+        return new StartupFailure("Kafka at " + bootstrapServers + " did not answer within " + readyTimeout.toMillis()
+                + " ms (fleetgate.kafka.ready-timeout-ms): check fleetgate.kafka.bootstrap-servers and that the cluster"
+                + " is up and reachable from here", e);
+    }
+
+    private static int remainingMs(long deadline) {
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, (deadline - System.nanoTime()) / 1_000_000));
     }
 
     record Declarations(List<Topic> topics) {}

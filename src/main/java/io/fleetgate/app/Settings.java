@@ -12,7 +12,7 @@ final class Settings {
     }
 
     String required(String key) {
-        return optional(key).orElseThrow(() -> new IllegalStateException("setting " + key + " is required"));
+        return optional(key).orElseThrow(() -> new StartupFailure("setting " + key + " is required"));
     }
 
     Optional<String> optional(String key) {
@@ -35,7 +35,7 @@ final class Settings {
         try {
             return Long.parseLong(value);
         } catch (NumberFormatException e) {
-            throw new IllegalStateException("setting " + key + " must be a whole number, got: " + value);
+            throw new StartupFailure("setting " + key + " must be a whole number, got: " + value);
         }
     }
 }

@@ -1,0 +1,61 @@
+package io.fleetgate.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fleetgate.sim.SimulatedFleet;
+import io.fleetgate.testing.FleetgateProcess;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code java -jar fleetgate.jar --demo} as a new user runs it, from a folder that holds nothing:
+ * the routes and topic declarations come from the classpath, the demo's data goes under data/
+ * there, and the console is Fleetgate's own lines, not the broker's.
+ */
+class StartFromAnyDirectoryTest {
+    /** slf4j-simple's format: {@code [thread] LEVEL logger - message}. */
+    private static final Pattern KAFKA_INFO = Pattern.compile("\\] INFO (org\\.apache\\.kafka\\.|kafka\\.|state\\.change\\.logger)");
+
+    @Test
+    void demoStartsInAnEmptyFolderAndServesTheDemoFleet(@TempDir Path emptyFolder) throws Exception {
+        try (FleetgateProcess fleetgate = FleetgateProcess.builder().workingDirectory(emptyFolder).arg("--demo").start()) {
+            fleetgate.awaitReady(Duration.ofSeconds(90));
+
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            HttpResponse<String> vehicles = http.send(HttpRequest.newBuilder(URI.create(fleetgate.url("/api/1/vehicles")))
+                            .header("Authorization", "Bearer demo-token").timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(vehicles.statusCode()).isEqualTo(200);
+            assertThat(vehicles.body()).contains(SimulatedFleet.DEMO_VIN_ONLINE);
+
+            // the demo's data lives in the folder it was started from
+            assertThat(emptyFolder.resolve("data/kafka/meta.properties")).exists();
+            assertThat(emptyFolder.resolve("data/demo-fleet-key.pem")).exists();
+            String tokenKey = Files.readString(emptyFolder.resolve("data/demo-token-encryption.key")).trim();
+
+            List<String> console = fleetgate.outputLines();
+            assertThat(console).as("Kafka's INFO lines").noneMatch(line -> KAFKA_INFO.matcher(line).find());
+            assertThat(console).as("the settings summary, once")
+                    .filteredOn(line -> line.contains("Fleetgate ready: ")).singleElement().asString()
+                    .contains("API on 127.0.0.1:" + fleetgate.port(), "Kafka embedded at", "routes from classpath:routes",
+                            "topics from classpath:kafka/topics.yaml");
+            assertThat(String.join("\n", console)).doesNotContain(tokenKey, SimulatedFleet.DEMO_ACCESS_TOKEN);
+            assertThat(console.size()).as("console lines of a demo start").isLessThan(100);
+
+            // SIGTERM: Camel stops, then the broker and the simulator; nothing keeps the JVM alive
+            fleetgate.stop();
+            assertThat(fleetgate.exitCode()).isPresent();
+            FailedStartTest.assertFree(fleetgate.port(), fleetgate.managementPort(),
+                    Integer.parseInt(fleetgate.settings().get("fleetgate.kafka.embedded.port")));
+        }
+    }
+}
