@@ -72,6 +72,11 @@ final class ControlApi {
         router.post("/sim/oauth/access-token-lifetime").handler(this::setAccessTokenLifetime);
         router.post("/sim/oauth/failures").handler(this::scriptTokenFailures);
         router.get("/sim/oauth/refresh-tokens").handler(this::refreshTokens);
+        router.post("/sim/regions/:region/outage").handler(this::failRegion);
+        router.delete("/sim/regions/:region/outage").handler(ctx -> {
+            sim.outages().restore(region(ctx));
+            ok(ctx, sim.json().createObjectNode().put("region", region(ctx)).putNull("outage"));
+        });
         router.post("/sim/reset").handler(ctx -> {
             reset.run();
             ok(ctx, sim.json().createObjectNode().put("reset", true));
@@ -80,6 +85,24 @@ final class ControlApi {
                 + ctx.request().method() + " " + ctx.request().path()));
         router.route().failureHandler(this::fail);
         return router;
+    }
+
+    /** Body {@code {"status": 503}}: the region answers everything with it until the outage is deleted. */
+    private void failRegion(RoutingContext ctx) {
+        JsonNode status = jsonBody(ctx).path("status");
+        if (!status.isIntegralNumber()) {
+            throw new BadControlInput("body must be {\"status\": <5xx>}");
+        }
+        sim.outages().fail(region(ctx), status.asInt());
+        ok(ctx, sim.json().createObjectNode().put("region", region(ctx)).put("outage", status.asInt()));
+    }
+
+    private static String region(RoutingContext ctx) {
+        String region = ctx.pathParam("region");
+        if (!SimulatedFleet.REGIONS.contains(region)) {
+            throw new BadControlInput("region must be na, eu or cn");
+        }
+        return region;
     }
 
     /** Body {@code {"id": "dora", "region": "eu"}}: a new Tesla user, signed in; answers their refresh token. */

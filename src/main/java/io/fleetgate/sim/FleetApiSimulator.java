@@ -54,7 +54,7 @@ public final class FleetApiSimulator implements AutoCloseable {
             ObjectMapper json = JsonMappers.newMapper();
             SimServices services = new SimServices(vertx, config.clock(), json, fleet, new RegionDirectory(config),
                     new ScriptQueue(), new RequestLog(), new FleetErrors(json, new TxIds(new SecureRandom())),
-                    new VehicleVerifiers(config.clock(), config.vehicleKeySeed()), new SimOAuth(config.clock(), json));
+                    new VehicleVerifiers(config.clock(), config.vehicleKeySeed()), new SimOAuth(config.clock(), json), new RegionOutages());
             ApiEndpoints endpoints = ApiEndpoints.create(services);
             for (String region : SimulatedFleet.REGIONS) {
                 Router router = new RegionalRouter(region, services, endpoints).build();
@@ -165,6 +165,18 @@ public final class FleetApiSimulator implements AutoCloseable {
         };
     }
 
+    /**
+     * The region's server answers every request with this 5xx status (nothing reaches a vehicle)
+     * until {@link #restoreRegion}: a regional outage, as Fleetgate's circuit breakers meet it.
+     */
+    public void failRegion(String region, int status) {
+        services.outages().fail(region, status);
+    }
+
+    public void restoreRegion(String region) {
+        services.outages().restore(region);
+    }
+
     /** The vehicle restarts its command-protocol sessions (new epochs): the next signed command is stale. */
     public void restartSessions(String vin) {
         services.fleet().vehicle(vin);
@@ -183,6 +195,7 @@ public final class FleetApiSimulator implements AutoCloseable {
         services.log().clear();
         services.verifiers().reset();
         services.oauth().reset();
+        services.outages().clear();
     }
 
     @Override

@@ -57,6 +57,7 @@ final class RegionalRouter {
     Router build() {
         Router router = Router.router(sim.vertx());
         router.route().handler(this::record);
+        router.route().handler(this::answerOutage);
         router.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
         router.get("/status").handler(ctx -> write(ctx, Reply.text(200, "ok")));
         router.post("/oauth2/v3/token").handler(this::token);
@@ -170,6 +171,16 @@ final class RegionalRouter {
             ctx.put(USER, user.get());
             ctx.next();
         }
+    }
+
+    /** A region in an outage answers everything with its status, before any gate. */
+    private void answerOutage(RoutingContext ctx) {
+        java.util.OptionalInt status = sim.outages().statusOf(region);
+        if (status.isEmpty()) {
+            ctx.next();
+            return;
+        }
+        write(ctx, sim.errors().envelope(status.getAsInt(), "Service Unavailable", "regional outage (simulated)"));
     }
 
     /**

@@ -164,6 +164,22 @@ class ControlApiTest {
     }
 
     @Test
+    void aRegionalOutageAnswersEverythingThereWithItsStatusUntilLifted() {
+        assertThat(control("POST", "/sim/regions/na/outage", "{\"status\": 503}").statusCode()).isEqualTo(200);
+        HttpResponse<String> refused = http.get(SIM.simulator().baseUrl("na") + "/api/1/vehicles", DEMO_ACCESS_TOKEN);
+        assertThat(refused.statusCode()).isEqualTo(503);
+        assertThat(http.json(refused).get("response").isNull()).isTrue();
+        assertThat(vehicleDataStatus(DEMO_VIN_ONLINE)).isEqualTo(503);
+        assertThat(http.get(SIM.simulator().baseUrl("eu") + "/api/1/vehicles/" + DEMO_EU_VIN_ONLINE + "/vehicle_data",
+                SimulatedFleet.DEMO_EU_ACCESS_TOKEN).statusCode()).as("other regions answer").isEqualTo(200);
+        assertThat(control("POST", "/sim/regions/na/outage", "{\"status\": 404}").statusCode()).isEqualTo(400);
+        assertThat(control("POST", "/sim/regions/xx/outage", "{\"status\": 503}").statusCode()).isEqualTo(400);
+
+        assertThat(control("DELETE", "/sim/regions/na/outage", null).statusCode()).isEqualTo(200);
+        assertThat(vehicleDataStatus(DEMO_VIN_ONLINE)).isEqualTo(200);
+    }
+
+    @Test
     void answers404ForUnknownVinOrPath() {
         assertThat(control("POST", "/sim/vehicles/5YJ3E1EA0PF999999/sleep", null).statusCode()).isEqualTo(404);
         assertThat(control("GET", "/sim/nothing", null).statusCode()).isEqualTo(404);
