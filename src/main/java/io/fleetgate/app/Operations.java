@@ -9,6 +9,8 @@ import io.fleetgate.limits.RateLimitGate;
 import io.fleetgate.limits.RedisSlidingWindowLimiter;
 import io.fleetgate.limits.ResilientLimiter;
 import io.fleetgate.ops.AuditObservers;
+import io.fleetgate.region.Region;
+import io.fleetgate.resilience.RegionBreakers;
 import io.fleetgate.ops.FleetgateMetrics;
 import io.fleetgate.ops.OpenApiDocument;
 import io.fleetgate.ingress.FleetApiCatalog;
@@ -99,5 +101,10 @@ final class Operations {
         metrics.counter("fleetgate.audit.events.dropped", "Audit events lost before Kafka",
                 failures, f -> f.failedEvents().sum(), "reason", "failed");
         metrics.gauge("fleetgate.audit.events.buffered", "Audit events waiting for Kafka", outbox, AuditOutbox::buffered);
+        RegionBreakers breakers = registry.lookupByNameAndType("regionBreakers", RegionBreakers.class);
+        for (Region region : Region.values()) {
+            metrics.gauge("fleetgate.upstream.breaker.state", "Circuit breaker of each regional Fleet API host: 0 closed, 1 open, 2 half-open",
+                    breakers.breaker(region), b -> RegionBreakers.stateValue(b.getState()), "region", region.code());
+        }
     }
 }

@@ -15,6 +15,13 @@ import org.apache.camel.Exchange;
 public final class CommandCalls {
     private static final String[] PASS_THROUGH = {"Content-Type", "Retry-After", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"};
 
+    private final ErrorResponses errors;
+
+    /** @param errors how a call that got no answer is answered (a refusal by the region's breaker has a Retry-After) */
+    public CommandCalls(ErrorResponses errors) {
+        this.errors = errors;
+    }
+
     public void prepareStateCheck(Exchange exchange) {
         set(exchange, "GET", "/api/1/vehicles/" + vin(exchange), null);
     }
@@ -55,14 +62,20 @@ public final class CommandCalls {
         exchange.setProperty(CommandExchange.LAST_HEADERS, headers);
     }
 
-    /** A call that got no answer (refused, reset, timed out) becomes a 502 or 504 answer of Fleetgate's own. */
+    /**
+     * A call that got no answer (refused, reset, timed out) becomes a 502 or 504 answer of
+     * Fleetgate's own; one the region's open breaker refused, a 503 with Retry-After. The retry
+     * policy treats them all as a 5xx.
+     */
     public void keepTransportFailure(Exchange exchange) {
         Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        GatewayError error = ErrorResponses.toGatewayError(caught);
+        GatewayError error = errors.gatewayError(caught);
         exchange.setProperty(CommandExchange.LAST_STATUS, error.status());
         exchange.setProperty(CommandExchange.LAST_BODY,
                 ErrorResponses.envelope(error.error(), error.description()).getBytes(StandardCharsets.UTF_8));
-        exchange.setProperty(CommandExchange.LAST_HEADERS, Map.of("Content-Type", "application/json"));
+        Map<String, String> headers = new HashMap<>(error.headers());
+        headers.put("Content-Type", "application/json");
+        exchange.setProperty(CommandExchange.LAST_HEADERS, headers);
         exchange.setProperty(CommandExchange.TRANSPORT_FAILURE, true);
     }
 

@@ -39,6 +39,13 @@ class ContractDefaultsTest {
         assertThat(p.getProperty("fleetgate.signing.retry-step-ms").trim()).isEqualTo("1000");
         // not a contract number: command offsets are committed together at most every 100 ms (CONTRACT section 7 holds either way)
         assertThat(p.getProperty("fleetgate.commands.commit-interval-ms").trim()).isEqualTo("100");
+        // CONTRACT section 9: a breaker per region opens when half of the last 20 calls failed (10 at least),
+        // stays open 30 s, then closes after 3 good probes (Fleetgate's choice; README "Breakers and bulkheads")
+        assertThat(p.getProperty("fleetgate.breaker.failure-rate-percent").trim()).isEqualTo("50");
+        assertThat(p.getProperty("fleetgate.breaker.window-size").trim()).isEqualTo("20");
+        assertThat(p.getProperty("fleetgate.breaker.minimum-calls").trim()).isEqualTo("10");
+        assertThat(p.getProperty("fleetgate.breaker.open-wait-ms").trim()).isEqualTo("30000");
+        assertThat(p.getProperty("fleetgate.breaker.half-open-calls").trim()).isEqualTo("3");
         // Fleetgate alone owns retries: camel-http's automatic ones are off
         assertThat(p.getProperty("camel.component.http.automatic-retries-disabled").trim()).isEqualTo("true");
     }
