@@ -21,6 +21,7 @@ import io.fleetgate.limits.SlidingWindowLimiter;
 import io.fleetgate.region.MisdirectedRequests;
 import io.fleetgate.region.Region;
 import io.fleetgate.resilience.BreakerSettings;
+import io.fleetgate.resilience.Bulkheads;
 import io.fleetgate.resilience.RegionBreakers;
 import io.fleetgate.region.RegionRelearning;
 import io.fleetgate.region.RegionalBaseUrls;
@@ -75,7 +76,8 @@ public final class FleetgateConfiguration implements CamelConfiguration {
         registry.bind("regionRelearning", new RegionRelearning(new MisdirectedRequests(baseUrls), accounts));
         RegionBreakers breakers = bindResilience(registry, settings, clock);
         String defaultRegion = settings.required("fleetgate.regions.default");
-        registry.bind("errorResponses", new ErrorResponses(defaultRegion, breakers::untilHalfOpen, Duration.ofSeconds(1)));
+        registry.bind("errorResponses", new ErrorResponses(defaultRegion, breakers::untilHalfOpen,
+                Duration.ofSeconds(settings.longValue("fleetgate.bulkhead.retry-after-seconds"))));
         IngressGuard guard = new IngressGuard(settings.longValue("fleetgate.ingress.max-body-bytes"), () -> defaultRegion);
         context.addStartupListener(new IngressGuardInstaller(guard, (int) settings.longValue("camel.server.port")));
         new AuditConfiguration(clock).bind(context);
@@ -94,7 +96,8 @@ public final class FleetgateConfiguration implements CamelConfiguration {
 
     /**
      * Resilience4j for the routes' {@code circuitBreaker} EIPs (CONTRACT section 9): a breaker per
-     * region (fleetgate.breaker.*).
+     * region (fleetgate.breaker.*), the never-opening breaker the bulkheads hang on, and the
+     * registry the EIPs make their bulkheads in (the only one bound, so camel-resilience4j uses it).
      */
     private static RegionBreakers bindResilience(Registry registry, Settings settings, Clock clock) {
         String rate = settings.required("fleetgate.breaker.failure-rate-percent");
@@ -113,6 +116,10 @@ public final class FleetgateConfiguration implements CamelConfiguration {
             registry.bind(RegionBreakers.beanName(region), breakers.breaker(region));
         }
         registry.bind("regionBreakers", breakers);
+        Bulkheads bulkheads = new Bulkheads();
+        registry.bind(Bulkheads.NEVER_OPENS, bulkheads.neverOpens());
+        registry.bind("bulkheadRegistry", bulkheads.registry());
+        registry.bind("bulkheads", bulkheads);
         return breakers;
     }
 

@@ -10,6 +10,7 @@ import io.fleetgate.limits.RedisSlidingWindowLimiter;
 import io.fleetgate.limits.ResilientLimiter;
 import io.fleetgate.ops.AuditObservers;
 import io.fleetgate.region.Region;
+import io.fleetgate.resilience.Bulkheads;
 import io.fleetgate.resilience.RegionBreakers;
 import io.fleetgate.ops.FleetgateMetrics;
 import io.fleetgate.ops.OpenApiDocument;
@@ -106,5 +107,13 @@ final class Operations {
             metrics.gauge("fleetgate.upstream.breaker.state", "Circuit breaker of each regional Fleet API host: 0 closed, 1 open, 2 half-open",
                     breakers.breaker(region), b -> RegionBreakers.stateValue(b.getState()), "region", region.code());
         }
+        // a bulkhead exists once its route has started: its meters are registered then
+        Bulkheads bulkheads = registry.lookupByNameAndType("bulkheads", Bulkheads.class);
+        bulkheads.forEachBulkhead(name -> {
+            metrics.counter("fleetgate.bulkhead.refusals", "Requests refused with 503 because a bulkhead was full",
+                    bulkheads, b -> b.refusals(name), "bulkhead", name);
+            metrics.gauge("fleetgate.bulkhead.active", "Requests a bulkhead holds right now",
+                    bulkheads, b -> b.active(name), "bulkhead", name);
+        });
     }
 }
