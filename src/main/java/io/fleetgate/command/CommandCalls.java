@@ -28,8 +28,22 @@ public final class CommandCalls {
 
     public void prepareWakeUp(Exchange exchange) {
         set(exchange, "POST", "/api/1/vehicles/" + vin(exchange) + "/wake_up", null);
-        exchange.setProperty(CommandExchange.WAKE_UP_CALLS, CommandExchange.intProperty(exchange, CommandExchange.WAKE_UP_CALLS) + 1);
-        exchange.setProperty(CommandExchange.WOKE, true);
+    }
+
+    /**
+     * After a wake_up call: Tesla took it when it answered below 500; then it is billed and the
+     * vehicle counts as woken. One that got no answer (refused, timed out, no pooled connection,
+     * the region's breaker open) or a 5xx never reached the vehicle: the wake cycle sends it
+     * again on its next poll.
+     */
+    public void noteWakeUp(Exchange exchange) {
+        boolean delivered = !Boolean.TRUE.equals(exchange.getProperty(CommandExchange.TRANSPORT_FAILURE, Boolean.class))
+                && CommandExchange.intProperty(exchange, CommandExchange.LAST_STATUS) < 500;
+        exchange.setProperty(CommandExchange.WAKE_UP_DELIVERED, delivered);
+        if (delivered) {
+            exchange.setProperty(CommandExchange.WAKE_UP_CALLS, CommandExchange.intProperty(exchange, CommandExchange.WAKE_UP_CALLS) + 1);
+            exchange.setProperty(CommandExchange.WOKE, true);
+        }
     }
 
     public void prepareCommand(Exchange exchange) {
