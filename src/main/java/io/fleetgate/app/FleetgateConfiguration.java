@@ -19,6 +19,10 @@ import io.fleetgate.limits.RedisSlidingWindowLimiter;
 import io.fleetgate.limits.ResilientLimiter;
 import io.fleetgate.limits.SlidingWindowLimiter;
 import io.fleetgate.region.MisdirectedRequests;
+import io.fleetgate.region.Region;
+import io.fleetgate.resilience.BreakerSettings;
+import io.fleetgate.resilience.Bulkheads;
+import io.fleetgate.resilience.RegionBreakers;
 import io.fleetgate.region.RegionRelearning;
 import io.fleetgate.region.RegionalBaseUrls;
 import io.fleetgate.region.UpstreamRequest;
@@ -73,8 +77,10 @@ public final class FleetgateConfiguration implements CamelConfiguration {
         registry.bind("rateLimitGate", rateLimitGate(context, settings));
         registry.bind("upstreamRequest", new UpstreamRequest(settings.required("fleetgate.upstream.user-agent")));
         registry.bind("regionRelearning", new RegionRelearning(new MisdirectedRequests(baseUrls), accounts));
+        RegionBreakers breakers = bindResilience(registry, settings, clock);
         String defaultRegion = settings.required("fleetgate.regions.default");
-        registry.bind("errorResponses", new ErrorResponses(defaultRegion));
+        registry.bind("errorResponses", new ErrorResponses(defaultRegion, breakers::untilHalfOpen,
+                Duration.ofSeconds(settings.longValue("fleetgate.bulkhead.retry-after-seconds"))));
         IngressGuard guard = new IngressGuard(settings.longValue("fleetgate.ingress.max-body-bytes"), () -> defaultRegion);
         context.addStartupListener(new IngressGuardInstaller(guard, (int) settings.longValue("camel.server.port")));
         new AuditConfiguration(clock).bind(context);
@@ -89,6 +95,35 @@ public final class FleetgateConfiguration implements CamelConfiguration {
         bindCommands(context, settings, accounts, clock);
         io.fleetgate.credits.CreditsConfiguration.bind(context);
         Operations.bind(context, settings);
+    }
+
+    /**
+     * Resilience4j for the routes' {@code circuitBreaker} EIPs (CONTRACT section 9): a breaker per
+     * region (fleetgate.breaker.*), the never-opening breaker the bulkheads hang on, and the
+     * registry the EIPs make their bulkheads in (the only one bound, so camel-resilience4j uses it).
+     */
+    private static RegionBreakers bindResilience(Registry registry, Settings settings, Clock clock) {
+        String rate = settings.required("fleetgate.breaker.failure-rate-percent");
+        float failureRate;
+        try {
+            failureRate = Float.parseFloat(rate);
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("setting fleetgate.breaker.failure-rate-percent must be a number, got: " + rate);
+        }
+        RegionBreakers breakers = new RegionBreakers(new BreakerSettings(failureRate,
+                (int) settings.longValue("fleetgate.breaker.window-size"),
+                (int) settings.longValue("fleetgate.breaker.minimum-calls"),
+                settings.duration("fleetgate.breaker.open-wait-ms"),
+                (int) settings.longValue("fleetgate.breaker.half-open-calls")), clock);
+        for (Region region : Region.values()) {
+            registry.bind(RegionBreakers.beanName(region), breakers.breaker(region));
+        }
+        registry.bind("regionBreakers", breakers);
+        Bulkheads bulkheads = new Bulkheads();
+        registry.bind(Bulkheads.NEVER_OPENS, bulkheads.neverOpens());
+        registry.bind("bulkheadRegistry", bulkheads.registry());
+        registry.bind("bulkheads", bulkheads);
+        return breakers;
     }
 
     /**
@@ -163,7 +198,7 @@ public final class FleetgateConfiguration implements CamelConfiguration {
         registry.bind("restCommands", new RestCommands(ledger, settings.duration("fleetgate.commands.reply-timeout-ms")));
         registry.bind("commandChecks", new CommandChecks(accounts, new FleetApiCatalog(),
                 context.getRegistry().lookupByNameAndType("gatewayTokenCheck", GatewayTokenCheck.class)));
-        registry.bind("commandCalls", new CommandCalls());
+        registry.bind("commandCalls", new CommandCalls(registry.lookupByNameAndType("errorResponses", ErrorResponses.class)));
         registry.bind("vehicleStates", new VehicleStates(clock, settings.duration("fleetgate.wake.state-cache-ms")));
         registry.bind("retryPolicy", new RetryPolicy(clock, (int) settings.longValue("fleetgate.retries.max"),
                 settings.duration("fleetgate.retries.budget-ms"), settings.duration("fleetgate.retries.initial-backoff-ms")));

@@ -9,6 +9,9 @@ import io.fleetgate.limits.RateLimitGate;
 import io.fleetgate.limits.RedisSlidingWindowLimiter;
 import io.fleetgate.limits.ResilientLimiter;
 import io.fleetgate.ops.AuditObservers;
+import io.fleetgate.region.Region;
+import io.fleetgate.resilience.Bulkheads;
+import io.fleetgate.resilience.RegionBreakers;
 import io.fleetgate.ops.FleetgateMetrics;
 import io.fleetgate.ops.OpenApiDocument;
 import io.fleetgate.ingress.FleetApiCatalog;
@@ -99,5 +102,18 @@ final class Operations {
         metrics.counter("fleetgate.audit.events.dropped", "Audit events lost before Kafka",
                 failures, f -> f.failedEvents().sum(), "reason", "failed");
         metrics.gauge("fleetgate.audit.events.buffered", "Audit events waiting for Kafka", outbox, AuditOutbox::buffered);
+        RegionBreakers breakers = registry.lookupByNameAndType("regionBreakers", RegionBreakers.class);
+        for (Region region : Region.values()) {
+            metrics.gauge("fleetgate.upstream.breaker.state", "Circuit breaker of each regional Fleet API host: 0 closed, 1 open, 2 half-open",
+                    breakers.breaker(region), b -> RegionBreakers.stateValue(b.getState()), "region", region.code());
+        }
+        // a bulkhead exists once its route has started: its meters are registered then
+        Bulkheads bulkheads = registry.lookupByNameAndType("bulkheads", Bulkheads.class);
+        bulkheads.forEachBulkhead(name -> {
+            metrics.counter("fleetgate.bulkhead.refusals", "Requests refused with 503 because a bulkhead was full",
+                    bulkheads, b -> b.refusals(name), "bulkhead", name);
+            metrics.gauge("fleetgate.bulkhead.active", "Requests a bulkhead holds right now",
+                    bulkheads, b -> b.active(name), "bulkhead", name);
+        });
     }
 }

@@ -15,14 +15,35 @@ import org.apache.camel.Exchange;
 public final class CommandCalls {
     private static final String[] PASS_THROUGH = {"Content-Type", "Retry-After", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"};
 
+    private final ErrorResponses errors;
+
+    /** @param errors how a call that got no answer is answered (a refusal by the region's breaker has a Retry-After) */
+    public CommandCalls(ErrorResponses errors) {
+        this.errors = errors;
+    }
+
     public void prepareStateCheck(Exchange exchange) {
         set(exchange, "GET", "/api/1/vehicles/" + vin(exchange), null);
     }
 
     public void prepareWakeUp(Exchange exchange) {
         set(exchange, "POST", "/api/1/vehicles/" + vin(exchange) + "/wake_up", null);
-        exchange.setProperty(CommandExchange.WAKE_UP_CALLS, CommandExchange.intProperty(exchange, CommandExchange.WAKE_UP_CALLS) + 1);
-        exchange.setProperty(CommandExchange.WOKE, true);
+    }
+
+    /**
+     * After a wake_up call: Tesla took it when it answered below 500; then it is billed and the
+     * vehicle counts as woken. One that got no answer (refused, timed out, no pooled connection,
+     * the region's breaker open) or a 5xx never reached the vehicle: the wake cycle sends it
+     * again on its next poll.
+     */
+    public void noteWakeUp(Exchange exchange) {
+        boolean delivered = !Boolean.TRUE.equals(exchange.getProperty(CommandExchange.TRANSPORT_FAILURE, Boolean.class))
+                && CommandExchange.intProperty(exchange, CommandExchange.LAST_STATUS) < 500;
+        exchange.setProperty(CommandExchange.WAKE_UP_DELIVERED, delivered);
+        if (delivered) {
+            exchange.setProperty(CommandExchange.WAKE_UP_CALLS, CommandExchange.intProperty(exchange, CommandExchange.WAKE_UP_CALLS) + 1);
+            exchange.setProperty(CommandExchange.WOKE, true);
+        }
     }
 
     public void prepareCommand(Exchange exchange) {
@@ -55,14 +76,20 @@ public final class CommandCalls {
         exchange.setProperty(CommandExchange.LAST_HEADERS, headers);
     }
 
-    /** A call that got no answer (refused, reset, timed out) becomes a 502 or 504 answer of Fleetgate's own. */
+    /**
+     * A call that got no answer (refused, reset, timed out) becomes a 502 or 504 answer of
+     * Fleetgate's own; one the region's open breaker refused, a 503 with Retry-After. The retry
+     * policy treats them all as a 5xx.
+     */
     public void keepTransportFailure(Exchange exchange) {
         Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        GatewayError error = ErrorResponses.toGatewayError(caught);
+        GatewayError error = errors.gatewayError(caught);
         exchange.setProperty(CommandExchange.LAST_STATUS, error.status());
         exchange.setProperty(CommandExchange.LAST_BODY,
                 ErrorResponses.envelope(error.error(), error.description()).getBytes(StandardCharsets.UTF_8));
-        exchange.setProperty(CommandExchange.LAST_HEADERS, Map.of("Content-Type", "application/json"));
+        Map<String, String> headers = new HashMap<>(error.headers());
+        headers.put("Content-Type", "application/json");
+        exchange.setProperty(CommandExchange.LAST_HEADERS, headers);
         exchange.setProperty(CommandExchange.TRANSPORT_FAILURE, true);
     }
 

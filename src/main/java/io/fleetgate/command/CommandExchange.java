@@ -17,8 +17,12 @@ public final class CommandExchange {
     /** True when a wake cycle for this vehicle failed after this command arrived: answer 408 at once. */
     public static final String WAKE_FAILED_RECENTLY = "fleetgateWakeFailedRecently";
     public static final String WAKE_POLLS = "fleetgateWakePolls";
+    /** True once a wake_up reached Tesla (answered below 500) for this command. */
     public static final String WOKE = "fleetgateWoke";
+    /** wake_up calls Tesla took (answered below 500): what it bills. */
     public static final String WAKE_UP_CALLS = "fleetgateWakeUpCalls";
+    /** Whether the last wake_up call reached Tesla; false: the wake cycle sends it again. */
+    public static final String WAKE_UP_DELIVERED = "fleetgateWakeUpDelivered";
     /** Upstream attempts of the command itself (also x-fleetgate-attempts). */
     public static final String ATTEMPTS = "fleetgateAttempts";
     /** Attempts that upstream answered below 500: what Tesla bills. */

@@ -42,6 +42,15 @@ public final class CommandResults {
         set(exchange, 408, body, "application/json", Map.of());
     }
 
+    /**
+     * No wake_up of the wake cycle reached Tesla (no answer, or 5xx, on every poll): not a 408,
+     * since the vehicle was never asked to wake; the command was not sent.
+     */
+    public void wakeUpNotDelivered(Exchange exchange) {
+        set(exchange, 502, envelope("upstream_unavailable",
+                "The Fleet API did not take the vehicle's wake_up call; the command was not sent."), "application/json", Map.of());
+    }
+
     /** A {@code wake_up} command: the vehicle is online; its summary, as the Fleet API's wake_up answers. */
     public void vehicleOnline(Exchange exchange) {
         ObjectNode body = CommandJson.MAPPER.createObjectNode();

@@ -22,7 +22,8 @@ import org.apache.camel.Exchange;
  *       and {@code fleetgate_wake_ups_total{outcome}}: from each request's audit event;</li>
  *   <li>{@code fleetgate_upstream_latency_seconds{region}}: each call to the Fleet API, a histogram;</li>
  *   <li>{@code fleetgate_retries_total{reason}}: each retry the retry policies decide;</li>
- *   <li>gauges and counters read from the stages' own counts: lanes, limiter, audit buffer.</li>
+ *   <li>gauges and counters read from the stages' own counts: lanes, limiter, audit buffer,
+ *       each region's circuit breaker state, each bulkhead's calls and refusals.</li>
  * </ul>
  */
 public final class FleetgateMetrics {
@@ -109,8 +110,8 @@ public final class FleetgateMetrics {
     }
 
     /** A gauge read from a stage's own state on each scrape. */
-    public <T> void gauge(String name, String description, T source, ToDoubleFunction<T> value) {
-        Gauge.builder(name, source, value).description(description).register(registry);
+    public <T> void gauge(String name, String description, T source, ToDoubleFunction<T> value, String... tags) {
+        Gauge.builder(name, source, value).description(description).tags(tags).register(registry);
     }
 
     /** A counter a stage keeps itself (a LongAdder, ...), read on each scrape. */

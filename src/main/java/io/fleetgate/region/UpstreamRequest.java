@@ -18,10 +18,18 @@ public final class UpstreamRequest {
         this.userAgent = userAgent;
     }
 
-    public void prepare(Exchange exchange) {
-        Account account = exchange.getProperty(ExchangeKeys.ACCOUNT, Account.class);
+    /**
+     * Counts a call to the Fleet API (the audit's attempts), before the region's circuit breaker:
+     * the breaker runs the call on a copy of the exchange and keeps nothing of it when no answer
+     * came, and a call it refuses is an attempt too, as it is for commands.
+     */
+    public void countCall(Exchange exchange) {
         Integer calls = exchange.getProperty(ExchangeKeys.UPSTREAM_CALLS, Integer.class);
         exchange.setProperty(ExchangeKeys.UPSTREAM_CALLS, calls == null ? 1 : calls + 1);
+    }
+
+    public void prepare(Exchange exchange) {
+        Account account = exchange.getProperty(ExchangeKeys.ACCOUNT, Account.class);
         Message out = exchange.getMessage();
         out.setHeader(Exchange.HTTP_METHOD, httpMethod(exchange.getProperty(ExchangeKeys.METHOD, String.class)));
         out.setHeader(Exchange.HTTP_PATH, exchange.getProperty(ExchangeKeys.PATH, String.class));

@@ -39,6 +39,21 @@ class ContractDefaultsTest {
         assertThat(p.getProperty("fleetgate.signing.retry-step-ms").trim()).isEqualTo("1000");
         // not a contract number: command offsets are committed together at most every 100 ms (CONTRACT section 7 holds either way)
         assertThat(p.getProperty("fleetgate.commands.commit-interval-ms").trim()).isEqualTo("100");
+        // CONTRACT section 9: a breaker per region opens when half of the last 20 calls failed (10 at least),
+        // stays open 30 s, then closes after 3 good probes (Fleetgate's choice; README "Breakers and bulkheads")
+        assertThat(p.getProperty("fleetgate.breaker.failure-rate-percent").trim()).isEqualTo("50");
+        assertThat(p.getProperty("fleetgate.breaker.window-size").trim()).isEqualTo("20");
+        assertThat(p.getProperty("fleetgate.breaker.minimum-calls").trim()).isEqualTo("10");
+        assertThat(p.getProperty("fleetgate.breaker.open-wait-ms").trim()).isEqualTo("30000");
+        assertThat(p.getProperty("fleetgate.breaker.half-open-calls").trim()).isEqualTo("3");
+        // CONTRACT section 9: bulkheads per replica, refusals with Retry-After: 1
+        assertThat(p.getProperty("fleetgate.bulkhead.rest-commands-waiting").trim()).isEqualTo("5000");
+        assertThat(p.getProperty("fleetgate.bulkhead.reads-in-flight").trim()).isEqualTo("400");
+        assertThat(p.getProperty("fleetgate.bulkhead.energy-commands-in-flight").trim()).isEqualTo("500");
+        assertThat(p.getProperty("fleetgate.bulkhead.retry-after-seconds").trim()).isEqualTo("1");
+        // the reads' bulkhead is sized to the upstream connection pool (application.properties says why)
+        assertThat(p.getProperty("fleetgate.bulkhead.reads-in-flight").trim())
+                .isEqualTo(p.getProperty("camel.component.http.max-total-connections").trim());
         // Fleetgate alone owns retries: camel-http's automatic ones are off
         assertThat(p.getProperty("camel.component.http.automatic-retries-disabled").trim()).isEqualTo("true");
     }

@@ -107,6 +107,26 @@ class SleepHandlingTest {
     }
 
     @Test
+    void a408OnTheCommandThenAVehicleThatDoesNotWakeIs408AndTheCommandIsNotSentAgain() throws Exception {
+        String vin = VINS.next();
+        harness.simulator().fleet().setWakeDelay(vin, -1);
+        SimControl sim = new SimControl(harness.simulator());
+        // the check finds it online, then the command meets an asleep vehicle, which never wakes
+        sim.script("""
+                {"vin":"%s","path":"/%s","responses":[{"status":200,"body":{"response":{"vin":"%s","state":"online"}}}]}
+                """.formatted(vin, vin, vin));
+        sim.script("""
+                {"vin":"%s","path":"/command/charge_stop","responses":[{"status":408}]}
+                """.formatted(vin));
+        HttpResponse<byte[]> response = command(vin, "charge_stop");
+        assertThat(response.statusCode()).as(new String(response.body())).isEqualTo(408);
+        assertThat(JSON.readTree(response.body()).get("error").asText()).isEqualTo("vehicle_unavailable");
+        List<RecordedRequest> calls = harness.simulator().requests(vin);
+        assertThat(commandCalls(calls)).extracting(RecordedRequest::status).containsExactly(408);
+        assertThat(wakeUps(calls)).isEqualTo(1);
+    }
+
+    @Test
     void fiveCommandsToASleepingVehicleShareOneWakeUpAndRunInArrivalOrder() throws Exception {
         String vin = VINS.next();
         List<String> names = List.of("flash_lights", "honk_horn", "door_lock", "door_unlock", "charge_port_door_open");

@@ -4,8 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.github.resilience4j.bulkhead.BulkheadFullException;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
+import java.time.Duration;
+import org.apache.camel.RuntimeCamelException;
 import org.junit.jupiter.api.Test;
 
 class ErrorResponsesTest {
@@ -26,5 +33,36 @@ class ErrorResponsesTest {
                 .isEqualTo(504);
         assertThat(ErrorResponses.toGatewayError(new ConnectException("refused")).error()).isEqualTo("upstream_unavailable");
         assertThat(ErrorResponses.toGatewayError(new IllegalStateException("bug")).status()).isEqualTo(500);
+    }
+
+    @Test
+    void anOpenRegionBreakerIs503UpstreamUnavailableWithTheWaitUntilItMayHalfOpen() {
+        CircuitBreaker breaker = CircuitBreaker.ofDefaults("eu");
+        breaker.transitionToOpenState();
+        ErrorResponses responses = new ErrorResponses("na", name -> name.equals("eu") ? Duration.ofSeconds(17) : Duration.ZERO,
+                Duration.ofSeconds(1));
+
+        GatewayError error = responses.gatewayError(CallNotPermittedException.createCallNotPermittedException(breaker));
+
+        assertThat(error.status()).isEqualTo(503);
+        assertThat(error.error()).isEqualTo("upstream_unavailable");
+        assertThat(error.headers()).containsEntry("Retry-After", "17");
+        assertThat(error.description()).contains("eu");
+    }
+
+    @Test
+    void aFullBulkheadIs503ServiceUnavailableWithRetryAfterNeverA500() {
+        Bulkhead bulkhead = Bulkhead.of("reads-in-flight", BulkheadConfig.custom().maxConcurrentCalls(1).build());
+        BulkheadFullException full = BulkheadFullException.createBulkheadFullException(bulkhead);
+
+        GatewayError error = new ErrorResponses("na", name -> Duration.ZERO, Duration.ofSeconds(2))
+                .gatewayError(new RuntimeCamelException(full));
+        GatewayError withoutSettings = ErrorResponses.toGatewayError(full);
+
+        assertThat(error.status()).isEqualTo(503);
+        assertThat(error.error()).isEqualTo("service_unavailable");
+        assertThat(error.headers()).containsEntry("Retry-After", "2");
+        assertThat(withoutSettings.status()).isEqualTo(503);
+        assertThat(withoutSettings.headers()).containsEntry("Retry-After", "1");
     }
 }
