@@ -175,10 +175,11 @@ public final class CommandIntake {
         runRoute.process(exchange, doneSync -> {
             CommandResult result = CommandExchange.result(exchange);
             if (result == null) {
-                // no result at all: left uncommitted, so the next owner runs it again
+                // every command gets exactly one result, also when no stage answered its failure
                 LOG.error("command {} for {} ended without a result: {}", request.id(), request.vin(),
                         exchange.getException() == null ? "no result" : exchange.getException().toString());
-                done.complete(null);
+                publish(results.failed(request, exchange.getException(), taken.assignment().partition(), taken.offset()), taken)
+                        .whenComplete((ok, failure) -> done.complete(null));
             } else if (exchange.getException() != null) {
                 LOG.warn("the result of command {} was not taken by Kafka ({}); offering it again",
                         request.id(), exchange.getException().getClass().getSimpleName());

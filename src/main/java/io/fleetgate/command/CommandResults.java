@@ -84,6 +84,14 @@ public final class CommandResults {
                 clock.instant(), partition, offset);
     }
 
+    /** A command the run route ended without a result (a failure no stage answered): the failure is its result. */
+    CommandResult failed(CommandRequest request, Throwable failure, int partition, long offset) {
+        GatewayError error = ErrorResponses.toGatewayError(failure);
+        return new CommandResult(request.id(), request.replyTo(), request.accountId(), request.vin(), request.command(),
+                error.status(), envelope(error.error(), error.description()), "application/json", Map.of(), 0, false,
+                clock.instant(), partition, offset);
+    }
+
     /** Publishes a result outside the run route (malformed records, repeated ids). */
     CompletableFuture<Void> publish(CommandResult result) {
         return producer.asyncRequestBodyAndHeader(resultsEndpoint, CommandJson.write(result), KafkaConstants.KEY,
