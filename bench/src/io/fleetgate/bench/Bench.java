@@ -38,6 +38,8 @@ public final class Bench {
     final List<String> kafkaVins;
     final List<String> stormVins;
     final int stormWakeDelay;
+    final List<String> chaosVins;
+    final int chaosWakeDelay;
     final Map<String, String> settings = new LinkedHashMap<>();
 
     private Bench(Path repo, boolean quick) throws IOException {
@@ -52,6 +54,9 @@ public final class Bench {
         stormWakeDelay = Integer.getInteger("storm.wake-delay", 2);
         kafkaVins = IntStream.range(0, kafkaVehicles).mapToObj(n -> "5YJ3E1EA7KK" + String.format("%06d", n)).toList();
         stormVins = IntStream.range(0, stormVehicles).mapToObj(n -> "5YJ3E1EA7KS" + String.format("%06d", n)).toList();
+        chaosWakeDelay = Integer.getInteger("chaos.wake-delay", 2);
+        chaosVins = IntStream.range(0, Integer.getInteger("chaos.vehicles", quick ? 100 : 500))
+                .mapToObj(n -> "5YJ3E1EA7KC" + String.format("%06d", n)).toList();
 
         SimulatedFleet fleet = new SimulatedFleet();
         fleet.addUser(SimUser.of(ACCOUNT, "na", TESLA_TOKEN));
@@ -63,12 +68,16 @@ public final class Bench {
         for (String vin : stormVins) {
             fleet.addVehicle(SimVehicle.of(vin, id++, "Storm", ACCOUNT, VehicleState.ASLEEP).withWakeDelaySeconds(stormWakeDelay));
         }
+        for (String vin : chaosVins) {
+            fleet.addVehicle(SimVehicle.of(vin, id++, "Chaos", ACCOUNT, VehicleState.ASLEEP).withWakeDelaySeconds(chaosWakeDelay));
+        }
         simulator = FleetApiSimulator.start(SimulatorConfig.ephemeral(fleet));
 
         List<String> vins = new ArrayList<>();
         vins.add(READ_VIN);
         vins.addAll(kafkaVins);
         vins.addAll(stormVins);
+        vins.addAll(chaosVins);
         Path accounts = work.resolve("accounts.yaml");
         Files.writeString(accounts, """
                 accounts:
@@ -96,6 +105,10 @@ public final class Bench {
     }
 
     FleetgateProcess startFleetgate(String name, List<String> jvmOptions) throws Exception {
+        return startFleetgate(name, settings, jvmOptions);
+    }
+
+    FleetgateProcess startFleetgate(String name, Map<String, String> settings, List<String> jvmOptions) throws Exception {
         List<String> all = new ArrayList<>(jvmOptions);
         // e.g. -Dbench.fleetgate-jvm-options=-XX:StartFlightRecording=filename=/tmp/fg.jfr to profile
         String extra = System.getProperty("bench.fleetgate-jvm-options", "").trim();
@@ -184,7 +197,7 @@ public final class Bench {
             return;
         }
         boolean quick = Boolean.getBoolean("bench.quick");
-        Set<String> sections = Set.of(System.getProperty("bench.sections", "startup,read,kafka,storm").split(","));
+        Set<String> sections = Set.of(System.getProperty("bench.sections", "startup,read,kafka,storm,chaos").split(","));
         Map<String, Object> results = new LinkedHashMap<>();
         results.put("started_at", Instant.now().toString());
         results.put("quick", quick);
@@ -215,6 +228,9 @@ public final class Bench {
                 if (!capped.isBlank()) {
                     section(results, "storm_capped", () -> new SleepStormBench(bench).run(capped));
                 }
+            }
+            if (sections.contains("chaos")) {
+                section(results, "chaos", () -> new ChaosBench(bench).run());
             }
         } finally {
             bench.simulator.close();

@@ -62,6 +62,8 @@ final class FleetgateProcess implements AutoCloseable {
         command.addAll(jvmOptions);
         command.add("-Dcamel.server.host=127.0.0.1");
         command.add("-Dcamel.server.port=" + port);
+        // several replicas side by side (the chaos section): each its own management port
+        command.add("-Dcamel.management.port=" + Bench.freePort());
         command.add("-Dfleetgate.kafka.embedded.data-dir=" + dataDir);
         command.add("-Dfleetgate.kafka.embedded.port=" + kafkaPort);
         command.add("-Dfleetgate.kafka.embedded.controller-port=" + Bench.freePort());

@@ -134,6 +134,15 @@ final class Report {
             t.add(target("Kafka command path", ">= 2,000 commands/s with p99 <= 50 ms",
                     measured + String.format(Locale.ROOT, "; max achieved %.0f/s", num(kafka.get("max_achieved_per_s"))), best >= 2000));
         }
+        Map<String, Object> chaos = map(results.get("chaos"));
+        if (chaos != null && chaos.containsKey("accepted")) {
+            double lost = num(chaos.get("lost"));
+            double duplicated = num(chaos.get("duplicated"));
+            t.add(target("chaos: kills, a broker outage, a regional outage", "0 lost, 0 duplicated",
+                    String.format(Locale.ROOT, "%.0f lost, %.0f duplicated of %.0f accepted (%.0f executed once); %.0f REST refused with 503",
+                            lost, duplicated, num(chaos.get("accepted")), num(chaos.get("executed_once")), num(chaos.get("rest_refused_503"))),
+                    lost == 0 && duplicated == 0));
+        }
         Map<String, Object> startup = map(results.get("startup"));
         if (startup != null) {
             double ready = num(startup.get("ready_ms_median"));
@@ -299,6 +308,7 @@ final class Report {
         for (String run : List.of("storm", "storm_capped")) {
             stormSection(md, map(results.get(run)));
         }
+        chaosSection(md, map(results.get("chaos")));
         Map<String, Object> startup = map(results.get("startup"));
         if (startup != null) {
             md.append(String.format(Locale.ROOT, "%n## Start-up%n%n`java -jar target/fleetgate.jar`, %s; ready = %s.%n%n| run | ready ms | idle RSS MB | idle CPU %% of a core |%n| --- | --- | --- | --- |%n",
@@ -320,6 +330,26 @@ final class Report {
             plots.forEach(p -> md.append("![").append(p).append("](").append(p).append(")\n"));
         }
         return md.toString();
+    }
+
+    private static void chaosSection(StringBuilder md, Map<String, Object> chaos) {
+        if (chaos == null || !chaos.containsKey("accepted")) {
+            return;
+        }
+        md.append(String.format(Locale.ROOT, "%n## Chaos%n%n%s sleeping vehicles (wake delay %s s) × %s commands as Kafka records, and one REST "
+                        + "command per vehicle at 5/s to either of %s replicas on an external broker; contract timings.%n%n",
+                chaos.get("vehicles"), chaos.get("wake_delay_s"), chaos.get("commands_per_vehicle"), chaos.get("replicas")));
+        md.append("| measure | result |\n| --- | --- |\n");
+        for (String key : List.of("accepted", "executed_once", "lost", "duplicated", "answered_with_an_error_not_run",
+                "results_repeated", "result_statuses", "rest_answers", "rest_refused_503")) {
+            md.append("| ").append(key).append(" | ").append(chaos.get(key)).append(" |\n");
+        }
+        md.append("\n| fault | at ms | vehicles with work pending | their next result after, p50 / max ms |\n| --- | --- | --- | --- |\n");
+        for (Map<String, Object> fault : rows(chaos.get("faults"))) {
+            md.append("| ").append(fault.get("fault")).append(" | ").append(fault.get("at_ms")).append(" | ")
+                    .append(fault.get("vehicles_pending")).append(" | ").append(fault.get("next_result_p50_ms")).append(" / ")
+                    .append(fault.get("next_result_max_ms")).append(" |\n");
+        }
     }
 
     private static void stormSection(StringBuilder md, Map<String, Object> storm) {

@@ -29,6 +29,7 @@ import io.fleetgate.region.UpstreamRequest;
 import io.fleetgate.audit.AuditConfiguration;
 import io.fleetgate.command.CommandChecks;
 import io.fleetgate.command.CommandCalls;
+import io.fleetgate.command.CommandAttempts;
 import io.fleetgate.command.CommandConsumer;
 import io.fleetgate.command.CommandIntake;
 import io.fleetgate.command.CommandLedger;
@@ -176,7 +177,7 @@ public final class FleetgateConfiguration implements CamelConfiguration {
         java.util.Map<String, Object> kafkaClients = KafkaClientConfig.of(settings.required("fleetgate.kafka.bootstrap-servers"),
                 context.getPropertiesComponent());
         CommandLedger ledger = new CommandLedger(kafkaClients,
-                settings.required("fleetgate.topics.command-results"),
+                settings.required("fleetgate.topics.command-results"), settings.required("fleetgate.topics.command-attempts"),
                 (int) settings.longValue("fleetgate.commands.remembered-results"));
         context.addService(ledger, true, true);
         KafkaHealth kafkaHealth = new KafkaHealth(kafkaClients,
@@ -193,6 +194,11 @@ public final class FleetgateConfiguration implements CamelConfiguration {
                 settings.duration("fleetgate.commands.commit-interval-ms"),
                 settings.duration("fleetgate.commands.handover-timeout-ms"));
         registry.bind("commandLedger", ledger);
+        // a command's attempt waits for Kafka to record it as long as its record may wait to be taken
+        CommandAttempts attempts = new CommandAttempts(kafkaClients, settings.required("fleetgate.topics.command-attempts"),
+                clock, settings.duration("fleetgate.commands.send-timeout-ms"));
+        context.addService(attempts, true, true);
+        registry.bind("commandAttempts", attempts);
         registry.bind("commandResults", results);
         registry.bind("commandIntake", intake);
         registry.bind("restCommands", new RestCommands(ledger, settings.duration("fleetgate.commands.reply-timeout-ms")));

@@ -169,6 +169,12 @@ public final class CommandIntake {
             LOG.info("command {} was already executed; publishing its result again", request.id());
             return publish(earlier.get().repliedTo(request.replyTo()), taken);
         }
+        if (ledger.inDoubt(request.id())) {
+            // its replica died while it was with Tesla: it may have run, and is not sent twice
+            LOG.warn("command {} for {} was with the Fleet API when its replica stopped; answered as unknown, not sent again",
+                    request.id(), request.vin());
+            return publish(results.inDoubt(request, taken.assignment().partition(), taken.offset()), taken);
+        }
         Exchange exchange = new DefaultExchange(context);
         CommandExchange.prepare(exchange, request, taken.assignment().partition(), taken.offset());
         CompletableFuture<Void> done = new CompletableFuture<>();

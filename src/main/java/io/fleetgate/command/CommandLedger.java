@@ -3,14 +3,12 @@ package io.fleetgate.command;
 import io.fleetgate.kafka.KafkaClientConfig;
 import io.fleetgate.kafka.StartPosition;
 import io.fleetgate.kafka.TopicFollower;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.support.service.ServiceSupport;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
@@ -19,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The results topic read from its beginning and followed: which command ids were executed
  * (so a duplicate is answered, not run again) and the replies REST callers wait for, whichever
- * replica ran their command. Bounded: the oldest results are forgotten past {@code maxResults}.
+ * replica ran their command; and the attempts topic: which commands were with the Fleet API when
+ * their replica died ({@link CommandAttempt}). Bounded: the oldest are forgotten past {@code maxResults}.
  */
 public final class CommandLedger extends ServiceSupport {
     private static final Logger LOG = LoggerFactory.getLogger(CommandLedger.class);
@@ -28,14 +27,13 @@ public final class CommandLedger extends ServiceSupport {
     private final int maxResults;
     private final Map<String, CommandResult> results;
     private final Map<String, CompletableFuture<CommandResult>> waiters = new ConcurrentHashMap<>();
+    /** The last mark of each command with no result yet. */
+    private final Map<String, CommandAttempt> attempts;
     private final TopicFollower<String> follower;
+    private final TopicFollower<String> attemptsFollower;
 
-    public CommandLedger(String bootstrapServers, String topic, int maxResults) {
-        this(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topic, maxResults);
-    }
-
-    /** @param clientConfig bootstrap servers and security settings of the consumer that reads the results topic */
-    public CommandLedger(Map<String, Object> clientConfig, String topic, int maxResults) {
+    /** @param clientConfig bootstrap servers and security settings of the consumers that read the topics */
+    public CommandLedger(Map<String, Object> clientConfig, String topic, String attemptsTopic, int maxResults) {
         this.topic = topic;
         this.maxResults = maxResults;
         this.results = new LinkedHashMap<>(16, 0.75f, false) {
@@ -44,9 +42,29 @@ public final class CommandLedger extends ServiceSupport {
                 return size() > CommandLedger.this.maxResults;
             }
         };
+        this.attempts = new LinkedHashMap<>(16, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, CommandAttempt> eldest) {
+                return size() > CommandLedger.this.maxResults;
+            }
+        };
         this.follower = new TopicFollower<>("the command ledger",
                 KafkaClientConfig.topicReader(clientConfig, "fleetgate-command-ledger", StringDeserializer.class),
                 topic, StartPosition.beginning(), this::read);
+        this.attemptsFollower = new TopicFollower<>("the command ledger",
+                KafkaClientConfig.topicReader(clientConfig, "fleetgate-command-attempts-ledger", StringDeserializer.class),
+                attemptsTopic, StartPosition.beginning(), this::readAttempt);
+    }
+
+    /**
+     * Whether the command (with no result) was last seen going to the Fleet API: its replica died
+     * before the answer, so it may have run.
+     */
+    public boolean inDoubt(String id) {
+        synchronized (attempts) {
+            CommandAttempt last = attempts.get(id);
+            return last != null && last.inFlight();
+        }
     }
 
     /** The result of an executed command id, if it is still remembered. */
@@ -73,32 +91,50 @@ public final class CommandLedger extends ServiceSupport {
         synchronized (results) {
             results.put(result.id(), result);
         }
+        synchronized (attempts) {
+            attempts.remove(result.id());
+        }
         CompletableFuture<CommandResult> waiter = waiters.remove(result.id());
         if (waiter != null) {
             waiter.complete(result);
         }
     }
 
-    /** Waits until the topic has been read up to where it ended at start. */
-    public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
-        return follower.awaitCaughtUp(timeout);
-    }
 
-    /** Completes once every result acknowledged before this call has been read. */
+    /** Completes once every result and attempt mark acknowledged before this call has been read. */
     public CompletableFuture<Void> readAllSoFar() {
-        return follower.readToEnd();
+        return CompletableFuture.allOf(follower.readToEnd(), attemptsFollower.readToEnd());
     }
 
     @Override
     protected void doStart() {
         follower.start();
+        attemptsFollower.start();
     }
 
     @Override
     protected void doStop() {
         follower.stop();
+        attemptsFollower.stop();
         waiters.values().forEach(w -> w.cancel(false));
         waiters.clear();
+    }
+
+    private void readAttempt(ConsumerRecord<String, String> record) {
+        try {
+            CommandAttempt mark = CommandJson.MAPPER.readValue(record.value(), CommandAttempt.class);
+            boolean answered;
+            synchronized (results) {
+                answered = results.containsKey(mark.id());
+            }
+            if (mark.id() != null && !answered) {
+                synchronized (attempts) {
+                    attempts.put(mark.id(), mark);
+                }
+            }
+        } catch (Exception e) {
+            LOG.warn("skipping an unreadable record on the command attempts topic");
+        }
     }
 
     private void read(ConsumerRecord<String, String> record) {

@@ -92,6 +92,14 @@ public final class CommandResults {
                 clock.instant(), partition, offset);
     }
 
+    /** A command that was with the Fleet API when its replica died: it may have run, so it is not sent again. */
+    CommandResult inDoubt(CommandRequest request, int partition, long offset) {
+        return new CommandResult(request.id(), request.replyTo(), request.accountId(), request.vin(), request.command(), 504,
+                envelope("upstream_timeout", "Fleetgate stopped while this command was with the Fleet API, before its answer "
+                        + "was recorded: it may have run. It is not sent again; send it with a new id if it did not."),
+                "application/json", Map.of(), 1, false, clock.instant(), partition, offset);
+    }
+
     /** Publishes a result outside the run route (malformed records, repeated ids). */
     CompletableFuture<Void> publish(CommandResult result) {
         return producer.asyncRequestBodyAndHeader(resultsEndpoint, CommandJson.write(result), KafkaConstants.KEY,

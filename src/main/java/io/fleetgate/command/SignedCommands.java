@@ -153,6 +153,11 @@ public final class SignedCommands {
     }
 
     /** The caller's answer: 200 with the REST command result, as for an unsigned command. */
+    /** Whether the attempt under way is a session handshake (it changes nothing in the car). */
+    static boolean isHandshake(Exchange exchange) {
+        return "handshake".equals(exchange.getProperty(STEP, String.class));
+    }
+
     public void answer(Exchange exchange) {
         CommandOutcome outcome = exchange.getProperty(OUTCOME, CommandOutcome.class);
         ObjectNode result = CommandJson.MAPPER.createObjectNode();

@@ -94,10 +94,12 @@ class CommandCrashTest {
     }
 
     @Test
-    void killedMidWakeMidRetryBackoffAndMidSignedHandshakeEveryQueuedCommandRunsOnce() throws Exception {
+    void killedMidWakeMidRetryBackoffMidSignedHandshakeAndMidSendEveryQueuedCommandRunsOnce() throws Exception {
         String sleeping = CommandFleet.vin(1);
         String flaky = CommandFleet.vin(2);
         String signing = CommandFleet.vin(3);
+        String slow = CommandFleet.vin(4);
+        simulator.fleet().bringOnline(slow);
         simulator.fleet().setWakeDelay(sleeping, 4);
         simulator.fleet().bringOnline(flaky);
         simulator.fleet().bringOnline(signing);
@@ -107,6 +109,9 @@ class CommandCrashTest {
         control.script("{\"vin\":\"%s\",\"path\":\"/command/set_charge_limit\",\"responses\":[{\"status\":503}]}".formatted(flaky));
         control.script("{\"vin\":\"%s\",\"path\":\"/signed_command\",\"responses\":[{\"status\":200,\"latency_ms\":6000}]}"
                 .formatted(signing));
+        // the vehicle is still working on the first command (its answer takes 8 s) when the replica dies
+        control.script("{\"vin\":\"%s\",\"path\":\"/command/set_charge_limit\",\"responses\":[{\"status\":200,\"latency_ms\":8000}]}"
+                .formatted(slow));
         FleetgateProcess first = start();
 
         List<String> ids = new ArrayList<>();
@@ -119,6 +124,9 @@ class CommandCrashTest {
         for (int percent = 71; percent <= 72; percent++) {
             ids.add(sendRecord(signing, percent));
         }
+        String withTesla = sendRecord(slow, 81);
+        ids.add(withTesla);
+        ids.add(sendRecord(slow, 82));
         // two more from REST callers, whose answers are lost with the process
         for (int percent = 55; percent <= 56; percent++) {
             sendRest(first, sleeping, percent);
@@ -134,6 +142,9 @@ class CommandCrashTest {
         assertThat(executed(sleeping)).as("none of the sleeping vehicle's commands ran before the kill").isEmpty();
         assertThat(executed(flaky)).as("the flaky vehicle's first command was between attempts").isEmpty();
         assertThat(executed(signing)).as("the signed commands were behind a handshake").isEmpty();
+        // the vehicle took the first command; its answer came after the replica was gone
+        Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> simulator.requests(slow).stream()
+                .anyMatch(r -> r.path().endsWith("/set_charge_limit")));
 
         start();
         Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
@@ -142,6 +153,13 @@ class CommandCrashTest {
             assertThat(executed(vin)).as("each command of %s ran exactly once, in order", vin)
                     .containsExactlyElementsOf(orderOnTopic(vin));
         }
+        // the command that was with Tesla may have run: it is answered as such, never sent twice
+        assertThat(simulator.requests(slow).stream().filter(r -> r.path().endsWith("/set_charge_limit")).map(r -> json(r.body())
+                .path("percent").asInt()).toList()).as("what reached the vehicle").containsExactly(81, 82);
+        JsonNode unknown = resultOf(withTesla);
+        assertThat(unknown.path("status").asInt()).isEqualTo(504);
+        assertThat(unknown.path("response").path("error").asText()).isEqualTo("upstream_timeout");
+        assertThat(unknown.path("response").path("error_description").asText()).contains("may have run");
         assertThat(resultIds()).as("one result per command").allSatisfy((id, n) -> assertThat(n).isEqualTo(1L));
     }
 
@@ -238,6 +256,11 @@ class CommandCrashTest {
     private Map<String, Long> resultIds() {
         return topics.all(RESULTS).stream().map(r -> json(r.value()).path("id").asText())
                 .collect(Collectors.groupingBy(id -> id, Collectors.counting()));
+    }
+
+    private JsonNode resultOf(String id) {
+        return topics.all(RESULTS).stream().map(r -> json(r.value())).filter(r -> id.equals(r.path("id").asText()))
+                .findFirst().orElseThrow();
     }
 
     private long resultsFor(String vin) {

@@ -1,0 +1,30 @@
+package io.fleetgate.command;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.time.Instant;
+
+/**
+ * One mark on {@code fleetgate.command-attempts.v1} (key: the VIN): a command's attempt is about to
+ * go to the Fleet API ({@code sending}), or came back with an answer on which another attempt
+ * follows ({@code answered}). A command whose last mark is {@code sending} and that has no result
+ * was with Tesla when its replica died: it may have run, so it is not sent again.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record CommandAttempt(
+        String id,
+        String vin,
+        int attempt,
+        String state,
+        Integer status,
+        @JsonProperty("command_partition") Integer commandPartition,
+        @JsonProperty("command_offset") Long commandOffset,
+        Instant at) {
+
+    public static final String SENDING = "sending";
+    public static final String ANSWERED = "answered";
+
+    public boolean inFlight() {
+        return SENDING.equals(state);
+    }
+}

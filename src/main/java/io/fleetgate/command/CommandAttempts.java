@@ -1,0 +1,102 @@
+package io.fleetgate.command;
+
+import io.fleetgate.ingress.GatewayError;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.service.ServiceSupport;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Marks each attempt of a vehicle command on the attempts topic before it goes to the Fleet API,
+ * and its answer when another attempt follows, each acknowledged by Kafka before the lane goes on.
+ * The partition's next owner then tells a command that never left (run it) from one that was with
+ * Tesla when its replica died (may have run: answered, not sent again). State checks, wake-ups and
+ * signing handshakes change nothing in the car and are not marked.
+ */
+public final class CommandAttempts extends ServiceSupport {
+    private final Properties producerProperties;
+    private final String topic;
+    private final Clock clock;
+    private final Duration timeout;
+    private KafkaProducer<String, String> producer;
+
+    /** @param clientConfig bootstrap servers and security settings (KafkaClientConfig) */
+    public CommandAttempts(Map<String, Object> clientConfig, String topic, Clock clock, Duration timeout) {
+        this.topic = topic;
+        this.clock = clock;
+        this.timeout = timeout;
+        producerProperties = new Properties();
+        producerProperties.putAll(clientConfig);
+        producerProperties.put(ProducerConfig.ACKS_CONFIG, "all");
+        producerProperties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        producerProperties.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        producerProperties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) timeout.toMillis());
+        producerProperties.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        producerProperties.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 5000));
+        producerProperties.put(ProducerConfig.CLIENT_ID_CONFIG, "fleetgate-command-attempts");
+        producerProperties.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        producerProperties.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    }
+
+    /** Before an attempt of the command itself: its mark, acknowledged, or 503 and nothing is sent. */
+    public void sending(Exchange exchange) {
+        if (isCommandOfALane(exchange) && !SignedCommands.isHandshake(exchange)) {
+            mark(exchange, CommandAttempt.SENDING, null);
+        }
+    }
+
+    /** After an answer on which another attempt (or a wake cycle and another attempt) follows. */
+    public void answered(Exchange exchange) {
+        if (isCommandOfALane(exchange) && !SignedCommands.isHandshake(exchange)) {
+            mark(exchange, CommandAttempt.ANSWERED, exchange.getProperty(CommandExchange.LAST_STATUS, Integer.class));
+        }
+    }
+
+    private void mark(Exchange exchange, String state, Integer status) {
+        CommandRequest request = exchange.getProperty(CommandExchange.REQUEST, CommandRequest.class);
+        int attempt = CommandExchange.intProperty(exchange, CommandExchange.ATTEMPTS) + (CommandAttempt.SENDING.equals(state) ? 1 : 0);
+        CommandAttempt mark = new CommandAttempt(request.id(), request.vin(), attempt, state, status,
+                exchange.getProperty(CommandExchange.PARTITION, Integer.class), exchange.getProperty(CommandExchange.OFFSET, Long.class),
+                clock.instant());
+        try {
+            producer.send(new ProducerRecord<>(topic, request.vin(), CommandJson.write(mark)))
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unavailable();
+        } catch (ExecutionException | TimeoutException | org.apache.kafka.common.KafkaException e) {
+            throw unavailable();
+        }
+    }
+
+    /** Energy-site commands go through the same attempt route, outside any lane: nothing to mark. */
+    private static boolean isCommandOfALane(Exchange exchange) {
+        return exchange.getProperty(CommandExchange.REQUEST) != null && exchange.getProperty(CommandExchange.PARTITION) != null;
+    }
+
+    private static GatewayError unavailable() {
+        return new GatewayError(503, "service_unavailable",
+                "Fleetgate could not record the command's attempt on Kafka, so it was not sent; try again shortly.");
+    }
+
+    @Override
+    protected void doStart() {
+        producer = new KafkaProducer<>(producerProperties);
+    }
+
+    @Override
+    protected void doStop() {
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(2));
+        }
+    }
+}
