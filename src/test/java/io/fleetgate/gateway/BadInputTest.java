@@ -3,9 +3,11 @@ package io.fleetgate.gateway;
 import static io.fleetgate.gateway.TokenCheckTest.assertError;
 import static io.fleetgate.gateway.TokenCheckTest.body;
 import static io.fleetgate.testing.TestFleet.ALICE;
+import static io.fleetgate.testing.TestFleet.NA_SITE;
 import static io.fleetgate.testing.TestFleet.NA_VIN;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetgate.testing.GatewayHarness;
 import io.fleetgate.testing.GatewayPerClass;
 import java.io.ByteArrayInputStream;
@@ -15,6 +17,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -89,6 +92,55 @@ class BadInputTest {
         assertError(GATEWAY.harness().post("/api/1/vehicles/fleet_status", ALICE.gatewayToken(), "{\"vins\":\"" + NA_VIN + "\"}"),
                 400, "invalid_request");
         assertThat(GATEWAY.harness().simulator().requests()).isEmpty();
+    }
+
+    @Test
+    void anEnergySiteCommandBodyTheFleetApiWouldRefuseIs400NamingTheFieldAndNotForwarded() throws Exception {
+        Map<String, String> bad = new LinkedHashMap<>();
+        bad.put("backup", "{\"backup_reserve_percent\":101}");
+        bad.put("operation", "{\"default_real_mode\":\"eco\"}");
+        bad.put("storm_mode", "{\"enabled\":\"yes\"}");
+        bad.put("off_grid_vehicle_charging_reserve", "{}");
+        bad.put("grid_import_export", "{\"customer_preferred_export_rule\":\"always\"}");
+        bad.put("time_of_use_settings", "{\"tou_settings\":{}}");
+        for (Map.Entry<String, String> command : bad.entrySet()) {
+            HttpResponse<byte[]> response = GATEWAY.harness().post("/api/1/energy_sites/" + NA_SITE + "/" + command.getKey(),
+                    ALICE.gatewayToken(), command.getValue());
+            assertError(response, 400, "invalid_request");
+            String field = switch (command.getKey()) {
+                case "backup" -> "backup_reserve_percent";
+                case "operation" -> "default_real_mode";
+                case "storm_mode" -> "enabled";
+                case "off_grid_vehicle_charging_reserve" -> "off_grid_vehicle_charging_reserve_percent";
+                case "grid_import_export" -> "customer_preferred_export_rule";
+                default -> "tou_settings.tariff_content_v2";
+            };
+            assertThat(new ObjectMapper().readTree(response.body()).get("error_description").asText())
+                    .as(command.getKey()).contains(field);
+        }
+        assertError(GATEWAY.harness().post("/api/1/energy_sites/" + NA_SITE + "/backup", ALICE.gatewayToken(), null),
+                400, "invalid_request");
+        assertError(GATEWAY.harness().post("/api/1/energy_sites/" + NA_SITE + "/storm_mode", ALICE.gatewayToken(), "[true]"),
+                400, "invalid_request");
+        assertThat(GATEWAY.harness().simulator().requests()).isEmpty();
+    }
+
+    @Test
+    void aValidEnergySiteCommandBodyIsForwardedAsItCameUnknownFieldsIncluded() {
+        String[][] valid = {
+                {"backup", "{\"backup_reserve_percent\":30,\"note\":\"unknown fields are left to Tesla\"}"},
+                {"operation", "{\"default_real_mode\":\"autonomous\"}"},
+                {"storm_mode", "{\"enabled\":true}"},
+                {"off_grid_vehicle_charging_reserve", "{\"off_grid_vehicle_charging_reserve_percent\":0}"},
+                {"grid_import_export", "{\"disallow_charge_from_grid_with_solar_installed\":true}"},
+                {"time_of_use_settings", "{\"tou_settings\":{\"tariff_content_v2\":{\"version\":1}}}"}};
+        for (String[] command : valid) {
+            HttpResponse<byte[]> response = GATEWAY.harness().post("/api/1/energy_sites/" + NA_SITE + "/" + command[0],
+                    ALICE.gatewayToken(), command[1]);
+            assertThat(response.statusCode()).as(command[0] + ": " + body(response)).isEqualTo(200);
+        }
+        assertThat(GATEWAY.harness().simulator().requests()).extracting(r -> r.body())
+                .containsExactly(Arrays.stream(valid).map(c -> c[1]).toArray(String[]::new));
     }
 
     /** {@code {"vins":["<vin>"],"pad":"xxx..."}} of exactly {@code size} bytes. */
