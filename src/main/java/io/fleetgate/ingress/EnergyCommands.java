@@ -133,9 +133,10 @@ public final class EnergyCommands {
     }
 
     private static Optional<String> problem(Field field, String path, JsonNode value) {
-        if (value == null || value.isNull()) {
+        if (value == null || value.isNull() && field.required()) {
             return field.required() ? Optional.of("missing parameter " + path) : Optional.empty();
         }
+        // an explicit null is no value of any kind: Tesla refuses it where the field is optional too
         return switch (field.kind()) {
             case INTEGER -> value.isIntegralNumber() && value.canConvertToLong()
                     && value.longValue() >= field.min() && value.longValue() <= field.max()

@@ -65,6 +65,7 @@ class EnergyCommandsTest {
             grid_import_export                | {}                                                   | give disallow_charge_from_grid_with_solar_installed or customer_preferred_export_rule, or both
             grid_import_export                | {"customer_preferred_export_rule":"always"}          | customer_preferred_export_rule must be one of battery_ok, pv_only, never
             grid_import_export                | {"disallow_charge_from_grid_with_solar_installed":0} | disallow_charge_from_grid_with_solar_installed must be true or false
+            grid_import_export                | {"disallow_charge_from_grid_with_solar_installed":false,"customer_preferred_export_rule":null} | customer_preferred_export_rule must be one of battery_ok, pv_only, never
             time_of_use_settings              | {}                                                   | missing parameter tou_settings
             time_of_use_settings              | {"tou_settings":"PGE-EV2-A"}                         | tou_settings must be a JSON object
             time_of_use_settings              | {"tou_settings":{}}                                  | missing parameter tou_settings.tariff_content_v2
