@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  * Runs on the HTTP server where the routes cannot act. Before a request body is read: a
  * declared body over the limit is refused at once (nothing is buffered), a body sent with a
  * form content type is taken as the JSON it should be (so the server does not parse it as a
- * form), and the server's own refusals (413, 400) are answered in the error envelope. Behind
+ * form), and the server's own refusals (413, 400, and 404 for a request target that is no path,
+ * such as {@code *}) are answered in the error envelope on every path. Behind
  * the routes, where the server would answer in plain text: a method that no route on one of
  * Fleetgate's own paths takes is 405 with {@code Allow}, a path whose route is not running is
  * 503, and a path no route serves is 404, each in the envelope.
@@ -39,7 +40,9 @@ public final class IngressGuard {
     }
 
     public void install(Router router, String pathPrefix) {
-        router.route(pathPrefix + "*").order(-1000).handler(this::inspect).failureHandler(this::serverRefusal);
+        router.route(pathPrefix + "*").order(-1000).handler(this::inspect);
+        // on every path: a request target that is no path ("*", "api/1/vehicles") fails before any route
+        router.route().order(-1000).failureHandler(this::serverRefusal);
     }
 
     /**
@@ -86,6 +89,9 @@ public final class IngressGuard {
             answer(ctx, GatewayError.bodyTooLarge(maxBodyBytes), true);
         } else if (ctx.statusCode() == 400) {
             answer(ctx, GatewayError.invalidRequest("The request could not be read."), true);
+        } else if (ctx.statusCode() == 404 && ctx.failure() == null) {
+            // the router's own 404 for a target that does not start with '/'
+            answer(ctx, GatewayError.unknownPath(ctx.request().path()), false);
         } else {
             ctx.next();
         }
