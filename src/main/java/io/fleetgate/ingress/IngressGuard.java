@@ -15,8 +15,9 @@ import java.util.regex.Pattern;
  * Runs on the HTTP server where the routes cannot act. Before a request body is read: a
  * declared body over the limit is refused at once (nothing is buffered), a body sent with a
  * form content type is taken as the JSON it should be (so the server does not parse it as a
- * form), and the server's own refusals (413, 400, and 404 for a request target that is no path,
- * such as {@code *}) are answered in the error envelope on every path. Behind
+ * form), a path with broken percent-encoding is refused, and the server's own refusals (413, 400,
+ * and 404 for a request target that is no path, such as {@code *}) are answered in the error
+ * envelope on every path. Behind
  * the routes, where the server would answer in plain text: a method that no route on one of
  * Fleetgate's own paths takes is 405 with {@code Allow}, a path whose route is not running is
  * 503, and a path no route serves is 404, each in the envelope.
@@ -82,6 +83,26 @@ public final class IngressGuard {
             return;
         }
         answer(ctx, GatewayError.methodNotAllowed(method, ctx.request().path(), methods), false);
+    }
+
+    /**
+     * @param serverRouter the server's own router, in front of the one the routes are on: a path
+     *                     with a broken percent-escape ({@code %zz}, a lone {@code %}) cannot be
+     *                     matched against its mount point, and it would answer with a plain-text
+     *                     400 before any handler of the routes' router runs
+     */
+    public void refuseUnreadablePaths(Router serverRouter) {
+        serverRouter.route().order(-1000).handler(this::requireReadablePath);
+    }
+
+    private void requireReadablePath(RoutingContext ctx) {
+        try {
+            ctx.normalizedPath();
+        } catch (IllegalArgumentException unreadable) {
+            answer(ctx, GatewayError.invalidRequest("The request path is not valid percent-encoding."), false);
+            return;
+        }
+        ctx.next();
     }
 
     private void serverRefusal(RoutingContext ctx) {

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetgate.testing.GatewayHarness;
 import io.fleetgate.testing.GatewayPerClass;
+import io.fleetgate.testing.RawHttp;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -141,6 +142,22 @@ class BadInputTest {
         }
         assertThat(GATEWAY.harness().simulator().requests()).extracting(r -> r.body())
                 .containsExactly(Arrays.stream(valid).map(c -> c[1]).toArray(String[]::new));
+    }
+
+    @Test
+    void aPathWithBrokenPercentEncodingIs400InTheEnvelopeAndNotForwarded() throws Exception {
+        // found by FuzzedRequestsTest: the router answered these with its own plain-text "Bad Request"
+        RawHttp http = new RawHttp(URI.create(GATEWAY.harness().url("/")).getPort(), java.time.Duration.ofSeconds(10));
+        for (String path : new String[] {"/api/1/vehicles/" + NA_VIN + "%zz", "/api/1/users/feat%%ure_config", "/a%G1pi/1/products",
+                "/api/%%test", "/admin/accounts%", "/api/1/vehicles/%"}) {
+            RawHttp.Response answer = http.send("GET", path, RawHttp.headers("Authorization", "Bearer " + ALICE.gatewayToken()),
+                    null, false);
+            assertThat(answer.status()).as(path).isEqualTo(400);
+            assertThat(answer.header("content-type")).as(path).hasValue("application/json");
+            assertThat(answer.header("x-region")).as(path).hasValue("na");
+            assertThat(new ObjectMapper().readTree(answer.body()).get("error").asText()).as(path).isEqualTo("invalid_request");
+        }
+        assertThat(GATEWAY.harness().simulator().requests()).isEmpty();
     }
 
     /** {@code {"vins":["<vin>"],"pad":"xxx..."}} of exactly {@code size} bytes. */
