@@ -46,7 +46,7 @@ final class IngressGuardInstaller implements ExtendedStartupListener {
         if (router == null) {
             throw new IllegalStateException("the platform-http server is not running");
         }
-        guard.refuseUnreadablePaths(serverRouter(context));
+        guard.refuseUnreadableTargets(serverRouter(context));
         guard.install(router, "/api/");
         guard.refuseOtherMethods(router, methodsByPath(context));
         guard.holdPrefixes(router, OpenApiDocument.prefixRoutes(context));

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * Runs on the HTTP server where the routes cannot act. Before a request body is read: a
  * declared body over the limit is refused at once (nothing is buffered), a body sent with a
  * form content type is taken as the JSON it should be (so the server does not parse it as a
- * form), a path with broken percent-encoding is refused, and the server's own refusals (413, 400,
+ * form), a path or query with broken percent-encoding is refused, and the server's own refusals (413, 400,
  * and 404 for a request target that is no path, such as {@code *}) are answered in the error
  * envelope on every path. Behind
  * the routes, where the server would answer in plain text: a method that no route on one of
@@ -86,20 +86,27 @@ public final class IngressGuard {
     }
 
     /**
-     * @param serverRouter the server's own router, in front of the one the routes are on: a path
+     * @param serverRouter the server's own router, in front of the one the routes are on. A path
      *                     with a broken percent-escape ({@code %zz}, a lone {@code %}) cannot be
-     *                     matched against its mount point, and it would answer with a plain-text
-     *                     400 before any handler of the routes' router runs
+     *                     matched against its mount point, nor a query with one against a route
+     *                     with path parameters: Vert.x Web would answer either with a plain-text
+     *                     400 of its own before any handler of the routes' router runs
      */
-    public void refuseUnreadablePaths(Router serverRouter) {
-        serverRouter.route().order(-1000).handler(this::requireReadablePath);
+    public void refuseUnreadableTargets(Router serverRouter) {
+        serverRouter.route().order(-1000).handler(this::requireReadableTarget);
     }
 
-    private void requireReadablePath(RoutingContext ctx) {
+    private void requireReadableTarget(RoutingContext ctx) {
         try {
             ctx.normalizedPath();
         } catch (IllegalArgumentException unreadable) {
             answer(ctx, GatewayError.invalidRequest("The request path is not valid percent-encoding."), false);
+            return;
+        }
+        try {
+            ctx.request().params();
+        } catch (IllegalArgumentException unreadable) {
+            answer(ctx, GatewayError.invalidRequest("The query string is not valid percent-encoding."), false);
             return;
         }
         ctx.next();

@@ -145,11 +145,12 @@ class BadInputTest {
     }
 
     @Test
-    void aPathWithBrokenPercentEncodingIs400InTheEnvelopeAndNotForwarded() throws Exception {
+    void aPathOrQueryWithBrokenPercentEncodingIs400InTheEnvelopeAndNotForwarded() throws Exception {
         // found by FuzzedRequestsTest: the router answered these with its own plain-text "Bad Request"
         RawHttp http = new RawHttp(URI.create(GATEWAY.harness().url("/")).getPort(), java.time.Duration.ofSeconds(10));
         for (String path : new String[] {"/api/1/vehicles/" + NA_VIN + "%zz", "/api/1/users/feat%%ure_config", "/a%G1pi/1/products",
-                "/api/%%test", "/admin/accounts%", "/api/1/vehicles/%"}) {
+                "/api/%%test", "/admin/accounts%", "/api/1/vehicles/%", "/admin/accounts/alice?x=%zz",
+                "/admin/accounts/alice/subscription?token=" + ALICE.gatewayToken() + "&token=%zz", "/api/1/vehicles?token=%zz"}) {
             RawHttp.Response answer = http.send("GET", path, RawHttp.headers("Authorization", "Bearer " + ALICE.gatewayToken()),
                     null, false);
             assertThat(answer.status()).as(path).isEqualTo(400);
