@@ -76,6 +76,17 @@ class BadInputTest {
     }
 
     @Test
+    void aCommandWhoseRecordWouldBeTooLargeToQueueIs413NotA503() {
+        // found by FuzzedRequestsTest: a body within the 1 MiB limit plus the record's own fields
+        // passed Kafka's limit, and the RecordTooLargeException was answered as an outage
+        HttpResponse<byte[]> response = GATEWAY.harness().post("/api/1/vehicles/" + NA_VIN + "/command/honk_horn",
+                ALICE.gatewayToken(), jsonOfSize(ONE_MIB));
+        assertError(response, 413, "invalid_request");
+        assertThat(body(response)).contains("too large to queue");
+        assertThat(GATEWAY.harness().simulator().requests()).isEmpty();
+    }
+
+    @Test
     void jsonSentWithAFormContentTypeIsStillTakenAsJson() {
         HttpResponse<byte[]> response = GATEWAY.harness().send("POST", "/api/1/vehicles/fleet_status",
                 Map.of("Authorization", "Bearer " + ALICE.gatewayToken(), "Content-Type", "application/x-www-form-urlencoded"),
