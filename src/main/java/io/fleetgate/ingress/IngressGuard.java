@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * Runs on the HTTP server where the routes cannot act. Before a request body is read: a
  * declared body over the limit is refused at once (nothing is buffered), a body sent with a
  * form content type is taken as the JSON it should be (so the server does not parse it as a
- * form), a path or query with broken percent-encoding is refused, and the server's own refusals (413, 400,
+ * form), a path or query with broken percent-encoding or raw non-ASCII bytes is refused, and the server's own refusals (413, 400,
  * and 404 for a request target that is no path, such as {@code *}) are answered in the error
  * envelope on every path. Behind
  * the routes, where the server would answer in plain text: a method that no route on one of
@@ -86,7 +86,8 @@ public final class IngressGuard {
     }
 
     /**
-     * @param serverRouter the server's own router, in front of the one the routes are on. A path
+     * @param serverRouter the server's own router, in front of the one the routes are on. A
+     *                     target with raw non-ASCII bytes cannot be forwarded as it came; a path
      *                     with a broken percent-escape ({@code %zz}, a lone {@code %}) cannot be
      *                     matched against its mount point, nor a query with one against a route
      *                     with path parameters: Vert.x Web would answer either with a plain-text
@@ -97,6 +98,12 @@ public final class IngressGuard {
     }
 
     private void requireReadableTarget(RoutingContext ctx) {
+        if (!isPrintableAscii(ctx.request().uri())) {
+            // the server reads raw bytes as Latin-1: forwarded, they would be garbled, or refused by
+            // the HTTP client building the upstream URI (a control character such as U+0081)
+            answer(ctx, GatewayError.invalidRequest("The request target holds characters that are not percent-encoded."), false);
+            return;
+        }
         try {
             ctx.normalizedPath();
         } catch (IllegalArgumentException unreadable) {
@@ -152,6 +159,16 @@ public final class IngressGuard {
             ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
         }
         ctx.response().end(ErrorResponses.envelope(error.error(), error.description()));
+    }
+
+    private static boolean isPrintableAscii(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c <= 0x20 || c >= 0x7f) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isFormType(String type) {

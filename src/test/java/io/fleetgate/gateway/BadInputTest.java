@@ -172,6 +172,24 @@ class BadInputTest {
         assertThat(GATEWAY.harness().simulator().requests()).isEmpty();
     }
 
+    @Test
+    void rawNonAsciiBytesInThePathOrQueryAre400NotA500AndNotForwarded() throws Exception {
+        // found by FuzzedRequestsTest: U+FB01 is EF AC 81 on the wire, read as Latin-1 it holds the
+        // control character U+0081, and building the upstream URI failed with a 500 internal_error
+        RawHttp http = new RawHttp(URI.create(GATEWAY.harness().url("/")).getPort(), java.time.Duration.ofSeconds(10));
+        for (String target : new String[] {"/api/1/vehicles?x=\ufb01", "/api/1/dx/charging/invoice/\ufb01",
+                "/api/1/vehicles/" + NA_VIN + "/vehicle_data?endpoints=charge_state\u00fc", "/api/ping?x=\u00e9"}) {
+            RawHttp.Response answer = http.send("GET", target, RawHttp.headers("Authorization", "Bearer " + ALICE.gatewayToken()),
+                    null, false);
+            assertThat(answer.status()).as(target).isEqualTo(400);
+            assertThat(answer.header("x-region")).as(target).hasValue("na");
+            assertThat(new ObjectMapper().readTree(answer.body()).get("error").asText()).as(target).isEqualTo("invalid_request");
+        }
+        assertThat(GATEWAY.harness().simulator().requests()).isEmpty();
+        // the same text percent-encoded is forwarded as usual
+        assertThat(GATEWAY.harness().get("/api/1/vehicles?x=%EF%AC%81", ALICE.gatewayToken()).statusCode()).isEqualTo(200);
+    }
+
     /** {@code {"vins":["<vin>"],"pad":"xxx..."}} of exactly {@code size} bytes. */
     private static String jsonOfSize(int size) {
         String head = "{\"vins\":[\"" + NA_VIN + "\"],\"pad\":\"";
