@@ -138,6 +138,18 @@ class BadInputTest {
     }
 
     @Test
+    void aBodyWithAByteOrderMarkOrTrailingTextIs400AndNotForwarded() {
+        // found while fuzzing: accepted as JSON, then refused upstream, where the body went as it came
+        for (String body : new String[] {"\uFEFF{\"enabled\":true}", "{\"enabled\":true} true", "{\"enabled\":true}{}"}) {
+            assertError(GATEWAY.harness().post("/api/1/energy_sites/" + NA_SITE + "/storm_mode", ALICE.gatewayToken(), body),
+                    400, "invalid_request");
+            assertError(GATEWAY.harness().post("/api/1/vehicles/fleet_status", ALICE.gatewayToken(),
+                    body.replace("{\"enabled\":true}", "{\"vins\":[\"" + NA_VIN + "\"]}")), 400, "invalid_request");
+        }
+        assertThat(GATEWAY.harness().simulator().requests()).isEmpty();
+    }
+
+    @Test
     void aValidEnergySiteCommandBodyIsForwardedAsItCameUnknownFieldsIncluded() {
         String[][] valid = {
                 {"backup", "{\"backup_reserve_percent\":30,\"note\":\"unknown fields are left to Tesla\"}"},
