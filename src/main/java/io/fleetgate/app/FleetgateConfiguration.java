@@ -2,6 +2,7 @@ package io.fleetgate.app;
 
 import io.fleetgate.account.AccountStore;
 import io.fleetgate.account.GatewayTokenCheck;
+import io.fleetgate.ingress.EnergyCommands;
 import io.fleetgate.ingress.ErrorResponses;
 import io.fleetgate.ingress.FleetApiCatalog;
 import io.fleetgate.ingress.IncomingRequest;
@@ -75,6 +76,7 @@ public final class FleetgateConfiguration implements CamelConfiguration {
                 new IncomingRequest(settings.longValue("fleetgate.ingress.max-body-bytes"), clientAddresses, clock));
         registry.bind("gatewayTokenCheck", new GatewayTokenCheck(accounts, clock));
         registry.bind("requestClassifier", new RequestClassifier(new FleetApiCatalog()));
+        registry.bind("energyCommands", new EnergyCommands());
         registry.bind("rateLimitGate", rateLimitGate(context, settings));
         registry.bind("upstreamRequest", new UpstreamRequest(settings.required("fleetgate.upstream.user-agent")));
         registry.bind("regionRelearning", new RegionRelearning(new MisdirectedRequests(baseUrls), accounts));

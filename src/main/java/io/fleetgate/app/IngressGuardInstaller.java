@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ExtendedStartupListener;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 
 /**
  * Puts the {@link IngressGuard} on the HTTP server once it exists: in front of the Fleet API
@@ -45,6 +46,7 @@ final class IngressGuardInstaller implements ExtendedStartupListener {
         if (router == null) {
             throw new IllegalStateException("the platform-http server is not running");
         }
+        guard.refuseUnreadableTargets(serverRouter(context));
         guard.install(router, "/api/");
         guard.refuseOtherMethods(router, methodsByPath(context));
         guard.holdPrefixes(router, OpenApiDocument.prefixRoutes(context));
@@ -54,6 +56,17 @@ final class IngressGuardInstaller implements ExtendedStartupListener {
     @Override
     public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
         // installed in onCamelContextStarted
+    }
+
+    /** The router the HTTP server hands requests to; the routes' router is mounted on it. */
+    private Router serverRouter(CamelContext context) {
+        return context.hasServices(VertxPlatformHttpServer.class).stream()
+                .filter(server -> server.getPort() == serverPort)
+                .map(server -> server.getServer().requestHandler())
+                .filter(Router.class::isInstance)
+                .map(Router.class::cast)
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no platform-http server on port " + serverPort));
     }
 
     /** Each own path's methods as its routes' httpMethodRestrict gives them: what the OpenAPI document lists too. */

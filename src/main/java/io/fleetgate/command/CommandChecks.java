@@ -51,9 +51,13 @@ public final class CommandChecks {
 
     /**
      * Why a command's parameters are wrong (naming the field), or null: checked with the
-     * command catalog the signer uses, for every command it knows, signed or not.
+     * command catalog the signer uses, for every command it knows, signed or not; a caller's own
+     * {@code signed_command} must carry a RoutableMessage for one of the vehicle's domains.
      */
     public static String parameterProblem(String command, JsonNode parameters) {
+        if (CommandRequest.SIGNED_COMMAND.equals(command)) {
+            return SignedCommandBodies.problem(parameters);
+        }
         try {
             Commands.fromRest(command, CommandJson.fields(parameters));
             return null;

@@ -99,6 +99,11 @@ public final class ErrorResponses {
             return new GatewayError(503, "service_unavailable",
                     "Fleetgate has as many requests of this kind waiting as it takes; try again shortly.", retryAfter(seconds));
         }
+        if (hasCause(caught, org.apache.kafka.common.errors.RecordTooLargeException.class)) {
+            // no outage: this command will never fit, so a 503 would only invite the same request again
+            return new GatewayError(413, "invalid_request",
+                    "The command is too large to queue: a command record, its body included, holds at most 1 MiB.");
+        }
         if (hasCause(caught, org.apache.kafka.common.KafkaException.class)) {
             LOG.warn("a command could not be queued on Kafka: {}", caught.toString());
             return new GatewayError(503, "service_unavailable", "Fleetgate cannot queue commands right now; try again shortly.");

@@ -99,6 +99,8 @@ public final class FleetApiCatalog {
 
     private static final Pattern VIN = Pattern.compile("[A-HJ-NPR-Z0-9]{17}");
     private static final Pattern SITE_ID = Pattern.compile("[0-9]{1,18}");
+    /** An invitation or invoice id as Tesla issues them (digits, UUIDs); never "." or "..", which upstream would resolve. */
+    private static final Pattern ID = Pattern.compile("(?!\\.{1,2}$)[A-Za-z0-9._~-]{1,128}");
 
     private final List<CompiledRow> rows = new ArrayList<>();
 
@@ -160,6 +162,10 @@ public final class FleetApiCatalog {
                 throw GatewayError.invalidRequest("Malformed energy site id: it is a number.");
             }
             siteId = Long.parseLong(site);
+        }
+        String id = values.get("id");
+        if (id != null && !ID.matcher(id).matches()) {
+            throw GatewayError.invalidRequest("Malformed id in the path: it is letters, digits, '-', '_', '.' or '~'.");
         }
         String command = values.get("command");
         if (command != null && !VehicleCommands.isKnown(command)) {

@@ -1,12 +1,16 @@
 package io.fleetgate.ingress;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.fleetgate.json.JsonMappers;
 import io.fleetgate.limits.ClientAddressResolver;
 import io.vertx.core.net.SocketAddress;
 import java.io.IOException;
 import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -21,6 +25,7 @@ import org.apache.camel.Message;
  */
 public final class IncomingRequest {
     private static final ObjectMapper JSON = JsonMappers.newMapper();
+    private static final ObjectReader STRICT = JSON.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private static final String REMOTE_ADDRESS = "CamelVertxPlatformHttpRemoteAddress";
 
@@ -70,12 +75,29 @@ public final class IncomingRequest {
 
     /** The JSON body, parsed; empty when the request has none. */
     public static Optional<JsonNode> parsedBody(Exchange exchange) {
-        byte[] body = exchange.getProperty(ExchangeKeys.REQUEST_BODY, byte[].class);
+        return parseBody(exchange.getProperty(ExchangeKeys.REQUEST_BODY, byte[].class));
+    }
+
+    /**
+     * The body as JSON, held to RFC 8259 as strictly as the Fleet API holds it, since the body may
+     * be forwarded as it came: UTF-8, no byte-order mark, and nothing after the one JSON value.
+     * Jackson on its own would skip a BOM, guess UTF-16, and stop reading after the first value.
+     */
+    static Optional<JsonNode> parseBody(byte[] body) {
         if (body == null) {
             return Optional.empty();
         }
+        String text;
         try {
-            JsonNode node = JSON.readTree(body);
+            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(body)).toString();
+        } catch (CharacterCodingException e) {
+            throw GatewayError.invalidRequest("The request body is not valid JSON: JSON is sent as UTF-8.");
+        }
+        if (text.startsWith("\uFEFF")) {
+            throw GatewayError.invalidRequest("The request body is not valid JSON: it starts with a byte-order mark.");
+        }
+        try {
+            JsonNode node = STRICT.readTree(text);
             if (node == null || node.isMissingNode()) {
                 return Optional.empty();
             }

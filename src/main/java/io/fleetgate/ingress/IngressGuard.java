@@ -15,7 +15,9 @@ import java.util.regex.Pattern;
  * Runs on the HTTP server where the routes cannot act. Before a request body is read: a
  * declared body over the limit is refused at once (nothing is buffered), a body sent with a
  * form content type is taken as the JSON it should be (so the server does not parse it as a
- * form), and the server's own refusals (413, 400) are answered in the error envelope. Behind
+ * form), a path or query with broken percent-encoding or raw non-ASCII bytes is refused, and the server's own refusals (413, 400,
+ * and 404 for a request target that is no path, such as {@code *}) are answered in the error
+ * envelope on every path. Behind
  * the routes, where the server would answer in plain text: a method that no route on one of
  * Fleetgate's own paths takes is 405 with {@code Allow}, a path whose route is not running is
  * 503, and a path no route serves is 404, each in the envelope.
@@ -39,7 +41,9 @@ public final class IngressGuard {
     }
 
     public void install(Router router, String pathPrefix) {
-        router.route(pathPrefix + "*").order(-1000).handler(this::inspect).failureHandler(this::serverRefusal);
+        router.route(pathPrefix + "*").order(-1000).handler(this::inspect);
+        // on every path: a request target that is no path ("*", "api/1/vehicles") fails before any route
+        router.route().order(-1000).failureHandler(this::serverRefusal);
     }
 
     /**
@@ -81,11 +85,48 @@ public final class IngressGuard {
         answer(ctx, GatewayError.methodNotAllowed(method, ctx.request().path(), methods), false);
     }
 
+    /**
+     * @param serverRouter the server's own router, in front of the one the routes are on. A
+     *                     target with raw non-ASCII bytes cannot be forwarded as it came; a path
+     *                     with a broken percent-escape ({@code %zz}, a lone {@code %}) cannot be
+     *                     matched against its mount point, nor a query with one against a route
+     *                     with path parameters: Vert.x Web would answer either with a plain-text
+     *                     400 of its own before any handler of the routes' router runs
+     */
+    public void refuseUnreadableTargets(Router serverRouter) {
+        serverRouter.route().order(-1000).handler(this::requireReadableTarget);
+    }
+
+    private void requireReadableTarget(RoutingContext ctx) {
+        if (!isPrintableAscii(ctx.request().uri())) {
+            // the server reads raw bytes as Latin-1: forwarded, they would be garbled, or refused by
+            // the HTTP client building the upstream URI (a control character such as U+0081)
+            answer(ctx, GatewayError.invalidRequest("The request target holds characters that are not percent-encoded."), false);
+            return;
+        }
+        try {
+            ctx.normalizedPath();
+        } catch (IllegalArgumentException unreadable) {
+            answer(ctx, GatewayError.invalidRequest("The request path is not valid percent-encoding."), false);
+            return;
+        }
+        try {
+            ctx.request().params();
+        } catch (IllegalArgumentException unreadable) {
+            answer(ctx, GatewayError.invalidRequest("The query string is not valid percent-encoding."), false);
+            return;
+        }
+        ctx.next();
+    }
+
     private void serverRefusal(RoutingContext ctx) {
         if (ctx.statusCode() == 413) {
             answer(ctx, GatewayError.bodyTooLarge(maxBodyBytes), true);
         } else if (ctx.statusCode() == 400) {
             answer(ctx, GatewayError.invalidRequest("The request could not be read."), true);
+        } else if (ctx.statusCode() == 404 && ctx.failure() == null) {
+            // the router's own 404 for a target that does not start with '/'
+            answer(ctx, GatewayError.unknownPath(ctx.request().path()), false);
         } else {
             ctx.next();
         }
@@ -118,6 +159,16 @@ public final class IngressGuard {
             ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
         }
         ctx.response().end(ErrorResponses.envelope(error.error(), error.description()));
+    }
+
+    private static boolean isPrintableAscii(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c <= 0x20 || c >= 0x7f) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isFormType(String type) {

@@ -3,11 +3,14 @@ package io.fleetgate.gateway;
 import static io.fleetgate.gateway.TokenCheckTest.assertError;
 import static io.fleetgate.gateway.TokenCheckTest.body;
 import static io.fleetgate.testing.TestFleet.ALICE;
+import static io.fleetgate.testing.TestFleet.NA_SITE;
 import static io.fleetgate.testing.TestFleet.NA_VIN;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetgate.testing.GatewayHarness;
 import io.fleetgate.testing.GatewayPerClass;
+import io.fleetgate.testing.RawHttp;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,6 +18,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -72,6 +76,17 @@ class BadInputTest {
     }
 
     @Test
+    void aCommandWhoseRecordWouldBeTooLargeToQueueIs413NotA503() {
+        // found by FuzzedRequestsTest: a body within the 1 MiB limit plus the record's own fields
+        // passed Kafka's limit, and the RecordTooLargeException was answered as an outage
+        HttpResponse<byte[]> response = GATEWAY.harness().post("/api/1/vehicles/" + NA_VIN + "/command/honk_horn",
+                ALICE.gatewayToken(), jsonOfSize(ONE_MIB));
+        assertError(response, 413, "invalid_request");
+        assertThat(body(response)).contains("too large to queue");
+        assertThat(GATEWAY.harness().simulator().requests()).isEmpty();
+    }
+
+    @Test
     void jsonSentWithAFormContentTypeIsStillTakenAsJson() {
         HttpResponse<byte[]> response = GATEWAY.harness().send("POST", "/api/1/vehicles/fleet_status",
                 Map.of("Authorization", "Bearer " + ALICE.gatewayToken(), "Content-Type", "application/x-www-form-urlencoded"),
@@ -89,6 +104,102 @@ class BadInputTest {
         assertError(GATEWAY.harness().post("/api/1/vehicles/fleet_status", ALICE.gatewayToken(), "{\"vins\":\"" + NA_VIN + "\"}"),
                 400, "invalid_request");
         assertThat(GATEWAY.harness().simulator().requests()).isEmpty();
+    }
+
+    @Test
+    void anEnergySiteCommandBodyTheFleetApiWouldRefuseIs400NamingTheFieldAndNotForwarded() throws Exception {
+        Map<String, String> bad = new LinkedHashMap<>();
+        bad.put("backup", "{\"backup_reserve_percent\":101}");
+        bad.put("operation", "{\"default_real_mode\":\"eco\"}");
+        bad.put("storm_mode", "{\"enabled\":\"yes\"}");
+        bad.put("off_grid_vehicle_charging_reserve", "{}");
+        bad.put("grid_import_export", "{\"customer_preferred_export_rule\":\"always\"}");
+        bad.put("time_of_use_settings", "{\"tou_settings\":{}}");
+        for (Map.Entry<String, String> command : bad.entrySet()) {
+            HttpResponse<byte[]> response = GATEWAY.harness().post("/api/1/energy_sites/" + NA_SITE + "/" + command.getKey(),
+                    ALICE.gatewayToken(), command.getValue());
+            assertError(response, 400, "invalid_request");
+            String field = switch (command.getKey()) {
+                case "backup" -> "backup_reserve_percent";
+                case "operation" -> "default_real_mode";
+                case "storm_mode" -> "enabled";
+                case "off_grid_vehicle_charging_reserve" -> "off_grid_vehicle_charging_reserve_percent";
+                case "grid_import_export" -> "customer_preferred_export_rule";
+                default -> "tou_settings.tariff_content_v2";
+            };
+            assertThat(new ObjectMapper().readTree(response.body()).get("error_description").asText())
+                    .as(command.getKey()).contains(field);
+        }
+        assertError(GATEWAY.harness().post("/api/1/energy_sites/" + NA_SITE + "/backup", ALICE.gatewayToken(), null),
+                400, "invalid_request");
+        assertError(GATEWAY.harness().post("/api/1/energy_sites/" + NA_SITE + "/storm_mode", ALICE.gatewayToken(), "[true]"),
+                400, "invalid_request");
+        assertThat(GATEWAY.harness().simulator().requests()).isEmpty();
+    }
+
+    @Test
+    void aBodyWithAByteOrderMarkOrTrailingTextIs400AndNotForwarded() {
+        // found while fuzzing: accepted as JSON, then refused upstream, where the body went as it came
+        for (String body : new String[] {"\uFEFF{\"enabled\":true}", "{\"enabled\":true} true", "{\"enabled\":true}{}"}) {
+            assertError(GATEWAY.harness().post("/api/1/energy_sites/" + NA_SITE + "/storm_mode", ALICE.gatewayToken(), body),
+                    400, "invalid_request");
+            assertError(GATEWAY.harness().post("/api/1/vehicles/fleet_status", ALICE.gatewayToken(),
+                    body.replace("{\"enabled\":true}", "{\"vins\":[\"" + NA_VIN + "\"]}")), 400, "invalid_request");
+        }
+        assertThat(GATEWAY.harness().simulator().requests()).isEmpty();
+    }
+
+    @Test
+    void aValidEnergySiteCommandBodyIsForwardedAsItCameUnknownFieldsIncluded() {
+        String[][] valid = {
+                {"backup", "{\"backup_reserve_percent\":30,\"note\":\"unknown fields are left to Tesla\"}"},
+                {"operation", "{\"default_real_mode\":\"autonomous\"}"},
+                {"storm_mode", "{\"enabled\":true}"},
+                {"off_grid_vehicle_charging_reserve", "{\"off_grid_vehicle_charging_reserve_percent\":0}"},
+                {"grid_import_export", "{\"disallow_charge_from_grid_with_solar_installed\":true}"},
+                {"time_of_use_settings", "{\"tou_settings\":{\"tariff_content_v2\":{\"version\":1}}}"}};
+        for (String[] command : valid) {
+            HttpResponse<byte[]> response = GATEWAY.harness().post("/api/1/energy_sites/" + NA_SITE + "/" + command[0],
+                    ALICE.gatewayToken(), command[1]);
+            assertThat(response.statusCode()).as(command[0] + ": " + body(response)).isEqualTo(200);
+        }
+        assertThat(GATEWAY.harness().simulator().requests()).extracting(r -> r.body())
+                .containsExactly(Arrays.stream(valid).map(c -> c[1]).toArray(String[]::new));
+    }
+
+    @Test
+    void aPathOrQueryWithBrokenPercentEncodingIs400InTheEnvelopeAndNotForwarded() throws Exception {
+        // found by FuzzedRequestsTest: the router answered these with its own plain-text "Bad Request"
+        RawHttp http = new RawHttp(URI.create(GATEWAY.harness().url("/")).getPort(), java.time.Duration.ofSeconds(10));
+        for (String path : new String[] {"/api/1/vehicles/" + NA_VIN + "%zz", "/api/1/users/feat%%ure_config", "/a%G1pi/1/products",
+                "/api/%%test", "/admin/accounts%", "/api/1/vehicles/%", "/admin/accounts/alice?x=%zz",
+                "/admin/accounts/alice/subscription?token=" + ALICE.gatewayToken() + "&token=%zz", "/api/1/vehicles?token=%zz"}) {
+            RawHttp.Response answer = http.send("GET", path, RawHttp.headers("Authorization", "Bearer " + ALICE.gatewayToken()),
+                    null, false);
+            assertThat(answer.status()).as(path).isEqualTo(400);
+            assertThat(answer.header("content-type")).as(path).hasValue("application/json");
+            assertThat(answer.header("x-region")).as(path).hasValue("na");
+            assertThat(new ObjectMapper().readTree(answer.body()).get("error").asText()).as(path).isEqualTo("invalid_request");
+        }
+        assertThat(GATEWAY.harness().simulator().requests()).isEmpty();
+    }
+
+    @Test
+    void rawNonAsciiBytesInThePathOrQueryAre400NotA500AndNotForwarded() throws Exception {
+        // found by FuzzedRequestsTest: U+FB01 is EF AC 81 on the wire, read as Latin-1 it holds the
+        // control character U+0081, and building the upstream URI failed with a 500 internal_error
+        RawHttp http = new RawHttp(URI.create(GATEWAY.harness().url("/")).getPort(), java.time.Duration.ofSeconds(10));
+        for (String target : new String[] {"/api/1/vehicles?x=\ufb01", "/api/1/dx/charging/invoice/\ufb01",
+                "/api/1/vehicles/" + NA_VIN + "/vehicle_data?endpoints=charge_state\u00fc", "/api/ping?x=\u00e9"}) {
+            RawHttp.Response answer = http.send("GET", target, RawHttp.headers("Authorization", "Bearer " + ALICE.gatewayToken()),
+                    null, false);
+            assertThat(answer.status()).as(target).isEqualTo(400);
+            assertThat(answer.header("x-region")).as(target).hasValue("na");
+            assertThat(new ObjectMapper().readTree(answer.body()).get("error").asText()).as(target).isEqualTo("invalid_request");
+        }
+        assertThat(GATEWAY.harness().simulator().requests()).isEmpty();
+        // the same text percent-encoded is forwarded as usual
+        assertThat(GATEWAY.harness().get("/api/1/vehicles?x=%EF%AC%81", ALICE.gatewayToken()).statusCode()).isEqualTo(200);
     }
 
     /** {@code {"vins":["<vin>"],"pad":"xxx..."}} of exactly {@code size} bytes. */

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetgate.sim.RecordedRequest;
 import io.fleetgate.testing.GatewayHarness;
 import io.fleetgate.testing.GatewayPerClass;
+import io.fleetgate.testing.RawHttp;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -80,6 +81,24 @@ class UnknownPathTest {
         assertThat(GATEWAY.harness().get("/admin/accounts", GatewayHarness.ADMIN_TOKEN).statusCode()).isEqualTo(200);
         assertThat(GATEWAY.harness().get("/api/1/products", ALICE.gatewayToken()).statusCode()).isEqualTo(200);
         assertThat(GATEWAY.harness().simulator().requests()).extracting(RecordedRequest::path).contains("/api/1/products");
+    }
+
+    @Test
+    void aRequestTargetThatIsNoPathIs404NotFoundInTheEnvelope() throws Exception {
+        // found by FuzzedRequestsTest: the router refused these with its own plain-text "Not Found"
+        RawHttp http = new RawHttp(URI.create(GATEWAY.harness().url("/")).getPort(), java.time.Duration.ofSeconds(10));
+        for (String[] request : new String[][] {{"OPTIONS", "*"}, {"GET", "*"}, {"DELETE", "api/1/vehicles"},
+                {"POST", "api/ping"}}) {
+            RawHttp.Response answer = http.send(request[0], request[1],
+                    RawHttp.headers("Authorization", "Bearer " + ALICE.gatewayToken()), null, false);
+            assertThat(answer.status()).as("%s %s", request[0], request[1]).isEqualTo(404);
+            assertThat(answer.header("content-type")).as("%s %s", request[0], request[1]).hasValue("application/json");
+            assertThat(answer.header("x-region")).hasValue("na");
+            JsonNode envelope = JSON.readTree(answer.body());
+            assertThat(envelope.get("error").asText()).isEqualTo("not_found");
+            assertThat(envelope.get("error_description").asText()).isEqualTo("Fleetgate has no endpoint at " + request[1] + ".");
+        }
+        assertThat(GATEWAY.harness().simulator().requests()).isEmpty();
     }
 
     @Test

@@ -111,4 +111,22 @@ class FleetApiCatalogTest {
             assertThat(catalog.classify(endpoint.method(), path).endpoint()).isEqualTo(endpoint);
         });
     }
+
+    @Test
+    void anIdInThePathIsAPlainIdNeverADotSegment() {
+        assertThat(catalog.classify("GET", "/api/1/dx/charging/invoice/5b1c9f9c-2e4d-4c6a-9f0e-123456789abc").endpointClass())
+                .isEqualTo(EndpointClass.OTHER);
+        assertThat(catalog.classify("POST", "/api/1/vehicles/" + VIN + "/invitations/2252269492545186/revoke").endpointClass())
+                .isEqualTo(EndpointClass.OTHER);
+        // found while fuzzing: these went upstream as they came, where ".." resolves to another path
+        for (String id : new String[] {"..", ".", "%2e%2e", "a%2Fb", "a|b", "x".repeat(129)}) {
+            assertThatThrownBy(() -> catalog.classify("GET", "/api/1/dx/charging/invoice/" + id)).as(id)
+                    .isInstanceOfSatisfying(GatewayError.class, e -> {
+                        assertThat(e.status()).isEqualTo(400);
+                        assertThat(e.error()).isEqualTo("invalid_request");
+                    });
+            assertThatThrownBy(() -> catalog.classify("POST", "/api/1/vehicles/" + VIN + "/invitations/" + id + "/revoke")).as(id)
+                    .isInstanceOf(GatewayError.class);
+        }
+    }
 }
