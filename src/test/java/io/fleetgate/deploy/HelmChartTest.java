@@ -33,7 +33,7 @@ class HelmChartTest {
         assertThat(chart.ofKind("ConfigMap")).hasSize(2);
         assertThat(chart.ofKind("HorizontalPodAutoscaler")).hasSize(1);
         assertThat(chart.ofKind("PodDisruptionBudget")).hasSize(1);
-        assertThat(chart.ofKind("KafkaTopic")).hasSize(5);
+        assertThat(chart.ofKind("KafkaTopic")).hasSize(io.fleetgate.app.KafkaTopics.load(StrimziTopics.DECLARATIONS).topics().size());
         assertThat(chart.ofKind("ServiceMonitor")).isEmpty();
         assertThat(chart.ofKind("Ingress")).isEmpty();
         assertThat(chart.ofKind("Secret")).isEmpty();
