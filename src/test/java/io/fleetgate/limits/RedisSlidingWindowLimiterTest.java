@@ -120,6 +120,27 @@ class RedisSlidingWindowLimiterTest {
     }
 
     @Test
+    void aPeekCountsNothingAndAReleaseTakesTheNewestBack() {
+        RedisSlidingWindowLimiter limiter = limiter(REDIS);
+        Quota failures = new Quota("admin-auth:a", 3, TWO_SECONDS);
+        assertThat(limiter.peek(failures)).isEqualTo(new LimitDecision(true, 3, 3, 0, 0));
+        assertThat(inspector.exists(prefix + "admin-auth:a")).as("peeking writes nothing").isFalse();
+
+        for (int i = 0; i < 3; i++) {
+            limiter.acquire("admin-auth:a", 3, TWO_SECONDS);
+        }
+        LimitDecision full = limiter.peek(failures);
+        assertThat(full.allowed()).isFalse();
+        assertThat(full.retryAfterSeconds()).isBetween(1L, 2L);
+        assertThat(inspector.zcard(prefix + "admin-auth:a")).isEqualTo(3);
+
+        limiter.releaseNewest("admin-auth:a");
+        assertThat(inspector.zcard(prefix + "admin-auth:a")).isEqualTo(2);
+        assertThat(limiter.peek(failures).allowed()).isTrue();
+        limiter.releaseNewest("admin-auth:nobody");
+    }
+
+    @Test
     void unreachableRedisFailsOpenAtOnceAndCountsTheFailure() {
         ResilientLimiter limiter = new ResilientLimiter(limiter(closedPort()), FailurePolicy.FAIL_OPEN, Clock.systemUTC());
 
