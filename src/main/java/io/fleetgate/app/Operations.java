@@ -6,6 +6,7 @@ import io.fleetgate.audit.AuditFailures;
 import io.fleetgate.audit.AuditOutbox;
 import io.fleetgate.command.CommandIntake;
 import io.fleetgate.limits.RateLimitGate;
+import io.fleetgate.limits.RateLimitVerdict;
 import io.fleetgate.limits.RedisSlidingWindowLimiter;
 import io.fleetgate.limits.ResilientLimiter;
 import io.fleetgate.ops.AuditObservers;
@@ -90,8 +91,11 @@ final class Operations {
         metrics.gauge("fleetgate.command.lanes.queued", "Commands waiting in their vehicle's lane on this replica",
                 intake, CommandIntake::queuedCommands);
         RateLimitGate gate = registry.lookupByNameAndType("rateLimitGate", RateLimitGate.class);
-        metrics.counter("fleetgate.rate.limit.refusals", "Requests refused with 429 by Fleetgate's rate limits",
-                gate, RateLimitGate::refused);
+        String rateLimitRefusals = "Requests refused with 429 by Fleetgate's rate limits, by the limit that refused";
+        metrics.counter("fleetgate.rate.limit.refusals", rateLimitRefusals, gate, g -> g.refused(RateLimitVerdict.Scope.IP),
+                "limit", "ip");
+        metrics.counter("fleetgate.rate.limit.refusals", rateLimitRefusals, gate, g -> g.refused(RateLimitVerdict.Scope.SITE),
+                "limit", "site");
         Object limiter = registry.lookupByName("rateLimiter");
         metrics.counter("fleetgate.rate.limiter.failures", "Limiter decisions Redis could not make (the failure policy decided)",
                 limiter, l -> l instanceof ResilientLimiter resilient ? resilient.failures() : 0);

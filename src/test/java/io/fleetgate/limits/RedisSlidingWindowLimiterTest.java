@@ -104,13 +104,14 @@ class RedisSlidingWindowLimiterTest {
     }
 
     @Test
-    void aRequestRefusedBySiteLimitDoesNotSpendTheIpBudget() {
-        RateLimitPolicy policy = new RateLimitPolicy(limiter(REDIS), Duration.ofSeconds(30), new RateLimits(60, 3), Map.of());
+    void aRequestRefusedBySiteLimitIsTakenBackOffTheIpBudget() {
+        RateLimitPolicy policy = new RateLimitPolicy(limiter(REDIS), Duration.ofSeconds(30), new RateLimits(60, 3),
+                NetworkLimits.NONE, Map.of());
         for (int i = 0; i < 3; i++) {
-            assertThat(policy.check("192.0.2.1", "42", null).allowed()).isTrue();
+            assertThat(policy.checkSite("42", null, "192.0.2.1", policy.checkIp("192.0.2.1")).allowed()).isTrue();
         }
 
-        RateLimitVerdict refused = policy.check("192.0.2.2", "42", null);
+        RateLimitVerdict refused = policy.checkSite("42", null, "192.0.2.2", policy.checkIp("192.0.2.2"));
 
         assertThat(refused.allowed()).isFalse();
         assertThat(refused.scope()).isEqualTo(RateLimitVerdict.Scope.SITE);
