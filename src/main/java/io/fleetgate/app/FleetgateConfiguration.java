@@ -55,7 +55,7 @@ public final class FleetgateConfiguration implements CamelConfiguration {
         Registry registry = context.getRegistry();
         Clock clock = Clock.systemUTC();
 
-        // the limits come first: the per-IP one counts every request the API port gets
+        // the limits come first: the admin API (accounts stage) holds failed authentications to one
         ClientAddressResolver clientAddresses = new ClientAddressResolver(settings.list("fleetgate.ingress.trusted-proxies"));
         RateLimitGate rateLimitGate = LimitsConfiguration.bind(context, settings, clientAddresses);
 

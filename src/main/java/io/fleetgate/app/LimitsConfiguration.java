@@ -1,5 +1,6 @@
 package io.fleetgate.app;
 
+import io.fleetgate.limits.AdminAuthLimit;
 import io.fleetgate.limits.ClientAddressResolver;
 import io.fleetgate.limits.FailurePolicy;
 import io.fleetgate.limits.InMemorySlidingWindowLimiter;
@@ -20,7 +21,8 @@ import org.apache.camel.support.service.ServiceSupport;
 
 /**
  * The rate limits (fleetgate.limits.*): one limiter, bound as {@code rateLimiter} for its
- * counters, behind the per-IP and per-site gate ({@code rateLimitGate}). The memory backend's clock is the registry's
+ * counters, behind the per-IP and per-site gate ({@code rateLimitGate}) and the admin API's limit
+ * of failed authentications ({@code adminAuthLimit}). The memory backend's clock is the registry's
  * {@code rateLimitClock} when one is bound (tests bind a clock they move by hand with
  * {@code camel.beans.rateLimitClock}), else the system's; Redis's windows run on the Redis server's clock.
  */
@@ -61,6 +63,8 @@ final class LimitsConfiguration {
                 RateLimitOverrides.perSiteByAccount(settings.list("fleetgate.limits.account-overrides")));
         RateLimitGate gate = new RateLimitGate(policy, window);
         registry.bind("rateLimitGate", gate);
+        registry.bind("adminAuthLimit", new AdminAuthLimit(limiter, gate,
+                (int) settings.longValue("fleetgate.limits.admin.failed-auth-per-window"), window, clock));
         return gate;
     }
 }

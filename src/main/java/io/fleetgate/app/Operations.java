@@ -5,6 +5,7 @@ import io.fleetgate.audit.AuditEvent;
 import io.fleetgate.audit.AuditFailures;
 import io.fleetgate.audit.AuditOutbox;
 import io.fleetgate.command.CommandIntake;
+import io.fleetgate.limits.AdminAuthLimit;
 import io.fleetgate.limits.RateLimitGate;
 import io.fleetgate.limits.RateLimitVerdict;
 import io.fleetgate.limits.RedisSlidingWindowLimiter;
@@ -96,6 +97,9 @@ final class Operations {
                 "limit", "ip");
         metrics.counter("fleetgate.rate.limit.refusals", rateLimitRefusals, gate, g -> g.refused(RateLimitVerdict.Scope.SITE),
                 "limit", "site");
+        AdminAuthLimit adminAuthLimit = registry.lookupByNameAndType("adminAuthLimit", AdminAuthLimit.class);
+        metrics.counter("fleetgate.rate.limit.refusals", rateLimitRefusals, adminAuthLimit, AdminAuthLimit::refused,
+                "limit", "admin_auth");
         Object limiter = registry.lookupByName("rateLimiter");
         metrics.counter("fleetgate.rate.limiter.failures", "Limiter decisions Redis could not make (the failure policy decided)",
                 limiter, l -> l instanceof ResilientLimiter resilient ? resilient.failures() : 0);

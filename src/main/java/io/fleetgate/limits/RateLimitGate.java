@@ -48,6 +48,11 @@ public final class RateLimitGate {
         return verdict;
     }
 
+    /** A request another limit refused after {@link #decideIp} counted it is taken back off its address's count. */
+    public void takeBack(String clientIp, RateLimitVerdict byIp) {
+        policy.takeBack(clientIp, byIp);
+    }
+
     /** Whether {@link #decideIp} answers from memory, without I/O (an event-loop thread may then ask). */
     public boolean decidesInProcess() {
         return policy.decidesInProcess();
