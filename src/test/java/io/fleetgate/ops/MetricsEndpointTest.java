@@ -54,6 +54,9 @@ class MetricsEndpointTest {
             assertThat(metrics.value("fleetgate_retries_total", "reason=upstream_5xx")).isEqualTo(1);
             assertThat(metrics.value("fleetgate_rate_limit_refusals_total", "limit=ip")).isEqualTo(1);
             assertThat(metrics.value("fleetgate_rate_limit_refusals_total", "limit=site")).isZero();
+            assertThat(metrics.value("fleetgate_rate_limit_refusals_total", "limit=admin_auth")).isZero();
+            assertThat(metrics.value("fleetgate_auth_refusals_total")).as("every token was right").isZero();
+            assertThat(metrics.value("fleetgate_rate_limiter_keys")).as("127.0.0.1 and its window").isEqualTo(1);
             assertThat(metrics.value("fleetgate_rate_limiter_failures_total")).isZero();
             assertThat(metrics.value("fleetgate_audit_events_dropped_total", "reason=buffer_full")).isZero();
             assertThat(metrics.value("fleetgate_command_lanes_active")).isZero();
