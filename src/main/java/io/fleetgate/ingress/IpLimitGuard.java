@@ -18,9 +18,9 @@ import org.apache.camel.component.platform.http.vertx.HttpMessage;
 /**
  * The per-IP limit of every request on the API port (CONTRACT section 3: whatever the endpoint),
  * decided on the HTTP server ahead of everything else: before a route reads the token, and before
- * the {@link IngressGuard} answers a path or method nothing serves or a body over the limit. So
- * each request is one limiter decision wherever it ends: 401, 403, 404, 405 and 413 count like
- * 200, and a request refused with 429 is neither counted nor looked at any further. The management
+ * the {@link IngressGuard} answers an unreadable target, a path or method nothing serves or a body
+ * over the limit. So each request is one limiter decision wherever it ends: 400, 401, 403, 404,
+ * 405 and 413 count like 200, and a request refused with 429 is neither counted nor looked at any further. The management
  * port has its own server and is not counted.
  *
  * <p>The decision stays with the request: the routes read it ({@link #verdict}) for the site limit
@@ -28,7 +28,7 @@ import org.apache.camel.component.platform.http.vertx.HttpMessage;
  * guard's, the public key, the OpenAPI document, the admin API) gets the IP's on its way out.
  */
 public final class IpLimitGuard {
-    /** Ahead of the ingress guard's body check (-1000) and of every route. */
+    /** On the server's router, ahead of the ingress guard's target check (-1000) and so of every route. */
     private static final int AHEAD_OF_EVERYTHING = -2000;
     private static final String CLIENT_IP = "fleetgate.clientIp";
     private static final String VERDICT = "fleetgate.ipLimit";
@@ -43,9 +43,9 @@ public final class IpLimitGuard {
         this.defaultRegion = defaultRegion;
     }
 
-    /** On the API port's router only. */
+    /** On the API port's server router (the one the routes' router is mounted on) only. */
     public void install(Router router) {
-        router.route().order(AHEAD_OF_EVERYTHING).handler(this::decide);
+        router.route().order(AHEAD_OF_EVERYTHING).handler(this::decide).failureHandler(this::decideIfFailedFirst);
     }
 
     /** The client address the HTTP server decided for this request, if it came through it. */
@@ -56,6 +56,19 @@ public final class IpLimitGuard {
     /** The per-IP decision the HTTP server made for this request, if it came through it. */
     public static Optional<RateLimitVerdict> verdict(Exchange exchange) {
         return routingContext(exchange).map(ctx -> ctx.get(VERDICT));
+    }
+
+    /**
+     * A request the router fails before any handler runs (a target that is no path, such as
+     * {@code *}) is decided here, then left to the failure handlers that answer it; one that was
+     * decided already fails later for reasons of its own and is not counted again.
+     */
+    private void decideIfFailedFirst(RoutingContext ctx) {
+        if (ctx.get(CLIENT_IP) != null) {
+            ctx.next();
+            return;
+        }
+        decide(ctx);
     }
 
     private void decide(RoutingContext ctx) {

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetgate.account.GatewayTokenCheck;
 import io.fleetgate.testing.GatewayHarness;
 import io.fleetgate.testing.MutableClock;
+import io.fleetgate.testing.RawHttp;
 import io.fleetgate.testing.Tee;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -146,6 +147,23 @@ class EveryRequestCountsTest {
             HttpResponse<byte[]> refused = harness.send(request.method(), request.path(), request.headers(), request.body());
             assertRateLimited(refused, 60);
             assertThat(header(refused, "x-region")).isEqualTo("na");
+        }
+    }
+
+    @Test
+    void targetsTheServerCannotReadCountToo() {
+        // refused on the server's own router, before the routes' router: raw non-ASCII bytes, a broken
+        // percent-escape, and targets that are no path at all
+        String ip = "198.51.100.45";
+        RawHttp http = new RawHttp(URI.create(harness.url("/")).getPort(), Duration.ofSeconds(10));
+        List<String[]> requests = List.of(new String[] {"GET", "/api/1/vehicles/caf\u00e9"}, new String[] {"GET", "/api/%zz"},
+                new String[] {"GET", "/api/1/vehicles?vin=%"}, new String[] {"OPTIONS", "*"}, new String[] {"GET", "api/ping"});
+        int remaining = 60;
+        for (String[] request : requests) {
+            RawHttp.Response answer = http.send(request[0], request[1], RawHttp.headers("X-Forwarded-For", ip), null, false);
+            remaining--;
+            assertThat(answer.status()).as("%s %s", request[0], request[1]).isIn(400, 404);
+            assertThat(answer.header("RateLimit-Remaining")).as("%s %s", request[0], request[1]).hasValue(Integer.toString(remaining));
         }
     }
 
