@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -21,6 +22,8 @@ import org.apache.camel.Message;
 public final class GatewayTokenCheck {
     private final AccountStore accounts;
     private final Clock clock;
+    private final LongAdder missingTokens = new LongAdder();
+    private final LongAdder invalidTokens = new LongAdder();
 
     public GatewayTokenCheck(AccountStore accounts, Clock clock) {
         this.accounts = accounts;
@@ -31,15 +34,29 @@ public final class GatewayTokenCheck {
     public void identify(Exchange exchange) {
         String token = presentedToken(exchange.getMessage());
         if (token == null) {
+            missingTokens.increment();
             throw GatewayError.missingToken();
         }
         String hash = GatewayToken.hash(token);
-        Account account = accounts.findByGatewayTokenHash(hash)
-                .orElseThrow(GatewayError::invalidToken);
+        Account account = accounts.findByGatewayTokenHash(hash).orElse(null);
+        if (account == null) {
+            invalidTokens.increment();
+            throw GatewayError.invalidToken();
+        }
         exchange.setProperty(ExchangeKeys.ACCOUNT, account);
         account.gatewayTokens().stream().filter(t -> t.sha256().equals(hash)).findFirst()
                 .ifPresent(t -> exchange.setProperty(ExchangeKeys.TOKEN_NAME, t.name()));
         exchange.setProperty(ExchangeKeys.REGION, account.region().code());
+    }
+
+    /** Requests refused 401 {@code missing_token} since start (for metrics). */
+    public long missingTokens() {
+        return missingTokens.sum();
+    }
+
+    /** Requests refused 401 {@code invalid_token} since start: a token scan shows here (for metrics). */
+    public long invalidTokens() {
+        return invalidTokens.sum();
     }
 
     /** 401 when the owner must sign in with Tesla again, 402 when the subscription is over or does not cover the VIN or site, 403 without the scope. */

@@ -11,6 +11,8 @@ import io.fleetgate.account.TokenCipher;
 import io.fleetgate.account.TokenRefresher;
 import io.fleetgate.account.YamlAccountStore;
 import io.fleetgate.kafka.KafkaClientConfig;
+import io.fleetgate.limits.AdminAuthLimit;
+import io.fleetgate.limits.ClientAddressResolver;
 import io.fleetgate.region.RegionalBaseUrls;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -85,7 +87,9 @@ final class AccountsConfiguration {
         registry.bind("tokenRefreshTiming", timing);
         registry.bind("tokenRefresher", refresher);
         registry.bind("refreshOwnership", ownership);
-        registry.bind("adminToken", new AdminToken(settings.optional("fleetgate.admin.token").orElse("")));
+        registry.bind("adminToken", new AdminToken(settings.optional("fleetgate.admin.token").orElse(""),
+                registry.lookupByNameAndType("adminAuthLimit", AdminAuthLimit.class),
+                registry.lookupByNameAndType("clientAddresses", ClientAddressResolver.class)));
         registry.bind("adminAccounts", new AdminAccounts(store, tesla, timing, baseUrls, clock, new SecureRandom()));
         return store;
     }

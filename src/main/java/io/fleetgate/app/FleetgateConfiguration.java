@@ -7,18 +7,11 @@ import io.fleetgate.ingress.ErrorResponses;
 import io.fleetgate.ingress.FleetApiCatalog;
 import io.fleetgate.ingress.IncomingRequest;
 import io.fleetgate.ingress.IngressGuard;
+import io.fleetgate.ingress.IpLimitGuard;
 import io.fleetgate.ingress.RequestClassifier;
 import io.fleetgate.kafka.KafkaClientConfig;
 import io.fleetgate.limits.ClientAddressResolver;
-import io.fleetgate.limits.FailurePolicy;
-import io.fleetgate.limits.InMemorySlidingWindowLimiter;
 import io.fleetgate.limits.RateLimitGate;
-import io.fleetgate.limits.RateLimitOverrides;
-import io.fleetgate.limits.RateLimitPolicy;
-import io.fleetgate.limits.RateLimits;
-import io.fleetgate.limits.RedisSlidingWindowLimiter;
-import io.fleetgate.limits.ResilientLimiter;
-import io.fleetgate.limits.SlidingWindowLimiter;
 import io.fleetgate.region.MisdirectedRequests;
 import io.fleetgate.region.Region;
 import io.fleetgate.resilience.BreakerSettings;
@@ -38,22 +31,20 @@ import io.fleetgate.command.CommandResults;
 import io.fleetgate.command.RestCommands;
 import io.fleetgate.command.RetryPolicy;
 import io.fleetgate.command.VehicleStates;
-import java.net.URI;
 import io.fleetgate.command.SignedCommands;
 import io.fleetgate.vcp.SignedRetryPolicy;
 import io.fleetgate.vcp.crypto.EcKeyPair;
 import io.fleetgate.vcp.session.VcpClient;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.Optional;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Optional;
 import org.apache.camel.CamelConfiguration;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
-import org.apache.camel.support.service.ServiceSupport;
 
 /** Binds the beans the routes call by name, built from settings (application.properties). */
 public final class FleetgateConfiguration implements CamelConfiguration {
@@ -64,6 +55,10 @@ public final class FleetgateConfiguration implements CamelConfiguration {
         Registry registry = context.getRegistry();
         Clock clock = Clock.systemUTC();
 
+        // the limits come first: the admin API (accounts stage) holds failed authentications to one
+        ClientAddressResolver clientAddresses = new ClientAddressResolver(settings.list("fleetgate.ingress.trusted-proxies"));
+        RateLimitGate rateLimitGate = LimitsConfiguration.bind(context, settings, clientAddresses);
+
         RegionalBaseUrls baseUrls = new RegionalBaseUrls(
                 settings.required("fleetgate.regions.na.base-url"),
                 settings.required("fleetgate.regions.eu.base-url"),
@@ -71,13 +66,11 @@ public final class FleetgateConfiguration implements CamelConfiguration {
         AccountStore accounts = AccountsConfiguration.bind(context, settings, baseUrls, clock);
 
         registry.bind("regionalBaseUrls", baseUrls);
-        ClientAddressResolver clientAddresses = new ClientAddressResolver(settings.list("fleetgate.ingress.trusted-proxies"));
         registry.bind("incomingRequest",
                 new IncomingRequest(settings.longValue("fleetgate.ingress.max-body-bytes"), clientAddresses, clock));
         registry.bind("gatewayTokenCheck", new GatewayTokenCheck(accounts, clock));
         registry.bind("requestClassifier", new RequestClassifier(new FleetApiCatalog()));
         registry.bind("energyCommands", new EnergyCommands());
-        registry.bind("rateLimitGate", rateLimitGate(context, settings));
         registry.bind("upstreamRequest", new UpstreamRequest(settings.required("fleetgate.upstream.user-agent")));
         registry.bind("regionRelearning", new RegionRelearning(new MisdirectedRequests(baseUrls), accounts));
         RegionBreakers breakers = bindResilience(registry, settings, clock);
@@ -85,7 +78,8 @@ public final class FleetgateConfiguration implements CamelConfiguration {
         registry.bind("errorResponses", new ErrorResponses(defaultRegion, breakers::untilHalfOpen,
                 Duration.ofSeconds(settings.longValue("fleetgate.bulkhead.retry-after-seconds"))));
         IngressGuard guard = new IngressGuard(settings.longValue("fleetgate.ingress.max-body-bytes"), () -> defaultRegion);
-        context.addStartupListener(new IngressGuardInstaller(guard, (int) settings.longValue("camel.server.port")));
+        context.addStartupListener(new IngressGuardInstaller(new IpLimitGuard(clientAddresses, rateLimitGate, () -> defaultRegion),
+                guard, (int) settings.longValue("camel.server.port")));
         new AuditConfiguration(clock).bind(context);
         Optional<EcKeyPair> fleetKey = FleetKey.load(settings.optional("fleetgate.vcp.private-key-file").orElse(null),
                 Boolean.parseBoolean(settings.optional("fleetgate.vcp.generate-key").orElse("false")));
@@ -127,45 +121,6 @@ public final class FleetgateConfiguration implements CamelConfiguration {
         registry.bind("bulkheadRegistry", bulkheads.registry());
         registry.bind("bulkheads", bulkheads);
         return breakers;
-    }
-
-    /**
-     * The rate-limit stage (fleetgate.limits.*), with the limiter bound as {@code rateLimiter} for
-     * its counters. The memory backend's clock is the registry's {@code rateLimitClock} when one is
-     * bound (tests bind a clock they move by hand with {@code camel.beans.rateLimitClock}), else the
-     * system's; Redis's windows run on the Redis server's clock.
-     */
-    private static RateLimitGate rateLimitGate(CamelContext context, Settings settings) throws Exception {
-        Registry registry = context.getRegistry();
-        Clock clock = Optional.ofNullable(registry.lookupByNameAndType("rateLimitClock", Clock.class)).orElse(Clock.systemUTC());
-        Duration window = Duration.ofSeconds(settings.longValue("fleetgate.limits.window-seconds"));
-        String backend = settings.required("fleetgate.limits.backend");
-        SlidingWindowLimiter limiter = switch (backend) {
-            case "memory" -> new InMemorySlidingWindowLimiter(clock);
-            case "redis" -> {
-                RedisSlidingWindowLimiter redis = RedisSlidingWindowLimiter.connect(
-                        URI.create(settings.required("fleetgate.limits.redis.url")),
-                        settings.duration("fleetgate.limits.redis.timeout-ms"),
-                        (int) settings.longValue("fleetgate.limits.redis.max-connections"),
-                        settings.required("fleetgate.limits.redis.key-prefix"));
-                registry.bind("redisRateLimiter", redis);
-                context.addService(new ServiceSupport() {
-                    @Override
-                    protected void doStop() {
-                        redis.close();
-                    }
-                });
-                yield new ResilientLimiter(redis,
-                        FailurePolicy.fromSetting(settings.optional("fleetgate.limits.failure-policy").orElse(null)), clock);
-            }
-            default -> throw new StartupFailure(limitsBackendUnknown(backend));
-        };
-        registry.bind("rateLimiter", limiter);
-        RateLimits defaults = new RateLimits((int) settings.longValue("fleetgate.limits.ip.per-window"),
-                (int) settings.longValue("fleetgate.limits.site.per-window"));
-        RateLimitPolicy policy = new RateLimitPolicy(limiter, window, defaults,
-                RateLimitOverrides.parse(settings.list("fleetgate.limits.account-overrides")));
-        return new RateLimitGate(policy, window);
     }
 
     static String limitsBackendUnknown(String backend) {

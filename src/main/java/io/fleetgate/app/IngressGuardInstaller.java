@@ -1,6 +1,7 @@
 package io.fleetgate.app;
 
 import io.fleetgate.ingress.IngressGuard;
+import io.fleetgate.ingress.IpLimitGuard;
 import io.fleetgate.ops.OpenApiDocument;
 import io.vertx.ext.web.Router;
 import java.util.Map;
@@ -14,17 +15,20 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 
 /**
- * Puts the {@link IngressGuard} on the HTTP server once it exists: in front of the Fleet API
- * routes, behind Fleetgate's own routes for the methods they do not take and for while they are
- * not running, and behind everything for the paths nothing serves. Only on the main server: the
- * management server keeps its own answers.
+ * Puts the {@link IpLimitGuard} and the {@link IngressGuard} on the HTTP server once it exists:
+ * the per-IP limit in front of everything, the guard in front of the Fleet API routes, behind
+ * Fleetgate's own routes for the methods they do not take and for while they are not running, and
+ * behind everything for the paths nothing serves. Only on the main server: the management server
+ * keeps its own answers, and its requests (health, metrics) are not counted.
  */
 final class IngressGuardInstaller implements ExtendedStartupListener {
+    private final IpLimitGuard ipLimit;
     private final IngressGuard guard;
     private final int serverPort;
     private final AtomicBoolean installed = new AtomicBoolean();
 
-    IngressGuardInstaller(IngressGuard guard, int serverPort) {
+    IngressGuardInstaller(IpLimitGuard ipLimit, IngressGuard guard, int serverPort) {
+        this.ipLimit = ipLimit;
         this.guard = guard;
         this.serverPort = serverPort;
     }
@@ -46,7 +50,10 @@ final class IngressGuardInstaller implements ExtendedStartupListener {
         if (router == null) {
             throw new IllegalStateException("the platform-http server is not running");
         }
-        guard.refuseUnreadableTargets(serverRouter(context));
+        // on the server's own router, ahead of everything: what it refuses there counts as well
+        Router server = serverRouter(context);
+        ipLimit.install(server);
+        guard.refuseUnreadableTargets(server);
         guard.install(router, "/api/");
         guard.refuseOtherMethods(router, methodsByPath(context));
         guard.holdPrefixes(router, OpenApiDocument.prefixRoutes(context));

@@ -5,7 +5,12 @@ import io.fleetgate.audit.AuditEvent;
 import io.fleetgate.audit.AuditFailures;
 import io.fleetgate.audit.AuditOutbox;
 import io.fleetgate.command.CommandIntake;
+import io.fleetgate.account.AdminToken;
+import io.fleetgate.account.GatewayTokenCheck;
+import io.fleetgate.limits.AdminAuthLimit;
+import io.fleetgate.limits.InMemorySlidingWindowLimiter;
 import io.fleetgate.limits.RateLimitGate;
+import io.fleetgate.limits.RateLimitVerdict;
 import io.fleetgate.limits.RedisSlidingWindowLimiter;
 import io.fleetgate.limits.ResilientLimiter;
 import io.fleetgate.ops.AuditObservers;
@@ -90,11 +95,28 @@ final class Operations {
         metrics.gauge("fleetgate.command.lanes.queued", "Commands waiting in their vehicle's lane on this replica",
                 intake, CommandIntake::queuedCommands);
         RateLimitGate gate = registry.lookupByNameAndType("rateLimitGate", RateLimitGate.class);
-        metrics.counter("fleetgate.rate.limit.refusals", "Requests refused with 429 by Fleetgate's rate limits",
-                gate, RateLimitGate::refused);
+        String rateLimitRefusals = "Requests refused with 429 by Fleetgate's rate limits, by the limit that refused";
+        metrics.counter("fleetgate.rate.limit.refusals", rateLimitRefusals, gate, g -> g.refused(RateLimitVerdict.Scope.IP),
+                "limit", "ip");
+        metrics.counter("fleetgate.rate.limit.refusals", rateLimitRefusals, gate, g -> g.refused(RateLimitVerdict.Scope.SITE),
+                "limit", "site");
+        AdminAuthLimit adminAuthLimit = registry.lookupByNameAndType("adminAuthLimit", AdminAuthLimit.class);
+        metrics.counter("fleetgate.rate.limit.refusals", rateLimitRefusals, adminAuthLimit, AdminAuthLimit::refused,
+                "limit", "admin_auth");
+        // a token or admin-token scan shows here, the 429s it meets above
+        String authRefusals = "Requests refused 401 for their credentials, by reason";
+        GatewayTokenCheck tokens = registry.lookupByNameAndType("gatewayTokenCheck", GatewayTokenCheck.class);
+        metrics.counter("fleetgate.auth.refusals", authRefusals, tokens, GatewayTokenCheck::missingTokens, "reason", "missing_token");
+        metrics.counter("fleetgate.auth.refusals", authRefusals, tokens, GatewayTokenCheck::invalidTokens, "reason", "invalid_token");
+        AdminToken adminToken = registry.lookupByNameAndType("adminToken", AdminToken.class);
+        metrics.counter("fleetgate.auth.refusals", authRefusals, adminToken, AdminToken::failures, "reason", "admin_auth");
         Object limiter = registry.lookupByName("rateLimiter");
         metrics.counter("fleetgate.rate.limiter.failures", "Limiter decisions Redis could not make (the failure policy decided)",
                 limiter, l -> l instanceof ResilientLimiter resilient ? resilient.failures() : 0);
+        if (limiter instanceof InMemorySlidingWindowLimiter memory) {
+            metrics.gauge("fleetgate.rate.limiter.keys", "Keys the in-memory limiter holds: addresses, sites and admin failures"
+                    + " seen in about the last window (idle ones are dropped)", memory, InMemorySlidingWindowLimiter::trackedKeys);
+        }
         AuditOutbox outbox = registry.lookupByNameAndType("auditOutbox", AuditOutbox.class);
         metrics.counter("fleetgate.audit.events.dropped", "Audit events lost before Kafka",
                 outbox, o -> o.droppedEvents().sum(), "reason", "buffer_full");

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.fleetgate.json.JsonMappers;
 import io.fleetgate.limits.ClientAddressResolver;
+import io.fleetgate.limits.RateLimitGate;
 import io.vertx.core.net.SocketAddress;
 import java.io.IOException;
 import java.net.URLDecoder;
@@ -42,8 +43,9 @@ public final class IncomingRequest {
     public void capture(Exchange exchange) {
         Message in = exchange.getMessage();
         exchange.setProperty(ExchangeKeys.RECEIVED_AT, clock.instant());
-        exchange.setProperty(ExchangeKeys.CLIENT_IP,
-                clientAddresses.clientIp(socketPeer(in), in.getHeader("X-Forwarded-For", String.class)));
+        exchange.setProperty(ExchangeKeys.CLIENT_IP, clientIp(exchange, clientAddresses));
+        // the per-IP decision the HTTP server made, for the site limit and the RateLimit-* headers
+        IpLimitGuard.verdict(exchange).ifPresent(verdict -> exchange.setProperty(RateLimitGate.VERDICT, verdict));
         exchange.setProperty(ExchangeKeys.CLIENT_LIBRARY, clientLibrary(in));
         // a declared length over the limit never gets here (IngressGuard); a chunked body can
         byte[] body = bodyBytes(in);
@@ -54,6 +56,17 @@ public final class IncomingRequest {
         exchange.setProperty(ExchangeKeys.PATH, requestPath(in));
         exchange.setProperty(ExchangeKeys.QUERY, withoutToken(rawQuery(in)));
         exchange.setProperty(ExchangeKeys.REQUEST_BODY, body == null || body.length == 0 ? null : body);
+    }
+
+    /**
+     * The caller's address: as the HTTP server decided it for the per-IP limit, so that every
+     * stage speaks of the same address; resolved from the request itself otherwise.
+     */
+    public static String clientIp(Exchange exchange, ClientAddressResolver clientAddresses) {
+        return IpLimitGuard.clientIp(exchange).orElseGet(() -> {
+            Message in = exchange.getMessage();
+            return clientAddresses.clientIp(socketPeer(in), in.getHeader("X-Forwarded-For", String.class));
+        });
     }
 
     /** Vert.x hands over a Buffer; asking Camel to convert it searches the converter registry each time. */
@@ -164,7 +177,8 @@ public final class IncomingRequest {
         return oneLine.length() > 200 ? oneLine.substring(0, 200) : oneLine;
     }
 
-    private static String requestPath(Message in) {
+    /** The request's path, without its query (which may hold a token). */
+    public static String requestPath(Message in) {
         String uri = in.getHeader(Exchange.HTTP_URI, String.class);
         if (uri != null) {
             int q = uri.indexOf('?');

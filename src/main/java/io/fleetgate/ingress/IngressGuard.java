@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * envelope on every path. Behind
  * the routes, where the server would answer in plain text: a method that no route on one of
  * Fleetgate's own paths takes is 405 with {@code Allow}, a path whose route is not running is
- * 503, and a path no route serves is 404, each in the envelope.
+ * 503, and a path no route serves is 404, each in the envelope. Each of these requests has been
+ * counted against its client IP first ({@link IpLimitGuard}), like any other.
  */
 public final class IngressGuard {
     /**
@@ -146,16 +147,21 @@ public final class IngressGuard {
     }
 
     private void answer(RoutingContext ctx, GatewayError error, boolean dropConnection) {
+        answer(ctx, error, defaultRegion.get(), dropConnection);
+    }
+
+    /** An answer in the error envelope from the server itself, where no route is involved. */
+    static void answer(RoutingContext ctx, GatewayError error, String region, boolean dropConnection) {
         if (ctx.response().headWritten()) {
             return;
         }
         ctx.response()
                 .setStatusCode(error.status())
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .putHeader("x-region", defaultRegion.get());
+                .putHeader("x-region", region);
         error.headers().forEach(ctx.response()::putHeader);
         if (dropConnection && ctx.request().version() != HttpVersion.HTTP_2) {
-            // the rest of an oversized body is not worth reading (HTTP/2 has no such header)
+            // the rest of an oversized or refused body is not worth reading (HTTP/2 has no such header)
             ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
         }
         ctx.response().end(ErrorResponses.envelope(error.error(), error.description()));

@@ -36,6 +36,11 @@ final class Cidr {
         return new Cidr(network, prefix);
     }
 
+    /** How many leading bits the block fixes: the larger, the more specific the block. */
+    int prefixBits() {
+        return prefixBits;
+    }
+
     boolean contains(InetAddress address) {
         byte[] bytes = address.getAddress();
         if (bytes.length != network.length) {

@@ -64,6 +64,43 @@ public final class InMemorySlidingWindowLimiter implements SlidingWindowLimiter 
         }
     }
 
+    @Override
+    public LimitDecision peek(Quota quota) {
+        sweepIfDue();
+        // a key that counts nothing gets no log: peeking costs no memory
+        Entry entry = logs.get(quota.key());
+        if (entry == null) {
+            return LimitDecision.of(true, quota.limit(), 0, -1, clock.millis());
+        }
+        synchronized (entry) {
+            long now = clock.millis();
+            if (entry.retired) {
+                return LimitDecision.of(true, quota.limit(), 0, -1, now);
+            }
+            TimestampLog log = entry.log;
+            log.dropUpTo(now - quota.windowMillis());
+            return LimitDecision.of(log.size() < quota.limit(), quota.limit(), log.size(), nextFreeAt(log, quota), now);
+        }
+    }
+
+    @Override
+    public void releaseNewest(String key) {
+        Entry entry = logs.get(key);
+        if (entry == null) {
+            return;
+        }
+        synchronized (entry) {
+            if (!entry.retired) {
+                entry.log.removeNewest();
+            }
+        }
+    }
+
+    @Override
+    public boolean decidesInProcess() {
+        return true;
+    }
+
     /** Drops the logs whose every request has left the window. Safe to call at any time. */
     public void sweep() {
         long now = clock.millis();

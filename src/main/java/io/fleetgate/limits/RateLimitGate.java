@@ -11,11 +11,13 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
 /**
- * The rate-limit stage ({@code routes/limits.camel.yaml}): holds each request to its client IP's
- * and its energy site's budget, and tells the caller where it stands on every later answer.
+ * The rate limits of a request (CONTRACT section 3): its client IP's budget, decided for every
+ * request on the HTTP server before any route reads it ({@code ingress.IpLimitGuard}), and its
+ * energy site's, decided in {@code routes/limits.camel.yaml} once the caller is known; and on every
+ * later answer, the {@code RateLimit-*} headers that tell the caller where it stands.
  */
 public final class RateLimitGate {
-    /** Exchange property with the request's {@link RateLimitVerdict}, once it has been checked. */
+    /** Exchange property with the request's {@link RateLimitVerdict}: its IP's, then the tightest with its site's. */
     public static final String VERDICT = "fleetgateRateLimit";
 
     private static final String PREFIX = "RateLimit-";
@@ -23,7 +25,8 @@ public final class RateLimitGate {
     private final RateLimitPolicy policy;
     private final long windowSeconds;
     private final LongAdder admitted = new LongAdder();
-    private final LongAdder refused = new LongAdder();
+    private final LongAdder refusedByIp = new LongAdder();
+    private final LongAdder refusedBySite = new LongAdder();
 
     /** @param window the policy's window, for the refusal's description */
     public RateLimitGate(RateLimitPolicy policy, Duration window) {
@@ -32,30 +35,58 @@ public final class RateLimitGate {
     }
 
     /**
-     * Counts the request against its client IP and, for {@code /api/1/energy_sites/{id}/...},
-     * its site, under the caller's account's limits; refuses it with 429 {@code rate_limited}
-     * (uncounted, so never forwarded) when either budget is spent.
+     * Checks and, when allowed, counts a request against its client address, whatever it asks for;
+     * a refused one is not counted. One decision per request: the HTTP server asks before any route.
+     */
+    public RateLimitVerdict decideIp(String clientIp) {
+        RateLimitVerdict verdict = policy.checkIp(clientIp);
+        if (verdict.allowed()) {
+            admitted.increment();
+        } else {
+            refusedByIp.increment();
+        }
+        return verdict;
+    }
+
+    /** A request another limit refused after {@link #decideIp} counted it is taken back off its address's count. */
+    public void takeBack(String clientIp, RateLimitVerdict byIp) {
+        policy.takeBack(clientIp, byIp);
+    }
+
+    /** Whether {@link #decideIp} answers from memory, without I/O (an event-loop thread may then ask). */
+    public boolean decidesInProcess() {
+        return policy.decidesInProcess();
+    }
+
+    /**
+     * For {@code /api/1/energy_sites/{id}/...}: counts the request against its site, under the
+     * caller's account's per-site limit, and refuses it with 429 {@code rate_limited} (uncounted by
+     * its site and its IP, so never forwarded) when the site's budget is spent. Other requests
+     * have had their one decision, by IP, already.
      */
     public void check(Exchange exchange) {
-        Account account = exchange.getProperty(ExchangeKeys.ACCOUNT, Account.class);
         Classification request = exchange.getProperty(ExchangeKeys.CLASSIFICATION, Classification.class);
-        String clientIp = exchange.getProperty(ExchangeKeys.CLIENT_IP, "unknown", String.class);
-        String site = request == null || request.energySiteId() == null ? null : request.energySiteId().toString();
-        RateLimitVerdict verdict = policy.check(clientIp, site, account == null ? null : account.id());
+        if (request == null || request.energySiteId() == null) {
+            return;
+        }
+        String site = request.energySiteId().toString();
+        Account account = exchange.getProperty(ExchangeKeys.ACCOUNT, Account.class);
+        String clientIp = exchange.getProperty(ExchangeKeys.CLIENT_IP, String.class);
+        RateLimitVerdict byIp = exchange.getProperty(VERDICT, RateLimitVerdict.class);
+        RateLimitVerdict verdict = policy.checkSite(site, account == null ? null : account.id(), clientIp, byIp);
         exchange.setProperty(VERDICT, verdict);
         if (!verdict.allowed()) {
-            refused.increment();
+            refusedBySite.increment();
             throw refusal(verdict, site);
         }
-        admitted.increment();
     }
 
     /**
      * Puts the verdict's {@code RateLimit-*} headers on the answer, unless the Fleet API's own
      * bucket, passed through on a proxied answer, is tighter: of the two, the caller hears about
      * the one with the fewest requests remaining (then the later reset), since that one refuses
-     * first. The three headers always come from one of them, never mixed. Answers given before the
-     * check (401, 404) have no verdict and get none.
+     * first. The three headers always come from one of them, never mixed. An exchange without a
+     * verdict (not an HTTP request) gets none.
      */
     public void putHeaders(Exchange exchange) {
         RateLimitVerdict verdict = exchange.getProperty(VERDICT, RateLimitVerdict.class);
@@ -70,25 +101,43 @@ public final class RateLimitGate {
         verdict.headers().forEach(out::setHeader);
     }
 
-    /** Requests admitted since start (for metrics). */
+    /** Requests the per-IP limit admitted since start. */
     public long admitted() {
         return admitted.sum();
     }
 
-    /** Requests refused with 429 since start (for metrics). */
-    public long refused() {
-        return refused.sum();
+    /** Requests refused with 429 since start by that limit (for metrics). */
+    public long refused(RateLimitVerdict.Scope scope) {
+        return switch (scope) {
+            case IP -> refusedByIp.sum();
+            case SITE -> refusedBySite.sum();
+        };
     }
 
     static boolean upstreamIsTighter(Message out, LimitDecision ours) {
-        OptionalLong remaining = wholeNumber(out.getHeader(PREFIX + "Remaining", String.class));
+        return answerIsTighter(out.getHeader(PREFIX + "Remaining", String.class), out.getHeader(PREFIX + "Reset", String.class),
+                ours);
+    }
+
+    /**
+     * Whether an answer's own {@code RateLimit-Remaining} and {@code RateLimit-Reset} (the Fleet
+     * API's bucket, or a limit decided later in the request) describe a tighter limit than ours:
+     * fewer requests remaining, or as many with a later reset.
+     */
+    public static boolean answerIsTighter(String remainingHeader, String resetHeader, LimitDecision ours) {
+        OptionalLong remaining = wholeNumber(remainingHeader);
         if (remaining.isEmpty()) {
             return false;
         }
         if (remaining.getAsLong() != ours.remaining()) {
             return remaining.getAsLong() < ours.remaining();
         }
-        return wholeNumber(out.getHeader(PREFIX + "Reset", String.class)).orElse(0) > ours.resetSeconds();
+        return wholeNumber(resetHeader).orElse(0) > ours.resetSeconds();
+    }
+
+    /** The 429 {@code rate_limited} for a verdict that refused, with {@code Retry-After} and {@code RateLimit-*}. */
+    public GatewayError refusal(RateLimitVerdict verdict) {
+        return refusal(verdict, null);
     }
 
     private GatewayError refusal(RateLimitVerdict verdict, String site) {

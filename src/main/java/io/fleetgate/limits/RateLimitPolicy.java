@@ -6,20 +6,23 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * CONTRACT section 3: every request counts against its client IP ({@code ip:<ip>}), and a request
- * to an energy site also against the site ({@code site:<id>}), whoever sends it.
+ * CONTRACT section 3: every request counts against its client IP ({@code ip:<ip>}), whatever it
+ * asks for and however it is answered, and a request to an energy site also against the site
+ * ({@code site:<id>}), whoever sends it.
  *
- * <p>Both limits are taken in one atomic step of the limiter (one Lua script with Redis), so a
- * request refused by either is counted by neither: a client hammering a busy site does not use
- * up its IP budget, and no compensation is needed after the fact.
+ * <p>The two are decided at two points of a request, one limiter call each. The IP first, before
+ * anything of the request is read, so a request it refuses never has its token looked up. The site
+ * once the caller is known and the request is classified, so that requests without a valid token
+ * cannot spend another account's site budget. A request the site refuses is taken back off its
+ * IP's count: a refused request is not counted, so a client hammering a busy site does not use up
+ * its IP budget.
  *
- * <p>An account's override replaces the limits its requests are held to; the counts stay shared,
- * so an IP that serves several accounts is one budget, judged by each account's own limit.
+ * <p>Overrides: a client network may have its own per-IP limit (only the address is known when that
+ * is decided), an account its own per-site limit.
  */
 public final class RateLimitPolicy {
-    // The limit a client hears about: one that refused (of two, the longer wait, since both must
-    // free); else the one with the fewest remaining, then the later reset. A limit that had room in
-    // a refused request never speaks for it, so Retry-After is always a refusing limit's.
+    // The limit a client hears about: one that refused; else the one with the fewest remaining,
+    // then the later reset. A limit that had room in a refused request never speaks for it.
     private static final Comparator<LimitDecision> TIGHTEST = Comparator
             .comparing(LimitDecision::allowed)
             .thenComparing(Comparator.comparingLong(LimitDecision::retryAfterSeconds).reversed())
@@ -29,39 +32,74 @@ public final class RateLimitPolicy {
     private final SlidingWindowLimiter limiter;
     private final Duration window;
     private final RateLimits defaults;
-    private final Map<String, RateLimits> accountOverrides;
+    private final NetworkLimits networkOverrides;
+    private final Map<String, Integer> siteOverrides;
 
     /**
      * @param window {@code fleetgate.limits.window-seconds}; one window for all limits
-     * @param accountOverrides limits by account id, for accounts that get more than the defaults
+     * @param networkOverrides per-IP limits of client networks ({@code fleetgate.limits.ip.overrides})
+     * @param siteOverrides per-site limits by account id ({@code fleetgate.limits.account-overrides})
      */
     public RateLimitPolicy(SlidingWindowLimiter limiter, Duration window, RateLimits defaults,
-            Map<String, RateLimits> accountOverrides) {
+            NetworkLimits networkOverrides, Map<String, Integer> siteOverrides) {
         this.limiter = limiter;
         this.window = window;
         this.defaults = defaults;
-        this.accountOverrides = Map.copyOf(accountOverrides);
+        this.networkOverrides = networkOverrides;
+        this.siteOverrides = Map.copyOf(siteOverrides);
     }
 
     /**
-     * Checks and, when allowed, counts one request.
+     * Checks and, when allowed, counts one request against its client address: any request, before
+     * its token is read.
      *
      * @param clientIp from {@link ClientAddressResolver}
-     * @param energySiteId the site of an {@code /api/1/energy_sites/{id}/...} request, else null
-     * @param accountId the caller's account when known, else null (the defaults apply)
      */
-    public RateLimitVerdict check(String clientIp, String energySiteId, String accountId) {
-        RateLimits limits = accountId == null ? defaults : accountOverrides.getOrDefault(accountId, defaults);
-        Quota ip = new Quota("ip:" + clientIp, limits.perIp(), window);
-        if (energySiteId == null || energySiteId.isBlank()) {
-            return new RateLimitVerdict(RateLimitVerdict.Scope.IP, limiter.acquireAll(List.of(ip)).getFirst());
+    public RateLimitVerdict checkIp(String clientIp) {
+        Quota ip = new Quota(ipKey(clientIp), networkOverrides.limitFor(clientIp, defaults.perIp()), window);
+        return new RateLimitVerdict(RateLimitVerdict.Scope.IP, limiter.acquireAll(List.of(ip)).getFirst());
+    }
+
+    /**
+     * Checks and, when allowed, counts a request to an energy site, once its caller is known. When
+     * the site refuses, the request's count against its address is taken back.
+     *
+     * @param accountId the caller's account (its per-site override), or null for the default
+     * @param byIp what {@link #checkIp} decided for this request, or null if it was not asked
+     * @return the site's refusal, or else of the two limits the one the caller should hear about
+     */
+    public RateLimitVerdict checkSite(String energySiteId, String accountId, String clientIp, RateLimitVerdict byIp) {
+        int perSite = accountId == null ? defaults.perSite() : siteOverrides.getOrDefault(accountId, defaults.perSite());
+        LimitDecision bySite = limiter.acquireAll(List.of(new Quota("site:" + energySiteId, perSite, window))).getFirst();
+        RateLimitVerdict site = new RateLimitVerdict(RateLimitVerdict.Scope.SITE, bySite);
+        if (!bySite.allowed()) {
+            takeBack(clientIp, byIp);
+            return site;
         }
-        Quota site = new Quota("site:" + energySiteId, limits.perSite(), window);
-        List<LimitDecision> decisions = limiter.acquireAll(List.of(ip, site));
-        LimitDecision byIp = decisions.get(0);
-        LimitDecision bySite = decisions.get(1);
-        return TIGHTEST.compare(byIp, bySite) <= 0
-                ? new RateLimitVerdict(RateLimitVerdict.Scope.IP, byIp)
-                : new RateLimitVerdict(RateLimitVerdict.Scope.SITE, bySite);
+        if (byIp == null) {
+            return site;
+        }
+        return TIGHTEST.compare(byIp.decision(), bySite) <= 0 ? byIp : site;
+    }
+
+    /**
+     * Takes a request back off its address's count: another limit refused it after {@link #checkIp}
+     * had counted it, and a refused request is not counted (so its {@code Retry-After} holds).
+     *
+     * @param byIp what {@link #checkIp} decided for the request; nothing to take back unless it counted it
+     */
+    public void takeBack(String clientIp, RateLimitVerdict byIp) {
+        if (byIp != null && byIp.allowed() && clientIp != null) {
+            limiter.releaseNewest(ipKey(clientIp));
+        }
+    }
+
+    /** Whether the limiter answers from memory, without I/O: then an event-loop thread may ask it. */
+    public boolean decidesInProcess() {
+        return limiter.decidesInProcess();
+    }
+
+    private static String ipKey(String clientIp) {
+        return "ip:" + clientIp;
     }
 }

@@ -29,7 +29,7 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * clients cost Redis nothing. With Redis Cluster every key of one request must hash to one slot.
  */
 public final class RedisSlidingWindowLimiter implements SlidingWindowLimiter, AutoCloseable {
-    // ARGV[1] makes each member unique; then a limit and a window (ms) per key.
+    // ARGV[1] makes each member unique (empty: a peek, which counts nothing); then a limit and a window (ms) per key.
     // Reply: all-admitted (1/0), now (ms), then per key: had-room (1/0), counted, next-free-at (ms, -1: none).
     // Times are whole milliseconds: below 10^14 they survive Lua's number-to-string conversion exactly.
     static final String SCRIPT = """
@@ -46,7 +46,7 @@ public final class RedisSlidingWindowLimiter implements SlidingWindowLimiter, Au
             local reply = {all and 1 or 0, now}
             for i = 1, #KEYS do
               local limit, window = tonumber(ARGV[2 * i]), tonumber(ARGV[2 * i + 1])
-              if all then
+              if all and ARGV[1] ~= '' then
                 redis.call('ZADD', KEYS[i], now, now .. ':' .. ARGV[1])
                 redis.call('PEXPIRE', KEYS[i], window)
                 counts[i] = counts[i] + 1
@@ -106,12 +106,32 @@ public final class RedisSlidingWindowLimiter implements SlidingWindowLimiter, Au
 
     @Override
     public List<LimitDecision> acquireAll(List<Quota> quotas) {
+        return decide(quotas, instanceId + ':' + sequence.incrementAndGet());
+    }
+
+    @Override
+    public LimitDecision peek(Quota quota) {
+        return decide(List.of(quota), "").getFirst();
+    }
+
+    /** ZPOPMAX: the newest member, since members are scored by their time. */
+    @Override
+    public void releaseNewest(String key) {
+        try {
+            redis.zpopmax(keyPrefix + key);
+        } catch (JedisException e) {
+            throw new LimiterUnavailableException("Redis rate limiter: " + e.getMessage(), e);
+        }
+    }
+
+    /** @param member this request's unique member, or empty to count nothing */
+    private List<LimitDecision> decide(List<Quota> quotas, String member) {
         if (quotas.isEmpty()) {
             throw new IllegalArgumentException("no quota to apply");
         }
         List<String> keys = new ArrayList<>(quotas.size());
         List<String> args = new ArrayList<>(1 + 2 * quotas.size());
-        args.add(instanceId + ':' + sequence.incrementAndGet());
+        args.add(member);
         for (Quota quota : quotas) {
             keys.add(keyPrefix + quota.key());
             args.add(Integer.toString(quota.limit()));

@@ -41,16 +41,40 @@ public final class ResilientLimiter implements SlidingWindowLimiter {
     public List<LimitDecision> acquireAll(List<Quota> quotas) {
         try {
             List<LimitDecision> decisions = store.acquireAll(quotas);
-            if (failing.compareAndSet(true, false)) {
-                LOG.info("Rate-limit store reachable again after {} failed decisions in all", failures.sum());
-            }
+            reachable();
             return decisions;
         } catch (LimiterUnavailableException e) {
-            failures.increment();
-            failing.set(true);
-            logRarely(e);
+            unavailable(e);
             return quotas.stream().map(this::byPolicy).toList();
         }
+    }
+
+    @Override
+    public LimitDecision peek(Quota quota) {
+        try {
+            LimitDecision decision = store.peek(quota);
+            reachable();
+            return decision;
+        } catch (LimiterUnavailableException e) {
+            unavailable(e);
+            return byPolicy(quota);
+        }
+    }
+
+    /** A release the store cannot make is given up: the request stays counted until its window passes. */
+    @Override
+    public void releaseNewest(String key) {
+        try {
+            store.releaseNewest(key);
+            reachable();
+        } catch (LimiterUnavailableException e) {
+            unavailable(e);
+        }
+    }
+
+    @Override
+    public boolean decidesInProcess() {
+        return store.decidesInProcess();
     }
 
     /** Decisions the store could not make, since this limiter was created (for the metrics). */
@@ -71,6 +95,18 @@ public final class ResilientLimiter implements SlidingWindowLimiter {
             case FAIL_OPEN -> new LimitDecision(true, quota.limit(), quota.limit(), 0, 0);
             case FAIL_CLOSED -> new LimitDecision(false, quota.limit(), 0, 1, 1);
         };
+    }
+
+    private void reachable() {
+        if (failing.compareAndSet(true, false)) {
+            LOG.info("Rate-limit store reachable again after {} failed decisions in all", failures.sum());
+        }
+    }
+
+    private void unavailable(LimiterUnavailableException e) {
+        failures.increment();
+        failing.set(true);
+        logRarely(e);
     }
 
     private void logRarely(LimiterUnavailableException e) {

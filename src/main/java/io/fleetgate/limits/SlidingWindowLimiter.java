@@ -25,4 +25,31 @@ public interface SlidingWindowLimiter {
     default LimitDecision acquire(String key, int limit, Duration window) {
         return acquireAll(List.of(new Quota(key, limit, window))).getFirst();
     }
+
+    /**
+     * What {@link #acquireAll} would answer for this quota now, counting nothing: whether it has
+     * room, how many requests it holds and when its next slot frees. For limits that count only
+     * some outcomes (failed admin authentications), checked before the outcome is known.
+     *
+     * @throws LimiterUnavailableException when the backing store cannot be reached in time
+     */
+    LimitDecision peek(Quota quota);
+
+    /**
+     * Un-counts the newest request counted under {@code key}: one a later limit refused, since a
+     * refused request is not counted (CONTRACT section 3). When requests under one key race, it
+     * may be another's slot that is taken back; the count is the same, and the window frees at
+     * most a moment early. Nothing happens when the key counts nothing.
+     *
+     * @throws LimiterUnavailableException when the backing store cannot be reached in time
+     */
+    void releaseNewest(String key);
+
+    /**
+     * Whether decisions are made in this process without I/O, in well under a microsecond, so
+     * that an event-loop thread may ask for them; otherwise they belong on a worker thread.
+     */
+    default boolean decidesInProcess() {
+        return false;
+    }
 }

@@ -41,6 +41,13 @@ final class TimestampLog {
         size++;
     }
 
+    /** Forgets the newest time; nothing when the log is empty. */
+    void removeNewest() {
+        if (size > 0) {
+            size--;
+        }
+    }
+
     private void grow() {
         long[] larger = Arrays.copyOf(unrolled(), times.length * 2);
         times = larger;

@@ -23,7 +23,10 @@ import org.apache.camel.Exchange;
  *   <li>{@code fleetgate_upstream_latency_seconds{region}}: each call to the Fleet API, a histogram;</li>
  *   <li>{@code fleetgate_retries_total{reason}}: each retry the retry policies decide;</li>
  *   <li>gauges and counters read from the stages' own counts: lanes, limiter, audit buffer,
- *       each region's circuit breaker state, each bulkhead's calls and refusals.</li>
+ *       each region's circuit breaker state, each bulkhead's calls and refusals; among them
+ *       {@code fleetgate_rate_limit_refusals_total{limit=ip|site|admin_auth}} and
+ *       {@code fleetgate_auth_refusals_total{reason=missing_token|invalid_token|admin_auth}}, where a
+ *       token scan shows (requests the per-IP limit refuses reach no route and have no audit event).</li>
  * </ul>
  */
 public final class FleetgateMetrics {

@@ -25,6 +25,11 @@ class ContractDefaultsTest {
         assertThat(p.getProperty("fleetgate.limits.ip.per-window").trim()).isEqualTo("60");
         assertThat(p.getProperty("fleetgate.limits.site.per-window").trim()).isEqualTo("30");
         assertThat(p.getProperty("fleetgate.limits.window-seconds").trim()).isEqualTo("60");
+        // not a contract number (issue 20): the admin API takes 10 failed authentications per client IP in that window
+        assertThat(p.getProperty("fleetgate.limits.admin.failed-auth-per-window").trim()).isEqualTo("10");
+        // no overrides ship: every address and account is held to the contract's numbers
+        assertThat(p.getProperty("fleetgate.limits.ip.overrides").trim()).isEmpty();
+        assertThat(p.getProperty("fleetgate.limits.account-overrides").trim()).isEmpty();
         // CONTRACT section 4: 30 s state memory, a check every 3 s at most 10 times, 3 s ready buffer
         assertThat(p.getProperty("fleetgate.wake.state-cache-ms").trim()).isEqualTo("30000");
         assertThat(p.getProperty("fleetgate.wake.poll-interval-ms").trim()).isEqualTo("3000");

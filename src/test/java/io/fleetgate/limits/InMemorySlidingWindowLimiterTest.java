@@ -100,6 +100,33 @@ class InMemorySlidingWindowLimiterTest {
     }
 
     @Test
+    void aPeekCountsNothingAndTellsWhenTheWindowFrees() {
+        Quota failures = new Quota("admin-auth:a", 3, MINUTE);
+        assertThat(limiter.peek(failures)).isEqualTo(new LimitDecision(true, 3, 3, 0, 0));
+        assertThat(limiter.trackedKeys()).as("peeking at a key that counts nothing keeps nothing").isZero();
+
+        fill("admin-auth:a", 3);
+        clock.advance(Duration.ofSeconds(15));
+        for (int i = 0; i < 5; i++) {
+            assertThat(limiter.peek(failures)).isEqualTo(new LimitDecision(false, 3, 0, 45, 45));
+        }
+
+        clock.set(T0.plus(MINUTE));
+        assertThat(limiter.peek(failures)).as("the three have left the window").isEqualTo(new LimitDecision(true, 3, 3, 0, 0));
+    }
+
+    @Test
+    void aReleasedRequestNoLongerCounts() {
+        fill("ip:a", 3);
+        limiter.releaseNewest("ip:a");
+
+        assertThat(limiter.acquire("ip:a", 3, MINUTE).allowed()).isTrue();
+        assertThat(limiter.acquire("ip:a", 3, MINUTE).allowed()).isFalse();
+        limiter.releaseNewest("ip:nobody");
+        assertThat(limiter.trackedKeys()).isEqualTo(1);
+    }
+
+    @Test
     void idleKeysAreDroppedOnceTheirWindowHasPassed() {
         limiter.acquire("ip:a", 60, MINUTE);
         clock.advance(Duration.ofSeconds(30));

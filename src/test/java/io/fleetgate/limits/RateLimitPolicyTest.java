@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +14,8 @@ class RateLimitPolicyTest {
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
     private final RateLimitPolicy policy = new RateLimitPolicy(new InMemorySlidingWindowLimiter(clock), MINUTE,
-            RateLimits.CONTRACT_DEFAULTS, Map.of("enterprise", new RateLimits(600, 300)));
+            RateLimits.CONTRACT_DEFAULTS, RateLimitOverrides.perIpByNetwork(List.of("203.0.113.0/24:600")),
+            Map.of("enterprise", 300));
 
     @Test
     void theContractDefaultsAreSixtyPerIpAndThirtyPerSite() {
@@ -21,12 +23,16 @@ class RateLimitPolicyTest {
     }
 
     @Test
-    void anyEndpointCountsAgainstTheClientIp() {
+    void anyRequestCountsAgainstTheClientIp() {
         for (int i = 0; i < 60; i++) {
-            assertThat(policy.check("192.0.2.1", i % 2 == 0 ? null : "site-" + i, null).allowed()).isTrue();
+            RateLimitVerdict byIp = policy.checkIp("192.0.2.1");
+            assertThat(byIp.allowed()).isTrue();
+            if (i % 2 == 1) {
+                assertThat(policy.checkSite("site-" + i, null, "192.0.2.1", byIp).allowed()).isTrue();
+            }
         }
 
-        RateLimitVerdict refused = policy.check("192.0.2.1", null, null);
+        RateLimitVerdict refused = policy.checkIp("192.0.2.1");
 
         assertThat(refused.allowed()).isFalse();
         assertThat(refused.scope()).isEqualTo(RateLimitVerdict.Scope.IP);
@@ -36,10 +42,11 @@ class RateLimitPolicyTest {
     @Test
     void aSiteTakesThirtyWhoeverSendsThem() {
         for (int i = 0; i < 30; i++) {
-            assertThat(policy.check("192.0.2." + i, "42", null).allowed()).isTrue();
+            String ip = "192.0.2." + i;
+            assertThat(policy.checkSite("42", null, ip, policy.checkIp(ip)).allowed()).isTrue();
         }
 
-        RateLimitVerdict refused = policy.check("198.51.100.7", "42", null);
+        RateLimitVerdict refused = policy.checkSite("42", null, "198.51.100.7", policy.checkIp("198.51.100.7"));
 
         assertThat(refused.allowed()).isFalse();
         assertThat(refused.scope()).isEqualTo(RateLimitVerdict.Scope.SITE);
@@ -47,46 +54,33 @@ class RateLimitPolicyTest {
     }
 
     @Test
-    void aRequestRefusedBySiteLimitDoesNotSpendTheIpBudget() {
+    void aRequestRefusedBySiteLimitIsTakenBackOffTheIpBudget() {
         for (int i = 0; i < 30; i++) {
-            policy.check("192.0.2.1", "42", null);
+            policy.checkSite("42", null, "192.0.2.1", policy.checkIp("192.0.2.1"));
         }
         for (int i = 0; i < 40; i++) {
-            assertThat(policy.check("192.0.2.2", "42", null).allowed()).isFalse();
+            assertThat(policy.checkSite("42", null, "192.0.2.2", policy.checkIp("192.0.2.2")).allowed()).isFalse();
         }
 
         // the forty refused requests cost 192.0.2.2 nothing: its whole budget is left
         for (int i = 0; i < 60; i++) {
-            assertThat(policy.check("192.0.2.2", null, null).allowed()).as("request %d", i + 1).isTrue();
+            assertThat(policy.checkIp("192.0.2.2").allowed()).as("request %d", i + 1).isTrue();
         }
-        assertThat(policy.check("192.0.2.2", null, null).allowed()).isFalse();
-    }
-
-    @Test
-    void aRequestRefusedByIpLimitDoesNotSpendTheSiteBudget() {
-        for (int i = 0; i < 60; i++) {
-            policy.check("192.0.2.1", null, null);
-        }
-        assertThat(policy.check("192.0.2.1", "42", null).scope()).isEqualTo(RateLimitVerdict.Scope.IP);
-
-        RateLimitVerdict fromElsewhere = policy.check("192.0.2.2", "42", null);
-
-        assertThat(fromElsewhere.scope()).isEqualTo(RateLimitVerdict.Scope.SITE);
-        assertThat(fromElsewhere.decision().remaining()).isEqualTo(29);
+        assertThat(policy.checkIp("192.0.2.2").allowed()).isFalse();
     }
 
     @Test
     void headersDescribeTheLimitWithTheFewestRemaining() {
-        RateLimitVerdict siteIsTighter = policy.check("192.0.2.1", "42", null);
+        RateLimitVerdict siteIsTighter = policy.checkSite("42", null, "192.0.2.1", policy.checkIp("192.0.2.1"));
         assertThat(siteIsTighter.scope()).isEqualTo(RateLimitVerdict.Scope.SITE);
         assertThat(siteIsTighter.headers()).containsExactly(
                 Map.entry("RateLimit-Limit", "30"), Map.entry("RateLimit-Remaining", "29"), Map.entry("RateLimit-Reset", "60"));
 
         for (int i = 0; i < 55; i++) {
-            policy.check("192.0.2.1", null, null);
+            policy.checkIp("192.0.2.1");
         }
         clock.advance(Duration.ofSeconds(5));
-        RateLimitVerdict ipIsTighter = policy.check("192.0.2.1", "42", null);
+        RateLimitVerdict ipIsTighter = policy.checkSite("42", null, "192.0.2.1", policy.checkIp("192.0.2.1"));
 
         assertThat(ipIsTighter.scope()).isEqualTo(RateLimitVerdict.Scope.IP);
         assertThat(ipIsTighter.headers()).containsExactly(
@@ -94,33 +88,29 @@ class RateLimitPolicyTest {
     }
 
     @Test
-    void whenBothLimitsRefuseRetryAfterWaitsForBoth() {
-        for (int i = 0; i < 30; i++) {
-            policy.check("192.0.2." + i, "42", null);
+    void aNetworkWithAnOverrideGetsItsOwnPerIpLimitEachAddressItsOwnWindow() {
+        for (int i = 0; i < 600; i++) {
+            assertThat(policy.checkIp("203.0.113.10").allowed()).as("request %d", i + 1).isTrue();
         }
-        clock.advance(Duration.ofSeconds(20));
-        for (int i = 0; i < 60; i++) {
-            policy.check("192.0.2.100", null, null);
-        }
+        RateLimitVerdict refused = policy.checkIp("203.0.113.10");
+        assertThat(refused.allowed()).isFalse();
+        assertThat(refused.headers()).containsEntry("RateLimit-Limit", "600");
 
-        RateLimitVerdict refused = policy.check("192.0.2.100", "42", null);
-
-        // the site frees a slot in 40 s, the IP in 60 s: only after 60 s may both admit it
-        assertThat(refused.scope()).isEqualTo(RateLimitVerdict.Scope.IP);
-        assertThat(refused.headers()).containsEntry("Retry-After", "60");
+        assertThat(policy.checkIp("203.0.113.11").headers()).containsEntry("RateLimit-Remaining", "599");
+        assertThat(policy.checkIp("192.0.2.200").headers()).containsEntry("RateLimit-Limit", "60");
     }
 
     @Test
-    void anAccountWithAnOverrideGetsItsOwnLimits() {
+    void anAccountWithAnOverrideGetsItsOwnSiteLimit() {
         for (int i = 0; i < 300; i++) {
-            assertThat(policy.check("192.0.2.1", "42", "enterprise").allowed()).isTrue();
+            String ip = "203.0.113." + (i % 200);
+            assertThat(policy.checkSite("42", "enterprise", ip, policy.checkIp(ip)).allowed()).isTrue();
         }
-        RateLimitVerdict atSiteLimit = policy.check("192.0.2.1", "42", "enterprise");
+        RateLimitVerdict atSiteLimit = policy.checkSite("42", "enterprise", "203.0.113.1", policy.checkIp("203.0.113.1"));
         assertThat(atSiteLimit.allowed()).isFalse();
         assertThat(atSiteLimit.headers()).containsEntry("RateLimit-Limit", "300");
 
-        assertThat(policy.check("192.0.2.1", null, "enterprise").allowed()).isTrue();
-        assertThat(policy.check("192.0.2.1", null, "someone-else").allowed())
-                .as("the IP's count is shared; an ordinary account is held to 60").isFalse();
+        assertThat(policy.checkSite("42", "someone-else", "192.0.2.9", policy.checkIp("192.0.2.9")).allowed())
+                .as("the site's count is shared; an ordinary account is held to 30").isFalse();
     }
 }

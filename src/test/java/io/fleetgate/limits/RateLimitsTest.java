@@ -46,7 +46,7 @@ class RateLimitsTest {
     static void start() {
         harness = contractLimits(GatewayHarness.builder().accounts(ALICE, OPS, HOME, ENTERPRISE))
                 .setting("fleetgate.ingress.trusted-proxies", "127.0.0.1/32")
-                .setting("fleetgate.limits.account-overrides", "enterprise:100/50")
+                .setting("fleetgate.limits.ip.overrides", "192.0.2.80/32:100")
                 .setting("camel.beans.rateLimitClock", "#class:" + MutableClock.class.getName())
                 .start();
         clock = harness.gateway().context().getRegistry().lookupByNameAndType("rateLimitClock", MutableClock.class);
@@ -146,7 +146,8 @@ class RateLimitsTest {
     }
 
     @Test
-    void anAccountOverrideGivesItsCallersMore() {
+    void aNetworkOverrideGivesItsAddressesMore() {
+        // the per-IP limit is decided before the token is read: by the address, whichever account calls
         for (int i = 0; i < 100; i++) {
             assertThat(get(harness, "192.0.2.80", VEHICLES, ENTERPRISE.gatewayToken()).statusCode()).as("request %d", i + 1)
                     .isEqualTo(200);
@@ -155,12 +156,12 @@ class RateLimitsTest {
         assertRateLimited(refused, 60);
         assertThat(header(refused, "RateLimit-Limit")).isEqualTo("100");
 
-        // others keep the defaults
-        assertThat(rateLimit(get(harness, "192.0.2.81", VEHICLES, ALICE.gatewayToken()))).isEqualTo("60/59/60");
+        // other addresses keep the defaults, whatever account calls from them
+        assertThat(rateLimit(get(harness, "192.0.2.81", VEHICLES, ENTERPRISE.gatewayToken()))).isEqualTo("60/59/60");
     }
 
     @Test
-    void everyAnswerAfterTheCheckTellsTheTightestLimit() {
+    void everyAnswerTellsTheTightestLimit() {
         String ip = "192.0.2.90";
         // refused by the subscription check after the limits: the site's 30 is tighter than the IP's 60
         HttpResponse<byte[]> notSubscribed = get(harness, ip, "/api/1/energy_sites/" + NA_SITE_NOT_SUBSCRIBED + "/live_status",
@@ -169,10 +170,11 @@ class RateLimitsTest {
         assertThat(rateLimit(notSubscribed)).isEqualTo("30/29/60");
         assertThat(header(notSubscribed, "Retry-After")).isNull();
 
-        // refused before the limits know the caller: no limit has applied yet
+        // refused for its (missing) token: counted by its address all the same
         HttpResponse<byte[]> noToken = harness.send("GET", VEHICLES, java.util.Map.of("X-Forwarded-For", ip), null);
         assertThat(noToken.statusCode()).isEqualTo(401);
-        assertThat(header(noToken, "RateLimit-Limit")).isNull();
+        assertThat(rateLimit(noToken)).isEqualTo("60/58/60");
+        assertThat(header(noToken, "Retry-After")).isNull();
     }
 
     @Test

@@ -5,15 +5,18 @@ import static io.fleetgate.limits.LimitsHttp.contractLimits;
 import static io.fleetgate.limits.LimitsHttp.get;
 import static io.fleetgate.limits.LimitsHttp.header;
 import static io.fleetgate.testing.TestFleet.ALICE;
+import static io.fleetgate.testing.TestFleet.NA_VIN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetgate.testing.GatewayHarness;
 import io.fleetgate.testing.TestRedis;
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -104,6 +107,65 @@ class RedisRateLimitsTest {
     }
 
     @Test
+    void onRedisWrongTokensCountAndThenEvenTheRightTokenIsRefused() {
+        String ip = "198.51.100.10";
+        try (GatewayHarness gateway = onRedis(REDIS).start()) {
+            for (int i = 1; i <= 60; i++) {
+                HttpResponse<byte[]> wrong = get(gateway, ip, VEHICLES, "wrong-token-" + i);
+                assertThat(wrong.statusCode()).as("request %d", i).isEqualTo(401);
+                assertThat(header(wrong, "RateLimit-Remaining")).isEqualTo(Integer.toString(60 - i));
+            }
+
+            HttpResponse<byte[]> sixtyFirst = get(gateway, ip, VEHICLES, "wrong-token-61");
+            assertRateLimited(sixtyFirst, Long.parseLong(header(sixtyFirst, "Retry-After")));
+            HttpResponse<byte[]> right = get(gateway, ip, VEHICLES, ALICE.gatewayToken());
+            assertThat(right.statusCode()).isEqualTo(429);
+            assertThat(Long.parseLong(header(right, "Retry-After"))).isBetween(59L, 60L);
+
+            assertThat(inspector.zcard(PREFIX + "ip:" + ip)).as("the refused requests were not counted").isEqualTo(60);
+            assertThat(inspector.pttl(PREFIX + "ip:" + ip)).as("the key goes when its window empties").isBetween(1L, 60_000L);
+            assertThat(gateway.simulator().requests()).isEmpty();
+        }
+    }
+
+    @Test
+    void onRedisABodyWaitsForItsRouteWhileTheAddressIsDecided() {
+        // the decision is made off the event loop with the request paused: the body must still arrive whole
+        try (GatewayHarness gateway = onRedis(REDIS).start()) {
+            String body = "{\"vins\":[\"" + NA_VIN + "\"]}";
+            HttpResponse<byte[]> answer = gateway.send("POST", "/api/1/vehicles/fleet_status",
+                    Map.of("X-Forwarded-For", "198.51.100.11", "Authorization", "Bearer " + ALICE.gatewayToken(),
+                            "Content-Type", "application/json"), body.getBytes(StandardCharsets.UTF_8));
+
+            assertThat(answer.statusCode()).isEqualTo(200);
+            assertThat(header(answer, "RateLimit-Remaining")).isEqualTo("59");
+            assertThat(gateway.simulator().requests().getFirst().body()).contains(NA_VIN);
+        }
+    }
+
+    @Test
+    void twoInstancesSharingRedisShareTheAdminLimitOfFailedAuthentications() {
+        String ip = "198.51.100.12";
+        try (GatewayHarness a = onRedis(REDIS).setting("fleetgate.limits.admin.failed-auth-per-window", "10").start();
+                GatewayHarness b = onRedis(REDIS).setting("fleetgate.limits.admin.failed-auth-per-window", "10").start()) {
+            for (int i = 0; i < 10; i++) {
+                assertThat(admin(i % 2 == 0 ? a : b, ip, "guess-" + i).statusCode()).as("attempt %d", i + 1).isEqualTo(401);
+            }
+
+            for (GatewayHarness instance : List.of(a, b)) {
+                HttpResponse<byte[]> refused = admin(instance, ip, GatewayHarness.ADMIN_TOKEN);
+                assertThat(refused.statusCode()).isEqualTo(429);
+                assertThat(header(refused, "RateLimit-Limit")).isEqualTo("10");
+                assertThat(Long.parseLong(header(refused, "Retry-After"))).isBetween(59L, 60L);
+            }
+            assertThat(inspector.zcard(PREFIX + "admin-auth:" + ip)).isEqualTo(10);
+            // the ten failures counted against the address, the two refusals did not
+            assertThat(inspector.zcard(PREFIX + "ip:" + ip)).isEqualTo(10);
+            assertThat(admin(a, "198.51.100.13", GatewayHarness.ADMIN_TOKEN).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void whenRedisGoesAwayTheFailurePolicyAnswersAtOnce() throws Exception {
         String ip = "198.51.100.9";
         try (RedisRelay redis = new RedisRelay(REDIS);
@@ -142,6 +204,10 @@ class RedisRateLimitsTest {
                 .setting("fleetgate.limits.redis.key-prefix", PREFIX)
                 // each test names its own client address, so each has a budget of its own
                 .setting("fleetgate.ingress.trusted-proxies", "127.0.0.1/32");
+    }
+
+    private static HttpResponse<byte[]> admin(GatewayHarness gateway, String forwardedFor, String token) {
+        return gateway.send("GET", "/admin/accounts", Map.of("X-Forwarded-For", forwardedFor, "Authorization", "Bearer " + token), null);
     }
 
     private static long storeFailures(GatewayHarness gateway) {

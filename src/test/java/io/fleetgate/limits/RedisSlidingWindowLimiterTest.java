@@ -104,19 +104,41 @@ class RedisSlidingWindowLimiterTest {
     }
 
     @Test
-    void aRequestRefusedBySiteLimitDoesNotSpendTheIpBudget() {
-        RateLimitPolicy policy = new RateLimitPolicy(limiter(REDIS), Duration.ofSeconds(30), new RateLimits(60, 3), Map.of());
+    void aRequestRefusedBySiteLimitIsTakenBackOffTheIpBudget() {
+        RateLimitPolicy policy = new RateLimitPolicy(limiter(REDIS), Duration.ofSeconds(30), new RateLimits(60, 3),
+                NetworkLimits.NONE, Map.of());
         for (int i = 0; i < 3; i++) {
-            assertThat(policy.check("192.0.2.1", "42", null).allowed()).isTrue();
+            assertThat(policy.checkSite("42", null, "192.0.2.1", policy.checkIp("192.0.2.1")).allowed()).isTrue();
         }
 
-        RateLimitVerdict refused = policy.check("192.0.2.2", "42", null);
+        RateLimitVerdict refused = policy.checkSite("42", null, "192.0.2.2", policy.checkIp("192.0.2.2"));
 
         assertThat(refused.allowed()).isFalse();
         assertThat(refused.scope()).isEqualTo(RateLimitVerdict.Scope.SITE);
         assertThat(refused.headers()).containsEntry("RateLimit-Limit", "3").containsKey("Retry-After");
         assertThat(inspector.exists(prefix + "ip:192.0.2.2")).as("the refused request left no trace").isFalse();
         assertThat(inspector.zcard(prefix + "ip:192.0.2.1")).isEqualTo(3);
+    }
+
+    @Test
+    void aPeekCountsNothingAndAReleaseTakesTheNewestBack() {
+        RedisSlidingWindowLimiter limiter = limiter(REDIS);
+        Quota failures = new Quota("admin-auth:a", 3, TWO_SECONDS);
+        assertThat(limiter.peek(failures)).isEqualTo(new LimitDecision(true, 3, 3, 0, 0));
+        assertThat(inspector.exists(prefix + "admin-auth:a")).as("peeking writes nothing").isFalse();
+
+        for (int i = 0; i < 3; i++) {
+            limiter.acquire("admin-auth:a", 3, TWO_SECONDS);
+        }
+        LimitDecision full = limiter.peek(failures);
+        assertThat(full.allowed()).isFalse();
+        assertThat(full.retryAfterSeconds()).isBetween(1L, 2L);
+        assertThat(inspector.zcard(prefix + "admin-auth:a")).isEqualTo(3);
+
+        limiter.releaseNewest("admin-auth:a");
+        assertThat(inspector.zcard(prefix + "admin-auth:a")).isEqualTo(2);
+        assertThat(limiter.peek(failures).allowed()).isTrue();
+        limiter.releaseNewest("admin-auth:nobody");
     }
 
     @Test

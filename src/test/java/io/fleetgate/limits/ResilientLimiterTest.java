@@ -16,11 +16,32 @@ class ResilientLimiterTest {
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
     private boolean storeDown = true;
-    private final SlidingWindowLimiter flakyStore = quotas -> {
-        if (storeDown) {
-            throw new LimiterUnavailableException("connection refused", null);
+    private final SlidingWindowLimiter flakyStore = new SlidingWindowLimiter() {
+        private final InMemorySlidingWindowLimiter store = new InMemorySlidingWindowLimiter(clock);
+
+        @Override
+        public List<LimitDecision> acquireAll(List<Quota> quotas) {
+            failIfDown();
+            return store.acquireAll(quotas);
         }
-        return new InMemorySlidingWindowLimiter(clock).acquireAll(quotas);
+
+        @Override
+        public LimitDecision peek(Quota quota) {
+            failIfDown();
+            return store.peek(quota);
+        }
+
+        @Override
+        public void releaseNewest(String key) {
+            failIfDown();
+            store.releaseNewest(key);
+        }
+
+        private void failIfDown() {
+            if (storeDown) {
+                throw new LimiterUnavailableException("connection refused", null);
+            }
+        }
     };
 
     @Test
@@ -51,6 +72,19 @@ class ResilientLimiterTest {
 
         assertThat(limiter.acquire("ip:a", 60, MINUTE)).isEqualTo(new LimitDecision(true, 60, 59, 60, 0));
         assertThat(limiter.failures()).isEqualTo(1);
+    }
+
+    @Test
+    void aPeekGetsThePolicysAnswerAndAReleaseIsGivenUp() {
+        ResilientLimiter failOpen = new ResilientLimiter(flakyStore, FailurePolicy.FAIL_OPEN, clock);
+        ResilientLimiter failClosed = new ResilientLimiter(flakyStore, FailurePolicy.FAIL_CLOSED, clock);
+
+        assertThat(failOpen.peek(new Quota("admin-auth:a", 10, MINUTE))).isEqualTo(new LimitDecision(true, 10, 10, 0, 0));
+        assertThat(failClosed.peek(new Quota("admin-auth:a", 10, MINUTE))).isEqualTo(new LimitDecision(false, 10, 0, 1, 1));
+        failOpen.releaseNewest("ip:a");
+
+        assertThat(failOpen.failures()).isEqualTo(2);
+        assertThat(failClosed.failures()).isEqualTo(1);
     }
 
     @Test

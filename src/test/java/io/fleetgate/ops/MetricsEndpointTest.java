@@ -44,14 +44,19 @@ class MetricsEndpointTest {
             PrometheusText metrics = scrape(harness);
 
             assertThat(metrics.value("fleetgate_requests_total", "endpoint_class=vehicle_read", "status=200", "source=rest")).isEqualTo(3);
-            assertThat(metrics.value("fleetgate_requests_total", "endpoint_class=vehicle_read", "status=429")).isEqualTo(1);
+            // the 429 came from the per-IP limit, decided before any route: it reached no route and has no audit event
+            assertThat(metrics.value("fleetgate_requests_total", "status=429")).isEqualTo(-1);
             assertThat(metrics.value("fleetgate_requests_total", "endpoint_class=vehicle_command", "status=200")).isEqualTo(2);
             // reads: 2 credits each; commands: 1 per billed attempt (the 503 is not billed), 20 for the wake-up
             assertThat(metrics.value("fleetgate_credits_charged_total", "endpoint_class=vehicle_read")).isEqualTo(6);
             assertThat(metrics.value("fleetgate_credits_charged_total", "endpoint_class=vehicle_command")).isEqualTo(22);
             assertThat(metrics.value("fleetgate_wake_ups_total", "outcome=online")).isEqualTo(1);
             assertThat(metrics.value("fleetgate_retries_total", "reason=upstream_5xx")).isEqualTo(1);
-            assertThat(metrics.value("fleetgate_rate_limit_refusals_total")).isEqualTo(1);
+            assertThat(metrics.value("fleetgate_rate_limit_refusals_total", "limit=ip")).isEqualTo(1);
+            assertThat(metrics.value("fleetgate_rate_limit_refusals_total", "limit=site")).isZero();
+            assertThat(metrics.value("fleetgate_rate_limit_refusals_total", "limit=admin_auth")).isZero();
+            assertThat(metrics.value("fleetgate_auth_refusals_total")).as("every token was right").isZero();
+            assertThat(metrics.value("fleetgate_rate_limiter_keys")).as("127.0.0.1 and its window").isEqualTo(1);
             assertThat(metrics.value("fleetgate_rate_limiter_failures_total")).isZero();
             assertThat(metrics.value("fleetgate_audit_events_dropped_total", "reason=buffer_full")).isZero();
             assertThat(metrics.value("fleetgate_command_lanes_active")).isZero();

@@ -186,6 +186,7 @@ public final class GatewayHarness implements AutoCloseable {
         // every test calls from 127.0.0.1: only the rate-limit tests, which set their own, meet the limits
         all.put("fleetgate.limits.ip.per-window", "1000000");
         all.put("fleetgate.limits.site.per-window", "1000000");
+        all.put("fleetgate.limits.admin.failed-auth-per-window", "1000000");
         // waits shortened for tests; ContractDefaultsTest proves the shipped numbers
         all.put("fleetgate.wake.poll-interval-ms", "200");
         all.put("fleetgate.wake.ready-buffer-ms", "200");
