@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Whether the Kafka cluster answers, checked every {@code interval} ms with a short timeout.
  * A REST command is refused with 503 at once while it does not, instead of waiting out the
- * producer's delivery timeout, which is long enough to carry a burst of commands.
+ * producer's delivery timeout, which is long enough to carry a burst of commands. It decides no
+ * readiness: reads go on while Kafka is away.
  */
 public final class KafkaHealth extends ServiceSupport {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaHealth.class);
@@ -25,6 +26,8 @@ public final class KafkaHealth extends ServiceSupport {
     private final Map<String, Object> clientConfig;
     private final long intervalMillis;
     private volatile boolean up = true;
+    /** System.nanoTime() when Kafka stopped answering; meaningful while it does not. */
+    private volatile long downSince;
     private Admin admin;
     private ScheduledExecutorService probe;
 
@@ -41,6 +44,15 @@ public final class KafkaHealth extends ServiceSupport {
 
     public boolean isUp() {
         return up;
+    }
+
+    /** How long Kafka has not answered; zero while it does. */
+    public java.time.Duration away() {
+        return up ? java.time.Duration.ZERO : java.time.Duration.ofNanos(System.nanoTime() - downSince);
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
     }
 
     /** Refuses with 503 service_unavailable while Kafka does not answer. */
@@ -84,10 +96,12 @@ public final class KafkaHealth extends ServiceSupport {
             answered = false;
         }
         if (answered != up) {
-            up = answered;
             if (answered) {
+                up = true;
                 LOG.info("Kafka at {} answers again", bootstrapServers);
             } else {
+                downSince = System.nanoTime();
+                up = false;
                 LOG.warn("Kafka at {} does not answer: REST commands get 503 until it does", bootstrapServers);
             }
         }

@@ -10,6 +10,7 @@ import io.fleetgate.limits.RedisSlidingWindowLimiter;
 import io.fleetgate.limits.ResilientLimiter;
 import io.fleetgate.ops.AuditObservers;
 import io.fleetgate.ops.FleetgateMetrics;
+import io.fleetgate.ops.KafkaStateCheck;
 import io.fleetgate.ops.OpenApiDocument;
 import io.fleetgate.ingress.FleetApiCatalog;
 import io.fleetgate.ops.ReadinessCheck;
@@ -53,13 +54,17 @@ final class Operations {
 
         // Camel's health registry takes the HealthCheck beans of the registry (HealthCheckRegistryRepository)
         readinessChecks(registry).forEach(check -> registry.bind("fleetgate-readiness-" + check.getId(), check));
+        registry.bind("fleetgate-state-kafka", kafkaCheck(registry));
     }
 
-    /** Kafka answers, the accounts are loaded, and Redis answers when the limits live there. */
+    /**
+     * What decides whether this replica gets traffic: it can serve. The accounts are loaded (no
+     * token could be checked before), and Redis answers when the limits live there. Not Kafka:
+     * without it reads go on, commands refuse themselves with 503 and audit events wait, so an
+     * outage must not take every replica out of the Service ({@link #kafkaCheck} shows it).
+     */
     static List<HealthCheck> readinessChecks(Registry registry) {
         List<HealthCheck> checks = new ArrayList<>();
-        KafkaHealth kafka = registry.lookupByNameAndType("kafkaHealth", KafkaHealth.class);
-        checks.add(new ReadinessCheck("kafka", kafka::isUp, "Kafka does not answer"));
         AccountStore accounts = registry.lookupByNameAndType("accountStore", AccountStore.class);
         checks.add(new ReadinessCheck("accounts", accounts::isReady, "accounts are not loaded yet"));
         RedisSlidingWindowLimiter redis = registry.lookupByNameAndType("redisRateLimiter", RedisSlidingWindowLimiter.class);
@@ -67,6 +72,14 @@ final class Operations {
             checks.add(new ReadinessCheck("redis", redis::answers, "Redis of the rate limits does not answer"));
         }
         return checks;
+    }
+
+    /** Kafka's state, in the full health list only ({@code /observe/health}): DOWN while it does not answer. */
+    static HealthCheck kafkaCheck(Registry registry) {
+        KafkaHealth kafka = registry.lookupByNameAndType("kafkaHealth", KafkaHealth.class);
+        AuditOutbox outbox = registry.lookupByNameAndType("auditOutbox", AuditOutbox.class);
+        return new KafkaStateCheck(kafka.bootstrapServers(), kafka::isUp, kafka::away,
+                () -> outbox == null ? 0 : outbox.buffered());
     }
 
     private static MeterRegistry meterRegistry(Registry registry) {
@@ -92,6 +105,9 @@ final class Operations {
         Object limiter = registry.lookupByName("rateLimiter");
         metrics.counter("fleetgate.rate.limiter.failures", "Limiter decisions Redis could not make (the failure policy decided)",
                 limiter, l -> l instanceof ResilientLimiter resilient ? resilient.failures() : 0);
+        KafkaHealth kafka = registry.lookupByNameAndType("kafkaHealth", KafkaHealth.class);
+        metrics.gauge("fleetgate.kafka.up", "1 while Kafka answers this replica's health probe, 0 while it does not",
+                kafka, k -> k.isUp() ? 1 : 0);
         AuditOutbox outbox = registry.lookupByNameAndType("auditOutbox", AuditOutbox.class);
         metrics.counter("fleetgate.audit.events.dropped", "Audit events lost before Kafka",
                 outbox, o -> o.droppedEvents().sum(), "reason", "buffer_full");
