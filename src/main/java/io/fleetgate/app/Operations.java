@@ -4,6 +4,7 @@ import io.fleetgate.account.AccountStore;
 import io.fleetgate.audit.AuditEvent;
 import io.fleetgate.audit.AuditFailures;
 import io.fleetgate.audit.AuditOutbox;
+import io.fleetgate.audit.AuditPublisher;
 import io.fleetgate.command.CommandIntake;
 import io.fleetgate.limits.RateLimitGate;
 import io.fleetgate.limits.RedisSlidingWindowLimiter;
@@ -79,7 +80,7 @@ final class Operations {
         KafkaHealth kafka = registry.lookupByNameAndType("kafkaHealth", KafkaHealth.class);
         AuditOutbox outbox = registry.lookupByNameAndType("auditOutbox", AuditOutbox.class);
         return new KafkaStateCheck(kafka.bootstrapServers(), kafka::isUp, kafka::away,
-                () -> outbox == null ? 0 : outbox.buffered());
+                () -> outbox == null ? 0 : outbox.waiting());
     }
 
     private static MeterRegistry meterRegistry(Registry registry) {
@@ -109,11 +110,23 @@ final class Operations {
         metrics.gauge("fleetgate.kafka.up", "1 while Kafka answers this replica's health probe, 0 while it does not",
                 kafka, k -> k.isUp() ? 1 : 0);
         AuditOutbox outbox = registry.lookupByNameAndType("auditOutbox", AuditOutbox.class);
-        metrics.counter("fleetgate.audit.events.dropped", "Audit events lost before Kafka",
-                outbox, o -> o.droppedEvents().sum(), "reason", "buffer_full");
+        AuditPublisher publisher = registry.lookupByNameAndType("auditPublisher", AuditPublisher.class);
         AuditFailures failures = registry.lookupByNameAndType("auditFailures", AuditFailures.class);
         metrics.counter("fleetgate.audit.events.dropped", "Audit events lost before Kafka",
-                failures, f -> f.failedEvents().sum(), "reason", "failed");
-        metrics.gauge("fleetgate.audit.events.buffered", "Audit events waiting for Kafka", outbox, AuditOutbox::buffered);
+                outbox, o -> o.droppedEvents().sum(), "reason", "journal_full");
+        metrics.counter("fleetgate.audit.events.dropped", "Audit events lost before Kafka",
+                failures, f -> f.failedEvents().sum() + publisher.rejectedEvents().sum(), "reason", "failed");
+        metrics.gauge("fleetgate.audit.events.buffered", "Audit events waiting for Kafka in memory", outbox, AuditOutbox::buffered);
+        metrics.gauge("fleetgate.audit.journal.events", "Audit events waiting for Kafka in the journal",
+                outbox, AuditOutbox::journaledWaiting);
+        metrics.gauge("fleetgate.audit.journal.bytes", "Size of the audit journal's files on disk", outbox, AuditOutbox::journalBytes);
+        metrics.counter("fleetgate.audit.events.journaled", "Audit events written to the journal (no room in memory)",
+                outbox, o -> o.journaledEvents().sum());
+        metrics.counter("fleetgate.audit.events.published", "Audit events Kafka acknowledged",
+                publisher, p -> p.publishedEvents().sum());
+        metrics.counter("fleetgate.audit.events.replayed", "Audit events from the journal Kafka acknowledged",
+                publisher, p -> p.replayedEvents().sum());
+        metrics.counter("fleetgate.audit.events.already.published", "Journal events of an earlier run found on the topic, not sent again",
+                publisher, p -> p.foundOnTopicEvents().sum());
     }
 }

@@ -53,7 +53,7 @@ class MetricsEndpointTest {
             assertThat(metrics.value("fleetgate_retries_total", "reason=upstream_5xx")).isEqualTo(1);
             assertThat(metrics.value("fleetgate_rate_limit_refusals_total")).isEqualTo(1);
             assertThat(metrics.value("fleetgate_rate_limiter_failures_total")).isZero();
-            assertThat(metrics.value("fleetgate_audit_events_dropped_total", "reason=buffer_full")).isZero();
+            assertThat(metrics.value("fleetgate_audit_events_dropped_total", "reason=journal_full")).isZero();
             assertThat(metrics.value("fleetgate_command_lanes_active")).isZero();
             assertThat(metrics.value("fleetgate_command_lanes_queued")).isZero();
             // one latency sample per call that reached the (simulated) Fleet API, all in the NA region
