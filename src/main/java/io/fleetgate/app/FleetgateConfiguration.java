@@ -83,6 +83,7 @@ public final class FleetgateConfiguration implements CamelConfiguration {
         context.addService(kafkaHealth, true, true);
         registry.bind("kafkaHealth", kafkaHealth);
         new AuditConfiguration(clock, kafkaHealth::isUp).bind(context);
+        kafkaHealth.waitingAuditEvents(registry.lookupByNameAndType("auditOutbox", io.fleetgate.audit.AuditOutbox.class)::waiting);
         Optional<EcKeyPair> fleetKey = FleetKey.load(settings.optional("fleetgate.vcp.private-key-file").orElse(null),
                 Boolean.parseBoolean(settings.optional("fleetgate.vcp.generate-key").orElse("false")));
         String keyDomain = settings.required("fleetgate.vcp.domain");
