@@ -53,6 +53,7 @@ public final class AuditPublisher extends ServiceSupport {
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(500);
     private static final Duration LAST_BACKOFF = Duration.ofSeconds(10);
     private static final long IDLE_WAIT_MILLIS = 50;
+    private static final long REPLAY_WAIT_MILLIS = 2;
     /** Kafka answers, events wait, none is acknowledged for this long: said once (the clients' own retries are not logged). */
     private static final Duration STALL = Duration.ofSeconds(60);
 
@@ -222,7 +223,8 @@ public final class AuditPublisher extends ServiceSupport {
         if (fromJournal != null) {
             return fromJournal;
         }
-        event = outbox.takeFromMemory(IDLE_WAIT_MILLIS);
+        // while the journal is being replayed, the next acknowledgements make room at once: look again soon
+        event = outbox.takeFromMemory(journal.unread() > 0 && kafkaUp.getAsBoolean() ? REPLAY_WAIT_MILLIS : IDLE_WAIT_MILLIS);
         return event == null ? null : OutgoingEvent.fromMemory(event, outbox.origin());
     }
 
