@@ -216,6 +216,10 @@ public final class Bench {
                     section(results, "storm_capped", () -> new SleepStormBench(bench).run(capped));
                 }
             }
+            if (sections.contains("outage")) {
+                // chaos: a Kafka outage under load (opt-in, -Dbench.sections=outage): events lost, replay time
+                section(results, "outage", () -> new OutageBench(bench).run());
+            }
         } finally {
             bench.simulator.close();
         }
