@@ -230,7 +230,11 @@ public final class Bench {
                 }
             }
             if (sections.contains("chaos")) {
+                // kills, a broker outage and a regional outage under commands; then a long Kafka outage under reads
                 section(results, "chaos", () -> new ChaosBench(bench).run());
+                section(results, "outage", () -> new OutageBench(bench).run());
+            } else if (sections.contains("outage")) {
+                section(results, "outage", () -> new OutageBench(bench).run());
             }
         } finally {
             bench.simulator.close();

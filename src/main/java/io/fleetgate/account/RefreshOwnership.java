@@ -127,10 +127,16 @@ public final class RefreshOwnership extends ServiceSupport {
                     release(lost);
                 }
 
+                // the partitions last logged: a rebalance that hands back the same ones (a broker restart) says nothing
+                private java.util.Set<Integer> told = java.util.Set.of();
+
                 @Override
                 public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
                     assigned.forEach(tp -> owned.add(tp.partition()));
-                    LOG.info("token refresh: this replica now owns partitions {} of {}", owned, topic);
+                    if (!told.equals(java.util.Set.copyOf(owned))) {
+                        told = java.util.Set.copyOf(owned);
+                        LOG.info("token refresh: this replica now owns partitions {} of {}", owned, topic);
+                    }
                 }
             });
             while (isRunAllowed()) {

@@ -80,7 +80,13 @@ public final class FleetgateConfiguration implements CamelConfiguration {
         IngressGuard guard = new IngressGuard(settings.longValue("fleetgate.ingress.max-body-bytes"), () -> defaultRegion);
         context.addStartupListener(new IngressGuardInstaller(new IpLimitGuard(clientAddresses, rateLimitGate, () -> defaultRegion),
                 guard, (int) settings.longValue("camel.server.port")));
-        new AuditConfiguration(clock).bind(context);
+        // Kafka's health first: the audit publisher reads its journal only while Kafka answers
+        KafkaHealth kafkaHealth = new KafkaHealth(KafkaClientConfig.of(settings.required("fleetgate.kafka.bootstrap-servers"),
+                context.getPropertiesComponent()), settings.longValue("fleetgate.kafka.health-interval-ms"));
+        context.addService(kafkaHealth, true, true);
+        registry.bind("kafkaHealth", kafkaHealth);
+        new AuditConfiguration(clock, kafkaHealth::isUp).bind(context);
+        kafkaHealth.waitingAuditEvents(registry.lookupByNameAndType("auditOutbox", io.fleetgate.audit.AuditOutbox.class)::waiting);
         Optional<EcKeyPair> fleetKey = FleetKey.load(settings.optional("fleetgate.vcp.private-key-file").orElse(null),
                 Boolean.parseBoolean(settings.optional("fleetgate.vcp.generate-key").orElse("false")));
         String keyDomain = settings.required("fleetgate.vcp.domain");
@@ -137,10 +143,6 @@ public final class FleetgateConfiguration implements CamelConfiguration {
                 settings.required("fleetgate.topics.command-results"), settings.required("fleetgate.topics.command-attempts"),
                 (int) settings.longValue("fleetgate.commands.remembered-results"));
         context.addService(ledger, true, true);
-        KafkaHealth kafkaHealth = new KafkaHealth(kafkaClients,
-                settings.longValue("fleetgate.kafka.health-interval-ms"));
-        context.addService(kafkaHealth, true, true);
-        registry.bind("kafkaHealth", kafkaHealth);
         VirtualThreadScheduler scheduler = new VirtualThreadScheduler("fleetgate-command");
         registry.bind("commandScheduler", scheduler);
         CommandResults results = new CommandResults(clock, context.createProducerTemplate(),

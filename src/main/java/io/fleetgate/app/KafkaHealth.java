@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -16,7 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Whether the Kafka cluster answers, checked every {@code interval} ms with a short timeout.
  * A REST command is refused with 503 at once while it does not, instead of waiting out the
- * producer's delivery timeout, which is long enough to carry a burst of commands.
+ * producer's delivery timeout, which is long enough to carry a burst of commands. Each change
+ * is one WARN line: "unreachable", then "reachable again" with how long it was away and how
+ * many audit events wait for it. It decides no readiness: reads go on while Kafka is away.
  */
 public final class KafkaHealth extends ServiceSupport {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaHealth.class);
@@ -25,6 +28,9 @@ public final class KafkaHealth extends ServiceSupport {
     private final Map<String, Object> clientConfig;
     private final long intervalMillis;
     private volatile boolean up = true;
+    /** System.nanoTime() when Kafka stopped answering; meaningful while it does not. */
+    private volatile long downSince;
+    private volatile LongSupplier waitingAuditEvents = () -> 0;
     private Admin admin;
     private ScheduledExecutorService probe;
 
@@ -41,6 +47,20 @@ public final class KafkaHealth extends ServiceSupport {
 
     public boolean isUp() {
         return up;
+    }
+
+    /** How long Kafka has not answered; zero while it does. */
+    public java.time.Duration away() {
+        return up ? java.time.Duration.ZERO : java.time.Duration.ofNanos(System.nanoTime() - downSince);
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    /** How many audit events wait for Kafka (memory and journal), said when it is back. */
+    public void waitingAuditEvents(LongSupplier waiting) {
+        this.waitingAuditEvents = waiting;
     }
 
     /** Refuses with 503 service_unavailable while Kafka does not answer. */
@@ -84,11 +104,16 @@ public final class KafkaHealth extends ServiceSupport {
             answered = false;
         }
         if (answered != up) {
-            up = answered;
             if (answered) {
-                LOG.info("Kafka at {} answers again", bootstrapServers);
+                long awaySeconds = Math.round((System.nanoTime() - downSince) / 1e9);
+                up = true;
+                LOG.warn("Kafka reachable again at {} (away {} s, {} audit events waiting)", bootstrapServers, awaySeconds,
+                        waitingAuditEvents.getAsLong());
             } else {
-                LOG.warn("Kafka at {} does not answer: REST commands get 503 until it does", bootstrapServers);
+                downSince = System.nanoTime();
+                up = false;
+                LOG.warn("Kafka unreachable at {}: REST commands get 503 and audit events wait until it answers; reads go on",
+                        bootstrapServers);
             }
         }
     }

@@ -4,6 +4,7 @@ import io.fleetgate.account.AccountStore;
 import io.fleetgate.audit.AuditEvent;
 import io.fleetgate.audit.AuditFailures;
 import io.fleetgate.audit.AuditOutbox;
+import io.fleetgate.audit.AuditPublisher;
 import io.fleetgate.command.CommandIntake;
 import io.fleetgate.account.AdminToken;
 import io.fleetgate.account.GatewayTokenCheck;
@@ -18,6 +19,7 @@ import io.fleetgate.region.Region;
 import io.fleetgate.resilience.Bulkheads;
 import io.fleetgate.resilience.RegionBreakers;
 import io.fleetgate.ops.FleetgateMetrics;
+import io.fleetgate.ops.KafkaStateCheck;
 import io.fleetgate.ops.OpenApiDocument;
 import io.fleetgate.ingress.FleetApiCatalog;
 import io.fleetgate.ops.ReadinessCheck;
@@ -61,13 +63,17 @@ final class Operations {
 
         // Camel's health registry takes the HealthCheck beans of the registry (HealthCheckRegistryRepository)
         readinessChecks(registry).forEach(check -> registry.bind("fleetgate-readiness-" + check.getId(), check));
+        registry.bind("fleetgate-state-kafka", kafkaCheck(registry));
     }
 
-    /** Kafka answers, the accounts are loaded, and Redis answers when the limits live there. */
+    /**
+     * What decides whether this replica gets traffic: it can serve. The accounts are loaded (no
+     * token could be checked before), and Redis answers when the limits live there. Not Kafka:
+     * without it reads go on, commands refuse themselves with 503 and audit events wait, so an
+     * outage must not take every replica out of the Service ({@link #kafkaCheck} shows it).
+     */
     static List<HealthCheck> readinessChecks(Registry registry) {
         List<HealthCheck> checks = new ArrayList<>();
-        KafkaHealth kafka = registry.lookupByNameAndType("kafkaHealth", KafkaHealth.class);
-        checks.add(new ReadinessCheck("kafka", kafka::isUp, "Kafka does not answer"));
         AccountStore accounts = registry.lookupByNameAndType("accountStore", AccountStore.class);
         checks.add(new ReadinessCheck("accounts", accounts::isReady, "accounts are not loaded yet"));
         RedisSlidingWindowLimiter redis = registry.lookupByNameAndType("redisRateLimiter", RedisSlidingWindowLimiter.class);
@@ -75,6 +81,14 @@ final class Operations {
             checks.add(new ReadinessCheck("redis", redis::answers, "Redis of the rate limits does not answer"));
         }
         return checks;
+    }
+
+    /** Kafka's state, in the full health list only ({@code /observe/health}): DOWN while it does not answer. */
+    static HealthCheck kafkaCheck(Registry registry) {
+        KafkaHealth kafka = registry.lookupByNameAndType("kafkaHealth", KafkaHealth.class);
+        AuditOutbox outbox = registry.lookupByNameAndType("auditOutbox", AuditOutbox.class);
+        return new KafkaStateCheck(kafka.bootstrapServers(), kafka::isUp, kafka::away,
+                () -> outbox == null ? 0 : outbox.waiting());
     }
 
     private static MeterRegistry meterRegistry(Registry registry) {
@@ -117,13 +131,28 @@ final class Operations {
             metrics.gauge("fleetgate.rate.limiter.keys", "Keys the in-memory limiter holds: addresses, sites and admin failures"
                     + " seen in about the last window (idle ones are dropped)", memory, InMemorySlidingWindowLimiter::trackedKeys);
         }
+        KafkaHealth kafka = registry.lookupByNameAndType("kafkaHealth", KafkaHealth.class);
+        metrics.gauge("fleetgate.kafka.up", "1 while Kafka answers this replica's health probe, 0 while it does not",
+                kafka, k -> k.isUp() ? 1 : 0);
         AuditOutbox outbox = registry.lookupByNameAndType("auditOutbox", AuditOutbox.class);
-        metrics.counter("fleetgate.audit.events.dropped", "Audit events lost before Kafka",
-                outbox, o -> o.droppedEvents().sum(), "reason", "buffer_full");
+        AuditPublisher publisher = registry.lookupByNameAndType("auditPublisher", AuditPublisher.class);
         AuditFailures failures = registry.lookupByNameAndType("auditFailures", AuditFailures.class);
         metrics.counter("fleetgate.audit.events.dropped", "Audit events lost before Kafka",
-                failures, f -> f.failedEvents().sum(), "reason", "failed");
-        metrics.gauge("fleetgate.audit.events.buffered", "Audit events waiting for Kafka", outbox, AuditOutbox::buffered);
+                outbox, o -> o.droppedEvents().sum(), "reason", "journal_full");
+        metrics.counter("fleetgate.audit.events.dropped", "Audit events lost before Kafka",
+                failures, f -> f.failedEvents().sum() + publisher.rejectedEvents().sum(), "reason", "failed");
+        metrics.gauge("fleetgate.audit.events.buffered", "Audit events waiting for Kafka in memory", outbox, AuditOutbox::buffered);
+        metrics.gauge("fleetgate.audit.journal.events", "Audit events waiting for Kafka in the journal",
+                outbox, AuditOutbox::journaledWaiting);
+        metrics.gauge("fleetgate.audit.journal.bytes", "Size of the audit journal's files on disk", outbox, AuditOutbox::journalBytes);
+        metrics.counter("fleetgate.audit.events.journaled", "Audit events written to the journal (no room in memory)",
+                outbox, o -> o.journaledEvents().sum());
+        metrics.counter("fleetgate.audit.events.published", "Audit events Kafka acknowledged",
+                publisher, p -> p.publishedEvents().sum());
+        metrics.counter("fleetgate.audit.events.replayed", "Audit events from the journal Kafka acknowledged",
+                publisher, p -> p.replayedEvents().sum());
+        metrics.counter("fleetgate.audit.events.already.published", "Journal events of an earlier run found on the topic, not sent again",
+                publisher, p -> p.foundOnTopicEvents().sum());
         RegionBreakers breakers = registry.lookupByNameAndType("regionBreakers", RegionBreakers.class);
         for (Region region : Region.values()) {
             metrics.gauge("fleetgate.upstream.breaker.state", "Circuit breaker of each regional Fleet API host: 0 closed, 1 open, 2 half-open",

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.fleetgate.json.JsonMappers;
-import org.apache.camel.component.jackson.JacksonDataFormat;
 
 /**
  * The JSON of an audit event on {@code fleetgate.audit.v1}: snake_case fields (see
@@ -26,14 +25,20 @@ public final class AuditEventJson {
         }
     }
 
-    public static AuditEvent read(String json) throws JsonProcessingException {
+    /** The event as its record value: UTF-8 JSON. */
+    public static byte[] bytes(AuditEvent event) {
+        try {
+            return MAPPER.writeValueAsBytes(event);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("an audit event is always writable", e);
+        }
+    }
+
+    public static AuditEvent read(byte[] json) throws java.io.IOException {
         return MAPPER.readValue(json, AuditEvent.class);
     }
 
-    /** The data format the route {@code audit-publish} marshals with (bound as {@code auditEventJson}). */
-    static JacksonDataFormat dataFormat() {
-        JacksonDataFormat format = new JacksonDataFormat(MAPPER, AuditEvent.class);
-        format.setContentTypeHeader(false);
-        return format;
+    public static AuditEvent read(String json) throws JsonProcessingException {
+        return MAPPER.readValue(json, AuditEvent.class);
     }
 }

@@ -8,7 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Where the audit routes' error handling ends: an event that could not be built or published is
+ * Where the audit routes' error handling ends: an event that could not be built or kept is
  * counted and, at most once per 30 s, logged with the count and the exception's type only
  * (never the event or the message it failed on). Nothing is thrown back at the caller.
  */

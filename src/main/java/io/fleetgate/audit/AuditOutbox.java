@@ -2,92 +2,178 @@ package io.fleetgate.audit;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
-import org.apache.camel.ExchangePattern;
-import org.apache.camel.builder.ExchangeBuilder;
-import org.apache.camel.component.kafka.KafkaConstants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The bounded buffer between whoever records an audit event and Kafka. {@link #offer} never
- * waits: when the buffer is full (Kafka is down or slow for longer than the buffer covers) the
- * event is dropped, counted and, at most once per 30 s, logged with the count and ids only. The
- * route {@code audit-publish} drains the buffer: it is the queue of {@code seda:audit-outbox}.
+ * Where audit events wait for Kafka: in memory (up to {@code capacity} events, counting those
+ * the {@link AuditPublisher} has handed to Kafka and that are not acknowledged yet) while Kafka
+ * answers, and in the {@link AuditJournal} on local disk beyond that, and for as long as Kafka is
+ * known to be away: there they outlive a crash of this process, and memory holds only what was on
+ * its way when Kafka went. Once events go to the journal, newer ones follow them there until the
+ * journal is read empty, so they reach the topic in the order they came. {@link #offer} never
+ * waits for Kafka; only a full journal drops an event, counted and, at most once per 30 s, logged
+ * with the count and ids only.
  */
 public final class AuditOutbox {
     private static final Logger LOG = LoggerFactory.getLogger(AuditOutbox.class);
     static final Duration WARNING_INTERVAL = Duration.ofSeconds(30);
 
-    private final CamelContext context;
     private final int capacity;
-    private final BlockingQueue<Exchange> queue;
+    private final AuditJournal journal;
+    private final String origin;
+    private final BooleanSupplier kafkaUp;
+    private final LinkedBlockingQueue<AuditEvent> memory = new LinkedBlockingQueue<>();
+    /** Events of memory: waiting for the publisher, or handed to Kafka and not yet acknowledged. */
+    private final AtomicInteger inMemory = new AtomicInteger();
+    private final LongAdder journaled = new LongAdder();
     private final LongAdder dropped = new LongAdder();
     private final WarningThrottle warnings;
     private final Consumer<String> warn;
 
-    public AuditOutbox(CamelContext context, int capacity, Clock clock) {
-        this(context, capacity, clock, LOG::warn);
+    /**
+     * @param origin the name of this Fleetgate run (see {@link AuditPublisher#ORIGIN_HEADER}): the
+     *        journal keeps it with the events this run counted
+     * @param kafkaUp whether Kafka answers the health probe now
+     */
+    public AuditOutbox(int capacity, AuditJournal journal, String origin, BooleanSupplier kafkaUp, Clock clock) {
+        this(capacity, journal, origin, kafkaUp, clock, LOG::warn);
     }
 
-    AuditOutbox(CamelContext context, int capacity, Clock clock, Consumer<String> warn) {
+    AuditOutbox(int capacity, AuditJournal journal, String origin, BooleanSupplier kafkaUp, Clock clock, Consumer<String> warn) {
         if (capacity < 1) {
             throw new IllegalArgumentException("the audit buffer holds at least one event, not " + capacity);
         }
-        this.context = context;
         this.capacity = capacity;
-        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.journal = journal;
+        this.origin = origin;
+        this.kafkaUp = kafkaUp;
         this.warnings = new WarningThrottle(clock, WARNING_INTERVAL);
         this.warn = warn;
     }
 
-    /** Buffers the event for Kafka without waiting; false when it was dropped (buffer full) or is null. */
+    /**
+     * Keeps the event for Kafka without waiting for it: in memory while Kafka answers, there is room
+     * and nothing waits in the journal; else in the journal. False when it was dropped (journal
+     * full) or is null.
+     */
     public boolean offer(AuditEvent event) {
         if (event == null) {
             return false;
         }
-        Exchange exchange = ExchangeBuilder.anExchange(context).withPattern(ExchangePattern.InOnly).withBody(event).build();
-        if (queue.offer(exchange)) {
-            return true;
+        boolean up = kafkaUp.getAsBoolean();
+        synchronized (this) {
+            if (up && journal.unread() == 0 && inMemory.get() < capacity) {
+                inMemory.incrementAndGet();
+                memory.add(event);
+                return true;
+            }
+            if (journal.append(AuditEventJson.bytes(event), origin)) {
+                journaled.increment();
+                return true;
+            }
         }
-        dropped.increment();
-        if (warnings.tryAcquire()) {
-            warn.accept("audit buffer full (" + capacity + " events): dropped event " + event.eventId()
-                    + " of account " + event.partitionKey() + "; " + dropped.sum() + " dropped since start");
-        }
+        dropped(event.eventId() + " of account " + event.partitionKey());
         return false;
     }
 
     /**
-     * Offers the exchange's {@code fleetgateAuditEvent} and notes whether it was buffered as
+     * Offers the exchange's {@code fleetgateAuditEvent} and notes whether it was kept as
      * {@code fleetgateAuditQueued} (a bean step: a method expression would copy the exchange).
      */
     public void offerEventOf(Exchange exchange) {
         exchange.setProperty("fleetgateAuditQueued", offer(AuditEvent.attachedTo(exchange)));
     }
 
-    /** Sets the record key of the buffered event in the exchange's body: its account (or anonymous). */
-    public void keyByAccount(Exchange exchange) {
-        exchange.getMessage().setHeader(KafkaConstants.KEY, exchange.getMessage().getBody(AuditEvent.class).partitionKey());
+    /** The oldest event in memory not yet handed to Kafka; waits at most {@code millis} for one. */
+    AuditEvent takeFromMemory(long millis) throws InterruptedException {
+        return millis <= 0 ? memory.poll() : memory.poll(millis, TimeUnit.MILLISECONDS);
     }
 
-    /** Events dropped because the buffer was full, since start (for metrics). */
+    /** The next entry of the journal: only once memory holds nothing older (see {@link AuditPublisher}). */
+    AuditJournal.Entry takeFromJournal() {
+        synchronized (this) {
+            return journal.next();
+        }
+    }
+
+    /** An event of memory was acknowledged by Kafka (or refused for good): its room is free. */
+    void leftMemory() {
+        inMemory.decrementAndGet();
+    }
+
+    /** A record Kafka did not take goes to the journal, behind what waits there; false when the journal is full. */
+    boolean giveBack(byte[] value, String originOfValue, String description) {
+        synchronized (this) {
+            if (journal.append(value, originOfValue)) {
+                journaled.increment();
+                return true;
+            }
+        }
+        dropped(description);
+        return false;
+    }
+
+    /** What memory still holds and no one took: as Fleetgate stops, it goes to the journal. */
+    List<AuditEvent> drainMemory() {
+        List<AuditEvent> left = new ArrayList<>();
+        memory.drainTo(left);
+        return left;
+    }
+
+    AuditJournal journal() {
+        return journal;
+    }
+
+    /** This run's name, on every record it publishes: whose credit totals counted the event. */
+    public String origin() {
+        return origin;
+    }
+
+    private void dropped(String what) {
+        dropped.increment();
+        if (warnings.tryAcquire()) {
+            warn.accept("audit journal full (" + journal.bytes() + " bytes in " + journal.dir().toAbsolutePath()
+                    + ", fleetgate.audit.journal-max-bytes): dropped event " + what + "; " + dropped.sum() + " dropped since start");
+        }
+    }
+
+    /** Events dropped because the journal was full, since start (for metrics). */
     public LongAdder droppedEvents() {
         return dropped;
     }
 
-    /** Events waiting for Kafka. */
-    public int buffered() {
-        return queue.size();
+    /** Events written to the journal since start (for metrics). */
+    public LongAdder journaledEvents() {
+        return journaled;
     }
 
-    /** The buffer itself, bound as {@code auditOutboxQueue}: the queue {@code seda:audit-outbox} consumes. */
-    public BlockingQueue<Exchange> queue() {
-        return queue;
+    /** Events in memory waiting for Kafka (not yet acknowledged). */
+    public int buffered() {
+        return inMemory.get();
+    }
+
+    /** Events in the journal waiting for Kafka. */
+    public long journaledWaiting() {
+        return journal.waiting();
+    }
+
+    /** Bytes of the journal on disk. */
+    public long journalBytes() {
+        return journal.bytes();
+    }
+
+    /** Every event waiting for Kafka, in memory and in the journal. */
+    public long waiting() {
+        return inMemory.get() + journal.waiting();
     }
 }

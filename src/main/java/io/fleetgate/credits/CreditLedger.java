@@ -1,18 +1,22 @@
 package io.fleetgate.credits;
 
 import io.fleetgate.audit.AuditEvent;
+import io.fleetgate.audit.AuditPublisher;
 import io.fleetgate.kafka.KafkaClientConfig;
 import io.fleetgate.kafka.StartPosition;
 import io.fleetgate.kafka.TopicFollower;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,8 +24,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Every replica's running credit totals, materialised from the audit topic: read from the start
  * of the current UTC month (the longest budget period) and followed, so totals survive a restart
- * and every replica sees every other's spending a moment after it happened. This replica's own
- * events are counted at once ({@link #countOwn}), before they reach the topic.
+ * and every replica sees every other's spending a moment after it happened. This run's own
+ * events are counted at once ({@link #countOwn}), before they reach the topic, and skipped when
+ * they come back: their records carry this run's name ({@link AuditPublisher#ORIGIN_HEADER}),
+ * however long they waited for Kafka. Everything else on the topic is counted: other replicas'
+ * events, and those an earlier run of this replica journaled and a later one published.
  */
 public final class CreditLedger extends ServiceSupport {
     private static final Logger LOG = LoggerFactory.getLogger(CreditLedger.class);
@@ -31,14 +38,19 @@ public final class CreditLedger extends ServiceSupport {
     private final String topic;
     private final Clock clock;
     private final CreditTotals totals;
+    private final byte[] origin;
     private final TopicFollower<byte[]> follower;
     private Instant prunedBefore = Instant.MIN;
 
-    /** @param clientConfig bootstrap servers and security settings of every Kafka client ({@code KafkaClientConfig}) */
-    public CreditLedger(Map<String, Object> clientConfig, String topic, Clock clock, CreditTotals totals) {
+    /**
+     * @param clientConfig bootstrap servers and security settings of every Kafka client ({@code KafkaClientConfig})
+     * @param origin this run's name, as the audit publisher puts it on each record
+     */
+    public CreditLedger(Map<String, Object> clientConfig, String topic, Clock clock, CreditTotals totals, String origin) {
         this.topic = topic;
         this.clock = clock;
         this.totals = totals;
+        this.origin = origin.getBytes(StandardCharsets.UTF_8);
         this.follower = new TopicFollower<>("the credit ledger",
                 KafkaClientConfig.topicReader(clientConfig, "fleetgate-credit-ledger", ByteArrayDeserializer.class),
                 topic, StartPosition.from(() -> monthStart(clock.instant()).minus(READ_BACK_MARGIN)),
@@ -63,7 +75,7 @@ public final class CreditLedger extends ServiceSupport {
     /** An event this replica is about to publish: counted now, skipped when it comes back. */
     public void countOwn(AuditEvent event) {
         if (event != null) {
-            totals.countOwn(event);
+            totals.count(event);
         }
     }
 
@@ -96,8 +108,13 @@ public final class CreditLedger extends ServiceSupport {
         follower.stop();
     }
 
-    private void count(ConsumerRecord<String, byte[]> record) {
-        AuditRecords.read(record.value()).ifPresentOrElse(totals::countFromTopic,
+    /** A record of the audit topic: counted, unless this run counted it as it emitted it. */
+    void count(ConsumerRecord<String, byte[]> record) {
+        Header counted = record.headers().lastHeader(AuditPublisher.ORIGIN_HEADER);
+        if (counted != null && Arrays.equals(counted.value(), origin)) {
+            return;
+        }
+        AuditRecords.read(record.value()).ifPresentOrElse(totals::count,
                 () -> LOG.warn("skipped a record that is not an audit event: {} partition {} offset {}",
                         topic, record.partition(), record.offset()));
     }

@@ -5,45 +5,21 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
-import java.util.UUID;
 
 /**
  * Credits spent per account per UTC day, summed from audit events. Budget periods (a UTC day or
  * month) are whole days, so a period's total is the sum of its days, whatever period an account's
- * budget has or changes to. An event is counted once: this replica counts its own events as it
- * emits them (so its next request already sees them), and skips them when they come back from
- * the audit topic, where every other replica's events are counted.
+ * budget has or changes to. Which events to count (each once) is the {@link CreditLedger}'s call.
  */
 public final class CreditTotals {
     private final Map<String, NavigableMap<LocalDate, Long>> byAccount = new HashMap<>();
-    private final Map<UUID, Boolean> countedHere;
 
-    /** @param rememberedOwnEvents own events remembered until they come back from the topic */
-    public CreditTotals(int rememberedOwnEvents) {
-        this.countedHere = new LinkedHashMap<>(16, 0.75f, false) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<UUID, Boolean> eldest) {
-                // an event dropped before Kafka never comes back: forget the oldest
-                return size() > rememberedOwnEvents;
-            }
-        };
-    }
-
-    /** An event this replica emitted, counted before it is offered to the audit topic. */
-    public synchronized void countOwn(AuditEvent event) {
+    /** Adds the event's credits to its account's day. */
+    public synchronized void count(AuditEvent event) {
         if (charges(event)) {
-            countedHere.put(event.eventId(), Boolean.TRUE);
-            add(event);
-        }
-    }
-
-    /** An event read from the audit topic: counted unless this replica counted it when it emitted it. */
-    public synchronized void countFromTopic(AuditEvent event) {
-        if (charges(event) && countedHere.remove(event.eventId()) == null) {
             add(event);
         }
     }

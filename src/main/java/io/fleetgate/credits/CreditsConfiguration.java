@@ -2,6 +2,7 @@ package io.fleetgate.credits;
 
 import io.fleetgate.accountapi.AccountApi;
 import io.fleetgate.accountapi.VehicleFirmware;
+import io.fleetgate.audit.AuditOutbox;
 import io.fleetgate.command.SignedCommands;
 import io.fleetgate.kafka.KafkaClientConfig;
 import java.time.Clock;
@@ -27,9 +28,6 @@ import org.apache.camel.spi.Registry;
  * clock they move by hand with {@code camel.beans.creditClock}), else the system's UTC clock.
  */
 public final class CreditsConfiguration {
-    /** Own events remembered until they come back from the topic (beyond: the oldest are forgotten). */
-    private static final int REMEMBERED_OWN_EVENTS = 100_000;
-
     private CreditsConfiguration() {}
 
     public static void bind(CamelContext context) throws Exception {
@@ -39,7 +37,9 @@ public final class CreditsConfiguration {
         Map<String, Object> kafkaClients = KafkaClientConfig.of(required(properties, "fleetgate.kafka.bootstrap-servers"),
                 properties::resolveProperty);
         String auditTopic = required(properties, "fleetgate.topics.audit");
-        CreditLedger ledger = new CreditLedger(kafkaClients, auditTopic, clock, new CreditTotals(REMEMBERED_OWN_EVENTS));
+        // the audit outbox names this run on its records: the ledger skips those it counted itself
+        String origin = registry.lookupByNameAndType("auditOutbox", AuditOutbox.class).origin();
+        CreditLedger ledger = new CreditLedger(kafkaClients, auditTopic, clock, new CreditTotals(), origin);
         context.addService(ledger, true, true);
         CreditBudgets budgets = new CreditBudgets(ledger, clock,
                 Duration.ofMillis(Long.parseLong(required(properties, "fleetgate.credits.catch-up-timeout-ms"))));

@@ -6,9 +6,9 @@ import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
- * One thing Fleetgate needs before it should get traffic (Kafka, the accounts, Redis), as a
- * Camel readiness check: {@code /observe/health/ready} is DOWN while it is not there. Never a
- * liveness check: restarting the pod would not bring Kafka or Redis back.
+ * One thing Fleetgate needs before it can serve callers (the accounts loaded; Redis, when the
+ * limits live there), as a Camel readiness check: {@code /observe/health/ready} is DOWN while it
+ * is not there. Never a liveness check: restarting the pod would not bring Redis back.
  */
 public final class ReadinessCheck extends AbstractHealthCheck {
     private final BooleanSupplier ready;

@@ -112,6 +112,7 @@ class TwoReplicasRefreshTest {
         second.put("camel.main.name", "fleetgate-second");
         second.put("camel.server.port", String.valueOf(GatewayHarness.freePort()));
         second.put("fleetgate.kafka.bootstrap-servers", harness.kafkaBootstrapServers());
+        second.put("fleetgate.audit.journal-dir", harness.settings().get("fleetgate.audit.journal-dir") + "-second");
         return second;
     }
 

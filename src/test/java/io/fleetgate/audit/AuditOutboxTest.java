@@ -3,106 +3,134 @@ package io.fleetgate.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetgate.testing.MutableClock;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import org.apache.camel.Exchange;
-import org.apache.camel.ExchangePattern;
-import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+/** Memory first, then the journal, in the order events came; only a full journal drops. */
 class AuditOutboxTest {
-    private final DefaultCamelContext context = new DefaultCamelContext();
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-26T12:00:00Z"));
     private final List<String> warnings = new ArrayList<>();
-    private final AuditOutbox outbox = new AuditOutbox(context, 2, clock, warnings::add);
+    @TempDir
+    Path dir;
+    private final java.util.concurrent.atomic.AtomicBoolean kafkaUp = new java.util.concurrent.atomic.AtomicBoolean(true);
+    private AuditJournal journal;
+    private AuditOutbox outbox;
+
+    @BeforeEach
+    void open() {
+        journal = AuditJournal.open(dir, 1024 * 1024, 1000, clock);
+        outbox = new AuditOutbox(2, journal, "this-run", kafkaUp::get, clock, warnings::add);
+    }
 
     @AfterEach
-    void stop() throws Exception {
-        context.close();
+    void close() {
+        journal.close();
     }
 
     @Test
-    void buffersEventsUpToItsCapacityForTheDrain() throws Exception {
-        AuditEvent first = event("alice");
-        AuditEvent second = event(null);
-
-        assertThat(outbox.offer(first)).isTrue();
-        assertThat(outbox.offer(second)).isTrue();
-
+    void keepsEventsInMemoryUpToItsCapacityThenInTheJournalInTheirOrder() throws Exception {
+        List<AuditEvent> events = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            events.add(event("alice"));
+            assertThat(outbox.offer(events.get(i))).isTrue();
+        }
         assertThat(outbox.buffered()).isEqualTo(2);
-        assertThat(outbox.queue().take().getMessage().getBody()).isSameAs(first);
-        Exchange next = outbox.queue().take();
-        assertThat(next.getMessage().getBody()).isSameAs(second);
-        assertThat(next.getPattern()).isEqualTo(ExchangePattern.InOnly);
+        assertThat(outbox.journaledWaiting()).isEqualTo(3);
+        assertThat(outbox.journaledEvents().sum()).isEqualTo(3);
+        assertThat(outbox.waiting()).isEqualTo(5);
+
+        assertThat(outbox.takeFromMemory(0)).isSameAs(events.get(0));
+        assertThat(outbox.takeFromMemory(0)).isSameAs(events.get(1));
+        assertThat(outbox.takeFromMemory(0)).isNull();
+        for (int i = 2; i < 5; i++) {
+            AuditJournal.Entry entry = outbox.takeFromJournal();
+            assertThat(AuditEventJson.read(entry.value()).eventId()).isEqualTo(events.get(i).eventId());
+            assertThat(entry.origin()).isEqualTo("this-run");
+        }
         assertThat(outbox.droppedEvents().sum()).isZero();
     }
 
     @Test
-    void whenTheDrainIsStuckNewEventsAreDroppedAndCountedWithoutWaiting() throws Exception {
-        // a drain that takes one event and then hangs, as a publisher would in a Kafka outage
-        CountDownLatch kafkaBack = new CountDownLatch(1);
-        CountDownLatch took = new CountDownLatch(1);
-        Thread drain = Thread.ofVirtual().start(() -> {
-            try {
-                outbox.queue().take();
-                took.countDown();
-                kafkaBack.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        outbox.offer(event("alice"));
-        assertThat(took.await(5, TimeUnit.SECONDS)).isTrue();
+    void onceEventsWaitInTheJournalNewerOnesFollowThemThereUntilItIsReadEmpty() throws Exception {
+        AuditEvent first = event("alice");
+        AuditEvent second = event("alice");
+        AuditEvent spilled = event("alice");
+        outbox.offer(first);
+        outbox.offer(second);
+        outbox.offer(spilled);
+        outbox.takeFromMemory(0);
+        outbox.takeFromMemory(0);
+        outbox.leftMemory();
+        outbox.leftMemory(); // Kafka acknowledged both: memory has room again
 
-        long started = System.nanoTime();
-        List<Boolean> accepted = new ArrayList<>();
-        for (int i = 0; i < 1000; i++) {
-            accepted.add(outbox.offer(event("alice")));
-        }
-        Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+        AuditEvent behind = event("alice");
+        outbox.offer(behind);
+        assertThat(outbox.buffered()).as("behind the journaled one, not before it").isZero();
+        assertThat(AuditEventJson.read(outbox.takeFromJournal().value()).eventId()).isEqualTo(spilled.eventId());
+        assertThat(AuditEventJson.read(outbox.takeFromJournal().value()).eventId()).isEqualTo(behind.eventId());
 
-        assertThat(accepted.subList(0, 2)).containsOnly(true);
-        assertThat(accepted.subList(2, 1000)).containsOnly(false);
-        assertThat(outbox.droppedEvents().sum()).isEqualTo(998);
-        assertThat(elapsed).as("offering never waits for the drain").isLessThan(Duration.ofSeconds(1));
-        kafkaBack.countDown();
-        drain.join();
+        AuditEvent next = event("alice");
+        outbox.offer(next);
+        assertThat(outbox.takeFromMemory(0)).as("the journal is read empty: memory again").isSameAs(next);
     }
 
     @Test
-    void warnsAtMostOncePer30SecondsWithTheCountAndIdsOnly() {
-        outbox.offer(event("alice"));
-        outbox.offer(event("alice"));
-        AuditEvent firstDropped = event("alice");
-        outbox.offer(firstDropped);
-        for (int i = 0; i < 50; i++) {
-            outbox.offer(event("alice"));
+    void whileKafkaIsAwayEventsGoStraightToTheJournalWhereTheyOutliveACrash() throws Exception {
+        kafkaUp.set(false);
+        AuditEvent away = event("alice");
+        outbox.offer(away);
+        assertThat(outbox.buffered()).isZero();
+        assertThat(outbox.journaledWaiting()).isEqualTo(1);
+
+        kafkaUp.set(true);
+        AuditEvent back = event("alice");
+        outbox.offer(back);
+        assertThat(outbox.buffered()).as("behind the journaled one").isZero();
+        assertThat(AuditEventJson.read(outbox.takeFromJournal().value()).eventId()).isEqualTo(away.eventId());
+        assertThat(AuditEventJson.read(outbox.takeFromJournal().value()).eventId()).isEqualTo(back.eventId());
+    }
+
+    @Test
+    void aFullJournalDropsAndCountsWithoutWaitingAndWarnsAtMostEvery30SecondsWithIdsOnly() {
+        journal.close();
+        journal = AuditJournal.open(dir.resolve("small"), 2048, 1000, clock);
+        outbox = new AuditOutbox(1, journal, "this-run", kafkaUp::get, clock, warnings::add);
+        long started = System.nanoTime();
+        List<Boolean> kept = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            kept.add(outbox.offer(event("alice")));
         }
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("offering never waits").isLessThan(Duration.ofSeconds(1));
+        long accepted = kept.stream().filter(k -> k).count();
+        assertThat(accepted).as("one in memory, the rest what 2 KiB hold").isBetween(4L, 8L);
+        assertThat(outbox.droppedEvents().sum()).isEqualTo(1000 - accepted);
+        assertThat(outbox.journalBytes()).isLessThanOrEqualTo(2048);
         assertThat(warnings).hasSize(1);
-        assertThat(warnings.get(0)).contains("1 dropped", firstDropped.eventId().toString(), "alice")
+        assertThat(warnings.get(0)).contains("audit journal full", "1 dropped", "alice")
                 .doesNotContain("5YJ3E1EA7KF100001", "127.0.0.1", "tesla_fleet_api", "/api/1/");
 
         clock.advance(Duration.ofSeconds(29));
         outbox.offer(event("alice"));
         assertThat(warnings).hasSize(1);
-
         clock.advance(Duration.ofSeconds(1));
         outbox.offer(event("bernd"));
         assertThat(warnings).hasSize(2);
-        assertThat(warnings.get(1)).contains("53 dropped", "bernd");
+        assertThat(warnings.get(1)).contains((1000 - accepted + 2) + " dropped", "bernd");
     }
 
     @Test
     void aMissingEventIsNotCountedAsDropped() {
         assertThat(outbox.offer(null)).isFalse();
         assertThat(outbox.droppedEvents().sum()).isZero();
-        assertThat(outbox.buffered()).isZero();
+        assertThat(outbox.waiting()).isZero();
     }
 
     static AuditEvent event(String accountId) {

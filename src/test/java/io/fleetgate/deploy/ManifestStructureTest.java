@@ -97,6 +97,24 @@ class ManifestStructureTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("valueSets")
+    void theAuditJournalIsOnAVolumeOfItsOwnBelowItsSize(String values, RenderedChart chart) {
+        String dir = chart.settingsEnvironment().get("FLEETGATE_AUDIT_JOURNAL_DIR");
+        JsonNode mount = null;
+        for (JsonNode m : chart.container().path("volumeMounts")) {
+            if (m.path("mountPath").asText().equals(dir)) {
+                mount = m;
+            }
+        }
+        assertThat(mount).as("a volume mounted at the journal's folder %s (the root filesystem is read-only)", dir).isNotNull();
+        assertThat(mount.path("readOnly").asBoolean(false)).isFalse();
+        JsonNode volume = chart.volume(mount.path("name").asText());
+        assertThat(volume.path("emptyDir").path("sizeLimit").asText()).as("default: an emptyDir").isEqualTo("512Mi");
+        assertThat(Long.parseLong(chart.settingsEnvironment().get("FLEETGATE_AUDIT_JOURNAL_MAX_BYTES")))
+                .as("the journal's bound stays below the volume's size").isLessThan(512L * 1024 * 1024);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("valueSets")
     void noSecretIsInlined(String values, RenderedChart chart) {
         // the chart only references Secrets; were one ever rendered, it must carry no data
         assertThat(chart.ofKind("Secret")).allSatisfy(secret -> {

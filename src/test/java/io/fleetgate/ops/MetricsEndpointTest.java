@@ -58,7 +58,7 @@ class MetricsEndpointTest {
             assertThat(metrics.value("fleetgate_auth_refusals_total")).as("every token was right").isZero();
             assertThat(metrics.value("fleetgate_rate_limiter_keys")).as("127.0.0.1 and its window").isEqualTo(1);
             assertThat(metrics.value("fleetgate_rate_limiter_failures_total")).isZero();
-            assertThat(metrics.value("fleetgate_audit_events_dropped_total", "reason=buffer_full")).isZero();
+            assertThat(metrics.value("fleetgate_audit_events_dropped_total", "reason=journal_full")).isZero();
             assertThat(metrics.value("fleetgate_command_lanes_active")).isZero();
             assertThat(metrics.value("fleetgate_command_lanes_queued")).isZero();
             // one latency sample per call that reached the (simulated) Fleet API, all in the NA region

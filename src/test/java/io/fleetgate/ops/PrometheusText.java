@@ -3,15 +3,15 @@ package io.fleetgate.ops;
 import java.util.Arrays;
 
 /** Reads values out of a Prometheus text exposition, as a scraper would. */
-final class PrometheusText {
+public final class PrometheusText {
     private final String text;
 
-    PrometheusText(String text) {
+    public PrometheusText(String text) {
         this.text = text;
     }
 
     /** The sum of the samples of {@code name} whose labels include all of {@code labels} ("key=value"); -1 when none. */
-    double value(String name, String... labels) {
+    public double value(String name, String... labels) {
         double sum = 0;
         boolean found = false;
         for (String line : text.split("\n")) {
@@ -31,7 +31,7 @@ final class PrometheusText {
         return found ? sum : -1;
     }
 
-    boolean has(String name) {
+    public boolean has(String name) {
         return value(name) >= 0;
     }
 

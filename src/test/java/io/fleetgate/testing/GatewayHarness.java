@@ -260,6 +260,8 @@ public final class GatewayHarness implements AutoCloseable {
                 int port = freePort();
                 Map<String, String> all = testSettings(simulator, dir, accountsFile);
                 all.put("camel.server.port", String.valueOf(port));
+                // the harness's own (a process started from testSettings has its own in its working directory)
+                all.put("fleetgate.audit.journal-dir", dir.resolve("audit-journal").toString());
                 all.putAll(settings);
                 Fleetgate gateway = new Fleetgate(all).start();
                 return new GatewayHarness(simulator, gateway, all, port, dir);
