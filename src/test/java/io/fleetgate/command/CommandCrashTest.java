@@ -179,7 +179,7 @@ class CommandCrashTest {
                 .until(() -> batchOne.stream().allMatch(vin -> executed(vin).size() == 2));
 
         for (String vin : batchTwo) {
-            simulator.fleet().setWakeDelay(vin, 4);
+            simulator.fleet().setWakeDelay(vin, 12); // still waking at the kill, however slowly the wake-ups went out
             sendRecord(vin, 61);
             sendRecord(vin, 62);
         }

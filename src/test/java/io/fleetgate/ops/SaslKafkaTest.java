@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Against a broker that only lets SASL clients in (SASL_PLAINTEXT, PLAIN), Fleetgate configured
  * with the kafka component's security options starts (its own admin client creates the topics),
- * reports Kafka ready (its health probe) and runs a command (Camel's producer and consumer, and
+ * reports Kafka up (its health check) and runs a command (Camel's producer and consumer, and
  * the command ledger's consumer).
  */
 class SaslKafkaTest {
@@ -45,7 +45,7 @@ class SaslKafkaTest {
                 .setting("camel.component.kafka.sasl-jaas-config", JAAS)
                 .start()) {
             Awaitility.await().atMost(Duration.ofSeconds(20))
-                    .until(() -> HealthChecksTest.check(HealthChecksTest.probe(harness, "/observe/health/ready"), "kafka").equals("UP"));
+                    .until(() -> HealthChecksTest.check(HealthChecksTest.probe(harness, "/observe/health"), "kafka").equals("UP"));
             String vin = CommandFleet.vin(3);
             harness.simulator().fleet().bringOnline(vin);
             assertThat(harness.post("/api/1/vehicles/" + vin + "/command/flash_lights", ops.gatewayToken(), "{}").statusCode())
