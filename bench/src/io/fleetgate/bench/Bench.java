@@ -41,6 +41,8 @@ public final class Bench {
     final List<String> chaosVins;
     final int chaosWakeDelay;
     final Map<String, String> settings = new LinkedHashMap<>();
+    /** async-profiler, with {@code --profile}; else null. */
+    final Profiler profiler;
 
     private Bench(Path repo, boolean quick) throws IOException {
         this.repo = repo;
@@ -49,6 +51,7 @@ public final class Bench {
         this.work = repo.resolve("bench/target/work");
         Files.createDirectories(out);
         Files.createDirectories(work);
+        profiler = Profiler.fromSettings(work, out);
         int kafkaVehicles = Integer.getInteger("kafka.vehicles", quick ? 100 : 500);
         int stormVehicles = Integer.getInteger("storm.vehicles", quick ? 500 : 5000);
         stormWakeDelay = Integer.getInteger("storm.wake-delay", 2);
@@ -109,13 +112,30 @@ public final class Bench {
     }
 
     FleetgateProcess startFleetgate(String name, Map<String, String> settings, List<String> jvmOptions) throws Exception {
+        return startFleetgate(name, settings, jvmOptions, null);
+    }
+
+    /** Through the launcher (bin/fleetgate) with its ahead-of-time cache at {@code aotCache}, when not null. */
+    FleetgateProcess startFleetgate(String name, Map<String, String> settings, List<String> jvmOptions, Path aotCache) throws Exception {
         List<String> all = new ArrayList<>(jvmOptions);
+        if (profiler != null) {
+            all.addAll(Profiler.jvmOptions());
+        }
         // e.g. -Dbench.fleetgate-jvm-options=-XX:StartFlightRecording=filename=/tmp/fg.jfr to profile
         String extra = System.getProperty("bench.fleetgate-jvm-options", "").trim();
         if (!extra.isEmpty()) {
             all.addAll(List.of(extra.split("\\s+")));
         }
-        return FleetgateProcess.start(name, repo, work, settings, all, GATEWAY_TOKEN);
+        Map<String, String> own = new LinkedHashMap<>(settings);
+        // each replica its own audit journal (a folder is locked by one process); a replica started
+        // again under the same name ("chaos-a-2" after "chaos-a-1") finds its journal again
+        own.putIfAbsent("fleetgate.audit.journal-dir", work.resolve("journal-" + name.replaceFirst("-\\d+$", "")).toString());
+        return FleetgateProcess.start(name, repo, work, own, all, GATEWAY_TOKEN, aotCache);
+    }
+
+    /** Profiles the process until closed when {@code --profile} asked for it; else does nothing. */
+    AutoCloseable profile(ProcessHandle process, String section) throws Exception {
+        return profiler == null ? () -> { } : profiler.profile(process.pid(), section);
     }
 
     static int freePort() {
@@ -177,8 +197,10 @@ public final class Bench {
 
     /** A section that fails is reported as failed; the others still run. */
     private static void section(Map<String, Object> results, String name, Section section) {
+        results.remove(name + "_failed");
         try {
             results.put(name, section.run());
+            results.put(name + "_at", Instant.now().toString());
         } catch (Exception e) {
             say("%s failed: %s", name, e);
             e.printStackTrace();
@@ -197,8 +219,17 @@ public final class Bench {
             return;
         }
         boolean quick = Boolean.getBoolean("bench.quick");
-        Set<String> sections = Set.of(System.getProperty("bench.sections", "startup,read,kafka,storm,chaos").split(","));
+        String chosen = System.getProperty("bench.sections", "");
+        Set<String> sections = Set.of((chosen.isBlank() ? "startup,read,kafka,storm,chaos" : chosen).split(","));
         Map<String, Object> results = new LinkedHashMap<>();
+        Path lastResults = repo.resolve("bench/results/results.json");
+        if (!chosen.isBlank() && !quick && Files.isRegularFile(lastResults)) {
+            // a run of some sections keeps the other sections' last figures (each has its own "<name>_at")
+            @SuppressWarnings("unchecked")
+            Map<String, Object> last = new com.fasterxml.jackson.databind.ObjectMapper().readValue(lastResults.toFile(), LinkedHashMap.class);
+            results.putAll(last);
+            results.put("sections_run_last", chosen);
+        }
         results.put("started_at", Instant.now().toString());
         results.put("quick", quick);
         results.put("machine", machine());
@@ -229,6 +260,10 @@ public final class Bench {
                     section(results, "storm_capped", () -> new SleepStormBench(bench).run(capped));
                 }
             }
+            if (sections.contains("kills")) {
+                // the command faults alone, without the long outage
+                section(results, "chaos", () -> new ChaosBench(bench).run());
+            }
             if (sections.contains("chaos")) {
                 // kills, a broker outage and a regional outage under commands; then a long Kafka outage under reads
                 section(results, "chaos", () -> new ChaosBench(bench).run());
@@ -238,6 +273,9 @@ public final class Bench {
             }
         } finally {
             bench.simulator.close();
+        }
+        if (bench.profiler != null) {
+            results.put("flame_graphs", bench.profiler.written);
         }
         results.put("load_average_at_end", loadAverage());
         results.put("duration_s", Math.round((System.nanoTime() - began) / 1e8) / 10.0);

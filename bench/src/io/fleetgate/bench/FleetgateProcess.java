@@ -54,6 +54,16 @@ final class FleetgateProcess implements AutoCloseable {
      */
     static FleetgateProcess start(String name, Path repo, Path work, Map<String, String> settings,
                                   List<String> jvmOptions, String gatewayToken) throws Exception {
+        return start(name, repo, work, settings, jvmOptions, gatewayToken, null);
+    }
+
+    /**
+     * @param aotCache null: {@code java -jar}; else {@code bin/fleetgate}, the launcher, keeping its
+     *                 ahead-of-time cache there ({@code FLEETGATE_AOT_CACHE}), with the JVM options and
+     *                 settings in {@code JDK_JAVA_OPTIONS} as an operator would give them
+     */
+    static FleetgateProcess start(String name, Path repo, Path work, Map<String, String> settings,
+                                  List<String> jvmOptions, String gatewayToken, Path aotCache) throws Exception {
         int port = Bench.freePort();
         int kafkaPort = Bench.freePort();
         Path dataDir = Files.createTempDirectory(work, "kafka-" + name + "-");
@@ -72,7 +82,17 @@ final class FleetgateProcess implements AutoCloseable {
         command.add(repo.resolve("target/fleetgate.jar").toString());
         Path log = work.resolve("fleetgate-" + name + ".log");
         long started = System.nanoTime();
-        Process process = new ProcessBuilder(command).directory(repo.toFile())
+        ProcessBuilder builder = new ProcessBuilder(command);
+        if (aotCache != null) {
+            // java <options> -jar <jar> becomes bin/fleetgate, the options passed as the java launcher reads them
+            int jar = command.indexOf("-jar");
+            builder = new ProcessBuilder(List.of(repo.resolve("bin/fleetgate").toString()));
+            builder.environment().put("JDK_JAVA_OPTIONS", String.join(" ", command.subList(1, jar)));
+            builder.environment().put("FLEETGATE_JAR", command.get(jar + 1));
+            builder.environment().put("FLEETGATE_AOT_CACHE", aotCache.toString());
+            builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        }
+        Process process = builder.directory(repo.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         // a suite stopped early (Ctrl-C, a timeout) must not leave a Fleetgate behind, busy and in the way
         Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));

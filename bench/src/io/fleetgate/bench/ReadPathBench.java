@@ -79,13 +79,16 @@ final class ReadPathBench {
                     // seconds of CPU on 2 cores: measured cold, the first level paid for them
                     wrk(wrk, target, 32, target.name.equals("fleetgate") ? warmSeconds : 2);
                     List<Map<String, Object>> rows = new ArrayList<>();
-                    for (int c : levels) {
-                        Map<String, Object> row = wrk(wrk, target, c, seconds);
-                        rows.add(row);
-                        Bench.say("read %-9s c=%-4d %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  p99.9 %6.2f ms  errors %s  proxy CPU ms/request %s",
-                                target.name, c, row.get("requests_per_s"), row.get("p50_ms"), row.get("p99_ms"), row.get("p999_ms"), row.get("errors"),
-                                row.getOrDefault("proxy_cpu_ms_per_request", "-"));
-                        bench.simulator.clearRequests();
+                    // with --profile: Fleetgate's measured levels, after its warm-up
+                    try (AutoCloseable profiling = target.name.equals("fleetgate") ? bench.profile(target.process, "read") : () -> { }) {
+                        for (int c : levels) {
+                            Map<String, Object> row = wrk(wrk, target, c, seconds);
+                            rows.add(row);
+                            Bench.say("read %-9s c=%-4d %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  p99.9 %6.2f ms  errors %s  proxy CPU ms/request %s",
+                                    target.name, c, row.get("requests_per_s"), row.get("p50_ms"), row.get("p99_ms"), row.get("p999_ms"), row.get("errors"),
+                                    row.getOrDefault("proxy_cpu_ms_per_request", "-"));
+                            bench.simulator.clearRequests();
+                        }
                     }
                     throughput.put(target.name, rows);
                 }

@@ -65,74 +65,91 @@ final class Report {
         return t;
     }
 
+    /** A read level's row for one target, or null. */
+    private static Map<String, Object> level(Map<String, Object> throughput, String target, int concurrency) {
+        return rows(throughput.get(target)).stream().filter(r -> num(r.get("concurrency")) == concurrency).findFirst().orElse(null);
+    }
+
+    /** The goals of README "Performance" (issue 14's table). */
     private List<Map<String, Object>> targets() {
         List<Map<String, Object>> t = new ArrayList<>();
         Map<String, Object> read = map(results.get("read"));
         Map<String, Object> throughput = read == null ? null : map(read.get("throughput"));
         if (throughput != null && throughput.containsKey("nginx")) {
-            double fg = rows(throughput.get("fleetgate")).stream().mapToDouble(r -> num(r.get("requests_per_s"))).max().orElse(0);
-            double ng = rows(throughput.get("nginx")).stream().mapToDouble(r -> num(r.get("requests_per_s"))).max().orElse(1);
-            t.add(target("read throughput vs nginx", ">= 0.70x", String.format(Locale.ROOT, "%.2fx (%.0f vs %.0f req/s, best level each)", fg / ng, fg, ng), fg / ng >= 0.7));
-        } else {
-            t.add(target("read throughput vs nginx", ">= 0.70x", "nginx or wrk missing", null));
+            StringBuilder measured = new StringBuilder();
+            boolean met = true;
+            for (int c : List.of(32, 128)) {
+                Map<String, Object> fg = level(throughput, "fleetgate", c);
+                Map<String, Object> ng = level(throughput, "nginx", c);
+                if (fg == null || ng == null) {
+                    measured.append("c=").append(c).append(" not run; ");
+                    met = false;
+                    continue;
+                }
+                double ratio = num(fg.get("requests_per_s")) / num(ng.get("requests_per_s"));
+                met &= ratio >= 0.5;
+                measured.append(String.format(Locale.ROOT, "c=%d: %.2fx (%.0f vs %.0f req/s); ", c, ratio,
+                        num(fg.get("requests_per_s")), num(ng.get("requests_per_s"))));
+            }
+            t.add(target("read throughput vs nginx", ">= 0.5x at c=32 and c=128", measured.toString().replaceAll("; $", ""), met));
+            Map<String, Object> fg = level(throughput, "fleetgate", 128);
+            Map<String, Object> ng = level(throughput, "nginx", 128);
+            if (fg != null && ng != null) {
+                double ratio = num(fg.get("proxy_cpu_ms_per_request")) / num(ng.get("proxy_cpu_ms_per_request"));
+                t.add(target("CPU per read vs nginx's", "<= 5x", String.format(Locale.ROOT, "%.1fx at c=128 (%.3f vs %.3f ms)",
+                        ratio, num(fg.get("proxy_cpu_ms_per_request")), num(ng.get("proxy_cpu_ms_per_request"))), ratio <= 5));
+            }
+        } else if (read != null) {
+            t.add(target("read throughput vs nginx", ">= 0.5x at c=32 and c=128", "nginx or wrk missing", null));
         }
         Map<String, Object> fixed = read == null ? null : map(read.get("fixed_rate"));
         if (fixed != null && fixed.containsKey("fleetgate")) {
             double directP99 = num(map(fixed.get("direct")).get("p99_ms"));
             double added = num(fixed.get("p99_added_ms_median_of_rounds"));
             double addedP50 = num(map(fixed.get("fleetgate")).get("p50_ms")) - num(map(fixed.get("direct")).get("p50_ms"));
-            String measured = String.format(Locale.ROOT, "%.2f ms (median of rounds %s; p50 added %.2f ms; direct p99 %.2f ms)",
-                    added, fixed.get("p99_added_ms_per_round"), addedP50, directP99);
-            if (directP99 > 3) {
-                // the simulator alone already misses the budget: the machine's own noise, not Fleetgate, sets p99
-                Map<String, Object> noisy = target("p99 added at 200 req/s", "<= 3 ms", measured + ": direct p99 above the budget, machine too noisy to judge", null);
+            String measured = String.format(Locale.ROOT, "p50 +%.2f ms, p99 +%.2f ms (median of rounds %s; direct p99 %.2f ms)",
+                    addedP50, added, fixed.get("p99_added_ms_per_round"), directP99);
+            if (directP99 > 2 && addedP50 <= 0.5) {
+                // the simulator alone already misses the p99 budget: the machine's own noise, not Fleetgate, sets p99
+                Map<String, Object> noisy = target("latency added at 200 reads/s", "p50 <= 0.5 ms, p99 <= 2 ms",
+                        measured + ": direct p99 above the budget, machine too noisy to judge p99", null);
                 noisy.put("status", "inconclusive");
                 t.add(noisy);
             } else {
-                t.add(target("p99 added at 200 req/s", "<= 3 ms", measured, added <= 3));
+                t.add(target("latency added at 200 reads/s", "p50 <= 0.5 ms, p99 <= 2 ms", measured, addedP50 <= 0.5 && added <= 2));
             }
-        } else {
-            t.add(target("p99 added at 200 req/s", "<= 3 ms", "not run", null));
-        }
-        Map<String, Object> storm = map(results.get("storm"));
-        if (storm != null) {
-            double limit = num(storm.get("wake_delay_s")) + 10;
-            double wall = num(storm.get("wall_s"));
-            double heap = num(storm.get("peak_heap_used_mb"));
-            boolean complete = num(storm.get("wake_up_calls")) == num(storm.get("vehicles"))
-                    && num(storm.get("commands_succeeded")) == num(storm.get("commands_sent"));
-            t.add(target("sleep storm wall time", String.format(Locale.ROOT, "<= %.0f s (wake delay + 10 s)", limit),
-                    String.format(Locale.ROOT, "%.1f s", wall), wall <= limit));
-            String uncapped = String.format(Locale.ROOT, "%.0f MB peak used (%s); live set %s MB after a full GC at %s s with %s requests in flight", heap,
-                    storm.get("fleetgate_jvm_options").toString().isBlank() ? "JVM default heap, which grows as it may" : storm.get("fleetgate_jvm_options"),
-                    storm.getOrDefault("live_heap_mb", "?"), storm.getOrDefault("live_histogram_at_s", "?"), storm.getOrDefault("in_flight_at_histogram", "?"));
-            Map<String, Object> capped = map(results.get("storm_capped"));
-            if (capped != null && capped.containsKey("wall_s")) {
-                // the target's heap given as the maximum: met when the same storm still completes in it
-                boolean cappedComplete = num(capped.get("wake_up_calls")) == num(capped.get("vehicles"))
-                        && num(capped.get("commands_succeeded")) == num(capped.get("commands_sent"));
-                t.add(target("sleep storm heap", "<= 512 MB", String.format(Locale.ROOT,
-                        "with %s: %.0f of %.0f ok, %.0f wake_up, %.1f s, peak %.0f MB used%s; without a cap: %s",
-                        capped.get("fleetgate_jvm_options"), num(capped.get("commands_succeeded")), num(capped.get("commands_sent")),
-                        num(capped.get("wake_up_calls")), num(capped.get("wall_s")), num(capped.get("peak_heap_used_mb")),
-                        Boolean.TRUE.equals(capped.get("out_of_memory")) ? ", OutOfMemoryError" : "", uncapped),
-                        cappedComplete && num(capped.get("peak_heap_used_mb")) <= 512));
-            } else {
-                t.add(target("sleep storm heap", "<= 512 MB", uncapped, heap <= 512));
-            }
-            t.add(target("sleep storm complete", "wake_up = N, all commands ok", String.format(Locale.ROOT, "%.0f wake_up for %.0f vehicles, %.0f of %.0f ok",
-                    num(storm.get("wake_up_calls")), num(storm.get("vehicles")), num(storm.get("commands_succeeded")), num(storm.get("commands_sent"))), complete));
         }
         Map<String, Object> kafka = map(results.get("kafka"));
         if (kafka != null) {
-            double best = num(kafka.get("best_per_s_with_p99_within_50ms"));
             List<Map<String, Object>> steps = rows(kafka.get("steps"));
-            String measured = best > 0
-                    ? String.format(Locale.ROOT, "%.0f/s with p99 %.1f ms", best, num(kafka.get("p99_ms_at_best")))
-                    : String.format(Locale.ROOT, "no rate kept p99 within 50 ms (%.1f ms at %s/s)",
-                            steps.isEmpty() ? Double.NaN : num(steps.getFirst().get("p99_ms")), steps.isEmpty() ? "?" : steps.getFirst().get("offered_per_s"));
-            t.add(target("Kafka command path", ">= 2,000 commands/s with p99 <= 50 ms",
-                    measured + String.format(Locale.ROOT, "; max achieved %.0f/s", num(kafka.get("max_achieved_per_s"))), best >= 2000));
+            Map<String, Object> at1000 = steps.stream().filter(s -> num(s.get("offered_per_s")) == 1000).findFirst().orElse(null);
+            Map<String, Object> at2000 = steps.stream().filter(s -> num(s.get("offered_per_s")) == 2000).findFirst().orElse(null);
+            boolean met1000 = at1000 != null && num(at1000.get("achieved_per_s")) >= 950 && num(at1000.get("p99_ms")) <= 50;
+            boolean met2000 = at2000 != null && num(at2000.get("achieved_per_s")) >= 1900 && num(at2000.get("p99_ms")) <= 100;
+            t.add(target("Kafka command path", ">= 2,000/s with p99 <= 100 ms; 1,000/s with p99 <= 50 ms", String.format(Locale.ROOT,
+                    "1,000/s: %s; 2,000/s: %s; max achieved %.0f/s", step(at1000), step(at2000), num(kafka.get("max_achieved_per_s"))), met1000 && met2000));
+            // judged at the highest rate the path kept up with: below it, idle work spreads over few commands
+            Map<String, Object> kept = steps.stream().filter(s -> num(s.get("achieved_per_s")) >= 0.95 * num(s.get("offered_per_s")))
+                    .reduce((a, b) -> b).orElse(null);
+            if (kept != null) {
+                t.add(target("CPU per command", "<= 0.5 ms", String.format(Locale.ROOT, "%.2f ms at %.0f/s (the highest rate kept up with)",
+                        num(kept.get("fleetgate_cpu_ms_per_command")), num(kept.get("offered_per_s"))), num(kept.get("fleetgate_cpu_ms_per_command")) <= 0.5));
+            }
+        }
+        Map<String, Object> storm = map(results.get("storm"));
+        if (storm != null) {
+            double wall = num(storm.get("wall_s"));
+            boolean complete = num(storm.get("wake_up_calls")) == num(storm.get("vehicles"))
+                    && num(storm.get("commands_succeeded")) == num(storm.get("commands_sent"));
+            String options = storm.get("fleetgate_jvm_options").toString();
+            boolean capped = options.contains("-Xmx512m");
+            t.add(target("sleep storm", "5,000 x 5 in <= 20 s, complete under -Xmx512m", String.format(Locale.ROOT,
+                    "%.1f s with %s; %.0f wake_up for %.0f vehicles, %.0f of %.0f ok, %s refusals sent again after Retry-After; peak %.0f MB used, live set %s MB at %s s%s",
+                    wall, options.isBlank() ? "the JVM's default heap" : options, num(storm.get("wake_up_calls")), num(storm.get("vehicles")),
+                    num(storm.get("commands_succeeded")), num(storm.get("commands_sent")), storm.getOrDefault("refused_503_then_sent_again", "?"),
+                    num(storm.get("peak_heap_used_mb")), storm.getOrDefault("live_heap_mb", "?"), storm.getOrDefault("live_histogram_at_s", "?"),
+                    Boolean.TRUE.equals(storm.get("out_of_memory")) ? ", OutOfMemoryError" : ""),
+                    capped && complete && wall <= 20));
         }
         Map<String, Object> chaos = map(results.get("chaos"));
         if (chaos != null && chaos.containsKey("accepted")) {
@@ -143,15 +160,28 @@ final class Report {
                             lost, duplicated, num(chaos.get("accepted")), num(chaos.get("executed_once")), num(chaos.get("rest_refused_503"))),
                     lost == 0 && duplicated == 0));
         }
+        Map<String, Object> outage = map(results.get("outage"));
+        if (outage != null && outage.containsKey("events_lost")) {
+            t.add(target("Kafka outage: audit events", "0 lost, 0 twice", String.format(Locale.ROOT, "%s lost, %s twice of %s produced in a %s s outage at %s/s; %s journaled, replayed %s s after the broker's return",
+                    outage.get("events_lost"), outage.get("events_twice"), outage.get("events_produced"), outage.get("outage_s"), outage.get("rate_per_s"),
+                    outage.get("events_journaled"), outage.get("replay_s")), num(outage.get("events_lost")) == 0 && num(outage.get("events_twice")) == 0));
+        }
         Map<String, Object> startup = map(results.get("startup"));
         if (startup != null) {
             double ready = num(startup.get("ready_ms_median"));
-            String cds = startup.containsKey("cds_ready_ms_median")
-                    ? String.format(Locale.ROOT, "; %.1f s with a CDS archive", num(startup.get("cds_ready_ms_median")) / 1000) : "";
-            t.add(target("start-up to ready", "<= 5 s", String.format(Locale.ROOT, "%.1f s (median, JVM defaults)%s; idle RSS %.0f MB",
-                    ready / 1000, cds, num(startup.get("idle_rss_mb_median"))), ready <= 5000));
+            t.add(target("start-up, cold", "<= 5 s", String.format(Locale.ROOT, "%.1f s (median); idle RSS %.0f MB",
+                    ready / 1000, num(startup.get("idle_rss_mb_median"))), ready <= 5000));
+            if (startup.containsKey("cached_ready_ms_median")) {
+                double cached = num(startup.get("cached_ready_ms_median"));
+                t.add(target("start-up with the launcher's cache", "<= 3 s", String.format(Locale.ROOT, "%.1f s (median; %s)",
+                        cached / 1000, startup.get("cached_options")), cached <= 3000));
+            }
         }
         return t;
+    }
+
+    private static String step(Map<String, Object> step) {
+        return step == null ? "not run" : String.format(Locale.ROOT, "%.0f/s achieved, p99 %.1f ms", num(step.get("achieved_per_s")), num(step.get("p99_ms")));
     }
 
     private void plot() throws IOException {
@@ -248,6 +278,10 @@ final class Report {
                 results.get("load_average_at_start"), results.get("load_average_at_end"), results.get("duration_s")));
         md.append("The simulator, the load generators and Fleetgate (its own JVM, with the embedded Kafka broker) share these cores; ")
                 .append("a load average above the core count means other work competed for them, so treat the numbers as a floor.\n\n");
+        if (results.get("sections_run_last") != null) {
+            md.append("That run measured only `").append(results.get("sections_run_last"))
+                    .append("`; the other sections' figures are from earlier runs (`<section>_at` in results.json says when).\n\n");
+        }
         md.append("| target | goal | measured | status |\n| --- | --- | --- | --- |\n");
         for (Map<String, Object> t : rows(results.get("targets"))) {
             md.append("| ").append(t.get("target")).append(" | ").append(t.get("goal")).append(" | ")
@@ -320,10 +354,21 @@ final class Report {
                 md.append("| ").append(i + 1).append(" | ").append(ready.get(i)).append(" | ").append(rss.get(i))
                         .append(" | ").append(cpu == null ? "" : cpu.get(i)).append(" |\n");
             }
-            if (startup.containsKey("cds_ready_ms")) {
-                md.append("\nWith a class-data-sharing archive (`").append(startup.get("cds_options"))
-                        .append("`; a first run wrote it): ready after ").append(startup.get("cds_ready_ms")).append(" ms.\n");
+            if (startup.containsKey("cached_ready_ms")) {
+                md.append("\nThrough the launcher, `bin/fleetgate`, with the ahead-of-time cache its first start wrote (")
+                        .append(startup.get("cached_options")).append("): ready after ").append(startup.get("cached_ready_ms")).append(" ms.\n");
             }
+        }
+        Map<String, Object> flames = map(results.get("flame_graphs"));
+        if (flames != null && !flames.isEmpty()) {
+            md.append("\n## Flame graphs (async-profiler, `bench/run --profile`)\n\nEach over the section's measured phase: CPU samples and allocation samples (one per 512 KB).\n\n");
+            flames.forEach((section, graphs) -> {
+                md.append("- ").append(section).append(":");
+                for (Object graph : (List<?>) graphs) {
+                    md.append(" [").append(graph).append("](").append(graph).append(")");
+                }
+                md.append("\n");
+            });
         }
         if (!plots.isEmpty()) {
             md.append("\n## Plots\n\n");
