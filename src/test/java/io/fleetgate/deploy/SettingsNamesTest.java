@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every setting the chart hands the app names a setting that exists: a FLEETGATE_* variable maps
- * to a key of application.properties (or to one of the settings later steps add), and every
+ * to a key of application.properties (or to one of the settings later steps add, or is one the
+ * launcher bin/fleetgate reads), and every
  * camel.* key is an option Camel documents. A typo would otherwise be ignored silently.
  */
 class SettingsNamesTest {
@@ -46,6 +47,12 @@ class SettingsNamesTest {
         }
         application.stringPropertyNames().forEach(key -> known.put(envName(key), key));
         LATER_SETTINGS.forEach(key -> known.put(envName(key), key));
+        // the launcher's own variables (the image's entry point reads them before the JVM starts)
+        java.util.regex.Matcher launcher = java.util.regex.Pattern.compile("\\bFLEETGATE_[A-Z_]+")
+                .matcher(java.nio.file.Files.readString(java.nio.file.Path.of("bin/fleetgate")));
+        while (launcher.find()) {
+            known.put(launcher.group(), "bin/fleetgate");
+        }
 
         Set<String> variables = new HashSet<>(chart.settingsEnvironment().keySet());
         chart.container().path("env").forEach(e -> variables.add(e.path("name").asText()));

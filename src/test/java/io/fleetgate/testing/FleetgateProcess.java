@@ -228,7 +228,7 @@ public final class FleetgateProcess implements AutoCloseable {
      * {@code java.class.path} to the real entries; should it not, the booter's manifest Class-Path
      * names them.
      */
-    static String classpath() {
+    public static String classpath() {
         String classpath = System.getProperty("java.class.path");
         String[] entries = classpath.split(File.pathSeparator);
         if (entries.length != 1 || !entries[0].endsWith(".jar") || !entries[0].contains("surefire")) {

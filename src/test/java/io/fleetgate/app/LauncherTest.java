@@ -1,0 +1,151 @@
+package io.fleetgate.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.fleetgate.testing.FleetgateProcess;
+import io.fleetgate.testing.GatewayHarness;
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code bin/fleetgate}, the launcher README starts Fleetgate with: it finds a JDK 21+, and on JDK
+ * 25 its first start records an ahead-of-time cache that it writes when stopped; the next start
+ * maps it ({@code -XX:AOTMode=on} makes that start fail if the cache were unusable). The jar is
+ * built here the way the package phase lays it out (classes, and lib/ named by the manifest),
+ * since the tests run before that phase.
+ */
+class LauncherTest {
+
+    @Test
+    void theSecondStartMapsTheCacheTheFirstWrote(@TempDir Path folder) throws Exception {
+        // JDK 21-24 get a class-data-sharing archive instead, which this test does not cover
+        assumeTrue(Runtime.version().feature() >= 25, "the ahead-of-time cache needs JDK 25");
+        Path jar = fleetgateJar(folder.resolve("app"));
+        Path cache = folder.resolve("aot/fleetgate.aot");
+
+        Start first = start(folder, jar, cache, "");
+        first.awaitReady();
+        first.stop();
+        assertThat(first.process.exitValue()).as("exit code after SIGTERM; see %s", first.log).isIn(0, 143);
+        assertThat(cache).as("the cache the first start wrote when it stopped; see %s", first.log).isNotEmptyFile();
+
+        Start second = start(folder, jar, cache, "-XX:AOTMode=on");
+        second.awaitReady();
+        second.stop();
+        assertThat(Files.readString(second.log)).doesNotContainIgnoringCase("unable to use").doesNotContain("AOTCacheOutput");
+    }
+
+    private record Start(Process process, Path log, int port) {
+        void awaitReady() throws Exception {
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+            HttpRequest probe = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/1/vehicles"))
+                    .header("Authorization", "Bearer demo-token").timeout(Duration.ofSeconds(10)).build();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while (System.nanoTime() < deadline) {
+                if (!process.isAlive()) {
+                    throw new AssertionError("the launcher's Fleetgate exited with " + process.exitValue() + "; its output ends:\n" + tail());
+                }
+                try {
+                    if (http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                        return;
+                    }
+                } catch (IOException notYet) {
+                    // not listening yet
+                }
+                Thread.sleep(100);
+            }
+            throw new AssertionError("not ready within 90 s; its output ends:\n" + tail());
+        }
+
+        String tail() throws IOException {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        }
+
+        void stop() throws InterruptedException {
+            process.destroy();
+            // writing the cache takes seconds more on 2 cores
+            if (!process.waitFor(90, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+                throw new AssertionError("did not stop within 90 s of SIGTERM; see " + log);
+            }
+        }
+    }
+
+    private static Start start(Path folder, Path jar, Path cache, String extraJvmOptions) throws IOException {
+        int port = GatewayHarness.freePort();
+        List<String> options = List.of("-Dcamel.server.host=127.0.0.1", "-Dcamel.server.port=" + port,
+                "-Dcamel.management.port=" + GatewayHarness.freePort(), "-Dfleetgate.kafka.embedded.port=0",
+                "-Dfleetgate.kafka.embedded.controller-port=0", "-Dfleetgate.demo.simulator-port=0", extraJvmOptions);
+        Path log = Files.createTempFile(folder, "launcher-", ".log");
+        ProcessBuilder builder = new ProcessBuilder(Path.of("bin/fleetgate").toAbsolutePath().toString(), "--demo")
+                .directory(folder.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().keySet().removeIf(name -> name.startsWith("FLEETGATE_") || name.startsWith("CAMEL_"));
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().put("FLEETGATE_JAR", jar.toString());
+        builder.environment().put("FLEETGATE_AOT_CACHE", cache.toString());
+        builder.environment().put("JDK_JAVA_OPTIONS", String.join(" ", options).trim());
+        return new Start(builder.start(), log, port);
+    }
+
+    /** target/classes as fleetgate.jar, its libraries in lib/ next to it, as mvn package makes them. */
+    private static Path fleetgateJar(Path dir) throws IOException {
+        Path lib = Files.createDirectories(dir.resolve("lib"));
+        Path classes = null;
+        List<String> classPath = new ArrayList<>();
+        for (String entry : FleetgateProcess.classpath().split(File.pathSeparator)) {
+            Path path = Path.of(entry);
+            if (Files.isDirectory(path)) {
+                if (path.endsWith(Path.of("target", "classes"))) {
+                    classes = path;
+                }
+            } else if (entry.endsWith(".jar")) {
+                Path link = lib.resolve(path.getFileName());
+                if (!Files.exists(link)) {
+                    Files.createSymbolicLink(link, path);
+                    classPath.add("lib/" + path.getFileName());
+                }
+            }
+        }
+        assertThat(classes).as("target/classes on the test classpath").isNotNull();
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, FleetgateApp.class.getName());
+        manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH, String.join(" ", classPath));
+        Path jar = dir.resolve("fleetgate.jar");
+        Path root = classes;
+        try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file, manifest);
+             Stream<Path> files = Files.walk(root)) {
+            // directories too: the routes are found by listing classpath:routes/
+            for (Path path : files.filter(p -> !p.equals(root)).sorted().toList()) {
+                String name = root.relativize(path).toString().replace(File.separatorChar, '/');
+                boolean directory = Files.isDirectory(path);
+                out.putNextEntry(new JarEntry(directory ? name + "/" : name));
+                if (!directory) {
+                    Files.copy(path, out);
+                }
+                out.closeEntry();
+            }
+        }
+        return jar;
+    }
+}
