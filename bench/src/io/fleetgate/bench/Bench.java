@@ -220,7 +220,7 @@ public final class Bench {
         }
         boolean quick = Boolean.getBoolean("bench.quick");
         String chosen = System.getProperty("bench.sections", "");
-        Set<String> sections = Set.of((chosen.isBlank() ? "startup,read,kafka,storm,chaos" : chosen).split(","));
+        Set<String> sections = Set.of((chosen.isBlank() ? "startup,read,kafka,storm,kills" : chosen).split(","));
         Map<String, Object> results = new LinkedHashMap<>();
         Path lastResults = repo.resolve("bench/results/results.json");
         if (!chosen.isBlank() && !quick && Files.isRegularFile(lastResults)) {
@@ -252,7 +252,7 @@ public final class Bench {
                 }
             }
             if (sections.contains("storm")) {
-                section(results, "storm", () -> new SleepStormBench(bench).run(System.getProperty("storm.xmx", "")));
+                section(results, "storm", () -> new SleepStormBench(bench).run(System.getProperty("storm.xmx", "512m")));
                 // the same storm with the heap the target allows: does it still finish, and how fast
                 // opt-in (-Dstorm.capped-xmx=512m): on a slow day it adds a minute and a half to the suite
                 String capped = System.getProperty("storm.capped-xmx", "");

@@ -52,8 +52,8 @@ final class KafkaCommandBench {
         r.put("command", "flash_lights (unsigned, vehicles online)");
         r.put("seconds_per_rate", seconds);
         r.put("latency", "producer send() to the result record consumed, per command");
-        r.put("warm_up", Integer.getInteger("kafka.warm-rate", bench.quick ? 100 : 500) + "/s for "
-                + Integer.getInteger("kafka.warm-seconds", bench.quick ? 3 : 12) + " s before the first rate");
+        r.put("warm_up", Integer.getInteger("kafka.warm-rate", bench.quick ? 100 : 500) + "/s in 5 s steps, at least "
+                + Integer.getInteger("kafka.warm-seconds", bench.quick ? 3 : 15) + " s and until two steps in a row cost the same CPU per command within 10 %, before the first rate");
         List<Map<String, Object>> steps = new ArrayList<>();
         Properties producerProps = new Properties();
         producerProps.put("bootstrap.servers", gateway.kafkaBootstrap());
@@ -76,8 +76,25 @@ final class KafkaCommandBench {
             try {
                 // warm-up: every vehicle's state learned once, producer and consumer connections, and
                 // the JIT (C2 needs thousands of commands through each route before it compiles them)
-                step(producer, "warm", Integer.getInteger("kafka.warm-rate", bench.quick ? 100 : 500),
-                        Integer.getInteger("kafka.warm-seconds", bench.quick ? 3 : 12));
+                // in 5 s steps until two in a row cost the same CPU per command within 10 %, as the
+                // JIT on 2 shared cores takes a minute or more to settle
+                int warmRate = Integer.getInteger("kafka.warm-rate", bench.quick ? 100 : 500);
+                int warmMin = Integer.getInteger("kafka.warm-seconds", bench.quick ? 3 : 15);
+                int warmMax = Integer.getInteger("kafka.warm-max-seconds", bench.quick ? 10 : 120);
+                List<Object> warmCpu = new ArrayList<>();
+                long warmStarted = System.nanoTime();
+                for (int n = 0; ; n++) {
+                    warmCpu.add(step(producer, "warm" + n, warmRate, 5).get("fleetgate_cpu_ms_per_command"));
+                    long elapsed = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - warmStarted);
+                    int k = warmCpu.size();
+                    boolean steady = k >= 2 && warmCpu.get(k - 1) instanceof Double last && warmCpu.get(k - 2) instanceof Double before
+                            && Math.abs(last - before) <= 0.1 * before;
+                    if ((elapsed >= warmMin && steady) || elapsed >= warmMax) {
+                        Bench.say("kafka warm after %d s: CPU ms/command per 5 s step %s", elapsed, warmCpu);
+                        r.put("warm_up_cpu_ms_per_command", warmCpu);
+                        break;
+                    }
+                }
                 try (AutoCloseable profiling = bench.profile(gateway.process.toHandle(), "kafka")) {
                     for (int rate : rates) {
                         Map<String, Object> step = step(producer, "r" + rate, rate, seconds);
