@@ -2,6 +2,7 @@ package io.fleetgate.app;
 
 import io.fleetgate.account.AccountStore;
 import io.fleetgate.account.GatewayTokenCheck;
+import io.fleetgate.ingress.AnswerBody;
 import io.fleetgate.ingress.EnergyCommands;
 import io.fleetgate.ingress.ErrorResponses;
 import io.fleetgate.ingress.FleetApiCatalog;
@@ -75,6 +76,7 @@ public final class FleetgateConfiguration implements CamelConfiguration {
         registry.bind("regionRelearning", new RegionRelearning(new MisdirectedRequests(baseUrls), accounts));
         RegionBreakers breakers = bindResilience(registry, settings, clock);
         String defaultRegion = settings.required("fleetgate.regions.default");
+        registry.bind("answerBody", new AnswerBody());
         registry.bind("errorResponses", new ErrorResponses(defaultRegion, breakers::untilHalfOpen,
                 Duration.ofSeconds(settings.longValue("fleetgate.bulkhead.retry-after-seconds"))));
         IngressGuard guard = new IngressGuard(settings.longValue("fleetgate.ingress.max-body-bytes"), () -> defaultRegion);
@@ -155,7 +157,7 @@ public final class FleetgateConfiguration implements CamelConfiguration {
         registry.bind("commandLedger", ledger);
         // a command's attempt waits for Kafka to record it as long as its record may wait to be taken
         CommandAttempts attempts = new CommandAttempts(kafkaClients, settings.required("fleetgate.topics.command-attempts"),
-                clock, settings.duration("fleetgate.commands.send-timeout-ms"));
+                clock, settings.duration("fleetgate.commands.send-timeout-ms"), settings.duration("fleetgate.commands.linger-ms"));
         context.addService(attempts, true, true);
         registry.bind("commandAttempts", attempts);
         registry.bind("commandResults", results);

@@ -31,6 +31,11 @@ public final class CommandAttempts extends ServiceSupport {
 
     /** @param clientConfig bootstrap servers and security settings (KafkaClientConfig) */
     public CommandAttempts(Map<String, Object> clientConfig, String topic, Clock clock, Duration timeout) {
+        this(clientConfig, topic, clock, timeout, Duration.ZERO);
+    }
+
+    /** @param linger how long a mark waits for other lanes' marks to share its produce request */
+    public CommandAttempts(Map<String, Object> clientConfig, String topic, Clock clock, Duration timeout, Duration linger) {
         this.topic = topic;
         this.clock = clock;
         this.timeout = timeout;
@@ -38,7 +43,7 @@ public final class CommandAttempts extends ServiceSupport {
         producerProperties.putAll(clientConfig);
         producerProperties.put(ProducerConfig.ACKS_CONFIG, "all");
         producerProperties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        producerProperties.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        producerProperties.put(ProducerConfig.LINGER_MS_CONFIG, (int) linger.toMillis());
         producerProperties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) timeout.toMillis());
         producerProperties.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         producerProperties.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 5000));

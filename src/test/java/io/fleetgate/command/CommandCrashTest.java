@@ -72,6 +72,9 @@ class CommandCrashTest {
         settings.put("fleetgate.vcp.private-key-file", key.toString());
         // a wake-up takes a few seconds, a retry waits 4 s: long enough to be killed in the middle
         settings.put("fleetgate.wake.poll-interval-ms", "1000");
+        // 40 checks: a wake-up of 25 s (the rebalance test's) fits, however late the kill comes; with
+        // 10 the first command got 408 on a slow machine before the kill, and was rightly not run
+        settings.put("fleetgate.wake.max-polls", "40");
         settings.put("fleetgate.retries.initial-backoff-ms", "4000");
         settings.put("fleetgate.retries.budget-ms", "60000");
         topics = new TopicRecords(kafka.bootstrapServers());
@@ -179,11 +182,12 @@ class CommandCrashTest {
                 .until(() -> batchOne.stream().allMatch(vin -> executed(vin).size() == 2));
 
         for (String vin : batchTwo) {
-            simulator.fleet().setWakeDelay(vin, 12); // still waking at the kill, however slowly the wake-ups went out
+            // still waking at the kill: on a slow machine the last wake_up went out 14 s after the first
+            simulator.fleet().setWakeDelay(vin, 25);
             sendRecord(vin, 61);
             sendRecord(vin, 62);
         }
-        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> batchTwo.stream()
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> batchTwo.stream()
                 .filter(vin -> simulator.requests(vin).stream().anyMatch(r -> r.path().endsWith("/wake_up"))).count() == batchTwo.size());
         first.kill();
         Instant killed = Instant.now();
