@@ -52,8 +52,8 @@ final class KafkaCommandBench {
         r.put("command", "flash_lights (unsigned, vehicles online)");
         r.put("seconds_per_rate", seconds);
         r.put("latency", "producer send() to the result record consumed, per command");
-        r.put("warm_up", Integer.getInteger("kafka.warm-rate", bench.quick ? 100 : 500) + "/s in 5 s steps, at least "
-                + Integer.getInteger("kafka.warm-seconds", bench.quick ? 3 : 15) + " s and until two steps in a row cost the same CPU per command within 10 %, before the first rate");
+        r.put("warm_up", Integer.getInteger("kafka.warm-rate", bench.quick ? 100 : 1000) + "/s in 5 s steps, at least "
+                + Integer.getInteger("kafka.warm-seconds", bench.quick ? 3 : 60) + " s and until two steps in a row cost the same CPU per command within 10 %, before the first rate");
         List<Map<String, Object>> steps = new ArrayList<>();
         Properties producerProps = new Properties();
         producerProps.put("bootstrap.servers", gateway.kafkaBootstrap());
@@ -78,8 +78,9 @@ final class KafkaCommandBench {
                 // the JIT (C2 needs thousands of commands through each route before it compiles them)
                 // in 5 s steps until two in a row cost the same CPU per command within 10 %, as the
                 // JIT on 2 shared cores takes a minute or more to settle
-                int warmRate = Integer.getInteger("kafka.warm-rate", bench.quick ? 100 : 500);
-                int warmMin = Integer.getInteger("kafka.warm-seconds", bench.quick ? 3 : 15);
+                int warmRate = Integer.getInteger("kafka.warm-rate", bench.quick ? 100 : 1000);
+                // a minute at least: the command path's C2 compiles were still under way after 20 s
+                int warmMin = Integer.getInteger("kafka.warm-seconds", bench.quick ? 3 : 60);
                 int warmMax = Integer.getInteger("kafka.warm-max-seconds", bench.quick ? 10 : 120);
                 List<Object> warmCpu = new ArrayList<>();
                 long warmStarted = System.nanoTime();

@@ -46,7 +46,7 @@ final class ReadPathBench {
         List<Integer> levels = Arrays.stream(System.getProperty("read.concurrency", bench.quick ? "16" : "8,32,128").split(","))
                 .map(String::trim).map(Integer::parseInt).toList();
         int seconds = Integer.getInteger("read.seconds", bench.quick ? 3 : 8);
-        int warmSeconds = Integer.getInteger("read.warm-seconds", bench.quick ? 3 : 20);
+        int warmSeconds = Integer.getInteger("read.warm-seconds", bench.quick ? 3 : 45);
         int fixedRate = Integer.getInteger("read.fixed-rate", 200);
         int fixedSeconds = Integer.getInteger("read.fixed-seconds", bench.quick ? 2 : 4);
         String simBase = bench.simulator.baseUrl("na");
