@@ -42,11 +42,17 @@ class LauncherTest {
         Path jar = fleetgateJar(folder.resolve("app"));
         Path cache = folder.resolve("aot/fleetgate.aot");
 
+        // a start that fails at once leaves a cache of the few classes it loaded: the next start records anew
+        Start failed = start(folder, jar, cache, "", "--no-such-option");
+        assertThat(failed.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(failed.process.exitValue()).isEqualTo(2);
+
         Start first = start(folder, jar, cache, "");
         first.awaitReady();
         first.stop();
         assertThat(first.process.exitValue()).as("exit code after SIGTERM; see %s", first.log).isIn(0, 143);
         assertThat(cache).as("the cache the first start wrote when it stopped; see %s", first.log).isNotEmptyFile();
+        assertThat(Files.size(cache)).as("a serving Fleetgate's cache, not the failed start's").isGreaterThan(48L * 1024 * 1024);
 
         Start second = start(folder, jar, cache, "-XX:AOTMode=on");
         second.awaitReady();
@@ -92,12 +98,16 @@ class LauncherTest {
     }
 
     private static Start start(Path folder, Path jar, Path cache, String extraJvmOptions) throws IOException {
+        return start(folder, jar, cache, extraJvmOptions, "--demo");
+    }
+
+    private static Start start(Path folder, Path jar, Path cache, String extraJvmOptions, String argument) throws IOException {
         int port = GatewayHarness.freePort();
         List<String> options = List.of("-Dcamel.server.host=127.0.0.1", "-Dcamel.server.port=" + port,
                 "-Dcamel.management.port=" + GatewayHarness.freePort(), "-Dfleetgate.kafka.embedded.port=0",
                 "-Dfleetgate.kafka.embedded.controller-port=0", "-Dfleetgate.demo.simulator-port=0", extraJvmOptions);
         Path log = Files.createTempFile(folder, "launcher-", ".log");
-        ProcessBuilder builder = new ProcessBuilder(Path.of("bin/fleetgate").toAbsolutePath().toString(), "--demo")
+        ProcessBuilder builder = new ProcessBuilder(Path.of("bin/fleetgate").toAbsolutePath().toString(), argument)
                 .directory(folder.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().keySet().removeIf(name -> name.startsWith("FLEETGATE_") || name.startsWith("CAMEL_"));
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
