@@ -275,7 +275,12 @@ public final class Bench {
             bench.simulator.close();
         }
         if (bench.profiler != null) {
-            results.put("flame_graphs", bench.profiler.written);
+            // a run of some sections redraws theirs; the others' graphs stay
+            @SuppressWarnings("unchecked")
+            Map<String, Object> graphs = results.get("flame_graphs") instanceof Map<?, ?> earlier
+                    ? new LinkedHashMap<>((Map<String, Object>) earlier) : new LinkedHashMap<>();
+            graphs.putAll(bench.profiler.written);
+            results.put("flame_graphs", graphs);
         }
         results.put("load_average_at_end", loadAverage());
         results.put("duration_s", Math.round((System.nanoTime() - began) / 1e8) / 10.0);
