@@ -8,7 +8,7 @@ import org.apache.camel.Message;
  * answer. platform-http writes a String, an InputStream, a Vert.x Buffer or a ByteBuffer as they
  * are, but anything else (a byte[], which is what the Fleet API's answer is here) it first
  * converts to an InputStream and pumps to the connection, reading each chunk on a worker thread:
- * a tenth of the read path's CPU in the benchmark's profile. A ByteBuffer it writes at once, with
+ * a fifth of the read path's CPU in the benchmark's profile. A ByteBuffer it writes at once, with
  * its Content-Length (a Buffer would go out chunked).
  */
 public final class AnswerBody {

@@ -78,6 +78,9 @@ class PassThroughFidelityTest {
         assertThat(body(viaGateway)).isEqualTo(body(direct));
         assertThat(viaGateway.body()).isEqualTo(direct.body());
         assertThat(viaGateway.headers().firstValue("Content-Type")).isEqualTo(direct.headers().firstValue("Content-Type"));
+        // written whole with its length (ingress.AnswerBody), not streamed in chunks
+        assertThat(viaGateway.headers().firstValue("Content-Length")).contains(String.valueOf(viaGateway.body().length));
+        assertThat(viaGateway.headers().firstValue("Transfer-Encoding")).isEmpty();
     }
 
     @Test
