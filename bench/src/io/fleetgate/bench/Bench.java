@@ -133,6 +133,39 @@ public final class Bench {
         return FleetgateProcess.start(name, repo, work, own, all, GATEWAY_TOKEN, aotCache);
     }
 
+    interface Window {
+        /** One 5 s window of load; its measure (req/s, CPU per command), or NaN when none. */
+        double run() throws Exception;
+    }
+
+    /**
+     * Loads Fleetgate in 5 s windows until two in a row agree within {@code tolerance} (and at least
+     * {@code minSeconds} have passed), or {@code maxSeconds} have: its JIT on 2 shared cores takes a
+     * minute or more of load to settle, and a fixed short warm-up measured the compiler.
+     *
+     * @return each window's measure
+     */
+    static List<Double> warmUntilSteady(String what, int minSeconds, int maxSeconds, double tolerance, Window window) throws Exception {
+        List<Double> measures = new ArrayList<>();
+        long started = System.nanoTime();
+        while (true) {
+            measures.add(window.run());
+            long elapsed = java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
+            int n = measures.size();
+            boolean steady = n >= 2 && Math.abs(measures.get(n - 1) - measures.get(n - 2)) <= tolerance * measures.get(n - 2);
+            if ((elapsed >= minSeconds && steady) || elapsed >= maxSeconds) {
+                say("%s warm after %d s: per 5 s window %s", what, elapsed, measures);
+                return measures;
+            }
+        }
+    }
+
+    /** The last run's results.json, as written. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> readResults(Path file) throws IOException {
+        return new com.fasterxml.jackson.databind.ObjectMapper().readValue(file.toFile(), LinkedHashMap.class);
+    }
+
     /** Profiles the process until closed when {@code --profile} asked for it; else does nothing. */
     AutoCloseable profile(ProcessHandle process, String section) throws Exception {
         return profiler == null ? () -> { } : profiler.profile(process.pid(), section);
@@ -213,9 +246,7 @@ public final class Bench {
         if (Boolean.getBoolean("bench.report-only")) {
             // draw the summary and plots again from the last results.json
             Path out = repo.resolve("bench/results");
-            @SuppressWarnings("unchecked")
-            Map<String, Object> last = new com.fasterxml.jackson.databind.ObjectMapper().readValue(out.resolve("results.json").toFile(), LinkedHashMap.class);
-            new Report(out, last).write();
+            new Report(out, readResults(out.resolve("results.json"))).write();
             return;
         }
         boolean quick = Boolean.getBoolean("bench.quick");
@@ -225,9 +256,7 @@ public final class Bench {
         Path lastResults = repo.resolve("bench/results/results.json");
         if (!chosen.isBlank() && !quick && Files.isRegularFile(lastResults)) {
             // a run of some sections keeps the other sections' last figures (each has its own "<name>_at")
-            @SuppressWarnings("unchecked")
-            Map<String, Object> last = new com.fasterxml.jackson.databind.ObjectMapper().readValue(lastResults.toFile(), LinkedHashMap.class);
-            results.putAll(last);
+            results.putAll(readResults(lastResults));
             results.put("sections_run_last", chosen);
         }
         results.put("started_at", Instant.now().toString());
@@ -253,22 +282,13 @@ public final class Bench {
             }
             if (sections.contains("storm")) {
                 section(results, "storm", () -> new SleepStormBench(bench).run(System.getProperty("storm.xmx", "512m")));
-                // the same storm with the heap the target allows: does it still finish, and how fast
-                // opt-in (-Dstorm.capped-xmx=512m): on a slow day it adds a minute and a half to the suite
-                String capped = System.getProperty("storm.capped-xmx", "");
-                if (!capped.isBlank()) {
-                    section(results, "storm_capped", () -> new SleepStormBench(bench).run(capped));
-                }
             }
-            if (sections.contains("kills")) {
-                // the command faults alone, without the long outage
+            // chaos: kills, a broker outage and a regional outage under commands; then a long Kafka
+            // outage under reads. kills: the first part alone, outage: the second
+            if (sections.contains("kills") || sections.contains("chaos")) {
                 section(results, "chaos", () -> new ChaosBench(bench).run());
             }
-            if (sections.contains("chaos")) {
-                // kills, a broker outage and a regional outage under commands; then a long Kafka outage under reads
-                section(results, "chaos", () -> new ChaosBench(bench).run());
-                section(results, "outage", () -> new OutageBench(bench).run());
-            } else if (sections.contains("outage")) {
+            if (sections.contains("outage") || sections.contains("chaos")) {
                 section(results, "outage", () -> new OutageBench(bench).run());
             }
         } finally {

@@ -76,26 +76,12 @@ final class KafkaCommandBench {
             try {
                 // warm-up: every vehicle's state learned once, producer and consumer connections, and
                 // the JIT (C2 needs thousands of commands through each route before it compiles them)
-                // in 5 s steps until two in a row cost the same CPU per command within 10 %, as the
-                // JIT on 2 shared cores takes a minute or more to settle
+                // in 5 s steps until two in a row cost the same CPU per command within 10 %; a minute at
+                // least: the command path's C2 compiles were still under way after 20 s
                 int warmRate = Integer.getInteger("kafka.warm-rate", bench.quick ? 100 : 1000);
-                // a minute at least: the command path's C2 compiles were still under way after 20 s
-                int warmMin = Integer.getInteger("kafka.warm-seconds", bench.quick ? 3 : 60);
-                int warmMax = Integer.getInteger("kafka.warm-max-seconds", bench.quick ? 10 : 120);
-                List<Object> warmCpu = new ArrayList<>();
-                long warmStarted = System.nanoTime();
-                for (int n = 0; ; n++) {
-                    warmCpu.add(step(producer, "warm" + n, warmRate, 5).get("fleetgate_cpu_ms_per_command"));
-                    long elapsed = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - warmStarted);
-                    int k = warmCpu.size();
-                    boolean steady = k >= 2 && warmCpu.get(k - 1) instanceof Double last && warmCpu.get(k - 2) instanceof Double before
-                            && Math.abs(last - before) <= 0.1 * before;
-                    if ((elapsed >= warmMin && steady) || elapsed >= warmMax) {
-                        Bench.say("kafka warm after %d s: CPU ms/command per 5 s step %s", elapsed, warmCpu);
-                        r.put("warm_up_cpu_ms_per_command", warmCpu);
-                        break;
-                    }
-                }
+                r.put("warm_up_cpu_ms_per_command", Bench.warmUntilSteady("kafka", Integer.getInteger("kafka.warm-seconds", bench.quick ? 3 : 60),
+                        Integer.getInteger("kafka.warm-max-seconds", bench.quick ? 10 : 120), 0.10,
+                        () -> step(producer, "warm", warmRate, 5).get("fleetgate_cpu_ms_per_command") instanceof Double cpu ? cpu : Double.NaN));
                 try (AutoCloseable profiling = bench.profile(gateway.process.toHandle(), "kafka")) {
                     for (int rate : rates) {
                         Map<String, Object> step = step(producer, "r" + rate, rate, seconds);

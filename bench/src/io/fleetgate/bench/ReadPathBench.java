@@ -47,6 +47,7 @@ final class ReadPathBench {
                 .map(String::trim).map(Integer::parseInt).toList();
         int seconds = Integer.getInteger("read.seconds", bench.quick ? 3 : 8);
         int warmSeconds = Integer.getInteger("read.warm-seconds", bench.quick ? 3 : 45);
+        int warmMaxSeconds = Integer.getInteger("read.warm-max-seconds", bench.quick ? 10 : 150);
         int fixedRate = Integer.getInteger("read.fixed-rate", 200);
         int fixedSeconds = Integer.getInteger("read.fixed-seconds", bench.quick ? 2 : 4);
         String simBase = bench.simulator.baseUrl("na");
@@ -73,13 +74,15 @@ final class ReadPathBench {
                 r.put("generator", "wrk -t2 -c<concurrency> -d" + seconds + "s (closed loop, keep-alive)");
                 r.put("seconds_per_level", seconds);
                 r.put("fleetgate_warm_up", "wrk -c32 in 5 s windows, at least " + warmSeconds + " s and until two windows in a row"
-                        + " differ by under 5 % (at most " + Integer.getInteger("read.warm-max-seconds", 150) + " s), before the first level (others 2 s)");
+                        + " differ by under 5 % (at most " + warmMaxSeconds + " s), before the first level (others 2 s)");
                 Map<String, Object> throughput = new LinkedHashMap<>();
                 for (Target target : targets) {
                     // warm-up: connection pools, and for Fleetgate the JIT, whose C2 compiles take
                     // seconds of CPU on 2 cores: measured cold, the first level paid for them
                     if (target.name.equals("fleetgate")) {
-                        r.put("fleetgate_warm_up_windows", warmUntilSteady(wrk, target, warmSeconds));
+                        r.put("fleetgate_warm_up_windows", Bench.warmUntilSteady("read fleetgate", warmSeconds, warmMaxSeconds, 0.05,
+                                () -> (Double) wrk(wrk, target, 32, 5).get("requests_per_s")));
+                        bench.simulator.clearRequests();
                     } else {
                         wrk(wrk, target, 32, 2);
                     }
@@ -149,28 +152,6 @@ final class ReadPathBench {
             }
         }
         return r;
-    }
-
-    /**
-     * Fleetgate's JIT on 2 shared cores takes a minute or more of load before C2 has compiled the
-     * read path (measured: 400 req/s in the first 10 s, 4,000 after 60 s), so a fixed short warm-up
-     * measured the compiler: load in 5 s windows until two in a row agree within 5 %.
-     */
-    private List<Double> warmUntilSteady(String wrk, Target target, int minSeconds) throws Exception {
-        int maxSeconds = Integer.getInteger("read.warm-max-seconds", bench.quick ? 10 : 150);
-        List<Double> windows = new ArrayList<>();
-        long started = System.nanoTime();
-        while (true) {
-            windows.add((Double) wrk(wrk, target, 32, 5).get("requests_per_s"));
-            long elapsed = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
-            int n = windows.size();
-            boolean steady = n >= 2 && Math.abs(windows.get(n - 1) - windows.get(n - 2)) <= 0.05 * windows.get(n - 2);
-            if ((elapsed >= minSeconds && steady) || elapsed >= maxSeconds) {
-                Bench.say("read fleetgate warm after %d s: req/s per 5 s window %s", elapsed, windows);
-                bench.simulator.clearRequests();
-                return windows;
-            }
-        }
     }
 
     private Map<String, Object> wrk(String wrk, Target target, int connections, int seconds) throws Exception {

@@ -217,13 +217,8 @@ final class Report {
             save("kafka-p99.png", lines(ChartFactory.createXYLineChart("Kafka command path: end-to-end p99",
                     "offered commands/s", "p99 ms (produce -> result consumed)", new XYSeriesCollection(p99), PlotOrientation.VERTICAL, true, false, false)));
         }
-        XYSeriesCollection progress = new XYSeriesCollection();
-        XYSeriesCollection heaps = new XYSeriesCollection();
-        for (String run : List.of("storm", "storm_capped")) {
-            Map<String, Object> storm = map(results.get(run));
-            if (storm == null || !(storm.get("completions_per_second") instanceof List<?> perSecond)) {
-                continue;
-            }
+        Map<String, Object> storm = map(results.get("storm"));
+        if (storm != null && storm.get("completions_per_second") instanceof List<?> perSecond) {
             String options = storm.get("fleetgate_jvm_options").toString();
             String label = options.isBlank() ? "JVM default heap" : options;
             XYSeries done = new XYSeries("commands answered, " + label);
@@ -232,19 +227,15 @@ final class Report {
                 total += ((Number) perSecond.get(s)).longValue();
                 done.add(s + 1, total);
             }
-            progress.addSeries(done);
             XYSeries heap = new XYSeries("heap used MB, " + label);
             List<?> samples = (List<?>) storm.get("heap_used_mb_every_200ms");
             for (int i = 0; i < samples.size(); i++) {
                 heap.add(i * 0.2, ((Number) samples.get(i)).doubleValue());
             }
-            heaps.addSeries(heap);
-        }
-        if (progress.getSeriesCount() > 0) {
             save("storm-progress.png", lines(ChartFactory.createXYLineChart("Sleep storm: commands answered over time",
-                    "seconds", "commands", progress, PlotOrientation.VERTICAL, true, false, false)));
+                    "seconds", "commands", new XYSeriesCollection(done), PlotOrientation.VERTICAL, true, false, false)));
             save("storm-heap.png", lines(ChartFactory.createXYLineChart("Sleep storm: Fleetgate heap used",
-                    "seconds", "MB", heaps, PlotOrientation.VERTICAL, true, false, false)));
+                    "seconds", "MB", new XYSeriesCollection(heap), PlotOrientation.VERTICAL, true, false, false)));
         }
     }
 
@@ -339,9 +330,7 @@ final class Report {
                         s.getOrDefault("fleetgate_cpu_ms_per_command", "-")));
             }
         }
-        for (String run : List.of("storm", "storm_capped")) {
-            stormSection(md, map(results.get(run)));
-        }
+        stormSection(md, map(results.get("storm")));
         chaosSection(md, map(results.get("chaos")));
         Map<String, Object> startup = map(results.get("startup"));
         if (startup != null) {

@@ -29,12 +29,10 @@ public final class CommandAttempts extends ServiceSupport {
     private final Duration timeout;
     private KafkaProducer<String, String> producer;
 
-    /** @param clientConfig bootstrap servers and security settings (KafkaClientConfig) */
-    public CommandAttempts(Map<String, Object> clientConfig, String topic, Clock clock, Duration timeout) {
-        this(clientConfig, topic, clock, timeout, Duration.ZERO);
-    }
-
-    /** @param linger how long a mark waits for other lanes' marks to share its produce request */
+    /**
+     * @param clientConfig bootstrap servers and security settings (KafkaClientConfig)
+     * @param linger how long a mark waits for other lanes' marks to share its produce request
+     */
     public CommandAttempts(Map<String, Object> clientConfig, String topic, Clock clock, Duration timeout, Duration linger) {
         this.topic = topic;
         this.clock = clock;
