@@ -129,8 +129,9 @@ public final class TopicFollower<V> extends ServiceSupport {
                     positions.put(tp, consumer.position(tp));
                 }
                 if (!isCaughtUp() && reached(ends)) {
-                    caughtUp.countDown();
+                    // the reader's caught-up work is done before anyone waiting is let go
                     reader.caughtUp();
+                    caughtUp.countDown();
                 }
                 answerReadRequests(partitions);
                 reader.polled();
