@@ -14,12 +14,15 @@ import io.fleetgate.kafka.KafkaClientConfig;
 import io.fleetgate.limits.ClientAddressResolver;
 import io.fleetgate.limits.RateLimitGate;
 import io.fleetgate.region.MisdirectedRequests;
-import io.fleetgate.region.Region;
 import io.fleetgate.resilience.BreakerSettings;
 import io.fleetgate.resilience.Bulkheads;
+import io.fleetgate.resilience.InFlightLimit;
 import io.fleetgate.resilience.RegionBreakers;
 import io.fleetgate.region.RegionRelearning;
+import io.fleetgate.ingress.EventLoopHttpEngine;
+import io.fleetgate.region.FleetApiComponent;
 import io.fleetgate.region.RegionalBaseUrls;
+import io.fleetgate.region.UpstreamClientSettings;
 import io.fleetgate.region.UpstreamRequest;
 import io.fleetgate.audit.AuditConfiguration;
 import io.fleetgate.command.CommandChecks;
@@ -40,7 +43,9 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import org.apache.camel.component.platform.http.PlatformHttpConstants;
 import org.apache.camel.CamelConfiguration;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
@@ -75,8 +80,18 @@ public final class FleetgateConfiguration implements CamelConfiguration {
         registry.bind("upstreamRequest", new UpstreamRequest(settings.required("fleetgate.upstream.user-agent")));
         registry.bind("regionRelearning", new RegionRelearning(new MisdirectedRequests(baseUrls), accounts));
         RegionBreakers breakers = bindResilience(registry, settings, clock);
+        context.addComponent("fleet-api", new FleetApiComponent(baseUrls, breakers, new UpstreamClientSettings(
+                settings.duration("fleetgate.upstream.connect-timeout-ms"),
+                settings.duration("fleetgate.upstream.pool-wait-ms"),
+                settings.duration("fleetgate.upstream.response-timeout-ms"),
+                (int) settings.longValue("fleetgate.upstream.connections-per-region"))));
         String defaultRegion = settings.required("fleetgate.regions.default");
         registry.bind("answerBody", new AnswerBody());
+        // the Fleet API ingress runs on the HTTP server's event loop; its blocking steps hop to blockingWork
+        EventLoopHttpEngine httpEngine = new EventLoopHttpEngine(Set.of("/api/1"));
+        httpEngine.setCamelContext(context);
+        registry.bind(PlatformHttpConstants.PLATFORM_HTTP_ENGINE_NAME, httpEngine);
+        registry.bind("blockingWork", Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("fleetgate-blocking-", 0).factory()));
         registry.bind("errorResponses", new ErrorResponses(defaultRegion, breakers::untilHalfOpen,
                 Duration.ofSeconds(settings.longValue("fleetgate.bulkhead.retry-after-seconds"))));
         IngressGuard guard = new IngressGuard(settings.longValue("fleetgate.ingress.max-body-bytes"), () -> defaultRegion);
@@ -103,8 +118,8 @@ public final class FleetgateConfiguration implements CamelConfiguration {
     }
 
     /**
-     * Resilience4j for the routes' {@code circuitBreaker} EIPs (CONTRACT section 9): a breaker per
-     * region (fleetgate.breaker.*), the never-opening breaker the bulkheads hang on, and the
+     * Resilience4j (CONTRACT section 9): a breaker per region (fleetgate.breaker.*) for the
+     * {@code fleet-api:} calls, the never-opening breaker the bulkhead EIPs hang on, and the
      * registry the EIPs make their bulkheads in (the only one bound, so camel-resilience4j uses it).
      */
     private static RegionBreakers bindResilience(Registry registry, Settings settings, Clock clock) {
@@ -120,14 +135,13 @@ public final class FleetgateConfiguration implements CamelConfiguration {
                 (int) settings.longValue("fleetgate.breaker.minimum-calls"),
                 settings.duration("fleetgate.breaker.open-wait-ms"),
                 (int) settings.longValue("fleetgate.breaker.half-open-calls")), clock);
-        for (Region region : Region.values()) {
-            registry.bind(RegionBreakers.beanName(region), breakers.breaker(region));
-        }
         registry.bind("regionBreakers", breakers);
         Bulkheads bulkheads = new Bulkheads();
         registry.bind(Bulkheads.NEVER_OPENS, bulkheads.neverOpens());
         registry.bind("bulkheadRegistry", bulkheads.registry());
         registry.bind("bulkheads", bulkheads);
+        registry.bind("readsInFlight", new InFlightLimit(bulkheads, "reads-in-flight",
+                (int) settings.longValue("fleetgate.bulkhead.reads-in-flight")));
         return breakers;
     }
 

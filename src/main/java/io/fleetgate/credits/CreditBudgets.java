@@ -30,6 +30,12 @@ public final class CreditBudgets {
         this.catchUpTimeout = catchUpTimeout;
     }
 
+    /** True when {@link #requireCredits} would wait for the totals to be read back (right after a start). */
+    public boolean waitsForTotals(Exchange exchange) {
+        Account account = exchange.getProperty(ExchangeKeys.ACCOUNT, Account.class);
+        return account != null && account.creditBudget() != null && !ledger.isCaughtUp();
+    }
+
     /** Refuses the exchange's account (exchange property {@link ExchangeKeys#ACCOUNT}) once its budget is spent. */
     public void requireCredits(Exchange exchange) throws InterruptedException {
         Account account = exchange.getProperty(ExchangeKeys.ACCOUNT, Account.class);

@@ -58,6 +58,12 @@ public final class RateLimitGate {
         return policy.decidesInProcess();
     }
 
+    /** True when {@link #check} would ask Redis, over the network: a site's request with the Redis backend. */
+    public boolean checksSiteElsewhere(Exchange exchange) {
+        Classification request = exchange.getProperty(ExchangeKeys.CLASSIFICATION, Classification.class);
+        return !decidesInProcess() && request != null && request.energySiteId() != null;
+    }
+
     /**
      * For {@code /api/1/energy_sites/{id}/...}: counts the request against its site, under the
      * caller's account's per-site limit, and refuses it with 429 {@code rate_limited} (uncounted by

@@ -4,7 +4,6 @@ import io.fleetgate.account.Account;
 import io.fleetgate.ingress.ExchangeKeys;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.apache.camel.component.http.HttpMethods;
 
 /**
  * Builds the request Fleetgate sends upstream from what ingress captured: same method, path,
@@ -19,9 +18,8 @@ public final class UpstreamRequest {
     }
 
     /**
-     * Counts a call to the Fleet API (the audit's attempts), before the region's circuit breaker:
-     * the breaker runs the call on a copy of the exchange and keeps nothing of it when no answer
-     * came, and a call it refuses is an attempt too, as it is for commands.
+     * Counts a call to the Fleet API (the audit's attempts) before it is made: a call the region's
+     * circuit breaker refuses, or that gets no answer, is an attempt too, as it is for commands.
      */
     public void countCall(Exchange exchange) {
         Integer calls = exchange.getProperty(ExchangeKeys.UPSTREAM_CALLS, Integer.class);
@@ -31,12 +29,11 @@ public final class UpstreamRequest {
     public void prepare(Exchange exchange) {
         Account account = exchange.getProperty(ExchangeKeys.ACCOUNT, Account.class);
         Message out = exchange.getMessage();
-        out.setHeader(Exchange.HTTP_METHOD, httpMethod(exchange.getProperty(ExchangeKeys.METHOD, String.class)));
+        out.setHeader(Exchange.HTTP_METHOD, exchange.getProperty(ExchangeKeys.METHOD, String.class));
         out.setHeader(Exchange.HTTP_PATH, exchange.getProperty(ExchangeKeys.PATH, String.class));
         String query = exchange.getProperty(ExchangeKeys.QUERY, String.class);
         if (query != null) {
             out.setHeader(Exchange.HTTP_RAW_QUERY, query);
-            out.setHeader(Exchange.HTTP_QUERY, query);
         }
         out.setHeader("Authorization", "Bearer " + account.teslaAccessToken().reveal());
         out.setHeader("Accept", "application/json");
@@ -49,30 +46,14 @@ public final class UpstreamRequest {
     }
 
     /**
-     * Drops every header of the upstream answer except its status and the ones a caller may see:
-     * Content-Type, Retry-After, RateLimit-* and Alt-Svc (which the regional router reads).
+     * The headers of an upstream answer a caller may see, besides its status: Content-Type,
+     * Retry-After, RateLimit-* and Alt-Svc (which the regional router reads, then drops).
      */
-    public void keepAnswerHeaders(Exchange exchange) {
-        exchange.getMessage().getHeaders().keySet().removeIf(name -> !isAnswerHeader(name));
-    }
-
     static boolean isAnswerHeader(String name) {
         return name.equalsIgnoreCase(Exchange.HTTP_RESPONSE_CODE)
                 || name.equalsIgnoreCase("Content-Type")
                 || name.equalsIgnoreCase("Retry-After")
                 || name.equalsIgnoreCase("Alt-Svc")
                 || name.regionMatches(true, 0, "RateLimit-", 0, "RateLimit-".length());
-    }
-
-    /**
-     * The enum camel-http asks for: given a String, Camel searches its converter registry on every
-     * call (a fifth of the read path's CPU in the benchmark's profile).
-     */
-    private static Object httpMethod(String method) {
-        try {
-            return HttpMethods.valueOf(method);
-        } catch (IllegalArgumentException | NullPointerException unusual) {
-            return method;
-        }
     }
 }

@@ -12,11 +12,11 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 /**
- * What the routes' bulkheads (CONTRACT section 9: REST commands waiting, reads in flight) need
- * besides their own options: a circuit breaker that never opens, since a bulkhead is an option
- * of the {@code circuitBreaker} EIP and only the region's breaker may refuse for the host's
- * health; and the registry the EIP makes its bulkheads in, so refusals are counted per bulkhead
- * (named after the EIP's id) and its calls in flight can be read.
+ * What the routes' bulkheads (CONTRACT section 9: REST commands waiting, energy commands and
+ * reads in flight) need besides their own options: a circuit breaker that never opens, since a
+ * bulkhead is an option of the {@code circuitBreaker} EIP and only the region's breaker may refuse
+ * for the host's health; and the registry the EIP (and {@link InFlightLimit}) makes bulkheads in,
+ * so refusals are counted per bulkhead (named after the EIP's id) and its calls in flight can be read.
  */
 public final class Bulkheads {
     /** The bean name of the breaker that never opens, as the bulkhead EIPs reference it. */

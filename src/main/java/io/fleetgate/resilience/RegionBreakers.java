@@ -1,5 +1,6 @@
 package io.fleetgate.resilience;
 
+import io.fleetgate.region.NoConnectionFreeException;
 import io.fleetgate.region.Region;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -13,18 +14,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.Exchange;
-import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One Resilience4j circuit breaker per regional Fleet API host (CONTRACT section 9), bound as
- * beans the regional router's {@code circuitBreaker} EIPs reference ({@code #upstreamBreakerNa},
- * ...). Beans rather than the EIP's own options because the breaker must judge answers, not
- * only exceptions: the upstream call keeps Tesla's answers as they are
- * ({@code throwExceptionOnFailure=false}), so a 5xx is a result that {@code recordResult} counts
- * as a failure while the answer itself still reaches the caller unchanged. Timeouts and
- * connection failures arrive as exceptions and count too; Tesla's 4xx never do.
+ * One Resilience4j circuit breaker per regional Fleet API host (CONTRACT section 9), which the
+ * {@code fleet-api:<region>} calls ask before each call and tell how it went. The breaker judges
+ * answers, not only exceptions: Tesla's answers reach the caller as they are, so a 5xx is a
+ * result that {@code recordResult} counts as a failure while the answer itself still passes
+ * through unchanged. Timeouts and connection failures arrive as exceptions and count too;
+ * Tesla's 4xx never do.
  *
  * <p>Each state change is one log line; {@link #untilHalfOpen} gives callers their Retry-After.
  */
@@ -60,11 +59,6 @@ public final class RegionBreakers {
             breaker.getEventPublisher().onStateTransition(this::logTransition);
             breakers.put(region, breaker);
         }
-    }
-
-    /** The bean name of a region's breaker, as the regional router references it. */
-    public static String beanName(Region region) {
-        return "upstreamBreaker" + region.code().substring(0, 1).toUpperCase(Locale.ROOT) + region.code().substring(1);
     }
 
     public CircuitBreaker breaker(Region region) {
@@ -105,7 +99,7 @@ public final class RegionBreakers {
      */
     static boolean hostFailed(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof ConnectionRequestTimeoutException) {
+            if (t instanceof NoConnectionFreeException) {
                 return false;
             }
             if (t instanceof IOException) {

@@ -56,11 +56,12 @@ class ContractDefaultsTest {
         assertThat(p.getProperty("fleetgate.bulkhead.reads-in-flight").trim()).isEqualTo("400");
         assertThat(p.getProperty("fleetgate.bulkhead.energy-commands-in-flight").trim()).isEqualTo("500");
         assertThat(p.getProperty("fleetgate.bulkhead.retry-after-seconds").trim()).isEqualTo("1");
-        // the reads' bulkhead is sized to the upstream connection pool (application.properties says why)
+        // a region's upstream connection pool holds every read the reads' bulkhead lets in (application.properties says why)
         assertThat(p.getProperty("fleetgate.bulkhead.reads-in-flight").trim())
-                .isEqualTo(p.getProperty("camel.component.http.max-total-connections").trim());
-        // Fleetgate alone owns retries: camel-http's automatic ones are off
-        assertThat(p.getProperty("camel.component.http.automatic-retries-disabled").trim()).isEqualTo("true");
+                .isEqualTo(p.getProperty("fleetgate.upstream.connections-per-region").trim());
+        // CONTRACT section 9: no call waits for ever
+        assertThat(p.getProperty("fleetgate.upstream.connect-timeout-ms").trim()).isEqualTo("5000");
+        assertThat(p.getProperty("fleetgate.upstream.response-timeout-ms").trim()).isEqualTo("15000");
     }
 
     @Test

@@ -33,7 +33,7 @@ class WakeUpDeliveryTest {
     @RegisterExtension
     static final GatewayPerClass GATEWAY = new GatewayPerClass(() -> GatewayHarness.builder()
             .fleet(CommandFleet.fleet()).accounts(OPS)
-            .setting("camel.component.http.response-timeout", "800")
+            .setting("fleetgate.upstream.response-timeout-ms", "800")
             // the region's breaker stays out of the way here (RegionBreakerTest has it)
             .setting("fleetgate.breaker.window-size", "100")
             .setting("fleetgate.breaker.minimum-calls", "100")

@@ -119,7 +119,7 @@ class PassThroughFidelityTest {
         HttpResponse<byte[]> response = harness.get("/api/1/vehicles/" + NA_VIN + "/service_data", ALICE.gatewayToken());
         assertThat(response.statusCode()).isEqualTo(424);
         assertThat(body(response)).contains("\"error\"");
-        // one attempt only: reads are not retried, and camel-http's own retries are off
+        // one attempt only: reads are not retried, and the upstream client never retries on its own
         assertThat(harness.simulator().requests(NA_VIN).stream().filter(r -> r.path().endsWith("/service_data") && r.status() == 424))
                 .hasSize(1);
     }

@@ -46,7 +46,7 @@ class RegionBreakerTest {
             .setting("fleetgate.breaker.minimum-calls", "4")
             .setting("fleetgate.breaker.open-wait-ms", "2000")
             .setting("fleetgate.breaker.half-open-calls", "2")
-            .setting("camel.component.http.response-timeout", "800")
+            .setting("fleetgate.upstream.response-timeout-ms", "800")
             .start());
 
     @AfterEach

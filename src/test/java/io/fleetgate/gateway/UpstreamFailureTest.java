@@ -23,7 +23,7 @@ class UpstreamFailureTest {
         // the CN region points at port 1, where nothing listens (a free port could be taken meanwhile); answers are awaited 800 ms at most
         harness = GatewayHarness.builder().accounts(ALICE, CHEN)
                 .setting("fleetgate.regions.cn.base-url", "http://127.0.0.1:1")
-                .setting("camel.component.http.response-timeout", "800")
+                .setting("fleetgate.upstream.response-timeout-ms", "800")
                 .start();
     }
 
@@ -52,7 +52,7 @@ class UpstreamFailureTest {
     }
 
     @Test
-    void camelHttpDoesNotRetryA503OnItsOwn() {
+    void theClientDoesNotRetryA503OnItsOwn() {
         harness.simulator().clearRequests();
         new SimControl(harness.simulator()).script("""
                 {"vin":"%s","path":"/recent_alerts","responses":[{"status":503,"headers":{"Retry-After":"1"}},{"status":200}]}

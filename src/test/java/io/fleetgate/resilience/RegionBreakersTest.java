@@ -3,6 +3,7 @@ package io.fleetgate.resilience;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetgate.ingress.GatewayError;
+import io.fleetgate.region.NoConnectionFreeException;
 import io.fleetgate.region.Region;
 import io.fleetgate.testing.MutableClock;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -14,7 +15,6 @@ import org.apache.camel.Exchange;
 import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
-import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
 import org.junit.jupiter.api.Test;
 
 /** What a region's breaker counts as the host failing, and the wait it tells refused callers. */
@@ -36,7 +36,7 @@ class RegionBreakersTest {
     void timeoutsAndConnectionFailuresCountButABusyPoolOrABugDoesNot() {
         assertThat(RegionBreakers.hostFailed(new RuntimeCamelException(new ConnectException("refused")))).isTrue();
         assertThat(RegionBreakers.hostFailed(new SocketTimeoutException("read timed out"))).isTrue();
-        assertThat(RegionBreakers.hostFailed(new RuntimeCamelException(new ConnectionRequestTimeoutException("lease")))).isFalse();
+        assertThat(RegionBreakers.hostFailed(new RuntimeCamelException(new NoConnectionFreeException("lease")))).isFalse();
         assertThat(RegionBreakers.hostFailed(new IllegalStateException("bug"))).isFalse();
         assertThat(RegionBreakers.hostFailed(GatewayError.signInRequired())).isFalse();
     }
@@ -65,13 +65,6 @@ class RegionBreakersTest {
         assertThat(breakers.untilHalfOpen("cn")).isEqualTo(Duration.ofSeconds(10));
         clock.advance(Duration.ofSeconds(60));
         assertThat(breakers.untilHalfOpen("cn")).isEqualTo(Duration.ofSeconds(1));
-    }
-
-    @Test
-    void beansAreNamedAsTheRoutesReferenceThem() {
-        assertThat(RegionBreakers.beanName(Region.NA)).isEqualTo("upstreamBreakerNa");
-        assertThat(RegionBreakers.beanName(Region.EU)).isEqualTo("upstreamBreakerEu");
-        assertThat(RegionBreakers.beanName(Region.CN)).isEqualTo("upstreamBreakerCn");
     }
 
     private static Exchange answer(int status) {

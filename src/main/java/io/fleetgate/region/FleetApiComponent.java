@@ -1,0 +1,73 @@
+package io.fleetgate.region;
+
+import io.fleetgate.resilience.RegionBreakers;
+import io.vertx.core.Vertx;
+import java.util.Map;
+import org.apache.camel.Endpoint;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
+import org.apache.camel.support.DefaultComponent;
+
+/**
+ * {@code fleet-api:<region>}: one call to a region's Fleet API host through that region's circuit
+ * breaker, on a keep-alive connection pool made once per region (Vert.x's asynchronous client on
+ * the HTTP server's own Vert.x), so neither the host nor the client is resolved per call. Only the
+ * configured regional hosts exist here; a region that is not one is refused when the route starts.
+ */
+public final class FleetApiComponent extends DefaultComponent {
+    private final RegionalBaseUrls baseUrls;
+    private final RegionBreakers breakers;
+    private final UpstreamClientSettings settings;
+    /** Only when there is no HTTP server to share one with (a context without platform-http). */
+    private Vertx ownVertx;
+
+    public FleetApiComponent(RegionalBaseUrls baseUrls, RegionBreakers breakers, UpstreamClientSettings settings) {
+        this.baseUrls = baseUrls;
+        this.breakers = breakers;
+        this.settings = settings;
+    }
+
+    @Override
+    protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) {
+        Region region = Region.fromCode(remaining)
+                .orElseThrow(() -> new IllegalArgumentException("fleet-api: no region called '" + remaining + "' (na, eu, cn)"));
+        return new FleetApiEndpoint(uri, this, region);
+    }
+
+    RegionalBaseUrls baseUrls() {
+        return baseUrls;
+    }
+
+    RegionBreakers breakers() {
+        return breakers;
+    }
+
+    UpstreamClientSettings settings() {
+        return settings;
+    }
+
+    /** The HTTP server's Vert.x, asked for when a region's first call starts. */
+    synchronized Vertx vertx() {
+        for (VertxPlatformHttpServer server : getCamelContext().hasServices(VertxPlatformHttpServer.class)) {
+            if (server.getVertx() != null) {
+                return server.getVertx();
+            }
+        }
+        Vertx bound = getCamelContext().getRegistry().findSingleByType(Vertx.class);
+        if (bound != null) {
+            return bound;
+        }
+        if (ownVertx == null) {
+            ownVertx = Vertx.vertx();
+        }
+        return ownVertx;
+    }
+
+    @Override
+    protected synchronized void doStop() throws Exception {
+        super.doStop();
+        if (ownVertx != null) {
+            ownVertx.close();
+            ownVertx = null;
+        }
+    }
+}
