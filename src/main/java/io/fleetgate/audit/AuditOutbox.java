@@ -4,7 +4,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -32,7 +33,13 @@ public final class AuditOutbox {
     private final AuditJournal journal;
     private final String origin;
     private final BooleanSupplier kafkaUp;
-    private final LinkedBlockingQueue<AuditEvent> memory = new LinkedBlockingQueue<>();
+    private final ConcurrentLinkedQueue<AuditEvent> memory = new ConcurrentLinkedQueue<>();
+    /**
+     * The publisher while it waits for an event, else null: an offer wakes it only then. Under load
+     * it never waits, so requests do not pay for a wake-up each (a queue that signals on every
+     * offer cost ~5 % of a read's CPU).
+     */
+    private volatile Thread waitingTaker;
     /** Events of memory: waiting for the publisher, or handed to Kafka and not yet acknowledged. */
     private final AtomicInteger inMemory = new AtomicInteger();
     private final LongAdder journaled = new LongAdder();
@@ -75,6 +82,10 @@ public final class AuditOutbox {
             if (up && journal.unread() == 0 && inMemory.get() < capacity) {
                 inMemory.incrementAndGet();
                 memory.add(event);
+                Thread taker = waitingTaker;
+                if (taker != null) {
+                    LockSupport.unpark(taker);
+                }
                 return true;
             }
             if (journal.append(AuditEventJson.bytes(event), origin)) {
@@ -96,7 +107,25 @@ public final class AuditOutbox {
 
     /** The oldest event in memory not yet handed to Kafka; waits at most {@code millis} for one. */
     AuditEvent takeFromMemory(long millis) throws InterruptedException {
-        return millis <= 0 ? memory.poll() : memory.poll(millis, TimeUnit.MILLISECONDS);
+        AuditEvent event = memory.poll();
+        if (event != null || millis <= 0) {
+            return event;
+        }
+        waitingTaker = Thread.currentThread();
+        try {
+            // looked at again once the offers can see the taker waiting
+            event = memory.poll();
+            if (event != null) {
+                return event;
+            }
+            LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(millis));
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            return memory.poll();
+        } finally {
+            waitingTaker = null;
+        }
     }
 
     /** The next entry of the journal: only once memory holds nothing older (see {@link AuditPublisher}). */
@@ -126,7 +155,9 @@ public final class AuditOutbox {
     /** What memory still holds and no one took: as Fleetgate stops, it goes to the journal. */
     List<AuditEvent> drainMemory() {
         List<AuditEvent> left = new ArrayList<>();
-        memory.drainTo(left);
+        for (AuditEvent event; (event = memory.poll()) != null; ) {
+            left.add(event);
+        }
         return left;
     }
 

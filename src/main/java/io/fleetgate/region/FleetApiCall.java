@@ -131,7 +131,9 @@ final class FleetApiCall extends DefaultAsyncProducer {
                 options.putHeader(header.getKey(), header.getValue().toString());
             }
         }
-        byte[] body = message.getBody(byte[].class);
+        // a read has no body: asked for null as bytes, Camel would search its converters each time
+        Object held = message.getBody();
+        byte[] body = held == null ? null : held instanceof byte[] bytes ? bytes : message.getBody(byte[].class);
         AtomicBoolean connected = new AtomicBoolean();
         return client.get().request(options)
                 .compose(request -> {
