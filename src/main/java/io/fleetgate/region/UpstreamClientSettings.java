@@ -12,7 +12,7 @@ import java.time.Duration;
  *        wait for one, then open it): a call that has no connection after both is this replica's
  *        load, a 504 its region's breaker does not count
  * @param responseTimeout silence on a connection with a request out; then 504 upstream_timeout
- * @param connectionsPerHost keep-alive connections a region's host gets at most
+ * @param connectionsPerHost keep-alive connections a region's host gets at most from each event loop
  */
 public record UpstreamClientSettings(Duration connectTimeout, Duration poolWait, Duration responseTimeout,
         int connectionsPerHost) {}
