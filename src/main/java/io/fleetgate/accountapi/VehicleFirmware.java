@@ -8,6 +8,8 @@ import io.fleetgate.ingress.Classification;
 import io.fleetgate.ingress.ExchangeKeys;
 import io.fleetgate.json.JsonMappers;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -45,6 +47,10 @@ public final class VehicleFirmware {
             return;
         }
         exchange.getMessage().setBody(body); // read once; the caller gets these same bytes
+        String known = byVin.get(request.vin());
+        if (known != null && reportsVersion(body, known)) {
+            return; // nearly always: firmware changes with an update, not between reads
+        }
         try {
             // streamed, not read into a tree: this runs on every vehicle_data answer, which is large
             textAt(body, "response", "vehicle_state", "car_version")
@@ -53,6 +59,52 @@ public final class VehicleFirmware {
         } catch (IOException e) {
             // not JSON: nothing to learn, and the caller's answer stays as it is
         }
+    }
+
+    private static final byte[] CAR_VERSION_KEY = "\"car_version\"".getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * Whether a {@code car_version} field of the answer reads {@code version} (its first word): a
+     * scan of the bytes, several times cheaper than parsing the answer. Only a yes is trusted (the
+     * field may sit elsewhere than in {@code vehicle_state}); a no is settled by parsing.
+     */
+    static boolean reportsVersion(byte[] json, String version) {
+        byte[] wanted = version.getBytes(StandardCharsets.UTF_8);
+        for (int at = indexOf(json, CAR_VERSION_KEY, 0); at >= 0; at = indexOf(json, CAR_VERSION_KEY, at + 1)) {
+            int i = skipSpaces(json, at + CAR_VERSION_KEY.length);
+            if (i >= json.length || json[i] != ':') {
+                continue;
+            }
+            i = skipSpaces(json, i + 1);
+            if (i >= json.length || json[i] != '"' || i + 1 + wanted.length >= json.length) {
+                continue;
+            }
+            byte after = json[i + 1 + wanted.length];
+            if (Arrays.equals(json, i + 1, i + 1 + wanted.length, wanted, 0, wanted.length) && (after == '"' || after == ' ')) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int indexOf(byte[] json, byte[] key, int from) {
+        outer:
+        for (int i = from; i <= json.length - key.length; i++) {
+            for (int k = 0; k < key.length; k++) {
+                if (json[i + k] != key[k]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    private static int skipSpaces(byte[] json, int i) {
+        while (i < json.length && (json[i] == ' ' || json[i] == '\n' || json[i] == '\r' || json[i] == '\t')) {
+            i++;
+        }
+        return i;
     }
 
     /** The text at a path of object fields, reading only as far as it has to. */

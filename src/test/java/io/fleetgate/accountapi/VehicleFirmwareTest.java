@@ -36,4 +36,18 @@ class VehicleFirmwareTest {
         assertThat(carVersion("{\"response\": {\"vehicle_state\": {\"car_version\": 42}}}")).isEmpty();
         assertThat(carVersion("[1, 2]")).isEmpty();
     }
+
+    @Test
+    void aKnownVersionIsRecognisedWithoutParsingAndAnyOtherIsNot() {
+        byte[] json = """
+                {"response": {"vehicle_state": {"odometer": 1.5, "car_version" : "2024.44.25.3 06f534d46010"}}}"""
+                .getBytes(StandardCharsets.UTF_8);
+        assertThat(VehicleFirmware.reportsVersion(json, "2024.44.25.3")).isTrue();
+        assertThat(VehicleFirmware.reportsVersion(json, "2024.44.25")).as("a prefix of the version is another version").isFalse();
+        assertThat(VehicleFirmware.reportsVersion(json, "2024.44.30.1")).isFalse();
+        assertThat(VehicleFirmware.reportsVersion("{\"note\": \"car_version\", \"v\": \"2024.44.25.3\"}"
+                .getBytes(StandardCharsets.UTF_8), "2024.44.25.3")).as("the name as a value, not a field").isFalse();
+        assertThat(VehicleFirmware.reportsVersion("{\"car_version\": \"2024.44.25.3\"}".getBytes(StandardCharsets.UTF_8),
+                "2024.44.25.3")).isTrue();
+    }
 }
