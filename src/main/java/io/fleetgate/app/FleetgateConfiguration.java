@@ -31,6 +31,7 @@ import io.fleetgate.command.CommandAttempts;
 import io.fleetgate.command.CommandConsumer;
 import io.fleetgate.command.CommandIntake;
 import io.fleetgate.command.CommandLedger;
+import io.fleetgate.command.CommandResultWait;
 import io.fleetgate.command.CommandResults;
 import io.fleetgate.command.RestCommands;
 import io.fleetgate.command.RetryPolicy;
@@ -176,7 +177,11 @@ public final class FleetgateConfiguration implements CamelConfiguration {
         registry.bind("commandAttempts", attempts);
         registry.bind("commandResults", results);
         registry.bind("commandIntake", intake);
-        registry.bind("restCommands", new RestCommands(ledger, settings.duration("fleetgate.commands.reply-timeout-ms")));
+        registry.bind("restCommands", new RestCommands());
+        registry.bind("commandResultWait", new CommandResultWait(ledger, settings.duration("fleetgate.commands.reply-timeout-ms"),
+                context.getRegistry().lookupByNameAndType("blockingWork", java.util.concurrent.ExecutorService.class)));
+        registry.bind("restCommandsWaiting", new InFlightLimit(context.getRegistry().lookupByNameAndType("bulkheads", Bulkheads.class),
+                "rest-commands-waiting", (int) settings.longValue("fleetgate.bulkhead.rest-commands-waiting")));
         registry.bind("commandChecks", new CommandChecks(accounts, new FleetApiCatalog(),
                 context.getRegistry().lookupByNameAndType("gatewayTokenCheck", GatewayTokenCheck.class)));
         registry.bind("commandCalls", new CommandCalls(registry.lookupByNameAndType("errorResponses", ErrorResponses.class)));

@@ -6,30 +6,18 @@ import io.fleetgate.ingress.Classification;
 import io.fleetgate.ingress.ExchangeKeys;
 import io.fleetgate.ingress.GatewayError;
 import io.fleetgate.ingress.IncomingRequest;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.kafka.KafkaConstants;
 
 /**
- * A REST vehicle command as a command record, and the caller's wait for its result. The wait
- * parks the request's (virtual) worker thread on a future; no platform thread is held.
+ * A REST vehicle command as a command record, and the answer its result makes (the wait for it:
+ * {@link CommandResultWait}).
  */
 public final class RestCommands {
-    private final CommandLedger ledger;
-    private final Duration replyTimeout;
-
-    public RestCommands(CommandLedger ledger, Duration replyTimeout) {
-        this.ledger = ledger;
-        this.replyTimeout = replyTimeout;
-    }
 
     /** Turns the request into the command record to send, keyed by VIN; expects its result. */
     public void toRecord(Exchange exchange) {
@@ -58,26 +46,7 @@ public final class RestCommands {
         out.setBody(CommandJson.write(command));
     }
 
-    /** Waits for the command's result and answers with it, as the Fleet API would have. */
-    public void awaitResult(Exchange exchange) throws InterruptedException {
-        String id = exchange.getProperty(ExchangeKeys.COMMAND_ID, String.class);
-        CompletableFuture<CommandResult> future = ledger.expect(id);
-        // the result may have been recorded before this wait began
-        ledger.executed(id).ifPresent(future::complete);
-        CommandResult result;
-        try {
-            result = future.get(replyTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            ledger.forget(id);
-            throw new GatewayError(504, "upstream_timeout", "The command is still queued or running; its result will be on "
-                    + "the command results topic with id " + id + ".");
-        } catch (ExecutionException e) {
-            ledger.forget(id);
-            throw new IllegalStateException("waiting for command " + id + " failed", e.getCause());
-        }
-        answer(exchange, result);
-    }
-
+    /** Answers with the command's result, as the Fleet API would have. */
     static void answer(Exchange exchange, CommandResult result) {
         Message out = exchange.getMessage();
         out.getHeaders().clear();

@@ -2,6 +2,8 @@ package io.fleetgate.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
+import io.fleetgate.resilience.Bulkheads;
 import io.fleetgate.testing.CommandFleet;
 import io.fleetgate.testing.GatewayHarness;
 import io.fleetgate.testing.TestAccount;
@@ -10,14 +12,20 @@ import java.lang.management.ThreadMXBean;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
  * REST commands waiting on sleeping vehicles hold no platform thread each: 300 of them at once
- * (each vehicle waking in 1 s) raise the JVM's peak platform thread count by far less than 300.
+ * (each vehicle waking in 1 s) raise the JVM's peak platform thread count by far less than 300;
+ * and no thread at all, virtual or not, while they wait for their results.
  * The benchmark (README) runs 2,000 × 5.
  */
 class WaitingCommandsThreadsTest {
@@ -51,6 +59,41 @@ class WaitingCommandsThreadsTest {
             assertThat(CommandFleet.wakeUps(harness.simulator().requests())).isEqualTo(COMMANDS);
             assertThat(peak - baseline).as("platform threads added while %d commands waited (baseline %d)", COMMANDS, baseline)
                     .isLessThan(COMMANDS / 3);
+        }
+    }
+
+    @Test
+    void aCommandWaitingForItsResultHoldsNoThreadAtAll() throws Exception {
+        int waiting = 200;
+        TestAccount ops = CommandFleet.account();
+        try (GatewayHarness harness = GatewayHarness.builder().fleet(CommandFleet.fleet(4)).accounts(ops)
+                // polls every 200 ms, for up to 8 s: the 4 s wake delay fits
+                .setting("fleetgate.wake.max-polls", "40").start()) {
+            Bulkheads bulkheads = harness.gateway().context().getRegistry().lookupByNameAndType("bulkheads", Bulkheads.class);
+            List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+            for (int n = 0; n < waiting; n++) {
+                HttpRequest request = HttpRequest.newBuilder(URI.create(harness.url("/api/1/vehicles/" + CommandFleet.vin(n) + "/command/honk_horn")))
+                        .header("Authorization", "Bearer " + ops.gatewayToken())
+                        .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                        .build();
+                answers.add(harness.httpClient().sendAsync(request, HttpResponse.BodyHandlers.ofString()));
+            }
+            // every command sent and waiting for its vehicle to wake (4 s)
+            Awaitility.await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> bulkheads.active("rest-commands-waiting") == waiting);
+            Path dump = Files.createTempDirectory("fleetgate-threads").resolve("threads.json");
+            ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
+                    .dumpThreads(dump.toString(), HotSpotDiagnosticMXBean.ThreadDumpFormat.JSON);
+            String threads = Files.readString(dump);
+            long inCommandPath = Pattern.compile("\"io\\.fleetgate\\.command\\.").matcher(threads).results().count();
+            long blockingWorkers = Pattern.compile("\"name\":\\s*\"fleetgate-blocking-").matcher(threads).results().count();
+
+            for (CompletableFuture<HttpResponse<String>> answer : answers) {
+                assertThat(answer.get().statusCode()).isEqualTo(200);
+            }
+            assertThat(blockingWorkers).as("worker threads while %d commands waited", waiting).isLessThan(waiting / 10);
+            assertThat(inCommandPath).as("stack frames of the command package while %d commands waited", waiting)
+                    .isLessThan(waiting / 2);
         }
     }
 }

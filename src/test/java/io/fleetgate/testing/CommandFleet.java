@@ -32,11 +32,16 @@ public final class CommandFleet {
     }
 
     public static SimulatedFleet fleet() {
+        return fleet(1);
+    }
+
+    /** The fleet, its vehicles asleep and waking {@code wakeDelaySeconds} after a wake_up. */
+    public static SimulatedFleet fleet(int wakeDelaySeconds) {
         SimulatedFleet fleet = new SimulatedFleet();
         fleet.addUser(SimUser.of(OWNER, "na", TESLA_TOKEN));
         for (int n = 0; n < VEHICLES; n++) {
             fleet.addVehicle(SimVehicle.of(vin(n), 500_000L + n, "Van " + n, OWNER, VehicleState.ASLEEP)
-                    .withWakeDelaySeconds(1));
+                    .withWakeDelaySeconds(wakeDelaySeconds));
         }
         fleet.addEnergySite(SimEnergySite.of(SITE, OWNER, "Depot battery"));
         return fleet;
