@@ -41,7 +41,11 @@ import org.apache.camel.support.DefaultAsyncProducer;
  */
 final class FleetApiCall extends DefaultAsyncProducer {
     private final Region region;
-    private final URI baseUrl;
+    private final String host;
+    private final int port;
+    private final boolean tls;
+    /** The base URL's path without a trailing slash ("" for none), put in front of each call's path. */
+    private final String basePath;
     private final CircuitBreaker breaker;
     private final UpstreamClientSettings settings;
     private final Supplier<Vertx> vertx;
@@ -51,7 +55,12 @@ final class FleetApiCall extends DefaultAsyncProducer {
             UpstreamClientSettings settings, Supplier<Vertx> vertx, Supplier<HttpClient> client) {
         super(endpoint);
         this.region = region;
-        this.baseUrl = URI.create(baseUrl);
+        URI base = URI.create(baseUrl);
+        this.host = base.getHost();
+        this.port = RegionalBaseUrls.port(base);
+        this.tls = "https".equalsIgnoreCase(base.getScheme());
+        String path = base.getRawPath() == null ? "" : base.getRawPath();
+        this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
         this.breaker = breaker;
         this.settings = settings;
         this.vertx = vertx;
@@ -120,10 +129,10 @@ final class FleetApiCall extends DefaultAsyncProducer {
         String query = message.getHeader(Exchange.HTTP_RAW_QUERY, String.class);
         RequestOptions options = new RequestOptions()
                 .setMethod(HttpMethod.valueOf(method == null ? "GET" : method))
-                .setHost(baseUrl.getHost())
-                .setPort(port())
-                .setSsl("https".equalsIgnoreCase(baseUrl.getScheme()))
-                .setURI(basePath() + (path == null ? "" : path) + (query == null || query.isEmpty() ? "" : "?" + query))
+                .setHost(host)
+                .setPort(port)
+                .setSsl(tls)
+                .setURI(basePath + (path == null ? "" : path) + (query == null || query.isEmpty() ? "" : "?" + query))
                 .setConnectTimeout(settings.poolWait().plus(settings.connectTimeout()).toMillis())
                 .setIdleTimeout(settings.responseTimeout().toMillis());
         for (Map.Entry<String, Object> header : message.getHeaders().entrySet()) {
@@ -202,17 +211,5 @@ final class FleetApiCall extends DefaultAsyncProducer {
             return failure;
         }
         return new IOException("the call to the Fleet API (" + region.code() + ") failed: " + failure.getMessage(), failure);
-    }
-
-    private int port() {
-        if (baseUrl.getPort() != -1) {
-            return baseUrl.getPort();
-        }
-        return "https".equalsIgnoreCase(baseUrl.getScheme()) ? 443 : 80;
-    }
-
-    private String basePath() {
-        String p = baseUrl.getRawPath();
-        return p == null || p.equals("/") ? "" : p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
     }
 }

@@ -46,7 +46,8 @@ public final class RegionalBaseUrls {
         return configured.getScheme().equalsIgnoreCase(scheme) && port(configured) == port(candidate, configured.getScheme());
     }
 
-    private static int port(URI uri) {
+    /** The URL's port, or its scheme's when it names none. */
+    static int port(URI uri) {
         return port(uri, uri.getScheme());
     }
 
