@@ -4,8 +4,7 @@ import io.fleetgate.command.CommandConsumer;
 import io.fleetgate.command.CommandIntake;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ExtendedStartupListener;
-import org.apache.camel.spi.CamelEvent;
-import org.apache.camel.support.EventNotifierSupport;
+import org.apache.camel.support.LifecycleStrategySupport;
 
 /**
  * Starts taking command records only once the routes that run them are up. As Fleetgate stops,
@@ -29,13 +28,13 @@ final class CommandIntakeStarter implements ExtendedStartupListener {
     @Override
     public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) throws Exception {
         intake.connect(context, "direct:command-run");
-        context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
+        // A lifecycle strategy, not an event notifier: with any notifier registered, Camel builds and
+        // offers it an event for every exchange and step (3 % of a read's CPU in the profile).
+        context.addLifecycleStrategy(new LifecycleStrategySupport() {
             @Override
-            public void notify(CamelEvent event) {
-                if (event instanceof CamelEvent.CamelContextStoppingEvent) {
-                    // before the routes wait for their in-flight work: start no queued command
-                    intake.stopTaking();
-                }
+            public void onContextStopping(CamelContext stopping) {
+                // before the routes wait for their in-flight work: start no queued command
+                intake.stopTaking();
             }
         });
         context.addService(consumer, true, true);
