@@ -2,7 +2,8 @@ package io.fleetgate.ops;
 
 import io.fleetgate.audit.AuditEvent;
 import io.fleetgate.command.CommandExchange;
-import io.fleetgate.ingress.ExchangeKeys;
+import io.fleetgate.region.Region;
+import io.fleetgate.region.UpstreamLatency;
 import io.fleetgate.vcp.CommandOutcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -11,6 +12,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToDoubleFunction;
 import org.apache.camel.Exchange;
 
@@ -20,7 +23,7 @@ import org.apache.camel.Exchange;
  * <ul>
  *   <li>{@code fleetgate_requests_total{endpoint_class,status,source}}, {@code fleetgate_credits_charged_total{endpoint_class}}
  *       and {@code fleetgate_wake_ups_total{outcome}}: from each request's audit event;</li>
- *   <li>{@code fleetgate_upstream_latency_seconds{region}}: each call to the Fleet API, a histogram;</li>
+ *   <li>{@code fleetgate_upstream_latency_seconds{region}}: each answered call to the Fleet API, a histogram;</li>
  *   <li>{@code fleetgate_retries_total{reason}}: each retry the retry policies decide;</li>
  *   <li>gauges and counters read from the stages' own counts: lanes, limiter, audit buffer,
  *       each region's circuit breaker state, each bulkhead's calls and refusals; among them
@@ -29,11 +32,17 @@ import org.apache.camel.Exchange;
  *       token scan shows (requests the per-IP limit refuses reach no route and have no audit event).</li>
  * </ul>
  */
-public final class FleetgateMetrics {
-    static final String UPSTREAM_STARTED = "fleetgateUpstreamStartedNanos";
+public final class FleetgateMetrics implements UpstreamLatency {
     private static final String SIGNED_OUTCOME = "fleetgateSignedOutcome";
 
     private final MeterRegistry registry;
+    /** Found once each: a meter looked up by name and tags on every request cost a map key's allocation and hash. */
+    private final Map<Region, Timer> upstreamLatency = new ConcurrentHashMap<>();
+    private final Map<RequestKey, Counter> requests = new ConcurrentHashMap<>();
+    private final Map<String, Counter> creditsCharged = new ConcurrentHashMap<>();
+    private final Map<String, Counter> wakeUps = new ConcurrentHashMap<>();
+
+    private record RequestKey(String endpointClass, int status, String source) {}
 
     public FleetgateMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -46,47 +55,36 @@ public final class FleetgateMetrics {
     /** Counts a finished request (or command) from its audit event. */
     public void observe(AuditEvent event) {
         String endpointClass = event.endpointClass() != null ? event.endpointClass() : "none";
-        Counter.builder("fleetgate.requests")
+        requests.computeIfAbsent(new RequestKey(endpointClass, event.status(), event.source().json()), key -> Counter.builder("fleetgate.requests")
                 .description("Requests answered, by endpoint class and the status the caller got")
-                .tag("endpoint_class", endpointClass)
-                .tag("status", String.valueOf(event.status()))
-                .tag("source", event.source().json())
-                .register(registry).increment();
+                .tag("endpoint_class", key.endpointClass())
+                .tag("status", String.valueOf(key.status()))
+                .tag("source", key.source())
+                .register(registry)).increment();
         if (event.credits() > 0) {
-            Counter.builder("fleetgate.credits.charged")
+            creditsCharged.computeIfAbsent(endpointClass, key -> Counter.builder("fleetgate.credits.charged")
                     .description("Credits charged upstream, in Tesla's price-list weights")
-                    .tag("endpoint_class", endpointClass)
-                    .register(registry).increment(event.credits());
+                    .tag("endpoint_class", key)
+                    .register(registry)).increment(event.credits());
         }
         if (event.wokeVehicle()) {
-            Counter.builder("fleetgate.wake.ups")
+            wakeUps.computeIfAbsent(event.status() == 408 ? "vehicle_unavailable" : "online", key -> Counter.builder("fleetgate.wake.ups")
                     .description("Wake-ups sent, by whether the vehicle came online in time")
-                    .tag("outcome", event.status() == 408 ? "vehicle_unavailable" : "online")
-                    .register(registry).increment();
+                    .tag("outcome", key)
+                    .register(registry)).increment();
         }
     }
 
-    /** Before a call to the Fleet API (regions stage). */
-    public void upstreamCallStarts(Exchange exchange) {
-        exchange.setProperty(UPSTREAM_STARTED, System.nanoTime());
-    }
-
-    /** After the Fleet API answered: records the call's latency under the account's region. */
-    public void upstreamCallEnded(Exchange exchange) {
-        Long started = exchange.getProperty(UPSTREAM_STARTED, Long.class);
-        if (started == null) {
-            return;
-        }
-        exchange.removeProperty(UPSTREAM_STARTED);
-        String region = exchange.getProperty(ExchangeKeys.REGION, String.class);
-        Timer.builder("fleetgate.upstream.latency")
+    /** After a region's host answered: the call's time under its region (told by {@code fleet-api:}). */
+    @Override
+    public void answered(Region region, Duration took) {
+        upstreamLatency.computeIfAbsent(region, r -> Timer.builder("fleetgate.upstream.latency")
                 .description("Time the Fleet API took to answer, by region")
-                .tag("region", region != null ? region : "unknown")
+                .tag("region", r.code())
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(5))
                 .maximumExpectedValue(Duration.ofSeconds(30))
-                .register(registry)
-                .record(Duration.ofNanos(System.nanoTime() - started));
+                .register(registry)).record(took);
     }
 
     /** After a retry policy decided to try again: counts the retry by what the last attempt met. */

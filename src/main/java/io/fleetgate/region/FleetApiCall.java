@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +34,8 @@ import org.apache.camel.support.DefaultAsyncProducer;
  * The answer replaces the message: its status, the headers a caller may see
  * ({@link UpstreamRequest#isAnswerHeader}) and its body as bytes.
  *
- * <p>The region's breaker judges every call (a 5xx answer, a timeout or a connection failure
+ * <p>Each answered call's time goes to the registry's {@link UpstreamLatency} (the region's latency
+ * histogram). The region's breaker judges every call (a 5xx answer, a timeout or a connection failure
  * counts against the host; a 4xx or a wait for a pooled connection does not) and refuses calls
  * while open with {@link CallNotPermittedException}, sending nothing. Called on a Vert.x event
  * loop, the call never leaves it: the exchange goes on on the same loop once the answer is in.
@@ -47,11 +49,12 @@ final class FleetApiCall extends DefaultAsyncProducer {
     /** The base URL's path without a trailing slash ("" for none), put in front of each call's path. */
     private final String basePath;
     private final CircuitBreaker breaker;
+    private final UpstreamLatency latency;
     private final UpstreamClientSettings settings;
     private final Supplier<Vertx> vertx;
     private final Supplier<HttpClient> client;
 
-    FleetApiCall(FleetApiEndpoint endpoint, Region region, String baseUrl, CircuitBreaker breaker,
+    FleetApiCall(FleetApiEndpoint endpoint, Region region, String baseUrl, CircuitBreaker breaker, UpstreamLatency latency,
             UpstreamClientSettings settings, Supplier<Vertx> vertx, Supplier<HttpClient> client) {
         super(endpoint);
         this.region = region;
@@ -62,6 +65,7 @@ final class FleetApiCall extends DefaultAsyncProducer {
         String path = base.getRawPath() == null ? "" : base.getRawPath();
         this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
         this.breaker = breaker;
+        this.latency = latency;
         this.settings = settings;
         this.vertx = vertx;
         this.client = client;
@@ -193,6 +197,7 @@ final class FleetApiCall extends DefaultAsyncProducer {
         });
         message.setBody(answer.body().getBytes());
         breaker.onResult(took, TimeUnit.NANOSECONDS, exchange);
+        latency.answered(region, Duration.ofNanos(took));
     }
 
     /**

@@ -45,6 +45,12 @@ public final class FleetApiComponent extends DefaultComponent {
         return settings;
     }
 
+    /** What times the answered calls: the registry's {@link UpstreamLatency}, or none. */
+    UpstreamLatency latency() {
+        UpstreamLatency bound = getCamelContext().getRegistry().findSingleByType(UpstreamLatency.class);
+        return bound != null ? bound : UpstreamLatency.NONE;
+    }
+
     /** The HTTP server's Vert.x, asked for when a region's first call starts. */
     synchronized Vertx vertx() {
         for (VertxPlatformHttpServer server : getCamelContext().hasServices(VertxPlatformHttpServer.class)) {

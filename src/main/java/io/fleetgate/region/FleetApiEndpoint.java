@@ -38,7 +38,7 @@ final class FleetApiEndpoint extends DefaultEndpoint {
     public Producer createProducer() {
         FleetApiComponent component = getComponent();
         return new FleetApiCall(this, region, component.baseUrls().baseUrl(region),
-                component.breakers().breaker(region), component.settings(), component::vertx, this::client);
+                component.breakers().breaker(region), component.latency(), component.settings(), component::vertx, this::client);
     }
 
     @Override

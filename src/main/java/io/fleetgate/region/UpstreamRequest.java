@@ -18,15 +18,16 @@ public final class UpstreamRequest {
     }
 
     /**
-     * Counts a call to the Fleet API (the audit's attempts) before it is made: a call the region's
+     * Counts a call to the Fleet API (the audit's attempts) and builds it: a call the region's
      * circuit breaker refuses, or that gets no answer, is an attempt too, as it is for commands.
      */
-    public void countCall(Exchange exchange) {
+    public void countAndPrepareCall(Exchange exchange) {
         Integer calls = exchange.getProperty(ExchangeKeys.UPSTREAM_CALLS, Integer.class);
         exchange.setProperty(ExchangeKeys.UPSTREAM_CALLS, calls == null ? 1 : calls + 1);
+        prepare(exchange);
     }
 
-    public void prepare(Exchange exchange) {
+    void prepare(Exchange exchange) {
         Account account = exchange.getProperty(ExchangeKeys.ACCOUNT, Account.class);
         Message out = exchange.getMessage();
         out.setHeader(Exchange.HTTP_METHOD, exchange.getProperty(ExchangeKeys.METHOD, String.class));
