@@ -149,18 +149,17 @@ class SleepHandlingTest {
     void aSlowWakeOnOneVehicleDoesNotDelayAnotherInTheSamePartition() throws Exception {
         String slow = VINS.next();
         String quick = VINS.samePartitionAs(slow, 12);
-        harness.simulator().fleet().setWakeDelay(slow, 1);
+        // the slow vehicle wakes only when the test lets it, so no machine is too slow for the order below
+        harness.simulator().fleet().setWakeDelay(slow, 60);
         harness.simulator().fleet().bringOnline(quick);
-        long started = System.nanoTime();
         CompletableFuture<HttpResponse<byte[]>> slowAnswer = commandAsync(slow, "flash_lights");
         awaitQueued(slow, 1);
         HttpResponse<byte[]> quickAnswer = command(quick, "flash_lights");
-        long quickMillis = (System.nanoTime() - started) / 1_000_000;
         assertThat(quickAnswer.statusCode()).isEqualTo(200);
         assertThat(slowAnswer.isDone()).as("the slow vehicle is still waking").isFalse();
+        harness.simulator().fleet().bringOnline(slow);
         assertThat(slowAnswer.get().statusCode()).isEqualTo(200);
-        long slowMillis = (System.nanoTime() - started) / 1_000_000;
-        assertThat(quickMillis).isLessThan(slowMillis);
+        assertThat(wakeUps(harness.simulator().requests(slow))).isEqualTo(1);
     }
 
     @Test

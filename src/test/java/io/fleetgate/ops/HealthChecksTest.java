@@ -10,6 +10,7 @@ import io.fleetgate.app.EmbeddedKafka;
 import io.fleetgate.app.Fleetgate;
 import io.fleetgate.testing.FetchHoldingProxy;
 import io.fleetgate.testing.GatewayHarness;
+import io.fleetgate.testing.TestRedis;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -18,7 +19,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.UUID;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
@@ -118,8 +118,8 @@ class HealthChecksTest {
     void readinessIsUpWithAReachableRedis() throws Exception {
         try (GatewayHarness harness = GatewayHarness.builder().accounts(ALICE)
                 .setting("fleetgate.limits.backend", "redis")
-                .setting("fleetgate.limits.redis.url", "redis://127.0.0.1:6379")
-                .setting("fleetgate.limits.redis.key-prefix", "fleetgate-test:" + UUID.randomUUID() + ":")
+                .setting("fleetgate.limits.redis.url", TestRedis.URL.toString())
+                .setting("fleetgate.limits.redis.key-prefix", TestRedis.uniquePrefix("fleetgate-test"))
                 .start()) {
             Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> probe(harness, "/observe/health/ready").statusCode() == 200);
             assertThat(check(probe(harness, "/observe/health/ready"), "redis")).isEqualTo("UP");
