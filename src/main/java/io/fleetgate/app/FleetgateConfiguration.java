@@ -185,7 +185,9 @@ public final class FleetgateConfiguration implements CamelConfiguration {
         registry.bind("commandChecks", new CommandChecks(accounts, new FleetApiCatalog(),
                 context.getRegistry().lookupByNameAndType("gatewayTokenCheck", GatewayTokenCheck.class)));
         registry.bind("commandCalls", new CommandCalls(registry.lookupByNameAndType("errorResponses", ErrorResponses.class)));
-        registry.bind("vehicleStates", new VehicleStates(clock, settings.duration("fleetgate.wake.state-cache-ms")));
+        // "now" for the state memory: the registry's vehicleStateClock when one is bound (a test moves it by hand)
+        Clock stateClock = java.util.Optional.ofNullable(registry.lookupByNameAndType("vehicleStateClock", Clock.class)).orElse(clock);
+        registry.bind("vehicleStates", new VehicleStates(stateClock, settings.duration("fleetgate.wake.state-cache-ms")));
         registry.bind("retryPolicy", new RetryPolicy(clock, (int) settings.longValue("fleetgate.retries.max"),
                 settings.duration("fleetgate.retries.budget-ms"), settings.duration("fleetgate.retries.initial-backoff-ms")));
         context.addStartupListener(new CommandIntakeStarter(intake, consumer));
