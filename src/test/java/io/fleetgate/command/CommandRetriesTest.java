@@ -144,6 +144,20 @@ class CommandRetriesTest {
         }
     }
 
+    @Test
+    void aCommandTheVehicleRefusesIsA200WithResultFalseAndItsReasonAndIsNotTriedAgain() throws Exception {
+        String vin = online();
+        script(vin, "/command/charge_start", "{\"status\":200,\"body\":{\"response\":{\"result\":false,\"reason\":\"is_charging\"}}}");
+        HttpResponse<byte[]> response = command(vin, "charge_start");
+        assertThat(response.statusCode()).isEqualTo(200);
+        com.fasterxml.jackson.databind.JsonNode result = new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body()).get("response");
+        assertThat(result.get("result").asBoolean()).isFalse();
+        assertThat(result.get("reason").asText()).isEqualTo("is_charging");
+        // the vehicle's own answer is final: not a fault to retry
+        assertThat(response.headers().firstValue("x-fleetgate-attempts")).contains("1");
+        assertThat(commandCalls(harness.simulator().requests(vin))).hasSize(1);
+    }
+
     private static String online() {
         String vin = VINS.next();
         harness.simulator().fleet().bringOnline(vin);
