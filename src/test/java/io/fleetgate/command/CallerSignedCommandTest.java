@@ -1,5 +1,6 @@
 package io.fleetgate.command;
 
+import static io.fleetgate.testing.CommandFleet.wakeUps;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -118,6 +119,33 @@ class CallerSignedCommandTest {
                 .filter(r -> r.path().endsWith("/signed_command")).toList();
         assertThat(sent).extracting(RecordedRequest::body).containsExactly(handshake.body(), flash.body());
         assertThat(sent).extracting(RecordedRequest::command).containsExactly(null, "flash_lights");
+    }
+
+    @Test
+    void aCallersSignedCommandToASleepingVehicleWakesItFirstThenPassesThroughByteForByte() throws Exception {
+        String vin = VINS.next();
+        harness.simulator().fleet().putToSleep(vin);
+        EcKeyPair key = EcKeyPair.generate(new SecureRandom());
+        harness.simulator().fleet().pairKey(vin, key.publicKeyBytes());
+        VcpClient caller = new VcpClient(key, "caller.example.org", Clock.systemUTC(), new SplittableRandom(17));
+
+        HandshakeRequest handshake = caller.sessionRequest(vin, Domain.VCSEC);
+        HttpResponse<byte[]> answer = signedCommand(vin, handshake.body());
+        assertThat(answer.statusCode()).as(new String(answer.body())).isEqualTo(200);
+        assertThat(caller.acceptSessionInfo(handshake, new String(answer.body())).verdict()).isEqualTo(Verdict.SUCCEEDED);
+        SignedCommand lock = caller.sign(vin, Commands.named("door_lock"));
+        answer = signedCommand(vin, lock.body());
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(caller.decode(lock, new String(answer.body())).verdict()).isEqualTo(Verdict.SUCCEEDED);
+
+        List<RecordedRequest> calls = harness.simulator().requests(vin);
+        assertThat(wakeUps(calls)).isEqualTo(1);
+        int wakeUp = calls.indexOf(calls.stream().filter(r -> r.path().endsWith("/wake_up")).findFirst().orElseThrow());
+        List<RecordedRequest> sent = calls.stream().filter(r -> r.path().endsWith("/signed_command")).toList();
+        assertThat(calls.indexOf(sent.getFirst())).as("woken before the first signed_command").isGreaterThan(wakeUp);
+        // what reached the vehicle is what the caller sent, byte for byte
+        assertThat(sent).extracting(RecordedRequest::body).containsExactly(handshake.body(), lock.body());
+        assertThat(sent).extracting(RecordedRequest::command).containsExactly(null, "door_lock");
     }
 
     @Test
