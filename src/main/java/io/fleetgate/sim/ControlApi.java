@@ -234,12 +234,15 @@ final class ControlApi {
         ok(ctx, summary(change.apply(vin)));
     }
 
-    /** Body {@code {"fault": "busy"|"timeout"|"internal", "count": n}}: the next n signed commands are refused. */
+    /**
+     * Body {@code {"fault": "busy"|"timeout"|"internal"|"insufficient_privileges"|"remote_access_disabled", "count": n}}:
+     * the next n signed commands are refused with that fault.
+     */
     private void scriptFaults(RoutingContext ctx) {
         JsonNode body = jsonBody(ctx);
         JsonNode count = body.path("count");
         if (!count.isIntegralNumber() || count.asInt() < 1 || count.asInt() > 100) {
-            throw new BadControlInput("body must be {\"fault\": \"busy\"|\"timeout\"|\"internal\", \"count\": 1..100}");
+            throw new BadControlInput("body must be {\"fault\": \"busy\"|\"timeout\"|\"internal\"|\"insufficient_privileges\"|\"remote_access_disabled\", \"count\": 1..100}");
         }
         io.fleetgate.vcp.proto.UniversalMessage.MessageFault_E fault;
         try {

@@ -149,7 +149,8 @@ public final class FleetApiSimulator implements AutoCloseable {
 
     /**
      * The vehicle's next {@code count} verified signed commands are refused with a protocol fault:
-     * {@code busy}, {@code timeout} or {@code internal}.
+     * {@code busy}, {@code timeout} or {@code internal} (the vehicle may take it later), or the
+     * permanent {@code insufficient_privileges} and {@code remote_access_disabled}.
      */
     public void scriptFaults(String vin, String fault, int count) {
         services.fleet().vehicle(vin);
@@ -161,7 +162,10 @@ public final class FleetApiSimulator implements AutoCloseable {
             case "busy" -> io.fleetgate.vcp.proto.UniversalMessage.MessageFault_E.MESSAGEFAULT_ERROR_BUSY;
             case "timeout" -> io.fleetgate.vcp.proto.UniversalMessage.MessageFault_E.MESSAGEFAULT_ERROR_TIMEOUT;
             case "internal" -> io.fleetgate.vcp.proto.UniversalMessage.MessageFault_E.MESSAGEFAULT_ERROR_INTERNAL;
-            default -> throw new IllegalArgumentException("fault must be busy, timeout or internal");
+            case "insufficient_privileges" -> io.fleetgate.vcp.proto.UniversalMessage.MessageFault_E.MESSAGEFAULT_ERROR_INSUFFICIENT_PRIVILEGES;
+            case "remote_access_disabled" -> io.fleetgate.vcp.proto.UniversalMessage.MessageFault_E.MESSAGEFAULT_ERROR_REMOTE_ACCESS_DISABLED;
+            default -> throw new IllegalArgumentException(
+                    "fault must be busy, timeout, internal, insufficient_privileges or remote_access_disabled");
         };
     }
 

@@ -134,6 +134,44 @@ class SignedCommandRestTest {
     }
 
     @Test
+    void aVehicleThatGoesOfflineDuringTheCommandIsTriedAgainAfterOneThenTwoSteps() throws Exception {
+        String vin = signingVehicle(true);
+        assertThat(command(vin, "flash_lights").statusCode()).isEqualTo(200);
+        // the vehicle drops off while the signed command is out: Tesla answers 408, twice
+        new SimControl(harness.simulator()).script(("{\"vin\":\"%s\",\"path\":\"/signed_command\",\"responses\":["
+                + "{\"status\":408},{\"status\":408}]}").formatted(vin));
+        harness.simulator().clearRequests();
+        HttpResponse<byte[]> response = command(vin, "honk_horn");
+        assertThat(response.statusCode()).as(new String(response.body())).isEqualTo(200);
+        assertThat(JSON.readTree(response.body()).get("response").get("result").asBoolean()).isTrue();
+        assertThat(response.headers().firstValue("x-fleetgate-attempts")).contains("3");
+        List<RecordedRequest> signed = harness.simulator().requests(vin).stream()
+                .filter(r -> r.path().endsWith("/signed_command")).toList();
+        assertThat(signed).extracting(RecordedRequest::status).containsExactly(408, 408, 200);
+        // linear steps (100 ms here, 1 s by default): one step, then two
+        assertThat(java.time.Duration.between(signed.get(0).at(), signed.get(1).at())).isGreaterThanOrEqualTo(java.time.Duration.ofMillis(95));
+        assertThat(java.time.Duration.between(signed.get(1).at(), signed.get(2).at())).isGreaterThanOrEqualTo(java.time.Duration.ofMillis(195));
+    }
+
+    @Test
+    void permanentFaultsAreAnsweredAtOnceWithWhatTheOwnerMustDo() throws Exception {
+        String vin = signingVehicle(true);
+        assertThat(command(vin, "flash_lights").statusCode()).isEqualTo(200);
+        for (String fault : List.of("insufficient_privileges", "remote_access_disabled")) {
+            new SimControl(harness.simulator()).post("/sim/vehicles/" + vin + "/faults", "{\"fault\":\"" + fault + "\",\"count\":1}");
+            harness.simulator().clearRequests();
+            HttpResponse<byte[]> response = command(vin, "honk_horn");
+            assertThat(response.statusCode()).as(fault).isEqualTo(200);
+            JsonNode result = JSON.readTree(response.body()).get("response");
+            assertThat(result.get("result").asBoolean()).as(fault).isFalse();
+            assertThat(result.get("reason").asText()).as(fault)
+                    .contains(fault.equals("insufficient_privileges") ? "not authorised" : "remote access is off");
+            assertThat(response.headers().firstValue("x-fleetgate-attempts")).as(fault).contains("1");
+            assertThat(harness.simulator().requests(vin).stream().filter(r -> r.path().endsWith("/signed_command"))).as(fault).hasSize(1);
+        }
+    }
+
+    @Test
     void anUnpairedKeyIsAnsweredAtOnceWithThePairingLink() throws Exception {
         String vin = signingVehicle(false);
         HttpResponse<byte[]> response = command(vin, "flash_lights");
