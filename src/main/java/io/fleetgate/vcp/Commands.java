@@ -207,7 +207,7 @@ public final class Commands {
         add("speed_limit_activate", (n, p) -> speedLimit(n, p, true), text("pin", PIN, "1234", "9876"));
         add("speed_limit_deactivate", (n, p) -> speedLimit(n, p, false), text("pin", PIN, "1234", "9876"));
         add("speed_limit_set_limit", (n, p) -> car(n, VehicleAction.newBuilder().setDrivingSetSpeedLimitAction(
-                CarServer.DrivingSetSpeedLimitAction.newBuilder().setLimitMph(p.number("limit_mph")))),
+                CarServer.DrivingSetSpeedLimitAction.newBuilder().setLimitMph(p.decimal("limit_mph")))),
                 number("limit_mph", 50, 120));
         add("speed_limit_clear_pin", (n, p) -> car(n, VehicleAction.newBuilder().setDrivingClearSpeedLimitPinAction(
                 CarServer.DrivingClearSpeedLimitPinAction.newBuilder().setPin(p.text("pin")))),
