@@ -190,10 +190,7 @@ public final class Commands {
                 number("volume", 0, 11));
 
         // valet, PIN to drive, speed limit, guest mode, user data
-        add("set_valet_mode", (n, p) -> car(n, VehicleAction.newBuilder().setVehicleControlSetValetModeAction(
-                CarServer.VehicleControlSetValetModeAction.newBuilder()
-                        .setOn(p.bool("on")).setPassword(p.text("password")))),
-                bool("on"), text("password", PIN, "1234", "9876").optional());
+        add("set_valet_mode", Commands::valetMode, bool("on"), text("password", PIN, "1234", "9876").optional());
         add("reset_valet_pin", (n, p) -> car(n, VehicleAction.newBuilder().setVehicleControlResetValetPinAction(
                 CarServer.VehicleControlResetValetPinAction.getDefaultInstance())));
         add("set_pin_to_drive", (n, p) -> car(n, VehicleAction.newBuilder().setVehicleControlSetPinToDriveAction(
@@ -342,6 +339,14 @@ public final class Commands {
     /** A new schedule without an id gets the current Unix second, as Tesla's proxy does. */
     private static long scheduleId(Params p) {
         return p.has("id") ? p.id("id") : Instant.now().getEpochSecond();
+    }
+
+    /** As Tesla's DisableValetMode: turning valet mode off sends no password, whatever the body holds. */
+    private static VehicleCommand valetMode(String name, Params p) {
+        boolean on = p.bool("on");
+        String password = p.text("password");
+        return car(name, VehicleAction.newBuilder().setVehicleControlSetValetModeAction(
+                CarServer.VehicleControlSetValetModeAction.newBuilder().setOn(on).setPassword(on ? password : "")));
     }
 
     private static VehicleCommand speedLimit(String name, Params p, boolean activate) {
