@@ -147,10 +147,10 @@ public final class Commands {
                 CarServer.SetCabinOverheatProtectionAction.newBuilder()
                         .setOn(p.bool("on")).setFanOnly(p.bool("fan_only")))),
                 bool("on"), bool("fan_only").optional());
-        // cop_temp 0, 1, 2 (30, 35, 40 °C) are the vehicle's Low, Medium, High (1, 2, 3; 0 is unspecified)
+        // cop_temp is the vehicle's enum as Tesla's proxy sends it: 1 Low, 2 Medium, 3 High (0 unspecified)
         add("set_cop_temp", (n, p) -> car(n, VehicleAction.newBuilder().setSetCopTempAction(
-                CarServer.SetCopTempAction.newBuilder().setCopActivationTempValue(p.integer("cop_temp") + 1))),
-                integer("cop_temp", 0, 2));
+                CarServer.SetCopTempAction.newBuilder().setCopActivationTempValue(p.integer("cop_temp")))),
+                integer("cop_temp", 0, 3));
 
         // seat heaters and coolers, steering-wheel heat
         add("remote_seat_heater_request", Commands::seatHeater,
@@ -190,10 +190,7 @@ public final class Commands {
                 number("volume", 0, 11));
 
         // valet, PIN to drive, speed limit, guest mode, user data
-        add("set_valet_mode", (n, p) -> car(n, VehicleAction.newBuilder().setVehicleControlSetValetModeAction(
-                CarServer.VehicleControlSetValetModeAction.newBuilder()
-                        .setOn(p.bool("on")).setPassword(p.text("password")))),
-                bool("on"), text("password", PIN, "1234", "9876").optional());
+        add("set_valet_mode", Commands::valetMode, bool("on"), text("password", PIN, "1234", "9876").optional());
         add("reset_valet_pin", (n, p) -> car(n, VehicleAction.newBuilder().setVehicleControlResetValetPinAction(
                 CarServer.VehicleControlResetValetPinAction.getDefaultInstance())));
         add("set_pin_to_drive", (n, p) -> car(n, VehicleAction.newBuilder().setVehicleControlSetPinToDriveAction(
@@ -207,7 +204,7 @@ public final class Commands {
         add("speed_limit_activate", (n, p) -> speedLimit(n, p, true), text("pin", PIN, "1234", "9876"));
         add("speed_limit_deactivate", (n, p) -> speedLimit(n, p, false), text("pin", PIN, "1234", "9876"));
         add("speed_limit_set_limit", (n, p) -> car(n, VehicleAction.newBuilder().setDrivingSetSpeedLimitAction(
-                CarServer.DrivingSetSpeedLimitAction.newBuilder().setLimitMph(p.number("limit_mph")))),
+                CarServer.DrivingSetSpeedLimitAction.newBuilder().setLimitMph(p.decimal("limit_mph")))),
                 number("limit_mph", 50, 120));
         add("speed_limit_clear_pin", (n, p) -> car(n, VehicleAction.newBuilder().setDrivingClearSpeedLimitPinAction(
                 CarServer.DrivingClearSpeedLimitPinAction.newBuilder().setPin(p.text("pin")))),
@@ -342,6 +339,14 @@ public final class Commands {
     /** A new schedule without an id gets the current Unix second, as Tesla's proxy does. */
     private static long scheduleId(Params p) {
         return p.has("id") ? p.id("id") : Instant.now().getEpochSecond();
+    }
+
+    /** As Tesla's DisableValetMode: turning valet mode off sends no password, whatever the body holds. */
+    private static VehicleCommand valetMode(String name, Params p) {
+        boolean on = p.bool("on");
+        String password = p.text("password");
+        return car(name, VehicleAction.newBuilder().setVehicleControlSetValetModeAction(
+                CarServer.VehicleControlSetValetModeAction.newBuilder().setOn(on).setPassword(on ? password : "")));
     }
 
     private static VehicleCommand speedLimit(String name, Params p, boolean activate) {

@@ -51,10 +51,15 @@ final class Params {
     }
 
     float number(String key) {
+        return (float) decimal(key);
+    }
+
+    /** A number at full precision, for the few double fields of the protocol (a speed limit). */
+    double decimal(String key) {
         CommandParameter parameter = declared(key);
         Object value = value(parameter);
         if (value == null) {
-            return 0f;
+            return 0;
         }
         double number;
         try {
@@ -65,7 +70,7 @@ final class Params {
         if (!Double.isFinite(number) || number < parameter.min() || number > parameter.max()) {
             throw new IllegalArgumentException(key + " must be a number from " + plain(parameter.min()) + " to " + plain(parameter.max()));
         }
-        return (float) number;
+        return number;
     }
 
     boolean bool(String key) {
