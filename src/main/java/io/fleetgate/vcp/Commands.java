@@ -147,10 +147,10 @@ public final class Commands {
                 CarServer.SetCabinOverheatProtectionAction.newBuilder()
                         .setOn(p.bool("on")).setFanOnly(p.bool("fan_only")))),
                 bool("on"), bool("fan_only").optional());
-        // cop_temp is the vehicle's enum as Tesla's proxy sends it: 1 Low, 2 Medium, 3 High (0 unspecified)
+        // cop_temp 0, 1, 2 (30, 35, 40 °C) are the vehicle's Low, Medium, High (1, 2, 3; 0 is unspecified)
         add("set_cop_temp", (n, p) -> car(n, VehicleAction.newBuilder().setSetCopTempAction(
-                CarServer.SetCopTempAction.newBuilder().setCopActivationTempValue(p.integer("cop_temp")))),
-                integer("cop_temp", 0, 3));
+                CarServer.SetCopTempAction.newBuilder().setCopActivationTempValue(p.integer("cop_temp") + 1))),
+                integer("cop_temp", 0, 2));
 
         // seat heaters and coolers, steering-wheel heat
         add("remote_seat_heater_request", Commands::seatHeater,

@@ -151,8 +151,8 @@ class CommandsTest {
             "remote_seat_cooler_request, seat_position=1;seat_cooler_level=4, 12098a03060a0408041001",
             // AutoSeatClimateAction (48) { carseat { on, FrontRight (2) } }
             "remote_auto_seat_climate_request, auto_seat_position=2;auto_climate_on=true, 12098203060a0408011002",
-            // SetCopTempAction (66) { High (3) }: cop_temp is the enum, as Tesla's proxy sends it
-            "set_cop_temp, cop_temp=3, 12059204020803",
+            // SetCopTempAction (66) { High (3) }: cop_temp 2 is 40 °C
+            "set_cop_temp, cop_temp=2, 12059204020803",
             // MediaUpdateVolume (16) { volume_delta sint32 -1 / +1 }
             "media_volume_down, '', 12058201020801",
             "media_volume_up, '', 12058201020802"})
@@ -173,7 +173,7 @@ class CommandsTest {
             "remote_seat_cooler_request, seat_position=1;seat_cooler_level=0, seat_cooler_level",
             "remote_seat_cooler_request, seat_position=1, seat_cooler_level",
             "remote_auto_seat_climate_request, auto_seat_position=1;auto_climate_on=maybe, auto_climate_on",
-            "set_cop_temp, cop_temp=4, cop_temp",
+            "set_cop_temp, cop_temp=3, cop_temp",
             "speed_limit_activate, pin=12a4, pin",
             "add_charge_schedule, days_of_week=Funday;enabled=true;lat=1;lon=1;start_enabled=true;end_enabled=false, days_of_week",
             "remove_charge_schedule, id=0, id",
