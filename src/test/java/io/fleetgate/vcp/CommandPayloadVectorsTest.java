@@ -101,9 +101,12 @@ class CommandPayloadVectorsTest {
                 // SetClimateKeeperMode: ClimateKeeperAction 2 (Dog), manual_override
                 car("set_climate_keeper_mode", Map.of("climate_keeper_mode", 2, "manual_override", true), "1207e2020408021001"),
                 car("set_cabin_overheat_protection", Map.of("on", true, "fan_only", true), "120792030408011001"),
-                // SetCabinOverheatProtectionTemperature(Level(cop_temp)): the number is the enum, 2 = Medium
-                car("set_cop_temp", Map.of("cop_temp", 2), "12059204020802"),
-                car("set_cop_temp", Map.of("cop_temp", 3), "12059204020803"),
+                // SetCopTempAction { cop_activation_temp }: the Fleet API's cop_temp 0, 1, 2 (30, 35, 40 °C,
+                // reference fleet-api.md and Tesla's REST docs) are the enum's Low 1, Medium 2, High 3. Tesla's
+                // proxy passes the number through unchanged; Fleetgate keeps the REST meaning, so a body means
+                // the same for a vehicle that needs signing as for one Tesla's server commands itself.
+                car("set_cop_temp", Map.of("cop_temp", 1), "12059204020802"),
+                car("set_cop_temp", Map.of("cop_temp", 2), "12059204020803"),
 
                 // SetSeatHeater: seat index 1 = CAR_SEAT_FRONT_RIGHT (8), level 2 = SEAT_HEATER_MED (4), Voids in field order
                 car("remote_seat_heater_request", Map.of("seat_position", 1, "level", 2), "1209a202060a0422004200"),
