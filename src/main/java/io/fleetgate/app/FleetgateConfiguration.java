@@ -184,7 +184,7 @@ public final class FleetgateConfiguration implements CamelConfiguration {
                 "rest-commands-waiting", (int) settings.longValue("fleetgate.bulkhead.rest-commands-waiting")));
         registry.bind("commandChecks", new CommandChecks(accounts, new FleetApiCatalog(),
                 context.getRegistry().lookupByNameAndType("gatewayTokenCheck", GatewayTokenCheck.class)));
-        registry.bind("commandCalls", new CommandCalls(registry.lookupByNameAndType("errorResponses", ErrorResponses.class)));
+        registry.bind("commandCalls", new CommandCalls(registry.lookupByNameAndType("errorResponses", ErrorResponses.class), clock));
         // "now" for the state memory: the registry's vehicleStateClock when one is bound (a test moves it by hand)
         Clock stateClock = java.util.Optional.ofNullable(registry.lookupByNameAndType("vehicleStateClock", Clock.class)).orElse(clock);
         registry.bind("vehicleStates", new VehicleStates(stateClock, settings.duration("fleetgate.wake.state-cache-ms")));

@@ -1,10 +1,13 @@
 package io.fleetgate.audit;
 
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonValue;
+import io.fleetgate.command.AttemptLog;
 import io.fleetgate.ingress.EndpointClass;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.UUID;
@@ -43,7 +46,9 @@ public record AuditEvent(
         @JsonProperty("credits") int credits,
         @JsonProperty("latency_ms") long latencyMs,
         @JsonProperty("region") String region,
-        @JsonProperty("source") Source source) {
+        @JsonProperty("source") Source source,
+        /** Each attempt of a proxied command (vehicle or energy site); null for every other request. */
+        @JsonProperty("attempt_log") List<AttemptLog.Entry> attemptLog) {
 
     /** The record key of events whose caller was never identified. */
     public static final String ANONYMOUS = "anonymous";
@@ -106,6 +111,7 @@ public record AuditEvent(
         private int credits;
         private long latencyMs;
         private String region;
+        private List<AttemptLog.Entry> attemptLog;
 
         private Builder(UUID eventId, Instant time, Source source) {
             this.eventId = eventId;
@@ -133,11 +139,12 @@ public record AuditEvent(
         public Builder credits(int value) { credits = value; return this; }
         public Builder latencyMs(long value) { latencyMs = value; return this; }
         public Builder region(String value) { region = value; return this; }
+        public Builder attemptLog(List<AttemptLog.Entry> value) { attemptLog = value; return this; }
 
         public AuditEvent build() {
             return new AuditEvent(eventId, time, accountId, tokenName, clientIp, clientLibrary, method, pathTemplate,
                     endpointClass, vin, energySiteId, command, commandId, status, attempts, wokeVehicle, credits,
-                    latencyMs, region, source);
+                    latencyMs, region, source, attemptLog);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.fleetgate.audit;
 
+import io.fleetgate.command.AttemptLog;
 import io.fleetgate.command.CommandExchange;
 import io.fleetgate.command.CommandRequest;
 import io.fleetgate.command.CommandResult;
@@ -68,6 +69,7 @@ public final class CommandAuditEvents {
                 .credits(billedAttempts * credits.weight(UpstreamCall.COMMAND) + wakeUps * credits.weight(UpstreamCall.WAKE_UP))
                 .latencyMs(receivedAt != null ? Math.max(0, Duration.between(receivedAt, now).toMillis()) : 0)
                 .region(exchange.getProperty(ExchangeKeys.REGION, String.class))
+                .attemptLog(AttemptLog.of(exchange))
                 .build();
     }
 

@@ -1,6 +1,7 @@
 package io.fleetgate.audit;
 
 import io.fleetgate.account.Account;
+import io.fleetgate.command.AttemptLog;
 import io.fleetgate.command.CommandExchange;
 import io.fleetgate.ingress.Classification;
 import io.fleetgate.ingress.EndpointClass;
@@ -85,6 +86,7 @@ public final class RequestAuditEvents {
                 .region(exchange.getProperty(ExchangeKeys.REGION, String.class))
                 .status(status)
                 .attempts(attempts)
+                .attemptLog(AttemptLog.of(exchange))
                 .latencyMs(receivedAt != null ? Math.max(0, Duration.between(receivedAt, now).toMillis()) : 0);
         if (classification != null) {
             UpstreamCall call = UpstreamCall.of(classification);

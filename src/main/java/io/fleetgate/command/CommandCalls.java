@@ -4,6 +4,7 @@ import io.fleetgate.ingress.ErrorResponses;
 import io.fleetgate.ingress.ExchangeKeys;
 import io.fleetgate.ingress.GatewayError;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.camel.Exchange;
@@ -16,10 +17,15 @@ public final class CommandCalls {
     private static final String[] PASS_THROUGH = {"Content-Type", "Retry-After", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"};
 
     private final ErrorResponses errors;
+    private final Clock clock;
 
-    /** @param errors how a call that got no answer is answered (a refusal by the region's breaker has a Retry-After) */
-    public CommandCalls(ErrorResponses errors) {
+    /**
+     * @param errors how a call that got no answer is answered (a refusal by the region's breaker has a Retry-After)
+     * @param clock  when each attempt was sent, for its audit event
+     */
+    public CommandCalls(ErrorResponses errors, Clock clock) {
         this.errors = errors;
+        this.clock = clock;
     }
 
     public void prepareStateCheck(Exchange exchange) {
@@ -56,6 +62,7 @@ public final class CommandCalls {
     /** Before each attempt of the same call: no failure recorded yet. */
     public void startAttempt(Exchange exchange) {
         exchange.setProperty(CommandExchange.TRANSPORT_FAILURE, false);
+        AttemptLog.started(exchange, clock.instant());
     }
 
     /** Keeps the answer just received (status, body, the headers callers rely on). */

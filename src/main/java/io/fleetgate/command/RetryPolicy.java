@@ -49,6 +49,7 @@ public final class RetryPolicy {
                 attempts, arrival == null ? clock.instant() : arrival);
         exchange.setProperty(CommandExchange.RETRY_DECISION, delay == null ? DONE : RETRY);
         exchange.setProperty(CommandExchange.RETRY_DELAY_MS, delay == null ? 0L : delay.toMillis());
+        AttemptLog.record(exchange, attempts, null, delay == null ? null : delay.toMillis());
     }
 
     /** The wait before the next attempt, or null when the answer is final. */

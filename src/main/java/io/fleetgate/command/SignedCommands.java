@@ -150,6 +150,8 @@ public final class SignedCommands {
         } else {
             exchange.setProperty(CommandExchange.RETRY_DECISION, RetryPolicy.DONE);
         }
+        AttemptLog.record(exchange, attempts, outcome.verdict().name().toLowerCase(java.util.Locale.ROOT),
+                next.map(retry -> retry.delay().toMillis()).orElse(null));
     }
 
     /** The caller's answer: 200 with the REST command result, as for an unsigned command. */

@@ -47,6 +47,21 @@ class CommandRetriesTest {
         assertThat(response.headers().firstValue("x-fleetgate-attempts")).contains("3");
         List<RecordedRequest> calls = commandCalls(harness.simulator().requests(vin));
         assertThat(calls).extracting(RecordedRequest::status).containsExactly(424, 429, 200);
+        // the audit event records each attempt and the wait chosen after it (CONTRACT section 5)
+        List<org.apache.kafka.clients.consumer.ConsumerRecord<String, String>> events = new io.fleetgate.testing.TopicRecords(
+                harness.kafkaBootstrapServers()).awaitSettled("fleetgate.audit.v1", r -> r.value().contains("\"vin\":\"" + vin + "\""),
+                1, Duration.ofSeconds(20));
+        assertThat(events).hasSize(1);
+        com.fasterxml.jackson.databind.JsonNode log;
+        try {
+            log = new com.fasterxml.jackson.databind.ObjectMapper().readTree(events.getFirst().value()).get("attempt_log");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        assertThat(log).extracting(entry -> entry.get("status").asInt()).containsExactly(424, 429, 200);
+        assertThat(log).extracting(entry -> entry.get("next_after_ms").isNull() ? null : entry.get("next_after_ms").asLong())
+                .containsExactly(100L, 1000L, null);
+        assertThat(log).extracting(entry -> entry.get("outcome").isNull()).as("unsigned: no verdict").containsOnly(true);
         // 100 ms backoff after the 424, then the 429's Retry-After of 1 s
         assertThat(Duration.between(calls.get(0).at(), calls.get(1).at())).isGreaterThanOrEqualTo(Duration.ofMillis(90));
         assertThat(Duration.between(calls.get(1).at(), calls.get(2).at())).isGreaterThanOrEqualTo(Duration.ofMillis(990));

@@ -9,6 +9,7 @@ import io.fleetgate.testing.CommandFleet;
 import io.fleetgate.testing.GatewayHarness;
 import io.fleetgate.testing.SimControl;
 import io.fleetgate.testing.TestAccount;
+import io.fleetgate.testing.TopicRecords;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -49,6 +50,21 @@ class SignedCommandRestTest {
     @AfterAll
     static void stop() {
         harness.close();
+    }
+
+    /** The command's one audit event (the topic read again after a quiet period, so a second one would show). */
+    private static JsonNode auditEvent(String vin, String command) throws Exception {
+        List<org.apache.kafka.clients.consumer.ConsumerRecord<String, String>> events = new TopicRecords(harness.kafkaBootstrapServers())
+                .awaitSettled("fleetgate.audit.v1", r -> r.value().contains("\"vin\":\"" + vin + "\"")
+                        && r.value().contains("\"command\":\"" + command + "\""), 1, java.time.Duration.ofSeconds(20));
+        assertThat(events).as("audit events of %s on %s", command, vin).hasSize(1);
+        return JSON.readTree(events.getFirst().value());
+    }
+
+    private static List<String> outcomes(JsonNode attemptLog) {
+        List<String> outcomes = new ArrayList<>();
+        attemptLog.forEach(entry -> outcomes.add(entry.get("outcome").asText()));
+        return outcomes;
     }
 
     @Test
@@ -98,9 +114,11 @@ class SignedCommandRestTest {
                 .filter(r -> r.path().endsWith("/signed_command")).toList();
         assertThat(signed).extracting(RecordedRequest::command).endsWith("charge_start");
         assertThat(signed.size()).isBetween(2, 3);
-        // at once: no backoff between the stale answer and the retry
-        assertThat(java.time.Duration.between(signed.getFirst().at(), signed.getLast().at()))
-                .isLessThan(java.time.Duration.ofMillis(900));
+        // at once: the audit event's attempts say no wait was chosen after the stale answer
+        JsonNode log = auditEvent(vin, "charge_start").get("attempt_log");
+        assertThat(outcomes(log)).containsExactly("stale_session", "succeeded");
+        assertThat(log.get(0).get("next_after_ms").asLong()).isZero();
+        assertThat(log.get(1).get("next_after_ms").isNull()).isTrue();
     }
 
     @Test
@@ -117,6 +135,13 @@ class SignedCommandRestTest {
         assertThat(signed).hasSize(3);
         assertThat(java.time.Duration.between(signed.get(0).at(), signed.get(1).at())).isGreaterThanOrEqualTo(java.time.Duration.ofMillis(95));
         assertThat(java.time.Duration.between(signed.get(1).at(), signed.get(2).at())).isGreaterThanOrEqualTo(java.time.Duration.ofMillis(195));
+        // each attempt is in the command's audit event, with the wait chosen after it
+        JsonNode log = auditEvent(vin, "honk_horn").get("attempt_log");
+        assertThat(outcomes(log)).containsExactly("busy", "busy", "succeeded");
+        assertThat(log).extracting(entry -> entry.get("next_after_ms").isNull() ? null : entry.get("next_after_ms").asLong())
+                .containsExactly(100L, 200L, null);
+        assertThat(log).extracting(entry -> entry.get("attempt").asInt()).containsExactly(1, 2, 3);
+        assertThat(log).extracting(entry -> java.time.Instant.parse(entry.get("at").asText())).isSorted().doesNotHaveDuplicates();
     }
 
     @Test
@@ -148,6 +173,9 @@ class SignedCommandRestTest {
         List<RecordedRequest> signed = harness.simulator().requests(vin).stream()
                 .filter(r -> r.path().endsWith("/signed_command")).toList();
         assertThat(signed).extracting(RecordedRequest::status).containsExactly(408, 408, 200);
+        JsonNode log = auditEvent(vin, "honk_horn").get("attempt_log");
+        assertThat(outcomes(log)).containsExactly("offline", "offline", "succeeded");
+        assertThat(log).extracting(entry -> entry.get("status").asInt()).containsExactly(408, 408, 200);
         // linear steps (100 ms here, 1 s by default): one step, then two
         assertThat(java.time.Duration.between(signed.get(0).at(), signed.get(1).at())).isGreaterThanOrEqualTo(java.time.Duration.ofMillis(95));
         assertThat(java.time.Duration.between(signed.get(1).at(), signed.get(2).at())).isGreaterThanOrEqualTo(java.time.Duration.ofMillis(195));
