@@ -63,9 +63,7 @@ class AuditEventsTest {
                 "python tesla_fleet_api 1.0");
         assertThat(response.statusCode()).isEqualTo(200);
 
-        List<JsonNode> events = topic.await(1, library("python tesla_fleet_api 1.0"));
-        assertThat(events).hasSize(1);
-        JsonNode event = events.get(0);
+        JsonNode event = topic.awaitOne(library("python tesla_fleet_api 1.0"));
         assertThat(UUID.fromString(event.get("event_id").asText())).isNotNull();
         assertThat(Instant.parse(event.get("time").asText())).isBetween(before.minusSeconds(1), Instant.now());
         assertThat(event.get("account_id").asText()).isEqualTo("alice");
@@ -95,7 +93,7 @@ class AuditEventsTest {
     void aRequestWithoutTokenIsRecordedAnonymouslyAndChargesNothing() {
         assertThat(get("/api/1/vehicles/" + NA_VIN, null, "audit-test no-token").statusCode()).isEqualTo(401);
 
-        JsonNode event = topic.await(1, library("audit-test no-token")).get(0);
+        JsonNode event = topic.awaitOne(library("audit-test no-token"));
         assertThat(event.get("status").asInt()).isEqualTo(401);
         assertThat(event.get("token_name").isNull()).isTrue();
         assertThat(event.get("credits").asInt()).isZero();
@@ -108,7 +106,7 @@ class AuditEventsTest {
     void anUnknownPathIsRecordedWithoutTemplateAndChargesNothing() {
         assertThat(get("/api/1/no_such_endpoint", ALICE.gatewayToken(), "audit-test unknown-path").statusCode()).isEqualTo(404);
 
-        JsonNode event = topic.await(1, library("audit-test unknown-path")).get(0);
+        JsonNode event = topic.awaitOne(library("audit-test unknown-path"));
         assertThat(event.get("status").asInt()).isEqualTo(404);
         assertThat(event.get("credits").asInt()).isZero();
         assertThat(event.get("attempts").asInt()).isZero();
@@ -121,7 +119,7 @@ class AuditEventsTest {
         assertThat(get("/api/1/energy_sites/" + NA_SITE + "/live_status", ALICE.gatewayToken(), "audit-test energy")
                 .statusCode()).isEqualTo(200);
 
-        JsonNode event = topic.await(1, library("audit-test energy")).get(0);
+        JsonNode event = topic.awaitOne(library("audit-test energy"));
         assertThat(event.get("energy_site_id").asLong()).isEqualTo(NA_SITE);
         assertThat(event.get("vin").isNull()).isTrue();
         assertThat(event.get("endpoint_class").asText()).isEqualTo("energy_read");
@@ -134,7 +132,7 @@ class AuditEventsTest {
         assertThat(get("/api/1/vehicles/" + EU_VIN + "/vehicle_data", MOVED.gatewayToken(), "audit-test re-route")
                 .statusCode()).isEqualTo(200);
 
-        JsonNode event = topic.await(1, library("audit-test re-route")).get(0);
+        JsonNode event = topic.awaitOne(library("audit-test re-route"));
         assertThat(event.get("status").asInt()).isEqualTo(200);
         assertThat(event.get("attempts").asInt()).isEqualTo(2);
         assertThat(event.get("credits").asInt()).isEqualTo(4);
@@ -149,7 +147,7 @@ class AuditEventsTest {
         assertThat(get("/api/1/vehicles/" + NA_VIN + "/recent_alerts", ALICE.gatewayToken(), "audit-test 5xx")
                 .statusCode()).isEqualTo(503);
 
-        JsonNode event = topic.await(1, library("audit-test 5xx")).get(0);
+        JsonNode event = topic.awaitOne(library("audit-test 5xx"));
         assertThat(event.get("status").asInt()).isEqualTo(503);
         assertThat(event.get("attempts").asInt()).isEqualTo(1);
         assertThat(event.get("credits").asInt()).isZero();
@@ -198,7 +196,7 @@ class AuditEventsTest {
                 exchange.setProperty(ExchangeKeys.CLIENT_LIBRARY, "audit-test no-command-record"));
 
         // both events would share the key "anonymous", so one partition: the second comes after the first
-        assertThat(topic.await(1, library("audit-test no-command-record"))).hasSize(1);
+        topic.awaitOne(library("audit-test no-command-record"));
         assertThat(topic.settled(Duration.ofMillis(500), library("audit-test command-record"))).isEmpty();
     }
 

@@ -56,6 +56,21 @@ final class AuditTopic {
                 .stream().filter(which).toList();
     }
 
+    /**
+     * The one event matching {@code which}: once it is there, the topic is read again after a quiet
+     * period, so a late second event for the same request fails the test instead of passing unseen.
+     */
+    JsonNode awaitOne(Predicate<JsonNode> which) {
+        List<JsonNode> first = await(1, which);
+        org.assertj.core.api.Assertions.assertThat(first).as("an audit event arrived").isNotEmpty();
+        List<JsonNode> all = settled(SETTLE, which);
+        org.assertj.core.api.Assertions.assertThat(all).as("exactly one audit event, also after %s", SETTLE).hasSize(1);
+        return all.getFirst();
+    }
+
+    /** How long a topic stays quiet before a count is final (a late duplicate would show by then). */
+    static final Duration SETTLE = Duration.ofMillis(Long.getLong("fleetgate.test.settle-ms", 1500));
+
     /** All events there are after a quiet {@code settle} period: to show something did not arrive. */
     List<JsonNode> settled(Duration settle, Predicate<JsonNode> which) {
         return events(readUntil(records -> false, settle)).stream().filter(which).toList();

@@ -45,7 +45,7 @@ class CommandAuditTest {
         HttpResponse<byte[]> response = command(vin, "flash_lights", "audit-test online command");
         assertThat(response.statusCode()).isEqualTo(200);
 
-        JsonNode event = topic.await(1, library("audit-test online command")).get(0);
+        JsonNode event = topic.awaitOne(library("audit-test online command"));
         assertThat(event.get("command_id").asText()).isNotBlank();
         assertThat(event.get("source").asText()).isEqualTo("rest");
         assertThat(event.get("account_id").asText()).isEqualTo(CommandFleet.OWNER);
@@ -72,7 +72,7 @@ class CommandAuditTest {
         HttpResponse<byte[]> response = command(vin, "honk_horn", "audit-test asleep command");
         assertThat(response.statusCode()).isEqualTo(200);
 
-        JsonNode event = topic.await(1, library("audit-test asleep command")).get(0);
+        JsonNode event = topic.awaitOne(library("audit-test asleep command"));
         assertThat(event.get("woke_vehicle").asBoolean()).isTrue();
         assertThat(event.get("attempts").asInt()).isEqualTo(1);
         assertThat(event.get("credits").asInt()).isEqualTo(21);
@@ -86,7 +86,7 @@ class CommandAuditTest {
                 {"id":"audit-test-kafka-1","account_id":"%s","vin":"%s","command":"door_lock"}
                 """.formatted(CommandFleet.OWNER, vin));
 
-        JsonNode event = topic.await(1, commandId("audit-test-kafka-1")).get(0);
+        JsonNode event = topic.awaitOne(commandId("audit-test-kafka-1"));
         assertThat(event.get("source").asText()).isEqualTo("kafka");
         assertThat(event.get("token_name").isNull()).as("a Kafka producer presents no gateway token").isTrue();
         assertThat(event.get("command").asText()).isEqualTo("door_lock");
@@ -102,7 +102,7 @@ class CommandAuditTest {
                 {"id":"audit-test-kafka-refused","account_id":"no-such-account","vin":"%s","command":"door_lock"}
                 """.formatted(vin));
 
-        JsonNode event = topic.await(1, commandId("audit-test-kafka-refused")).get(0);
+        JsonNode event = topic.awaitOne(commandId("audit-test-kafka-refused"));
         assertThat(event.get("status").asInt()).isBetween(400, 499);
         assertThat(event.get("credits").asInt()).isZero();
         assertThat(event.get("attempts").asInt()).isZero();
@@ -119,7 +119,7 @@ class CommandAuditTest {
                 "{\"backup_reserve_percent\":20}".getBytes(StandardCharsets.UTF_8));
         assertThat(response.statusCode()).isEqualTo(200);
 
-        JsonNode event = topic.await(1, library("audit-test energy command")).get(0);
+        JsonNode event = topic.awaitOne(library("audit-test energy command"));
         assertThat(event.get("command").asText()).isEqualTo("backup");
         assertThat(event.get("energy_site_id").asLong()).isEqualTo(CommandFleet.SITE);
         assertThat(event.get("attempts").asInt()).isEqualTo(2);

@@ -58,8 +58,7 @@ class KafkaCommandsTest {
         assertThat(result.get("attempts").asInt()).isEqualTo(1);
         assertThat(commandCalls(harness.simulator().requests(vin))).singleElement()
                 .satisfies(call -> assertThat(call.body()).isEqualTo("{\"percent\":80}"));
-        // nothing more arrives for it
-        assertThat(topics.await(RESULTS, r -> r.value().contains(id), 2, Duration.ofSeconds(1))).hasSize(1);
+        // nothing more arrived for it (onlyResult read the topic again after a quiet period)
     }
 
     @Test
@@ -71,7 +70,7 @@ class KafkaCommandsTest {
         topics.send(COMMANDS, vin, record);
         onlyResult(id);
         topics.send(COMMANDS, vin, record);
-        List<ConsumerRecord<String, String>> results = topics.await(RESULTS, r -> r.value().contains(id), 2, Duration.ofSeconds(10));
+        List<ConsumerRecord<String, String>> results = topics.awaitSettled(RESULTS, r -> r.value().contains(id), 2, Duration.ofSeconds(10));
         assertThat(results).hasSize(2);
         assertThat(JSON.readTree(results.get(1).value()).get("status").asInt()).isEqualTo(200);
         assertThat(commandCalls(harness.simulator().requests(vin))).hasSize(1);
@@ -120,7 +119,7 @@ class KafkaCommandsTest {
     }
 
     private static JsonNode onlyResult(String id) throws Exception {
-        List<ConsumerRecord<String, String>> results = topics.await(RESULTS, r -> r.value().contains(id), 1, Duration.ofSeconds(15));
+        List<ConsumerRecord<String, String>> results = topics.awaitSettled(RESULTS, r -> r.value().contains(id), 1, Duration.ofSeconds(15));
         assertThat(results).as("results of " + id).hasSize(1);
         return JSON.readTree(results.getFirst().value());
     }

@@ -37,7 +37,7 @@ class TopicsHoldNoTokensTest {
             TopicRecords topics = new TopicRecords(harness.kafkaBootstrapServers());
             topics.send("fleetgate.commands.v1", vin,
                     "{\"id\":\"%s\",\"account_id\":\"ops\",\"vin\":\"%s\",\"command\":\"door_lock\"}".formatted(UUID.randomUUID(), vin));
-            assertThat(topics.await("fleetgate.command-results.v1", r -> true, 3, Duration.ofSeconds(20))).hasSize(3);
+            assertThat(topics.awaitSettled("fleetgate.command-results.v1", r -> true, 3, Duration.ofSeconds(20))).hasSize(3);
             assertThat(topics.await("fleetgate.audit.v1", r -> true, 8, Duration.ofSeconds(20))).hasSizeGreaterThanOrEqualTo(8);
 
             for (String topic : TOPICS) {

@@ -64,6 +64,22 @@ public final class TopicRecords {
         return last.get(0);
     }
 
+    /**
+     * Like {@link #await}, then reads the topic again after a quiet period (1.5 s, or
+     * {@code -Dfleetgate.test.settle-ms}), so a record that arrives late, a duplicate, is counted too.
+     * For assertions of an exact count ("one result per command").
+     */
+    public List<ConsumerRecord<String, String>> awaitSettled(String topic, Predicate<ConsumerRecord<String, String>> match,
+                                                             int count, Duration timeout) {
+        await(topic, match, count, timeout);
+        try {
+            Thread.sleep(Long.getLong("fleetgate.test.settle-ms", 1500));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return all(topic).stream().filter(match).toList();
+    }
+
     public void send(String topic, String key, String value) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
