@@ -37,6 +37,8 @@ public final class Bench {
     final FleetApiSimulator simulator;
     final List<String> kafkaVins;
     final List<String> stormVins;
+    /** vehicles of the storm that warms Fleetgate's JIT before the measured one: never the measured ones */
+    final List<String> stormWarmVins;
     final int stormWakeDelay;
     final List<String> chaosVins;
     final int chaosWakeDelay;
@@ -57,6 +59,8 @@ public final class Bench {
         stormWakeDelay = Integer.getInteger("storm.wake-delay", 2);
         kafkaVins = IntStream.range(0, kafkaVehicles).mapToObj(n -> "5YJ3E1EA7KK" + String.format("%06d", n)).toList();
         stormVins = IntStream.range(0, stormVehicles).mapToObj(n -> "5YJ3E1EA7KS" + String.format("%06d", n)).toList();
+        stormWarmVins = IntStream.range(0, Integer.getInteger("storm.warm-vehicles", quick ? 200 : 2000))
+                .mapToObj(n -> "5YJ3E1EA7KW" + String.format("%06d", n)).toList();
         chaosWakeDelay = Integer.getInteger("chaos.wake-delay", 2);
         chaosVins = IntStream.range(0, Integer.getInteger("chaos.vehicles", quick ? 100 : 500))
                 .mapToObj(n -> "5YJ3E1EA7KC" + String.format("%06d", n)).toList();
@@ -71,6 +75,9 @@ public final class Bench {
         for (String vin : stormVins) {
             fleet.addVehicle(SimVehicle.of(vin, id++, "Storm", ACCOUNT, VehicleState.ASLEEP).withWakeDelaySeconds(stormWakeDelay));
         }
+        for (String vin : stormWarmVins) {
+            fleet.addVehicle(SimVehicle.of(vin, id++, "Storm warm-up", ACCOUNT, VehicleState.ASLEEP).withWakeDelaySeconds(stormWakeDelay));
+        }
         for (String vin : chaosVins) {
             fleet.addVehicle(SimVehicle.of(vin, id++, "Chaos", ACCOUNT, VehicleState.ASLEEP).withWakeDelaySeconds(chaosWakeDelay));
         }
@@ -80,6 +87,7 @@ public final class Bench {
         vins.add(READ_VIN);
         vins.addAll(kafkaVins);
         vins.addAll(stormVins);
+        vins.addAll(stormWarmVins);
         vins.addAll(chaosVins);
         Path accounts = work.resolve("accounts.yaml");
         Files.writeString(accounts, """

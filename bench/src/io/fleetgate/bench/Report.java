@@ -148,7 +148,11 @@ final class Report {
                     wall, options.isBlank() ? "the JVM's default heap" : options, num(storm.get("wake_up_calls")), num(storm.get("vehicles")),
                     num(storm.get("commands_succeeded")), num(storm.get("commands_sent")), storm.getOrDefault("refused_503_then_sent_again", "?"),
                     num(storm.get("peak_heap_used_mb")), storm.getOrDefault("live_heap_mb", "?"), storm.getOrDefault("live_histogram_at_s", "?"),
-                    Boolean.TRUE.equals(storm.get("out_of_memory")) ? ", OutOfMemoryError" : ""),
+                    Boolean.TRUE.equals(storm.get("out_of_memory")) ? ", OutOfMemoryError" : "")
+                    + (num(storm.getOrDefault("warm_up_vehicles", 0)) > 0 ? String.format(Locale.ROOT,
+                    "; JIT warmed first by a %.0f x %s storm on other vehicles, %.1f s cold (%.0f ok)",
+                    num(storm.get("warm_up_vehicles")), storm.get("commands_per_vehicle"), num(storm.get("warm_up_cold_wall_s")),
+                    num(storm.get("warm_up_ok"))) : "; cold JVM"),
                     capped && complete && wall <= 20));
         }
         Map<String, Object> chaos = map(results.get("chaos"));

@@ -55,8 +55,7 @@ final class SleepStormBench {
         r.put("fleetgate_jvm_options", String.join(" ", jvm));
         r.put("max_in_flight", maxInFlight);
         bench.simulator.clearRequests();
-        try (FleetgateProcess gateway = bench.startFleetgate(xmx.isBlank() ? "storm" : "storm-" + xmx, jvm);
-             FleetgateProcess.Watch watch = gateway.watch()) {
+        try (FleetgateProcess gateway = bench.startFleetgate(xmx.isBlank() ? "storm" : "storm-" + xmx, jvm)) {
             // several loopback source addresses, so client ports never run short
             List<HttpClient> clients = new ArrayList<>();
             for (int n = 2; n <= 5; n++) {
@@ -64,6 +63,66 @@ final class SleepStormBench {
                         .localAddress(InetAddress.getByName("127.0.0." + n))
                         .executor(Executors.newVirtualThreadPerTaskExecutor()).connectTimeout(Duration.ofSeconds(30)).build());
             }
+            warmUp(gateway, clients, perVehicle, r);
+            try (FleetgateProcess.Watch watch = gateway.watch()) {
+                measure(gateway, watch, clients, vins, perVehicle, maxInFlight, xmx, r);
+            }
+        }
+        return r;
+    }
+
+    /**
+     * Like the other sections, the storm is measured with the JIT warm: first a smaller storm on
+     * vehicles of its own (storm.warm-vehicles, asleep, same commands and waits), not measured; its
+     * wall time is the cold figure. Cold, Fleetgate ran a read about 10x slower than once compiled.
+     */
+    private void warmUp(FleetgateProcess gateway, List<HttpClient> clients, int perVehicle, Map<String, Object> r) throws Exception {
+        List<String> vins = bench.stormWarmVins;
+        r.put("warm_up_vehicles", vins.size());
+        if (vins.isEmpty()) {
+            return;
+        }
+        vins.forEach(bench.simulator.fleet()::putToSleep);
+        AtomicInteger ok = new AtomicInteger();
+        AtomicInteger refusals = new AtomicInteger();
+        long started = System.nanoTime();
+        long deadline = started + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
+        List<CompletableFuture<?>> all = new ArrayList<>();
+        int sent = 0;
+        for (int round = 0; round < perVehicle; round++) {
+            for (String vin : vins) {
+                all.add(sendHonouringRetryAfter(clients.get(sent++ % clients.size()), command(gateway, vin, round), refusals, deadline)
+                        .thenAccept(response -> {
+                            if (response.statusCode() == 200) {
+                                ok.incrementAndGet();
+                            }
+                        }));
+            }
+        }
+        try {
+            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).exceptionally(e -> null)
+                    .get(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            Bench.say("storm warm-up: unanswered after 120 s, measuring anyway");
+        }
+        double wall = (System.nanoTime() - started) / 1e9;
+        r.put("warm_up_cold_wall_s", Math.round(wall * 10) / 10.0);
+        r.put("warm_up_ok", ok.get());
+        Bench.say("storm warm-up (cold JVM) %d x %d: ok %d in %.1f s", vins.size(), perVehicle, ok.get(), wall);
+    }
+
+    private static HttpRequest command(FleetgateProcess gateway, String vin, int round) {
+        return HttpRequest.newBuilder(URI.create(gateway.url(
+                        "/api/1/vehicles/" + vin + "/command/" + COMMANDS.get(round % COMMANDS.size()))))
+                .timeout(Duration.ofSeconds(180))
+                .header("Authorization", "Bearer " + Bench.GATEWAY_TOKEN)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build();
+    }
+
+    private void measure(FleetgateProcess gateway, FleetgateProcess.Watch watch, List<HttpClient> clients, List<String> vins,
+                         int perVehicle, int maxInFlight, String xmx, Map<String, Object> r) throws Exception {
+        {
             AtomicInteger succeeded = new AtomicInteger();
             AtomicInteger refusals = new AtomicInteger();
             Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
@@ -104,12 +163,7 @@ final class SleepStormBench {
                     if (!inFlight.tryAcquire(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS)) {
                         break sending;
                     }
-                    HttpRequest request = HttpRequest.newBuilder(URI.create(gateway.url(
-                                    "/api/1/vehicles/" + vin + "/command/" + COMMANDS.get(round % COMMANDS.size()))))
-                            .timeout(Duration.ofSeconds(180))
-                            .header("Authorization", "Bearer " + Bench.GATEWAY_TOKEN)
-                            .header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString("{}")).build();
+                    HttpRequest request = command(gateway, vin, round);
                     all.add(sendHonouringRetryAfter(clients.get(sent++ % clients.size()), request, refusals, deadline)
                             .whenComplete((response, error) -> {
                                 inFlight.release();
@@ -193,7 +247,6 @@ final class SleepStormBench {
                     watch.peakHeapUsed() / (1024 * 1024), watch.peakLiveAfterGc / (1024 * 1024), watch.peakThreads(),
                     watch.threadsBefore, failures, refusals.get());
         }
-        return r;
     }
 
     /**
