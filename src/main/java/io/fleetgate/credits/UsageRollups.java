@@ -145,6 +145,8 @@ public final class UsageRollups extends ServiceSupport {
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 16L * 1024 * 1024);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        // what Kafka 5 will do anyway; without it every start warns about it
+        p.put("processing.exception.handler.global.enabled", true);
         return p;
     }
 
