@@ -164,8 +164,9 @@ public final class UsageRollups extends ServiceSupport {
 
     @Override
     protected void doStop() {
-        if (streams != null) {
-            streams.close(CLOSE_TIMEOUT);
+        if (streams != null && !streams.close(CLOSE_TIMEOUT)) {
+            // what it had not committed is aborted, and done again by the partitions' next owner
+            LOG.warn("usage roll-ups: the aggregation did not stop within {} s", CLOSE_TIMEOUT.toSeconds());
         }
     }
 
