@@ -138,6 +138,8 @@ public final class Bench {
         // each replica its own audit journal (a folder is locked by one process); a replica started
         // again under the same name ("chaos-a-2" after "chaos-a-1") finds its journal again
         own.putIfAbsent("fleetgate.audit.journal-dir", work.resolve("journal-" + name.replaceFirst("-\\d+$", "")).toString());
+        // and its own Streams state folder (its tasks' locks), not data/ of the repository
+        own.putIfAbsent("fleetgate.usage.state-dir", work.resolve("usage-state-" + name).toString());
         return FleetgateProcess.start(name, repo, work, own, all, GATEWAY_TOKEN, aotCache);
     }
 
@@ -298,6 +300,10 @@ public final class Bench {
             }
             if (sections.contains("outage") || sections.contains("chaos")) {
                 section(results, "outage", () -> new OutageBench(bench).run());
+            }
+            // not in the default run: -Dbench.sections=scale (0 and 1 M audit events; -Dscale.events=0,1000000,10000000)
+            if (sections.contains("scale")) {
+                section(results, "scale", () -> new ScaleBench(bench).run());
             }
         } finally {
             bench.simulator.close();

@@ -170,6 +170,20 @@ final class Report {
                     outage.get("events_lost"), outage.get("events_twice"), outage.get("events_produced"), outage.get("outage_s"), outage.get("rate_per_s"),
                     outage.get("events_journaled"), outage.get("replay_s")), num(outage.get("events_lost")) == 0 && num(outage.get("events_twice")) == 0));
         }
+        Map<String, Object> scale = map(results.get("scale"));
+        if (scale != null) {
+            List<Map<String, Object>> sizes = rows(scale.get("sizes"));
+            double emptyReady = sizes.isEmpty() ? 0 : num(sizes.get(0).get("ready_ms"));
+            for (Map<String, Object> size : sizes) {
+                double p99 = num(map(size.get("usage_month_to_now")).get("p99_ms"));
+                double ready = num(size.get("ready_ms"));
+                t.add(target(String.format(Locale.ROOT, "usage at scale: %,.0f audit events", num(size.get("events"))),
+                        "report p99 <= 50 ms, start-up within 1 s of the empty case",
+                        String.format(Locale.ROOT, "/api/usage p99 %.1f ms (partial days %.1f ms); ready %.1f s (empty %.1f s); RSS %.0f MB",
+                                p99, num(map(size.get("usage_partial_days")).get("p99_ms")), ready / 1000, emptyReady / 1000, num(size.get("rss_mb"))),
+                        p99 <= 50 && ready - emptyReady <= 1000));
+            }
+        }
         Map<String, Object> startup = map(results.get("startup"));
         if (startup != null) {
             double ready = num(startup.get("ready_ms_median"));
@@ -220,6 +234,31 @@ final class Report {
                     "offered commands/s", "commands/s", rates, PlotOrientation.VERTICAL, true, false, false)));
             save("kafka-p99.png", lines(ChartFactory.createXYLineChart("Kafka command path: end-to-end p99",
                     "offered commands/s", "p99 ms (produce -> result consumed)", new XYSeriesCollection(p99), PlotOrientation.VERTICAL, true, false, false)));
+        }
+        Map<String, Object> scale = map(results.get("scale"));
+        if (scale != null) {
+            XYSeries ready = new XYSeries("start-up to ready, ms");
+            XYSeries month = new XYSeries("/api/usage month to now, p99 ms");
+            XYSeries partial = new XYSeries("/api/usage partial days, p99 ms");
+            XYSeries checkedRead = new XYSeries("budget-checked read, p99 ms");
+            XYSeries rss = new XYSeries("RSS, MB");
+            for (Map<String, Object> size : rows(scale.get("sizes"))) {
+                double events = num(size.get("events")) / 1e6;
+                ready.add(events, num(size.get("ready_ms")));
+                month.add(events, num(map(size.get("usage_month_to_now")).get("p99_ms")));
+                partial.add(events, num(map(size.get("usage_partial_days")).get("p99_ms")));
+                checkedRead.add(events, num(map(size.get("budget_checked_read")).get("p99_ms")));
+                rss.add(events, num(size.get("rss_mb")));
+            }
+            XYSeriesCollection latencies = new XYSeriesCollection(month);
+            latencies.addSeries(partial);
+            latencies.addSeries(checkedRead);
+            XYSeriesCollection startAndMemory = new XYSeriesCollection(ready);
+            startAndMemory.addSeries(rss);
+            save("scale-latency.png", lines(ChartFactory.createXYLineChart("Usage at scale: latency against audit events in the month",
+                    "audit events (millions)", "ms", latencies, PlotOrientation.VERTICAL, true, false, false)));
+            save("scale-startup.png", lines(ChartFactory.createXYLineChart("Usage at scale: start-up and memory against audit events",
+                    "audit events (millions)", "ms / MB", startAndMemory, PlotOrientation.VERTICAL, true, false, false)));
         }
         Map<String, Object> storm = map(results.get("storm"));
         if (storm != null && storm.get("completions_per_second") instanceof List<?> perSecond) {

@@ -1,68 +1,86 @@
 package io.fleetgate.credits;
 
 import io.fleetgate.audit.AuditEvent;
-import io.fleetgate.audit.AuditPublisher;
 import io.fleetgate.kafka.KafkaClientConfig;
 import io.fleetgate.kafka.StartPosition;
 import io.fleetgate.kafka.TopicFollower;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.service.ServiceSupport;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every replica's running credit totals, materialised from the audit topic: read from the start
- * of the current UTC month (the longest budget period) and followed, so totals survive a restart
- * and every replica sees every other's spending a moment after it happened. This run's own
- * events are counted at once ({@link #countOwn}), before they reach the topic, and skipped when
- * they come back: their records carry this run's name ({@link AuditPublisher#ORIGIN_HEADER}),
- * however long they waited for Kafka. Everything else on the topic is counted: other replicas'
- * events, and those an earlier run of this replica journaled and a later one published.
+ * Every replica's usage totals ({@link UsageTotals}), for the budget check and {@code /api/usage}:
+ * the roll-up topic read from its start (one record per account and day, compacted), and the audit
+ * topic followed from where the roll-ups' aggregation ({@link UsageRollups}) has committed, so a
+ * start reads the roll-ups and a few seconds of events, never the month. This replica's own events
+ * are counted as they are emitted ({@link #countOwn}), before they reach the topic.
  */
 public final class CreditLedger extends ServiceSupport {
     private static final Logger LOG = LoggerFactory.getLogger(CreditLedger.class);
-    /** Read a little before the month starts: an event's record may be stamped after it arrived. */
-    private static final Duration READ_BACK_MARGIN = Duration.ofHours(1);
+    private static final Duration OFFSETS_TIMEOUT = Duration.ofSeconds(10);
 
-    private final String topic;
+    private final Map<String, Object> clientConfig;
+    private final String auditTopic;
+    private final String rollupsApplicationId;
     private final Clock clock;
-    private final CreditTotals totals;
-    private final byte[] origin;
-    private final TopicFollower<byte[]> follower;
-    private Instant prunedBefore = Instant.MIN;
+    private final UsageTotals totals;
+    private final int retentionMonths;
+    private final TopicFollower<byte[]> rollups;
+    private final TopicFollower<byte[]> events;
+    private volatile Map<TopicPartition, OffsetAndMetadata> rolledUpTo = Map.of();
+    private LocalDate prunedOn = LocalDate.MIN;
 
     /**
      * @param clientConfig bootstrap servers and security settings of every Kafka client ({@code KafkaClientConfig})
-     * @param origin this run's name, as the audit publisher puts it on each record
+     * @param rollupsApplicationId the roll-ups' Streams application: its committed audit offsets say what they hold
+     * @param retentionMonths days older than this many months are forgotten
      */
-    public CreditLedger(Map<String, Object> clientConfig, String topic, Clock clock, CreditTotals totals, String origin) {
-        this.topic = topic;
+    public CreditLedger(Map<String, Object> clientConfig, String auditTopic, String rollupTopic, String rollupsApplicationId,
+                        Clock clock, UsageTotals totals, int retentionMonths) {
+        this.clientConfig = Map.copyOf(clientConfig);
+        this.auditTopic = auditTopic;
+        this.rollupsApplicationId = rollupsApplicationId;
         this.clock = clock;
         this.totals = totals;
-        this.origin = origin.getBytes(StandardCharsets.UTF_8);
-        this.follower = new TopicFollower<>("the credit ledger",
-                KafkaClientConfig.topicReader(clientConfig, "fleetgate-credit-ledger", ByteArrayDeserializer.class),
-                topic, StartPosition.from(() -> monthStart(clock.instant()).minus(READ_BACK_MARGIN)),
+        this.retentionMonths = retentionMonths;
+        Properties committedOnly = KafkaClientConfig.topicReader(clientConfig, "fleetgate-usage-rollups-reader", ByteArrayDeserializer.class);
+        // a roll-up is read once its transaction (with the audit offsets it covers) has committed
+        committedOnly.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        this.rollups = new TopicFollower<>("the usage roll-ups reader", committedOnly, rollupTopic, StartPosition.beginning(),
                 new TopicFollower.Reader<>() {
                     @Override
                     public void read(ConsumerRecord<String, byte[]> record) {
-                        count(record);
+                        DayRollup.fromJson(record.value()).ifPresent(r -> totals.applyRollup(r.accountId(), r.day(), r.rollup()));
                     }
 
                     @Override
                     public void polled() {
-                        pruneFinishedMonths();
+                        pruneOldDays();
+                    }
+                });
+        this.events = new TopicFollower<>("the credit ledger",
+                KafkaClientConfig.topicReader(clientConfig, "fleetgate-credit-ledger", ByteArrayDeserializer.class),
+                auditTopic, this::seekPastRolledUp, new TopicFollower.Reader<>() {
+                    @Override
+                    public void read(ConsumerRecord<String, byte[]> record) {
+                        AuditRecords.read(record.value()).ifPresentOrElse(e -> totals.countPublished(e, record.partition(), record.offset()),
+                                () -> LOG.warn("skipped a record that is not an audit event: {} partition {} offset {}",
+                                        auditTopic, record.partition(), record.offset()));
                     }
                 });
     }
@@ -72,10 +90,10 @@ public final class CreditLedger extends ServiceSupport {
         return totals.spent(accountId, from, to);
     }
 
-    /** An event this replica is about to publish: counted now, skipped when it comes back. */
+    /** An event this replica is about to publish: counted now, and once only when it comes back. */
     public void countOwn(AuditEvent event) {
         if (event != null) {
-            totals.count(event);
+            totals.countOwn(event);
         }
     }
 
@@ -84,46 +102,66 @@ public final class CreditLedger extends ServiceSupport {
         countOwn(AuditEvent.attachedTo(exchange));
     }
 
-    /** Waits until the topic has been read up to where it ended at start; false on timeout. */
+    /** The account's rows of whole UTC days in [{@code from}, {@code to}). */
+    void rows(String accountId, LocalDate from, LocalDate to, UsageTotals.RowSink sink) {
+        totals.rows(accountId, from, to, sink);
+    }
+
+    /** Waits until the roll-ups and the events after them have been read up to where they ended at start; false on timeout. */
     public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
-        return follower.awaitCaughtUp(timeout);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        return rollups.awaitCaughtUp(timeout)
+                && events.awaitCaughtUp(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     }
 
     public boolean isCaughtUp() {
-        return follower.isCaughtUp();
-    }
-
-    static Instant monthStart(Instant instant) {
-        LocalDate day = instant.atOffset(ZoneOffset.UTC).toLocalDate().withDayOfMonth(1);
-        return day.atStartOfDay().toInstant(ZoneOffset.UTC);
+        return rollups.isCaughtUp() && events.isCaughtUp();
     }
 
     @Override
     protected void doStart() {
-        follower.start();
+        // the committed offsets first, then the roll-ups to their end: every event before those offsets is in them
+        rolledUpTo = committedOffsets();
+        rollups.start();
+        events.start();
     }
 
     @Override
     protected void doStop() {
-        follower.stop();
+        events.stop();
+        rollups.stop();
     }
 
-    /** A record of the audit topic: counted, unless this run counted it as it emitted it. */
-    void count(ConsumerRecord<String, byte[]> record) {
-        Header counted = record.headers().lastHeader(AuditPublisher.ORIGIN_HEADER);
-        if (counted != null && Arrays.equals(counted.value(), origin)) {
-            return;
+    /** Where the roll-ups' aggregation has committed on the audit topic; empty when it never has (or Kafka does not say). */
+    private Map<TopicPartition, OffsetAndMetadata> committedOffsets() {
+        try (Admin admin = Admin.create(clientConfig)) {
+            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(rollupsApplicationId)
+                    .partitionsToOffsetAndMetadata().get(OFFSETS_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            offsets.values().removeIf(java.util.Objects::isNull);
+            return Map.copyOf(offsets);
+        } catch (Exception e) {
+            LOG.warn("the usage roll-ups' offsets are unknown ({}): the audit topic is read from its start", e.toString());
+            return Map.of();
         }
-        AuditRecords.read(record.value()).ifPresentOrElse(totals::count,
-                () -> LOG.warn("skipped a record that is not an audit event: {} partition {} offset {}",
-                        topic, record.partition(), record.offset()));
     }
 
-    private void pruneFinishedMonths() {
-        Instant current = monthStart(clock.instant());
-        if (current.isAfter(prunedBefore)) {
-            totals.forgetBefore(current);
-            prunedBefore = current;
+    /** Each audit partition from the roll-ups' committed offset; one they never read, from its start. */
+    private void seekPastRolledUp(org.apache.kafka.clients.consumer.Consumer<?, ?> consumer, List<TopicPartition> partitions) {
+        for (TopicPartition partition : partitions) {
+            OffsetAndMetadata committed = rolledUpTo.get(partition);
+            if (committed != null) {
+                consumer.seek(partition, committed.offset());
+            } else {
+                consumer.seekToBeginning(List.of(partition));
+            }
+        }
+    }
+
+    private void pruneOldDays() {
+        LocalDate today = UsageTotals.day(clock.instant());
+        if (!today.equals(prunedOn)) {
+            totals.forgetBefore(today.minusMonths(retentionMonths));
+            prunedOn = today;
         }
     }
 }

@@ -2,10 +2,10 @@ package io.fleetgate.credits;
 
 import io.fleetgate.accountapi.AccountApi;
 import io.fleetgate.accountapi.VehicleFirmware;
-import io.fleetgate.audit.AuditOutbox;
 import io.fleetgate.command.SignedCommands;
 import io.fleetgate.kafka.KafkaClientConfig;
 import java.time.Clock;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -18,7 +18,8 @@ import org.apache.camel.spi.Registry;
  * {@code routes/ingress.camel.yaml}, {@code routes/commands.camel.yaml},
  * {@code routes/audit.camel.yaml} and {@code routes/account-api.camel.yaml}:
  * <ul>
- *   <li>{@code creditLedger}: {@link CreditLedger}, running totals materialised from the audit topic;</li>
+ *   <li>{@code usageRollups}: {@link UsageRollups}, the audit topic aggregated per account, day and row (Kafka Streams);</li>
+ *   <li>{@code creditLedger}: {@link CreditLedger}, usage totals from the roll-ups and the events since;</li>
  *   <li>{@code creditBudgets}: {@link CreditBudgets}, the 402 {@code insufficient_credits} check;</li>
  *   <li>{@code usageReports}: {@link UsageReports}, {@code GET /api/usage};</li>
  *   <li>{@code accountApi}: {@link AccountApi}, {@code /api/ping}, {@code /api/test}, {@code /api/metadata};</li>
@@ -37,15 +38,26 @@ public final class CreditsConfiguration {
         Map<String, Object> kafkaClients = KafkaClientConfig.of(required(properties, "fleetgate.kafka.bootstrap-servers"),
                 properties::resolveProperty);
         String auditTopic = required(properties, "fleetgate.topics.audit");
-        // the audit outbox names this run on its records: the ledger skips those it counted itself
-        String origin = registry.lookupByNameAndType("auditOutbox", AuditOutbox.class).origin();
-        CreditLedger ledger = new CreditLedger(kafkaClients, auditTopic, clock, new CreditTotals(), origin);
+        String rollupTopic = required(properties, "fleetgate.topics.usage-rollups");
+        int retentionMonths = Integer.parseInt(required(properties, "fleetgate.usage.retention-months"));
+        if (retentionMonths < 1) {
+            throw new IllegalStateException("setting fleetgate.usage.retention-months must be at least 1, got " + retentionMonths);
+        }
+        UsageRollups rollups = new UsageRollups(kafkaClients, auditTopic, rollupTopic, new UsageRollups.Settings(
+                required(properties, "fleetgate.usage.application-id"), UsageRollups.retentionOfMonths(retentionMonths),
+                Duration.ofMillis(Long.parseLong(required(properties, "fleetgate.usage.commit-interval-ms"))),
+                Path.of(required(properties, "fleetgate.usage.state-dir"))));
+        CreditLedger ledger = new CreditLedger(kafkaClients, auditTopic, rollupTopic, rollups.applicationId(), clock,
+                new UsageTotals(), retentionMonths);
+        // the ledger reads where the aggregation had committed before it starts again
         context.addService(ledger, true, true);
+        context.addService(rollups, true, true);
         CreditBudgets budgets = new CreditBudgets(ledger, clock,
                 Duration.ofMillis(Long.parseLong(required(properties, "fleetgate.credits.catch-up-timeout-ms"))));
+        registry.bind("usageRollups", rollups);
         registry.bind("creditLedger", ledger);
         registry.bind("creditBudgets", budgets);
-        registry.bind("usageReports", new UsageReports(kafkaClients, auditTopic, clock, budgets));
+        registry.bind("usageReports", new UsageReports(kafkaClients, auditTopic, clock, budgets, ledger));
         VehicleFirmware firmware = new VehicleFirmware();
         registry.bind("vehicleFirmware", firmware);
         registry.bind("accountApi", new AccountApi(registry.lookupByNameAndType("signedCommands", SignedCommands.class),

@@ -40,10 +40,11 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * {@code GET /api/usage?from=&to=}: what spent the caller's account's credits in a window, by
- * endpoint, by gateway token name and by client library. Read from the audit topic itself for
- * the window (every event keyed by the account whose request arrived in [from, to)), so the
- * report's totals are the sums of the audit events' credits, whichever replica wrote them.
- * Events still waiting in a replica's buffer (a few ms) show up in the next report.
+ * endpoint, by gateway token name and by client library. Whole UTC days come from the usage
+ * totals (roll-ups, plus the events since them): a report costs the window's days and rows, not
+ * its events. A window end that is not on a day start reads that partial day's events from the
+ * audit topic (the account's partition, from just before to just after that part of the day),
+ * unless the window runs to now or later: then today's total so far is that day's.
  */
 public final class UsageReports {
     private static final ObjectMapper JSON = JsonMappers.newMapper();
@@ -56,17 +57,19 @@ public final class UsageReports {
     private final String topic;
     private final Clock clock;
     private final CreditBudgets budgets;
+    private final CreditLedger ledger;
     private final AtomicLong reports = new AtomicLong();
 
-    public UsageReports(Map<String, Object> clientConfig, String topic, Clock clock, CreditBudgets budgets) {
+    public UsageReports(Map<String, Object> clientConfig, String topic, Clock clock, CreditBudgets budgets, CreditLedger ledger) {
         this.clientConfig = Map.copyOf(clientConfig);
         this.topic = topic;
         this.clock = clock;
         this.budgets = budgets;
+        this.ledger = ledger;
     }
 
     /** Answers with the report of the exchange's account; 400 {@code invalid_request} for a bad window. */
-    public void report(Exchange exchange) {
+    public void report(Exchange exchange) throws InterruptedException {
         Account account = exchange.getProperty(ExchangeKeys.ACCOUNT, Account.class);
         String query = IncomingRequest.rawQuery(exchange.getMessage());
         Instant now = clock.instant();
@@ -76,8 +79,7 @@ public final class UsageReports {
         if (!from.isBefore(to)) {
             throw GatewayError.invalidRequest("'from' must be before 'to'.");
         }
-        Summary summary = new Summary();
-        readEvents(account.id(), from, to, summary::add);
+        Summary summary = summarise(account.id(), from, to, now);
         ObjectNode report = summary.toJson();
         report.put("account_id", account.id());
         report.put("from", from.toString());
@@ -102,16 +104,36 @@ public final class UsageReports {
         out.setBody(body.toString());
     }
 
-    /** {@code POST /api/1/vehicles/{vin}/command/honk_horn}: method and path template, with the command named. */
-    static String endpoint(AuditEvent event) {
-        String template = event.pathTemplate();
-        if (template == null) {
-            return event.method() + " (unknown path)";
+    /** The window's whole days from the totals; its partial days at either end from the audit topic. */
+    Summary summarise(String accountId, Instant from, Instant to, Instant now) throws InterruptedException {
+        // right after a start, the totals are read back first (bounded, as the budget check does)
+        if (!ledger.isCaughtUp() && !ledger.awaitCaughtUp(READ_TIMEOUT)) {
+            throw new GatewayError(503, "service_unavailable", "Usage totals are still being read back; try again shortly.");
         }
-        if (event.command() != null && template.endsWith("/{command}")) {
-            template = template.substring(0, template.length() - "{command}".length()) + event.command();
+        Summary summary = new Summary();
+        Instant wholeFrom = isDayStart(from) ? from : dayStart(from).plus(Duration.ofDays(1));
+        // a window running to now or later holds today's total so far: no event arrives after now
+        Instant wholeTo = isDayStart(to) ? to : !to.isBefore(now) ? dayStart(to).plus(Duration.ofDays(1)) : dayStart(to);
+        if (!wholeFrom.isBefore(wholeTo)) {
+            readEvents(accountId, from, to, summary::add);
+            return summary;
         }
-        return event.method() + " " + template;
+        ledger.rows(accountId, UsageTotals.day(wholeFrom), UsageTotals.day(wholeTo), summary::add);
+        if (from.isBefore(wholeFrom)) {
+            readEvents(accountId, from, wholeFrom, summary::add);
+        }
+        if (wholeTo.isBefore(to)) {
+            readEvents(accountId, wholeTo, to, summary::add);
+        }
+        return summary;
+    }
+
+    private static boolean isDayStart(Instant instant) {
+        return dayStart(instant).equals(instant);
+    }
+
+    private static Instant dayStart(Instant instant) {
+        return UsageTotals.day(instant).atStartOfDay().toInstant(ZoneOffset.UTC);
     }
 
     /**
@@ -171,11 +193,15 @@ public final class UsageReports {
         private final Map<Optional<String>, long[]> byClientLibrary = new HashMap<>();
 
         void add(AuditEvent event) {
-            credits += event.credits();
-            requests++;
-            count(byEndpoint, endpoint(event), event);
-            count(byTokenName, event.tokenName(), event);
-            count(byClientLibrary, event.clientLibrary(), event);
+            add(UsageRow.of(event), event.credits(), 1);
+        }
+
+        void add(UsageRow row, long rowCredits, long rowRequests) {
+            credits += rowCredits;
+            requests += rowRequests;
+            count(byEndpoint, row.endpoint(), rowCredits, rowRequests);
+            count(byTokenName, row.tokenName(), rowCredits, rowRequests);
+            count(byClientLibrary, row.clientLibrary(), rowCredits, rowRequests);
         }
 
         ObjectNode toJson() {
@@ -188,10 +214,10 @@ public final class UsageReports {
             return report;
         }
 
-        private static void count(Map<Optional<String>, long[]> sums, String key, AuditEvent event) {
+        private static void count(Map<Optional<String>, long[]> sums, String key, long credits, long requests) {
             long[] sum = sums.computeIfAbsent(Optional.ofNullable(key), k -> new long[2]);
-            sum[0] += event.credits();
-            sum[1]++;
+            sum[0] += credits;
+            sum[1] += requests;
         }
 
         private static ArrayNode breakdown(Map<Optional<String>, long[]> sums, String field) {

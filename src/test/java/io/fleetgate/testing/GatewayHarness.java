@@ -262,6 +262,7 @@ public final class GatewayHarness implements AutoCloseable {
                 all.put("camel.server.port", String.valueOf(port));
                 // the harness's own (a process started from testSettings has its own in its working directory)
                 all.put("fleetgate.audit.journal-dir", dir.resolve("audit-journal").toString());
+                all.put("fleetgate.usage.state-dir", dir.resolve("usage-rollups").toString());
                 all.putAll(settings);
                 Fleetgate gateway = new Fleetgate(all).start();
                 return new GatewayHarness(simulator, gateway, all, port, dir);

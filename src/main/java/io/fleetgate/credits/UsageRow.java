@@ -1,0 +1,26 @@
+package io.fleetgate.credits;
+
+import io.fleetgate.audit.AuditEvent;
+
+/**
+ * What one line of a usage report is broken down by: the endpoint (method and path template,
+ * the command named), the gateway token's name and the client library; null when unknown.
+ */
+record UsageRow(String endpoint, String tokenName, String clientLibrary) {
+
+    static UsageRow of(AuditEvent event) {
+        return new UsageRow(endpoint(event), event.tokenName(), event.clientLibrary());
+    }
+
+    /** {@code POST /api/1/vehicles/{vin}/command/honk_horn}: method and path template, with the command named. */
+    static String endpoint(AuditEvent event) {
+        String template = event.pathTemplate();
+        if (template == null) {
+            return event.method() + " (unknown path)";
+        }
+        if (event.command() != null && template.endsWith("/{command}")) {
+            template = template.substring(0, template.length() - "{command}".length()) + event.command();
+        }
+        return event.method() + " " + template;
+    }
+}
