@@ -56,6 +56,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("offsets.topic.num.partitions", "1");
         p.put("transaction.state.log.replication.factor", "1");
         p.put("transaction.state.log.min.isr", "1");
+        // one partition, as for offsets: the default 50 are created when the usage roll-ups first
+        // start a transaction, and held their start (and a stop soon after it) up for seconds
+        p.put("transaction.state.log.num.partitions", "1");
         p.put("share.coordinator.state.topic.replication.factor", "1");
         p.put("share.coordinator.state.topic.min.isr", "1");
         p.put("group.initial.rebalance.delay.ms", "0");

@@ -164,7 +164,10 @@ public final class UsageRollups extends ServiceSupport {
 
     @Override
     protected void doStop() {
-        if (streams != null && !streams.close(CLOSE_TIMEOUT)) {
+        // leaving the group at once: the partitions' next owner (a restart, another replica) need not
+        // wait for this member's session to time out before the aggregation goes on
+        if (streams != null && !streams.close(org.apache.kafka.streams.CloseOptions.timeout(CLOSE_TIMEOUT)
+                .withGroupMembershipOperation(org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP))) {
             // what it had not committed is aborted, and done again by the partitions' next owner
             LOG.warn("usage roll-ups: the aggregation did not stop within {} s", CLOSE_TIMEOUT.toSeconds());
         }
