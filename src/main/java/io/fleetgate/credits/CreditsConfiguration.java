@@ -49,9 +49,11 @@ public final class CreditsConfiguration {
                 Path.of(required(properties, "fleetgate.usage.state-dir"))));
         CreditLedger ledger = new CreditLedger(kafkaClients, auditTopic, rollupTopic, rollups.applicationId(), clock,
                 new UsageTotals(), retentionMonths);
-        // the ledger reads where the aggregation had committed before it starts again
-        context.addService(ledger, true, true);
-        context.addService(rollups, true, true);
+        // the ledger reads where the aggregation had committed before it starts again; both start off
+        // the start's critical path
+        UsageStartup usageStartup = new UsageStartup(ledger, rollups);
+        context.addService(usageStartup, true, true);
+        context.addStartupListener(usageStartup);
         CreditBudgets budgets = new CreditBudgets(ledger, clock,
                 Duration.ofMillis(Long.parseLong(required(properties, "fleetgate.credits.catch-up-timeout-ms"))));
         registry.bind("usageRollups", rollups);
