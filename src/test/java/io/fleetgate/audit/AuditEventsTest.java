@@ -214,7 +214,8 @@ class AuditEventsTest {
         harness.gateway().context().createProducerTemplate().sendBody("direct:audit-event", fromLane);
         assertThat(outbox.offer(offered)).isTrue();
 
-        List<JsonNode> events = topic.await(2, library("audit-test command-stage"));
+        topic.await(2, library("audit-test command-stage"));
+        List<JsonNode> events = topic.settled(AuditTopic.SETTLE, library("audit-test command-stage"));
         assertThat(events).extracting(e -> e.get("event_id").asText())
                 .containsExactlyInAnyOrder(fromLane.eventId().toString(), offered.eventId().toString());
         JsonNode lane = events.stream().filter(e -> e.get("command_id").asText().equals("cmd-42")).findFirst().orElseThrow();

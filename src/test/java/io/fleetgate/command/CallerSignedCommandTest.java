@@ -87,7 +87,7 @@ class CallerSignedCommandTest {
         assertThat(harness.simulator().requests(vin)).as("no state check, wake-up or command").isEmpty();
         // each refusal is audited as charging nothing
         List<JsonNode> events = new TopicRecords(harness.kafkaBootstrapServers())
-                .await("fleetgate.audit.v1", r -> r.value().contains(LIBRARY), bodies.size(), Duration.ofSeconds(20))
+                .awaitSettled("fleetgate.audit.v1", r -> r.value().contains(LIBRARY), bodies.size(), Duration.ofSeconds(20))
                 .stream().map(r -> json(r.value())).toList();
         assertThat(events).hasSize(bodies.size()).allSatisfy(event -> {
             assertThat(event.get("status").asInt()).isEqualTo(400);

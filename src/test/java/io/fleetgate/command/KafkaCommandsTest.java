@@ -97,7 +97,7 @@ class KafkaCommandsTest {
         topics.send(COMMANDS, vin, "this is not json");
         assertThat(onlyResult(unknownAccount).get("status").asInt()).isEqualTo(404);
         assertThat(onlyResult(unknownCommand).get("status").asInt()).isEqualTo(400);
-        List<ConsumerRecord<String, String>> malformed = topics.await(RESULTS,
+        List<ConsumerRecord<String, String>> malformed = topics.awaitSettled(RESULTS,
                 r -> vin.equals(r.key()) && r.value().contains("not a command"), 1, Duration.ofSeconds(10));
         assertThat(malformed).hasSize(1);
         assertThat(harness.simulator().requests(vin)).isEmpty();

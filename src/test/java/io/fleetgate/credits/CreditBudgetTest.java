@@ -79,7 +79,7 @@ class CreditBudgetTest {
         topics.send("fleetgate.commands.v1", NA_VIN, """
                 {"id":"credits-test-kafka-1","account_id":"metered","vin":"%s","command":"flash_lights"}
                 """.formatted(NA_VIN));
-        List<ConsumerRecord<String, String>> results = topics.await("fleetgate.command-results.v1",
+        List<ConsumerRecord<String, String>> results = topics.awaitSettled("fleetgate.command-results.v1",
                 r -> r.value().contains("\"credits-test-kafka-1\""), 1, Duration.ofSeconds(20));
         assertThat(results).hasSize(1);
         JsonNode result = JSON.readTree(results.get(0).value());
