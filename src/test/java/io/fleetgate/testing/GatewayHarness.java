@@ -180,6 +180,9 @@ public final class GatewayHarness implements AutoCloseable {
         all.put("fleetgate.regions.eu.base-url", simulator.baseUrl("eu"));
         all.put("fleetgate.regions.cn.base-url", simulator.baseUrl("cn"));
         all.put("fleetgate.kafka.embedded.data-dir", dir.resolve("kafka").toString());
+        // a start on 2 busy cores (a test JVM's broker and two Fleetgate processes starting at once)
+        // once took longer than the 8 s default to reach Kafka; a test that wants a failed start sets its own
+        all.put("fleetgate.kafka.ready-timeout-ms", "60000");
         // fixed for this harness, so a restart finds its broker's data at the same address
         all.put("fleetgate.kafka.embedded.port", String.valueOf(freePort()));
         all.put("fleetgate.kafka.embedded.controller-port", String.valueOf(freePort()));
