@@ -143,6 +143,21 @@ class CommandRetriesTest {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("x-fleetgate-attempts")).contains("2");
         assertThat(harness.simulator().requests().stream().filter(r -> r.path().endsWith("/storm_mode"))).hasSize(2);
+        // its audit event records both attempts, as a vehicle command's does
+        List<org.apache.kafka.clients.consumer.ConsumerRecord<String, String>> events = new io.fleetgate.testing.TopicRecords(
+                harness.kafkaBootstrapServers()).awaitSettled("fleetgate.audit.v1",
+                r -> r.value().contains("\"energy_site_id\":" + CommandFleet.SITE) && r.value().contains("storm_mode"),
+                1, Duration.ofSeconds(20));
+        assertThat(events).hasSize(1);
+        com.fasterxml.jackson.databind.JsonNode log;
+        try {
+            log = new com.fasterxml.jackson.databind.ObjectMapper().readTree(events.getFirst().value()).get("attempt_log");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        assertThat(log).extracting(entry -> entry.get("status").asInt()).containsExactly(424, 200);
+        assertThat(log).extracting(entry -> entry.get("next_after_ms").isNull() ? null : entry.get("next_after_ms").asLong())
+                .containsExactly(100L, null);
     }
 
     @Test

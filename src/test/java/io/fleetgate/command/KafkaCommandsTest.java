@@ -58,6 +58,14 @@ class KafkaCommandsTest {
         assertThat(result.get("attempts").asInt()).isEqualTo(1);
         assertThat(commandCalls(harness.simulator().requests(vin))).singleElement()
                 .satisfies(call -> assertThat(call.body()).isEqualTo("{\"percent\":80}"));
+        // a command from Kafka has its audit event with its one attempt, as a REST one does
+        List<ConsumerRecord<String, String>> events = topics.awaitSettled("fleetgate.audit.v1",
+                r -> r.value().contains("\"command_id\":\"" + id + "\""), 1, Duration.ofSeconds(20));
+        assertThat(events).hasSize(1);
+        JsonNode log = JSON.readTree(events.getFirst().value()).get("attempt_log");
+        assertThat(log).hasSize(1);
+        assertThat(log.get(0).get("status").asInt()).isEqualTo(200);
+        assertThat(log.get(0).get("next_after_ms").isNull()).isTrue();
         // nothing more arrived for it (onlyResult read the topic again after a quiet period)
     }
 
