@@ -107,6 +107,7 @@ class BrokerOutageTest {
             assertThat(bodies).as("each accepted command ran once, in their order on the topic").containsExactlyElementsOf(queued);
 
             Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> resultsOf(after, vin).size() >= 10);
+            TopicRecords.settle();
             Map<String, Long> perId = resultsOf(after, vin).stream()
                     .collect(Collectors.groupingBy(r -> r.get("id").asText(), Collectors.counting()));
             assertThat(perId).as("one result per command").hasSize(10).allSatisfy((id, n) -> assertThat(n).isEqualTo(1L));

@@ -163,6 +163,7 @@ class CommandCrashTest {
         assertThat(unknown.path("status").asInt()).isEqualTo(504);
         assertThat(unknown.path("response").path("error").asText()).isEqualTo("upstream_timeout");
         assertThat(unknown.path("response").path("error_description").asText()).contains("may have run");
+        io.fleetgate.testing.TopicRecords.settle();
         assertThat(resultIds()).as("one result per command").allSatisfy((id, n) -> assertThat(n).isEqualTo(1L));
     }
 

@@ -62,6 +62,7 @@ class CommandRestartTest {
             // and in their order
             assertThat(calls).extracting(RecordedRequest::body).containsExactlyElementsOf(
                     java.util.stream.IntStream.rangeClosed(51, 58).mapToObj(p -> "{\"percent\":" + p + "}").toList());
+            TopicRecords.settle();
             Map<String, Long> resultsPerId = after.all(RESULTS).stream()
                     .map(r -> ids.stream().filter(id -> r.value().contains(id)).findFirst().orElse("other"))
                     .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));

@@ -64,6 +64,15 @@ public final class TopicRecords {
         return last.get(0);
     }
 
+    /** Waits the quiet period after which a count of records is final (a late duplicate would be there by then). */
+    public static void settle() {
+        try {
+            Thread.sleep(Long.getLong("fleetgate.test.settle-ms", 1500));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /**
      * Like {@link #await}, then reads the topic again after a quiet period (1.5 s, or
      * {@code -Dfleetgate.test.settle-ms}), so a record that arrives late, a duplicate, is counted too.
@@ -72,11 +81,7 @@ public final class TopicRecords {
     public List<ConsumerRecord<String, String>> awaitSettled(String topic, Predicate<ConsumerRecord<String, String>> match,
                                                              int count, Duration timeout) {
         await(topic, match, count, timeout);
-        try {
-            Thread.sleep(Long.getLong("fleetgate.test.settle-ms", 1500));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        settle();
         return all(topic).stream().filter(match).toList();
     }
 
