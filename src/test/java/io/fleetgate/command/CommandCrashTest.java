@@ -135,12 +135,14 @@ class CommandCrashTest {
             sendRest(first, sleeping, percent);
         }
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> commandRecords(sleeping).size() == 6);
+        // the signing vehicle's unsigned try was refused: its handshake (held 6 s) is what follows at once
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(() ->
                 simulator.requests(sleeping).stream().anyMatch(r -> r.path().endsWith("/wake_up"))
-                        && simulator.requests(flaky).stream().anyMatch(r -> r.path().endsWith("/set_charge_limit") && r.status() == 503));
+                        && simulator.requests(flaky).stream().anyMatch(r -> r.path().endsWith("/set_charge_limit") && r.status() == 503)
+                        && simulator.requests(signing).stream().anyMatch(r -> r.path().endsWith("/set_charge_limit") && r.status() == 403));
         first.kill();
 
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> simulator.requests(signing).stream()
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> simulator.requests(signing).stream()
                 .anyMatch(r -> r.path().endsWith("/signed_command") && r.status() == 499));
         assertThat(executed(sleeping)).as("none of the sleeping vehicle's commands ran before the kill").isEmpty();
         assertThat(executed(flaky)).as("the flaky vehicle's first command was between attempts").isEmpty();
