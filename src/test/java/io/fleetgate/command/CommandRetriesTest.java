@@ -48,16 +48,7 @@ class CommandRetriesTest {
         List<RecordedRequest> calls = commandCalls(harness.simulator().requests(vin));
         assertThat(calls).extracting(RecordedRequest::status).containsExactly(424, 429, 200);
         // the audit event records each attempt and the wait chosen after it (CONTRACT section 5)
-        List<org.apache.kafka.clients.consumer.ConsumerRecord<String, String>> events = new io.fleetgate.testing.TopicRecords(
-                harness.kafkaBootstrapServers()).awaitSettled("fleetgate.audit.v1", r -> r.value().contains("\"vin\":\"" + vin + "\""),
-                1, Duration.ofSeconds(20));
-        assertThat(events).hasSize(1);
-        com.fasterxml.jackson.databind.JsonNode log;
-        try {
-            log = new com.fasterxml.jackson.databind.ObjectMapper().readTree(events.getFirst().value()).get("attempt_log");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        com.fasterxml.jackson.databind.JsonNode log = attemptLog(harness, "\"vin\":\"" + vin + "\"");
         assertThat(log).extracting(entry -> entry.get("status").asInt()).containsExactly(424, 429, 200);
         assertThat(log).extracting(entry -> entry.get("next_after_ms").isNull() ? null : entry.get("next_after_ms").asLong())
                 .containsExactly(100L, 1000L, null);
@@ -139,12 +130,7 @@ class CommandRetriesTest {
             assertThat(commandCalls(budgeted.simulator().requests(vin))).hasSize(5);
             // answered within the budget, not after the wait it did not take
             assertThat(millis).isLessThan(6000);
-            List<org.apache.kafka.clients.consumer.ConsumerRecord<String, String>> events = new io.fleetgate.testing.TopicRecords(
-                    budgeted.kafkaBootstrapServers()).awaitSettled("fleetgate.audit.v1", r -> r.value().contains("\"vin\":\"" + vin + "\""),
-                    1, Duration.ofSeconds(20));
-            assertThat(events).hasSize(1);
-            com.fasterxml.jackson.databind.JsonNode log = new com.fasterxml.jackson.databind.ObjectMapper()
-                    .readTree(events.getFirst().value()).get("attempt_log");
+            com.fasterxml.jackson.databind.JsonNode log = attemptLog(budgeted, "\"vin\":\"" + vin + "\"");
             assertThat(log).extracting(entry -> entry.get("next_after_ms").isNull() ? null : entry.get("next_after_ms").asLong())
                     .containsExactly(200L, 400L, 800L, 1600L, null);
         }
@@ -161,17 +147,7 @@ class CommandRetriesTest {
         assertThat(response.headers().firstValue("x-fleetgate-attempts")).contains("2");
         assertThat(harness.simulator().requests().stream().filter(r -> r.path().endsWith("/storm_mode"))).hasSize(2);
         // its audit event records both attempts, as a vehicle command's does
-        List<org.apache.kafka.clients.consumer.ConsumerRecord<String, String>> events = new io.fleetgate.testing.TopicRecords(
-                harness.kafkaBootstrapServers()).awaitSettled("fleetgate.audit.v1",
-                r -> r.value().contains("\"energy_site_id\":" + CommandFleet.SITE) && r.value().contains("storm_mode"),
-                1, Duration.ofSeconds(20));
-        assertThat(events).hasSize(1);
-        com.fasterxml.jackson.databind.JsonNode log;
-        try {
-            log = new com.fasterxml.jackson.databind.ObjectMapper().readTree(events.getFirst().value()).get("attempt_log");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        com.fasterxml.jackson.databind.JsonNode log = attemptLog(harness, "\"energy_site_id\":" + CommandFleet.SITE);
         assertThat(log).extracting(entry -> entry.get("status").asInt()).containsExactly(424, 200);
         assertThat(log).extracting(entry -> entry.get("next_after_ms").isNull() ? null : entry.get("next_after_ms").asLong())
                 .containsExactly(100L, null);
@@ -203,6 +179,18 @@ class CommandRetriesTest {
         // the vehicle's own answer is final: not a fault to retry
         assertThat(response.headers().firstValue("x-fleetgate-attempts")).contains("1");
         assertThat(commandCalls(harness.simulator().requests(vin))).hasSize(1);
+    }
+
+    /** The attempt log of the one audit event whose JSON contains {@code marker} (read again after a quiet period). */
+    private static com.fasterxml.jackson.databind.JsonNode attemptLog(GatewayHarness gateway, String marker) {
+        List<org.apache.kafka.clients.consumer.ConsumerRecord<String, String>> events = new io.fleetgate.testing.TopicRecords(
+                gateway.kafkaBootstrapServers()).awaitSettled("fleetgate.audit.v1", r -> r.value().contains(marker), 1, Duration.ofSeconds(20));
+        assertThat(events).as("audit events with %s", marker).hasSize(1);
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(events.getFirst().value()).get("attempt_log");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static String online() {
