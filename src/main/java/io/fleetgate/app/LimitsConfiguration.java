@@ -1,5 +1,6 @@
 package io.fleetgate.app;
 
+import io.fleetgate.ingress.EnergySiteLimit;
 import io.fleetgate.limits.AdminAuthLimit;
 import io.fleetgate.limits.ClientAddressResolver;
 import io.fleetgate.limits.FailurePolicy;
@@ -63,6 +64,7 @@ final class LimitsConfiguration {
                 RateLimitOverrides.perSiteByAccount(settings.list("fleetgate.limits.account-overrides")));
         RateLimitGate gate = new RateLimitGate(policy, window);
         registry.bind("rateLimitGate", gate);
+        registry.bind("energySiteLimit", new EnergySiteLimit(gate));
         registry.bind("adminAuthLimit", new AdminAuthLimit(limiter, gate,
                 (int) settings.longValue("fleetgate.limits.admin.failed-auth-per-window"), window, clock));
         return gate;

@@ -19,7 +19,7 @@ import org.apache.camel.spi.HeaderFilterStrategy;
 /**
  * A platform-http consumer that runs its route on the event loop the request arrived on, as an
  * asynchronous exchange, and writes the answer when the route is done, wherever that is. A step
- * that may block (a command waiting for its result, a Redis limit, a Tesla token refresh) hops to
+ * that may block (a command's send to Kafka, a Tesla token refresh) hops to
  * a worker with the {@code threads} EIP in the route itself, so the routes say where work leaves
  * the loop. platform-http's own consumer hands every request to a worker and waits there: on the
  * read path that hand-off, and the thread switches around it, cost more than the read itself.

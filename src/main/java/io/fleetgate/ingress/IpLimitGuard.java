@@ -4,13 +4,16 @@ import io.fleetgate.limits.ClientAddressResolver;
 import io.fleetgate.limits.LimitDecision;
 import io.fleetgate.limits.RateLimitGate;
 import io.fleetgate.limits.RateLimitVerdict;
+import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.WebServerRequest;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.platform.http.vertx.HttpMessage;
@@ -74,21 +77,23 @@ public final class IpLimitGuard {
     private void decide(RoutingContext ctx) {
         String clientIp = clientAddresses.clientIp(socketPeer(ctx), forwardedFor(ctx));
         ctx.put(CLIENT_IP, clientIp);
-        if (gate.decidesInProcess()) {
-            proceed(ctx, gate.decideIp(clientIp));
+        // Redis answers over the network: paused, the request's body waits for the route's body
+        // handler instead of arriving before anyone reads it; the decision comes back to this loop
+        var decided = gate.decideIp(clientIp).toCompletableFuture();
+        if (decided.isDone() && !decided.isCompletedExceptionally()) {
+            proceed(ctx, decided.join());
             return;
         }
-        // Redis answers over the network: not on the event loop. Paused, the request's body waits
-        // for the route's body handler instead of arriving before anyone reads it.
         ctx.request().pause();
-        ctx.vertx().executeBlocking(() -> gate.decideIp(clientIp), false).onComplete(decided -> {
+        Context requestContext = Vertx.currentContext();
+        decided.whenComplete((verdict, failure) -> requestContext.runOnContext(ignored -> {
             ctx.request().resume();
-            if (decided.failed()) {
-                ctx.fail(decided.cause());
+            if (failure != null) {
+                ctx.fail(failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure);
             } else {
-                proceed(ctx, decided.result());
+                proceed(ctx, verdict);
             }
-        });
+        }));
     }
 
     private void proceed(RoutingContext ctx, RateLimitVerdict verdict) {

@@ -6,6 +6,8 @@ import io.fleetgate.ingress.ExchangeKeys;
 import io.fleetgate.ingress.GatewayError;
 import java.time.Duration;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -38,53 +40,48 @@ public final class RateLimitGate {
      * Checks and, when allowed, counts a request against its client address, whatever it asks for;
      * a refused one is not counted. One decision per request: the HTTP server asks before any route.
      */
-    public RateLimitVerdict decideIp(String clientIp) {
-        RateLimitVerdict verdict = policy.checkIp(clientIp);
-        if (verdict.allowed()) {
-            admitted.increment();
-        } else {
-            refusedByIp.increment();
-        }
-        return verdict;
+    public CompletionStage<RateLimitVerdict> decideIp(String clientIp) {
+        return policy.checkIpAsync(clientIp).thenApply(verdict -> {
+            if (verdict.allowed()) {
+                admitted.increment();
+            } else {
+                refusedByIp.increment();
+            }
+            return verdict;
+        });
     }
 
-    /** A request another limit refused after {@link #decideIp} counted it is taken back off its address's count. */
+    /**
+     * A request another limit refused after {@link #decideIp} counted it is taken back off its
+     * address's count. Waits for the limiter: from a worker thread (the admin API).
+     */
     public void takeBack(String clientIp, RateLimitVerdict byIp) {
         policy.takeBack(clientIp, byIp);
     }
 
-    /** Whether {@link #decideIp} answers from memory, without I/O (an event-loop thread may then ask). */
-    public boolean decidesInProcess() {
-        return policy.decidesInProcess();
-    }
-
-    /** True when {@link #check} would ask Redis, over the network: a site's request with the Redis backend. */
-    public boolean checksSiteElsewhere(Exchange exchange) {
-        Classification request = exchange.getProperty(ExchangeKeys.CLASSIFICATION, Classification.class);
-        return !decidesInProcess() && request != null && request.energySiteId() != null;
-    }
-
     /**
      * For {@code /api/1/energy_sites/{id}/...}: counts the request against its site, under the
-     * caller's account's per-site limit, and refuses it with 429 {@code rate_limited} (uncounted by
-     * its site and its IP, so never forwarded) when the site's budget is spent. Other requests
-     * have had their one decision, by IP, already.
+     * caller's account's per-site limit; fails with 429 {@code rate_limited} (uncounted by its
+     * site and its IP, so never forwarded) when the site's budget is spent. Other requests have
+     * had their one decision, by IP, already, and complete at once. Nothing waits for the
+     * limiter: the future completes when it has decided.
      */
-    public void check(Exchange exchange) {
+    public CompletionStage<Void> checkSite(Exchange exchange) {
         Classification request = exchange.getProperty(ExchangeKeys.CLASSIFICATION, Classification.class);
         if (request == null || request.energySiteId() == null) {
-            return;
+            return CompletableFuture.completedFuture(null);
         }
         String site = request.energySiteId().toString();
         Account account = exchange.getProperty(ExchangeKeys.ACCOUNT, Account.class);
         String clientIp = exchange.getProperty(ExchangeKeys.CLIENT_IP, String.class);
         RateLimitVerdict byIp = exchange.getProperty(VERDICT, RateLimitVerdict.class);
-        RateLimitVerdict verdict = policy.checkSite(site, account == null ? null : account.id(), clientIp, byIp);
-        exchange.setProperty(VERDICT, verdict);
-        if (!verdict.allowed()) {
-            refusedBySite.increment();
-            throw refusal(verdict, site);
-        }
+        return policy.checkSiteAsync(site, account == null ? null : account.id(), clientIp, byIp).thenAccept(verdict -> {
+            exchange.setProperty(VERDICT, verdict);
+            if (!verdict.allowed()) {
+                refusedBySite.increment();
+                throw refusal(verdict, site);
+            }
+        });
     }
 
     /**

@@ -4,6 +4,9 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 
 /**
  * CONTRACT section 3: every request counts against its client IP ({@code ip:<ip>}), whatever it
@@ -51,46 +54,76 @@ public final class RateLimitPolicy {
 
     /**
      * Checks and, when allowed, counts one request against its client address: any request, before
-     * its token is read.
+     * its token is read. Completes when the limiter has decided (at once in memory; when Redis
+     * answers otherwise, with no thread waiting for it).
      *
      * @param clientIp from {@link ClientAddressResolver}
      */
-    public RateLimitVerdict checkIp(String clientIp) {
+    public CompletionStage<RateLimitVerdict> checkIpAsync(String clientIp) {
         Quota ip = new Quota(ipKey(clientIp), networkOverrides.limitFor(clientIp, defaults.perIp()), window);
-        return new RateLimitVerdict(RateLimitVerdict.Scope.IP, limiter.acquireAll(List.of(ip)).getFirst());
+        return limiter.acquireAllAsync(List.of(ip))
+                .thenApply(decisions -> new RateLimitVerdict(RateLimitVerdict.Scope.IP, decisions.getFirst()));
+    }
+
+    /** {@link #checkIpAsync}, waited for: from a worker thread, or with the memory backend. */
+    public RateLimitVerdict checkIp(String clientIp) {
+        return join(checkIpAsync(clientIp));
     }
 
     /**
      * Checks and, when allowed, counts a request to an energy site, once its caller is known. When
-     * the site refuses, the request's count against its address is taken back.
+     * the site refuses, the request's count against its address is taken back before the verdict
+     * completes.
      *
      * @param accountId the caller's account (its per-site override), or null for the default
      * @param byIp what {@link #checkIp} decided for this request, or null if it was not asked
      * @return the site's refusal, or else of the two limits the one the caller should hear about
      */
-    public RateLimitVerdict checkSite(String energySiteId, String accountId, String clientIp, RateLimitVerdict byIp) {
+    public CompletionStage<RateLimitVerdict> checkSiteAsync(String energySiteId, String accountId, String clientIp,
+            RateLimitVerdict byIp) {
         int perSite = accountId == null ? defaults.perSite() : siteOverrides.getOrDefault(accountId, defaults.perSite());
-        LimitDecision bySite = limiter.acquireAll(List.of(new Quota("site:" + energySiteId, perSite, window))).getFirst();
-        RateLimitVerdict site = new RateLimitVerdict(RateLimitVerdict.Scope.SITE, bySite);
-        if (!bySite.allowed()) {
-            takeBack(clientIp, byIp);
-            return site;
-        }
-        if (byIp == null) {
-            return site;
-        }
-        return TIGHTEST.compare(byIp.decision(), bySite) <= 0 ? byIp : site;
+        return limiter.acquireAllAsync(List.of(new Quota("site:" + energySiteId, perSite, window))).thenCompose(decisions -> {
+            LimitDecision bySite = decisions.getFirst();
+            RateLimitVerdict site = new RateLimitVerdict(RateLimitVerdict.Scope.SITE, bySite);
+            if (!bySite.allowed()) {
+                return takeBackAsync(clientIp, byIp).thenApply(takenBack -> site);
+            }
+            if (byIp == null) {
+                return CompletableFuture.completedFuture(site);
+            }
+            return CompletableFuture.completedFuture(TIGHTEST.compare(byIp.decision(), bySite) <= 0 ? byIp : site);
+        });
+    }
+
+    /** {@link #checkSiteAsync}, waited for: from a worker thread, or with the memory backend. */
+    public RateLimitVerdict checkSite(String energySiteId, String accountId, String clientIp, RateLimitVerdict byIp) {
+        return join(checkSiteAsync(energySiteId, accountId, clientIp, byIp));
     }
 
     /**
      * Takes a request back off its address's count: another limit refused it after {@link #checkIp}
      * had counted it, and a refused request is not counted (so its {@code Retry-After} holds).
+     * Waits for the limiter: from a worker thread, or with the memory backend.
      *
      * @param byIp what {@link #checkIp} decided for the request; nothing to take back unless it counted it
      */
     public void takeBack(String clientIp, RateLimitVerdict byIp) {
+        join(takeBackAsync(clientIp, byIp));
+    }
+
+    /** {@link #takeBack} as a future, for event-loop callers. */
+    public CompletionStage<Void> takeBackAsync(String clientIp, RateLimitVerdict byIp) {
         if (byIp != null && byIp.allowed() && clientIp != null) {
-            limiter.releaseNewest(ipKey(clientIp));
+            return limiter.releaseNewestAsync(ipKey(clientIp));
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    private static <T> T join(CompletionStage<T> decision) {
+        try {
+            return decision.toCompletableFuture().join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
         }
     }
 

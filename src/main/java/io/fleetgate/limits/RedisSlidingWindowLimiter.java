@@ -1,5 +1,16 @@
 package io.fleetgate.limits;
 
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -9,14 +20,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
-import redis.clients.jedis.ConnectionPoolConfig;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.RedisClient;
-import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisException;
-import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /**
  * Sliding windows in a Redis shared by every replica, so the limits hold across all of them.
@@ -27,6 +38,11 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * <p>The script takes its clock from the Redis server ({@code TIME}), so replicas with skewed
  * clocks still agree on the windows. Keys expire one window after their newest request, so idle
  * clients cost Redis nothing. With Redis Cluster every key of one request must hash to one slot.
+ *
+ * <p>The client is Vert.x's, on a small Vert.x of its own: a decision is a future, so the HTTP
+ * server's event loop asks for it and goes on with other requests until Redis answers (no worker
+ * hop, no thread parked on a socket). The blocking forms are for callers on worker threads (the
+ * admin API); on an event loop they refuse to wait.
  */
 public final class RedisSlidingWindowLimiter implements SlidingWindowLimiter, AutoCloseable {
     // ARGV[1] makes each member unique (empty: a peek, which counts nothing); then a limit and a window (ms) per key.
@@ -64,110 +80,187 @@ public final class RedisSlidingWindowLimiter implements SlidingWindowLimiter, Au
             """;
     static final String SCRIPT_SHA = sha1Hex(SCRIPT);
 
-    private final UnifiedJedis redis;
+    private static final Duration WARM_UP = Duration.ofSeconds(3);
+
+    private final Vertx vertx;
+    private final Redis redis;
+    private final long timeoutMillis;
     private final String keyPrefix;
     private final String instanceId;
     private final AtomicLong sequence = new AtomicLong();
 
     /**
+     * @param vertx runs the client; closed with this limiter
      * @param redis the client; closed with this limiter
+     * @param timeout how long any one call may take, waiting for a pooled connection included
      * @param keyPrefix put before every key, e.g. {@code fleetgate:rl:}
      * @param random draws this instance's id, which keeps members unique across replicas
      */
-    public RedisSlidingWindowLimiter(UnifiedJedis redis, String keyPrefix, RandomGenerator random) {
+    RedisSlidingWindowLimiter(Vertx vertx, Redis redis, Duration timeout, String keyPrefix, RandomGenerator random) {
+        this.vertx = vertx;
         this.redis = redis;
+        this.timeoutMillis = Math.max(1, timeout.toMillis());
         this.keyPrefix = keyPrefix;
         this.instanceId = Long.toHexString(random.nextLong());
     }
 
     /**
      * Connects to {@code redis://[user:password@]host:port[/db]} (or {@code rediss://}) with one
-     * timeout for connecting, for each reply and for waiting on a pooled connection, so that no
-     * request waits on Redis for much longer than {@code timeout}.
+     * timeout for connecting and for each call, waiting for a pooled connection included, so that
+     * no request waits on Redis for much longer than {@code timeout}.
      */
     public static RedisSlidingWindowLimiter connect(URI redisUrl, Duration timeout, int maxConnections, String keyPrefix) {
-        int millis = Math.toIntExact(Math.max(1, timeout.toMillis()));
-        ConnectionPoolConfig pool = new ConnectionPoolConfig();
-        pool.setMaxTotal(maxConnections);
-        pool.setMaxIdle(maxConnections);
-        pool.setMaxWait(timeout);
-        RedisClient client = RedisClient.builder()
-                .clientConfig(DefaultJedisClientConfig.builder()
-                        .connectionTimeoutMillis(millis)
-                        .socketTimeoutMillis(millis)
-                        .clientName("fleetgate-limits")
-                        .build())
-                // after clientConfig: the URL's credentials, database and TLS are merged into it
-                .fromURI(redisUrl)
-                .poolConfig(pool)
-                .build();
-        return new RedisSlidingWindowLimiter(client, keyPrefix, new SecureRandom());
+        // one event loop: each call is a few hundred bytes on a pipelined connection
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1)
+                .setInternalBlockingPoolSize(1));
+        RedisOptions options = new RedisOptions()
+                .setConnectionString(redisUrl.toString())
+                .setMaxPoolSize(maxConnections)
+                // the timeout bounds a wait for a connection; the queue itself never refuses first
+                .setMaxPoolWaiting(Integer.MAX_VALUE);
+        options.getNetClientOptions().setConnectTimeout(Math.toIntExact(Math.max(1, timeout.toMillis())));
+        RedisSlidingWindowLimiter limiter = new RedisSlidingWindowLimiter(vertx, Redis.createClient(vertx, options), timeout,
+                keyPrefix, new SecureRandom());
+        limiter.warmUp();
+        return limiter;
+    }
+
+    /**
+     * Opens the pool's first connection before the first decision: a cold client's first connect
+     * loads and starts its network stack, a few hundred milliseconds, which the first requests
+     * would otherwise spend as a timeout. A Redis that is down or silent is left to the failure
+     * policy, after at most {@link #WARM_UP}.
+     */
+    private void warmUp() {
+        try {
+            redis.connect().onSuccess(RedisConnection::close).toCompletionStage().toCompletableFuture()
+                    .get(WARM_UP.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            // the first decisions meet the same failure and the policy answers them
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
     public List<LimitDecision> acquireAll(List<Quota> quotas) {
+        return await(acquireAllAsync(quotas));
+    }
+
+    @Override
+    public CompletionStage<List<LimitDecision>> acquireAllAsync(List<Quota> quotas) {
         return decide(quotas, instanceId + ':' + sequence.incrementAndGet());
     }
 
     @Override
     public LimitDecision peek(Quota quota) {
-        return decide(List.of(quota), "").getFirst();
+        return await(decide(List.of(quota), "")).getFirst();
+    }
+
+    @Override
+    public void releaseNewest(String key) {
+        await(releaseNewestAsync(key));
     }
 
     /** ZPOPMAX: the newest member, since members are scored by their time. */
     @Override
-    public void releaseNewest(String key) {
-        try {
-            redis.zpopmax(keyPrefix + key);
-        } catch (JedisException e) {
-            throw new LimiterUnavailableException("Redis rate limiter: " + e.getMessage(), e);
-        }
+    public CompletionStage<Void> releaseNewestAsync(String key) {
+        return call(Request.cmd(Command.ZPOPMAX).arg(keyPrefix + key)).<Void>map(popped -> null).toCompletionStage();
     }
 
     /** @param member this request's unique member, or empty to count nothing */
-    private List<LimitDecision> decide(List<Quota> quotas, String member) {
+    private CompletionStage<List<LimitDecision>> decide(List<Quota> quotas, String member) {
         if (quotas.isEmpty()) {
-            throw new IllegalArgumentException("no quota to apply");
+            return CompletableFuture.failedFuture(new IllegalArgumentException("no quota to apply"));
         }
         List<String> keys = new ArrayList<>(quotas.size());
-        List<String> args = new ArrayList<>(1 + 2 * quotas.size());
-        args.add(member);
         for (Quota quota : quotas) {
             keys.add(keyPrefix + quota.key());
-            args.add(Integer.toString(quota.limit()));
-            args.add(Long.toString(quota.windowMillis()));
         }
         if (keys.stream().distinct().count() != keys.size()) {
-            throw new IllegalArgumentException("each quota needs its own key: " + quotas);
+            return CompletableFuture.failedFuture(new IllegalArgumentException("each quota needs its own key: " + quotas));
         }
-        List<?> reply = run(keys, args);
-        long now = number(reply.get(1));
+        return run(keys, member, quotas).map(reply -> decisions(quotas, reply)).toCompletionStage();
+    }
+
+    private static List<LimitDecision> decisions(List<Quota> quotas, Response reply) {
+        long now = reply.get(1).toLong();
         List<LimitDecision> decisions = new ArrayList<>(quotas.size());
         for (int i = 0; i < quotas.size(); i++) {
             int at = 2 + 3 * i;
-            decisions.add(LimitDecision.of(number(reply.get(at)) == 1, quotas.get(i).limit(),
-                    Math.toIntExact(number(reply.get(at + 1))), number(reply.get(at + 2)), now));
+            decisions.add(LimitDecision.of(reply.get(at).toLong() == 1, quotas.get(i).limit(),
+                    Math.toIntExact(reply.get(at + 1).toLong()), reply.get(at + 2).toLong(), now));
         }
         return decisions;
     }
 
-    private List<?> run(List<String> keys, List<String> args) {
-        try {
-            try {
-                return (List<?>) redis.evalsha(SCRIPT_SHA, keys, args);
-            } catch (JedisNoScriptException notLoadedYet) {
+    private Future<Response> run(List<String> keys, String member, List<Quota> quotas) {
+        return call(script(Request.cmd(Command.EVALSHA).arg(SCRIPT_SHA), keys, member, quotas)).recover(failed -> {
+            if (failed.getCause() != null && String.valueOf(failed.getCause().getMessage()).startsWith("NOSCRIPT")) {
                 // first use on this server, or after a restart or SCRIPT FLUSH: EVAL also caches it
-                return (List<?>) redis.eval(SCRIPT, keys, args);
+                return call(script(Request.cmd(Command.EVAL).arg(SCRIPT), keys, member, quotas));
             }
-        } catch (JedisException e) {
-            throw new LimiterUnavailableException("Redis rate limiter: " + e.getMessage(), e);
-        }
+            return Future.failedFuture(failed);
+        });
     }
 
-    /** Whether Redis answers a PING within the connection's timeout (for the readiness check). */
+    private static Request script(Request request, List<String> keys, String member, List<Quota> quotas) {
+        request.arg(keys.size());
+        keys.forEach(request::arg);
+        request.arg(member);
+        for (Quota quota : quotas) {
+            request.arg(quota.limit()).arg(quota.windowMillis());
+        }
+        return request;
+    }
+
+    /**
+     * One command on a pooled connection, failed with {@link LimiterUnavailableException} when
+     * Redis errs, or when getting the connection (a new one is connected) or the answer takes
+     * longer than the timeout: each is bounded on its own, as a socket's connect and read timeouts
+     * are.
+     */
+    private Future<Response> call(Request request) {
+        Promise<RedisConnection> connected = Promise.promise();
+        long connectTimer = vertx.setTimer(timeoutMillis, fired -> connected.tryFail(silent("connecting")));
+        redis.connect().onComplete(connection -> {
+            vertx.cancelTimer(connectTimer);
+            if (connection.failed()) {
+                connected.tryFail(failed(connection.cause()));
+            } else if (!connected.tryComplete(connection.result())) {
+                connection.result().close(); // too late: back to the pool
+            }
+        });
+        return connected.future().compose(connection -> {
+            Promise<Response> answer = Promise.promise();
+            long answerTimer = vertx.setTimer(timeoutMillis, fired -> answer.tryFail(silent("answering")));
+            connection.send(request).onComplete(sent -> {
+                vertx.cancelTimer(answerTimer);
+                connection.close();
+                if (sent.succeeded()) {
+                    answer.tryComplete(sent.result());
+                } else {
+                    answer.tryFail(failed(sent.cause()));
+                }
+            });
+            return answer.future();
+        });
+    }
+
+    private LimiterUnavailableException silent(String what) {
+        return new LimiterUnavailableException("Redis rate limiter: no answer within " + timeoutMillis + " ms (" + what + ")",
+                null);
+    }
+
+    private static LimiterUnavailableException failed(Throwable cause) {
+        return new LimiterUnavailableException("Redis rate limiter: " + cause.getMessage(), cause);
+    }
+
+    /** Whether Redis answers a PING within the timeout (for the readiness check; from a worker thread). */
     public boolean answers() {
         try {
-            return "PONG".equalsIgnoreCase(redis.ping());
+            Response pong = await(call(Request.cmd(Command.PING)).toCompletionStage());
+            return pong != null && "PONG".equalsIgnoreCase(pong.toString());
         } catch (RuntimeException e) {
             return false;
         }
@@ -176,10 +269,28 @@ public final class RedisSlidingWindowLimiter implements SlidingWindowLimiter, Au
     @Override
     public void close() {
         redis.close();
+        vertx.close();
     }
 
-    private static long number(Object reply) {
-        return ((Number) reply).longValue();
+    /** The blocking form: for worker threads only, since an event loop that waits stops every request on it. */
+    private static <T> T await(CompletionStage<T> decision) {
+        if (Context.isOnEventLoopThread()) {
+            throw new IllegalStateException("a Redis limit decision is asked for asynchronously on an event loop");
+        }
+        try {
+            return decision.toCompletableFuture().get();
+        } catch (ExecutionException e) {
+            throw unwrapped(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LimiterUnavailableException("Redis rate limiter: interrupted while waiting", e);
+        }
+    }
+
+    private static RuntimeException unwrapped(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        return cause instanceof RuntimeException runtime ? runtime : new LimiterUnavailableException(
+                "Redis rate limiter: " + cause.getMessage(), cause);
     }
 
     private static String sha1Hex(String text) {

@@ -3,6 +3,8 @@ package io.fleetgate.limits;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -50,6 +52,18 @@ public final class ResilientLimiter implements SlidingWindowLimiter {
     }
 
     @Override
+    public CompletionStage<List<LimitDecision>> acquireAllAsync(List<Quota> quotas) {
+        return store.acquireAllAsync(quotas).handle((decisions, failure) -> {
+            if (failure == null) {
+                reachable();
+                return decisions;
+            }
+            unavailable(unavailableOrRethrown(failure));
+            return quotas.stream().map(this::byPolicy).toList();
+        });
+    }
+
+    @Override
     public LimitDecision peek(Quota quota) {
         try {
             LimitDecision decision = store.peek(quota);
@@ -70,6 +84,18 @@ public final class ResilientLimiter implements SlidingWindowLimiter {
         } catch (LimiterUnavailableException e) {
             unavailable(e);
         }
+    }
+
+    @Override
+    public CompletionStage<Void> releaseNewestAsync(String key) {
+        return store.releaseNewestAsync(key).handle((released, failure) -> {
+            if (failure == null) {
+                reachable();
+            } else {
+                unavailable(unavailableOrRethrown(failure));
+            }
+            return null;
+        });
     }
 
     @Override
@@ -95,6 +121,15 @@ public final class ResilientLimiter implements SlidingWindowLimiter {
             case FAIL_OPEN -> new LimitDecision(true, quota.limit(), quota.limit(), 0, 0);
             case FAIL_CLOSED -> new LimitDecision(false, quota.limit(), 0, 1, 1);
         };
+    }
+
+    /** The store's failure to answer; anything else (a bug, bad arguments) is not the policy's to hide. */
+    private static LimiterUnavailableException unavailableOrRethrown(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof LimiterUnavailableException unavailable) {
+            return unavailable;
+        }
+        throw cause instanceof RuntimeException runtime ? runtime : new CompletionException(cause);
     }
 
     private void reachable() {

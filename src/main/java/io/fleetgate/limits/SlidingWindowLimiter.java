@@ -2,6 +2,8 @@ package io.fleetgate.limits;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Exact sliding-window limits: each key keeps the times of its accepted requests, and a request is
@@ -20,6 +22,19 @@ public interface SlidingWindowLimiter {
      * @throws LimiterUnavailableException when the backing store cannot be reached in time
      */
     List<LimitDecision> acquireAll(List<Quota> quotas);
+
+    /**
+     * {@link #acquireAll} as a future, for event-loop callers: a store over the network answers it
+     * without a thread waiting; one in memory has answered when it returns. A store that cannot
+     * be reached fails it with {@link LimiterUnavailableException}.
+     */
+    default CompletionStage<List<LimitDecision>> acquireAllAsync(List<Quota> quotas) {
+        try {
+            return CompletableFuture.completedFuture(acquireAll(quotas));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
 
     /** Checks and counts one request under one key; see {@link #acquireAll}. */
     default LimitDecision acquire(String key, int limit, Duration window) {
@@ -44,6 +59,16 @@ public interface SlidingWindowLimiter {
      * @throws LimiterUnavailableException when the backing store cannot be reached in time
      */
     void releaseNewest(String key);
+
+    /** {@link #releaseNewest} as a future, for event-loop callers; see {@link #acquireAllAsync}. */
+    default CompletionStage<Void> releaseNewestAsync(String key) {
+        try {
+            releaseNewest(key);
+            return CompletableFuture.completedFuture(null);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
 
     /**
      * Whether decisions are made in this process without I/O, in well under a microsecond, so

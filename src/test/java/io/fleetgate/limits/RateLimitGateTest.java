@@ -9,6 +9,7 @@ import io.fleetgate.ingress.FleetApiCatalog;
 import io.fleetgate.ingress.GatewayError;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
@@ -19,13 +20,26 @@ class RateLimitGateTest {
     private final RateLimitGate gate = new RateLimitGate(new RateLimitPolicy(new InMemorySlidingWindowLimiter(clock),
             Duration.ofSeconds(60), new RateLimits(2, 1), NetworkLimits.NONE, Map.of()), Duration.ofSeconds(60));
 
+    private RateLimitVerdict decideIp(String clientIp) {
+        return gate.decideIp(clientIp).toCompletableFuture().join();
+    }
+
+    /** The site's decision, as the route's step finishes it: its failure is the exchange's exception. */
+    private void checkSite(Exchange exchange) {
+        try {
+            gate.checkSite(exchange).toCompletableFuture().join();
+        } catch (CompletionException e) {
+            throw (RuntimeException) e.getCause();
+        }
+    }
+
     @Test
     void aRefusalIs429WithRetryAfterAndTheLimitsHeaders() {
-        gate.decideIp("192.0.2.1");
-        gate.decideIp("192.0.2.1");
+        decideIp("192.0.2.1");
+        decideIp("192.0.2.1");
         clock.advance(Duration.ofSeconds(15));
 
-        RateLimitVerdict refused = gate.decideIp("192.0.2.1");
+        RateLimitVerdict refused = decideIp("192.0.2.1");
 
         assertThat(refused.allowed()).isFalse();
         GatewayError e = gate.refusal(refused);
@@ -43,13 +57,13 @@ class RateLimitGateTest {
     void theSiteStageDecidesOnlySiteRequestsAndASiteRefusalIsTakenBackOffTheIp() {
         Exchange vehicles = request("192.0.2.8");
         Object byIp = vehicles.getProperty(RateLimitGate.VERDICT);
-        gate.check(vehicles);
+        checkSite(vehicles);
         assertThat(vehicles.getProperty(RateLimitGate.VERDICT)).isSameAs(byIp);
-        assertThat(gate.decideIp("192.0.2.8").decision().remaining()).as("no second decision for a request without a site")
+        assertThat(decideIp("192.0.2.8").decision().remaining()).as("no second decision for a request without a site")
                 .isZero();
 
-        gate.check(siteRequest("192.0.2.7", 42));
-        assertThatThrownBy(() -> gate.check(siteRequest("192.0.2.7", 42)))
+        checkSite(siteRequest("192.0.2.7", 42));
+        assertThatThrownBy(() -> checkSite(siteRequest("192.0.2.7", 42)))
                 .isInstanceOfSatisfying(GatewayError.class, e -> {
                     assertThat(e.status()).isEqualTo(429);
                     assertThat(e.description()).startsWith("Rate limit reached for energy site 42: at most 1 requests");
@@ -57,8 +71,8 @@ class RateLimitGateTest {
 
         assertThat(gate.refused(RateLimitVerdict.Scope.SITE)).isEqualTo(1);
         // two requests counted by the address, the site's refusal taken back: one left of two
-        assertThat(gate.decideIp("192.0.2.7").decision().remaining()).isZero();
-        assertThat(gate.decideIp("192.0.2.7").allowed()).isFalse();
+        assertThat(decideIp("192.0.2.7").decision().remaining()).isZero();
+        assertThat(decideIp("192.0.2.7").allowed()).isFalse();
     }
 
     @Test
@@ -73,7 +87,7 @@ class RateLimitGateTest {
                 NetworkLimits.NONE, Map.of()), minute);
         int most = 0;
         for (int i = 0; i < 100_000; i++) {
-            assertThat(scanned.decideIp("10." + (i >> 16) + "." + ((i >> 8) & 0xff) + "." + (i & 0xff)).allowed()).isTrue();
+            assertThat(scanned.decideIp("10." + (i >> 16) + "." + ((i >> 8) & 0xff) + "." + (i & 0xff)).toCompletableFuture().join().allowed()).isTrue();
             // 100,000 addresses over 300 s
             scanClock.advance(Duration.ofMillis(3));
             most = Math.max(most, limiter.trackedKeys());
@@ -82,7 +96,7 @@ class RateLimitGateTest {
         // 120 s of addresses at 333 a second
         assertThat(most).isLessThanOrEqualTo(40_001);
         scanClock.advance(Duration.ofSeconds(120));
-        scanned.decideIp("192.0.2.1");
+        scanned.decideIp("192.0.2.1").toCompletableFuture().join();
         assertThat(limiter.trackedKeys()).as("the scan has left nothing behind").isEqualTo(1);
     }
 
@@ -139,7 +153,7 @@ class RateLimitGateTest {
     private Exchange request(String clientIp) {
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
         exchange.setProperty(ExchangeKeys.CLIENT_IP, clientIp);
-        exchange.setProperty(RateLimitGate.VERDICT, gate.decideIp(clientIp));
+        exchange.setProperty(RateLimitGate.VERDICT, decideIp(clientIp));
         return exchange;
     }
 

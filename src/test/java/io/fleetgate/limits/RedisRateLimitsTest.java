@@ -5,6 +5,7 @@ import static io.fleetgate.limits.LimitsHttp.contractLimits;
 import static io.fleetgate.limits.LimitsHttp.get;
 import static io.fleetgate.limits.LimitsHttp.header;
 import static io.fleetgate.testing.TestFleet.ALICE;
+import static io.fleetgate.testing.TestFleet.NA_SITE;
 import static io.fleetgate.testing.TestFleet.NA_VIN;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -129,6 +130,44 @@ class RedisRateLimitsTest {
             assertThat(inspector.zcard(PREFIX + "ip:" + ip)).as("the refused requests were not counted").isEqualTo(60);
             assertThat(inspector.pttl(PREFIX + "ip:" + ip)).as("the key goes when its window empties").isBetween(1L, 60_000L);
             assertThat(gateway.simulator().requests()).isEmpty();
+        }
+    }
+
+    @Test
+    void twoInstancesSharingRedisHoldAnEnergySiteToThirtyBetweenThem() throws Exception {
+        // the site is decided on the event loop without waiting for Redis (its blocking form
+        // refuses to run there: a step that waited would answer 500, not 200 or 429)
+        String site = "/api/1/energy_sites/" + NA_SITE + "/live_status";
+        try (GatewayHarness a = onRedis(REDIS).start(); GatewayHarness b = onRedis(REDIS).start()) {
+            ExecutorService callers = Executors.newFixedThreadPool(8);
+            List<Future<HttpResponse<byte[]>>> calls = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                GatewayHarness instance = i % 2 == 0 ? a : b;
+                String ip = "198.51.100." + (20 + i % 4);
+                calls.add(callers.submit(() -> get(instance, ip, site, ALICE.gatewayToken())));
+            }
+            int accepted = 0;
+            for (Future<HttpResponse<byte[]>> call : calls) {
+                HttpResponse<byte[]> response = call.get();
+                assertThat(response.statusCode()).isIn(200, 429);
+                if (response.statusCode() == 200) {
+                    accepted++;
+                } else {
+                    assertThat(header(response, "RateLimit-Limit")).as("the site's limit refused it").isEqualTo("30");
+                    assertRateLimited(response, Long.parseLong(header(response, "Retry-After")));
+                }
+            }
+            callers.shutdown();
+
+            assertThat(accepted).isEqualTo(30);
+            assertThat(a.simulator().requests(String.valueOf(NA_SITE)).size()
+                    + b.simulator().requests(String.valueOf(NA_SITE)).size()).isEqualTo(30);
+            assertThat(inspector.zcard(PREFIX + "site:" + NA_SITE)).isEqualTo(30);
+            long countedByIp = 0;
+            for (int i = 0; i < 4; i++) {
+                countedByIp += inspector.zcard(PREFIX + "ip:198.51.100." + (20 + i));
+            }
+            assertThat(countedByIp).as("the ten the site refused were taken back off their addresses").isEqualTo(30);
         }
     }
 

@@ -3,6 +3,7 @@ package io.fleetgate.limits;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetgate.testing.TestRedis;
+import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -13,6 +14,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -50,6 +53,52 @@ class RedisSlidingWindowLimiterTest {
             closeable.close();
         }
         TestRedis.deleteKeys(inspector, prefix);
+    }
+
+    @Test
+    void decisionsAskedAllAtOnceAreAnsweredAsFuturesAndStayExact() {
+        RedisSlidingWindowLimiter limiter = limiter(REDIS);
+        List<CompletableFuture<List<LimitDecision>>> asked = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            // none of these waits: all 200 are in flight before the first answer is read
+            asked.add(limiter.acquireAllAsync(List.of(new Quota("ip:burst", 60, Duration.ofSeconds(30)))).toCompletableFuture());
+        }
+
+        long allowed = asked.stream().map(CompletableFuture::join).filter(decisions -> decisions.getFirst().allowed()).count();
+
+        assertThat(allowed).isEqualTo(60);
+        assertThat(inspector.zcard(prefix + "ip:burst")).isEqualTo(60);
+    }
+
+    @Test
+    void itsBlockingFormRefusesToHoldUpAnEventLoop() throws Exception {
+        RedisSlidingWindowLimiter limiter = limiter(REDIS);
+        Vertx vertx = Vertx.vertx();
+        try {
+            CompletableFuture<Throwable> onTheLoop = new CompletableFuture<>();
+            vertx.runOnContext(ignored -> {
+                try {
+                    limiter.peek(new Quota("ip:loop", 5, TWO_SECONDS));
+                    onTheLoop.complete(null);
+                } catch (RuntimeException e) {
+                    onTheLoop.complete(e);
+                }
+            });
+            assertThat(onTheLoop.get(5, TimeUnit.SECONDS)).isInstanceOf(IllegalStateException.class);
+
+            CompletableFuture<LimitDecision> asynchronously = new CompletableFuture<>();
+            vertx.runOnContext(ignored -> limiter.acquireAllAsync(List.of(new Quota("ip:loop", 5, TWO_SECONDS)))
+                    .whenComplete((decisions, failure) -> {
+                        if (failure != null) {
+                            asynchronously.completeExceptionally(failure);
+                        } else {
+                            asynchronously.complete(decisions.getFirst());
+                        }
+                    }));
+            assertThat(asynchronously.get(5, TimeUnit.SECONDS).remaining()).isEqualTo(4);
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        }
     }
 
     @Test
