@@ -12,8 +12,9 @@ import java.util.Arrays;
 
 /**
  * NIST P-256, the only curve vehicles accept. JCA does ECDH but does not derive a public key from
- * a scalar or check an encoded point; both are done here. The multiplication is not constant-time:
- * it runs once per key load, never per command.
+ * a scalar or check an encoded point; both are done here. {@link #publicPoint} is not
+ * constant-time: it runs once per key load, never per command. Schnorr signing multiplies by a
+ * secret nonce per signature, and uses the fixed-sequence ladder {@link #multiplyGenerator}.
  */
 public final class P256 {
     /** Length of an uncompressed point: 0x04 || X || Y. */
