@@ -78,6 +78,11 @@ public final class EcKeyPair {
         return publicBytes.clone();
     }
 
+    /** The private scalar, 32 bytes big-endian: for Schnorr signing in this package only. */
+    byte[] scalarBytes() {
+        return P256.fixed32(privateKey.getS());
+    }
+
     public String publicKeyHex() {
         return HexFormat.of().formatHex(publicBytes);
     }

@@ -12,8 +12,9 @@ import java.util.Arrays;
 
 /**
  * NIST P-256, the only curve vehicles accept. JCA does ECDH but does not derive a public key from
- * a scalar or check an encoded point; both are done here. The multiplication is not constant-time:
- * it runs once per key load, never per command.
+ * a scalar or check an encoded point; both are done here. {@link #publicPoint} is not
+ * constant-time: it runs once per key load, never per command. Schnorr signing multiplies by a
+ * secret nonce per signature, and uses the fixed-sequence ladder {@link #multiplyGenerator}.
  */
 public final class P256 {
     /** Length of an uncompressed point: 0x04 || X || Y. */
@@ -65,6 +66,116 @@ public final class P256 {
             addend = twice(addend);
         }
         return result;
+    }
+
+    /**
+     * k * point for public values (signature verification): any k >= 0, reduced mod n; the result
+     * may be {@link ECPoint#POINT_INFINITY}. Not constant-time.
+     */
+    static ECPoint multiply(ECPoint point, BigInteger k) {
+        BigInteger scalar = k.mod(N);
+        ECPoint result = ECPoint.POINT_INFINITY;
+        ECPoint addend = point;
+        for (int i = 0; i < scalar.bitLength(); i++) {
+            if (scalar.testBit(i)) {
+                result = add(result, addend);
+            }
+            addend = twice(addend);
+        }
+        return result;
+    }
+
+    /** p + q, either of which may be the point at infinity. */
+    static ECPoint sum(ECPoint p, ECPoint q) {
+        return add(p, q);
+    }
+
+    /**
+     * k * G for a secret k (a signing nonce), 1 <= k < n. A Montgomery ladder in Jacobian
+     * coordinates over k + n or k + 2n, whichever has 257 bits, so every k takes the same 256
+     * add-and-double steps and no step branches on a bit of k. BigInteger arithmetic itself is
+     * not constant-time: this narrows the timing channel of a plain double-and-add, it does not
+     * close it.
+     */
+    static ECPoint multiplyGenerator(BigInteger k) throws InvalidKeyException {
+        checkScalar(k);
+        BigInteger padded = k.add(N);
+        if (!padded.testBit(256)) {
+            padded = padded.add(N);
+        }
+        Jacobian generator = Jacobian.of(PARAMS.getGenerator());
+        Jacobian[] ladder = {generator, generator.twice()};
+        for (int i = 255; i >= 0; i--) {
+            int bit = padded.testBit(i) ? 1 : 0;
+            ladder[1 - bit] = ladder[0].plus(ladder[1]);
+            ladder[bit] = ladder[bit].twice();
+        }
+        return ladder[0].affine();
+    }
+
+    /** A point as (X/Z^2, Y/Z^3); Z = 0 is the point at infinity. */
+    private record Jacobian(BigInteger x, BigInteger y, BigInteger z) {
+        static final Jacobian INFINITY = new Jacobian(BigInteger.ONE, BigInteger.ONE, BigInteger.ZERO);
+
+        static Jacobian of(ECPoint point) {
+            return new Jacobian(point.getAffineX(), point.getAffineY(), BigInteger.ONE);
+        }
+
+        boolean infinite() {
+            return z.signum() == 0;
+        }
+
+        /** dbl-2001-b, for curves with a = -3. */
+        Jacobian twice() {
+            if (infinite() || y.signum() == 0) {
+                return INFINITY;
+            }
+            BigInteger delta = z.multiply(z).mod(P);
+            BigInteger gamma = y.multiply(y).mod(P);
+            BigInteger beta = x.multiply(gamma).mod(P);
+            BigInteger alpha = THREE.multiply(x.subtract(delta)).multiply(x.add(delta)).mod(P);
+            BigInteger x3 = alpha.multiply(alpha).subtract(beta.shiftLeft(3)).mod(P);
+            BigInteger z3 = y.add(z).pow(2).subtract(gamma).subtract(delta).mod(P);
+            BigInteger y3 = alpha.multiply(beta.shiftLeft(2).subtract(x3))
+                    .subtract(gamma.multiply(gamma).shiftLeft(3)).mod(P);
+            return new Jacobian(x3, y3, z3);
+        }
+
+        Jacobian plus(Jacobian other) {
+            if (infinite()) {
+                return other;
+            }
+            if (other.infinite()) {
+                return this;
+            }
+            BigInteger z1z1 = z.multiply(z).mod(P);
+            BigInteger z2z2 = other.z.multiply(other.z).mod(P);
+            BigInteger u1 = x.multiply(z2z2).mod(P);
+            BigInteger u2 = other.x.multiply(z1z1).mod(P);
+            BigInteger s1 = y.multiply(other.z).multiply(z2z2).mod(P);
+            BigInteger s2 = other.y.multiply(z).multiply(z1z1).mod(P);
+            BigInteger h = u2.subtract(u1).mod(P);
+            BigInteger r = s2.subtract(s1).mod(P);
+            if (h.signum() == 0) {
+                return r.signum() == 0 ? twice() : INFINITY;
+            }
+            BigInteger hh = h.multiply(h).mod(P);
+            BigInteger hhh = hh.multiply(h).mod(P);
+            BigInteger u1hh = u1.multiply(hh).mod(P);
+            BigInteger x3 = r.multiply(r).subtract(hhh).subtract(u1hh.shiftLeft(1)).mod(P);
+            BigInteger y3 = r.multiply(u1hh.subtract(x3)).subtract(s1.multiply(hhh)).mod(P);
+            BigInteger z3 = h.multiply(z).multiply(other.z).mod(P);
+            return new Jacobian(x3, y3, z3);
+        }
+
+        ECPoint affine() {
+            if (infinite()) {
+                return ECPoint.POINT_INFINITY;
+            }
+            BigInteger zInverse = z.modInverse(P);
+            BigInteger zInverse2 = zInverse.multiply(zInverse).mod(P);
+            return new ECPoint(x.multiply(zInverse2).mod(P), y.multiply(zInverse2).multiply(zInverse).mod(P));
+        }
     }
 
     /** 0x04 || X || Y with both coordinates left-padded to 32 bytes. */
