@@ -131,6 +131,11 @@ public final class FleetApiSimulator implements AutoCloseable {
         services.log().clear();
     }
 
+    /** Scripted answers not yet taken: a request takes its answer when it arrives, before it is answered. */
+    public int scriptsPending() {
+        return services.scripts().pending();
+    }
+
     /**
      * Restores the fleet as it was at start (keychains included), and drops all scripts, the
      * request log and the vehicles' command-protocol sessions.
