@@ -1,0 +1,50 @@
+package io.fleetgate.telemetry;
+
+import java.util.List;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.kafka.clients.producer.RecordMetadata;
+
+/**
+ * The Kafka records of a vehicle event ({@code routes/telemetry.camel.yaml}): the event on the
+ * events topic (key VIN, header {@code fleetgate-event}), then, once Kafka has placed it, the last
+ * values it sets on the state topic (key {@code <VIN>/<key>}), which this replica takes at once.
+ */
+public final class VehicleEventRecords {
+    static final String EVENT = "fleetgateVehicleEvent";
+
+    private final LastValues lastValues;
+
+    public VehicleEventRecords(LastValues lastValues) {
+        this.lastValues = lastValues;
+    }
+
+    /** Body: a {@link VehicleEvent}; becomes its JSON, keyed by VIN. */
+    public void eventRecord(Exchange exchange) {
+        VehicleEvent event = exchange.getMessage().getBody(VehicleEvent.class);
+        exchange.setProperty(EVENT, event);
+        exchange.getMessage().setHeader(KafkaConstants.KEY, event.vin());
+        exchange.getMessage().setHeader(VehicleEventFeed.EVENT_HEADER, event.topic().wire());
+        exchange.getMessage().setBody(event.json());
+    }
+
+    /** After the event was written: the values it set, each taken here at once; the body becomes their list. */
+    public List<LastValue> valuesSet(Exchange exchange) {
+        VehicleEvent event = exchange.getProperty(EVENT, VehicleEvent.class);
+        List<?> metadata = exchange.getMessage().getHeader(KafkaConstants.KAFKA_RECORD_META, List.class);
+        if (event == null || metadata == null || metadata.isEmpty() || !(metadata.get(0) instanceof RecordMetadata placed)) {
+            throw new IllegalStateException("Kafka did not say where the vehicle event was written");
+        }
+        List<LastValue> values = lastValues.valuesSetBy(event, new EventId(placed.partition(), placed.offset()));
+        values.forEach(lastValues::apply);
+        return values;
+    }
+
+    /** Body: a {@link LastValue}; becomes its state record, keyed {@code <VIN>/<key>}. */
+    public void stateRecord(Exchange exchange) {
+        LastValue value = exchange.getMessage().getBody(LastValue.class);
+        exchange.getMessage().removeHeaders("*");
+        exchange.getMessage().setHeader(KafkaConstants.KEY, value.recordKey());
+        exchange.getMessage().setBody(lastValues.recordValue(value));
+    }
+}
