@@ -34,6 +34,8 @@ public final class LastValues extends ServiceSupport {
     private static final Logger LOG = LoggerFactory.getLogger(LastValues.class);
 
     private final Map<String, Map<String, LastValue>> byVin = new ConcurrentHashMap<>();
+    /** By {@code <VIN>/source.<topic>}. */
+    private final Map<String, SourcePosition> sources = new ConcurrentHashMap<>();
     private final ObjectMapper json;
     private final TopicFollower<String> follower;
     private final LongAdder unreadable = new LongAdder();
@@ -126,6 +128,24 @@ public final class LastValues extends ServiceSupport {
                 .merge(value.key(), value, (known, offered) -> offered.isAfter(known) ? offered : known);
     }
 
+    /** Whether the vehicle's events of this input record were already published (a replay). */
+    public boolean alreadyPublished(String vin, String topic, int partition, long offset) {
+        SourcePosition last = sources.get(vin + "/source." + topic);
+        return last != null && last.covers(partition, offset);
+    }
+
+    /** Takes the position at once (this replica published the record's events). */
+    public void apply(SourcePosition position) {
+        sources.merge(position.recordKey(), position, (known, offered) ->
+                offered.partition() != known.partition() || offered.offset() > known.offset() ? offered : known);
+    }
+
+    /** The state topic record's value for a source position. */
+    public String recordValue(SourcePosition position) {
+        return json.createObjectNode().put("vin", position.vin()).put("topic", position.topic())
+                .put("partition", position.partition()).put("offset", position.offset()).toString();
+    }
+
     /** The state topic record's value for a last value. */
     public String recordValue(LastValue value) {
         ObjectNode record = json.createObjectNode().put("vin", value.vin()).put("topic", value.topic().wire());
@@ -153,6 +173,12 @@ public final class LastValues extends ServiceSupport {
             return;
         }
         try {
+            if (record.key() != null && record.key().contains("/source.")) {
+                JsonNode node = json.readTree(record.value());
+                apply(new SourcePosition(node.path("vin").asText(), node.path("topic").asText(),
+                        node.path("partition").asInt(), node.path("offset").asLong()));
+                return;
+            }
             apply(fromRecord(record.value()));
         } catch (java.io.IOException | RuntimeException e) {
             unreadable.increment();
@@ -166,6 +192,7 @@ public final class LastValues extends ServiceSupport {
         if (recordKey == null) {
             return;
         }
+        sources.remove(recordKey);
         int slash = recordKey.indexOf('/');
         if (slash > 0) {
             Map<String, LastValue> values = byVin.get(recordKey.substring(0, slash));

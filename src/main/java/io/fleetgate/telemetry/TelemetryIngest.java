@@ -44,6 +44,9 @@ public final class TelemetryIngest {
     private final LongAdder unknownFields = new LongAdder();
     private final LongAdder unchangedResends = new LongAdder();
     private final LongAdder published = new LongAdder();
+    private final LongAdder replayed = new LongAdder();
+    /** The exchange property naming the record whose events the route publishes. */
+    static final String SOURCE = "fleetgateTelemetrySource";
     private final AtomicLong nextWarningAt = new AtomicLong(Long.MIN_VALUE);
     private volatile boolean stateRead;
 
@@ -89,6 +92,14 @@ public final class TelemetryIngest {
             unsubscribed.increment();
             return List.of();
         }
+        awaitLastValues();
+        int partition = in.getHeader(KafkaConstants.PARTITION, -1, Integer.class);
+        long offset = in.getHeader(KafkaConstants.OFFSET, -1L, Long.class);
+        if (lastValues.alreadyPublished(vin, topic, partition, offset)) {
+            replayed.increment();
+            return List.of();
+        }
+        exchange.setProperty(SOURCE, new SourcePosition(vin, topic, partition, offset));
         try {
             List<VehicleEvent> mapped = map(vin, record, receivedAt(exchange));
             published.add(mapped.size());
@@ -122,7 +133,6 @@ public final class TelemetryIngest {
      * older than it. Null when none does.
      */
     private Payload changedByResend(String vin, Payload resend) {
-        awaitLastValues();
         Instant at = resend.hasCreatedAt() ? TeslemetryEvents.instant(resend.getCreatedAt()) : null;
         Payload.Builder changed = resend.toBuilder().clearData();
         for (Datum datum : resend.getDataList()) {
@@ -225,6 +235,11 @@ public final class TelemetryIngest {
 
     public long unchangedResends() {
         return unchangedResends.sum();
+    }
+
+    /** Records read again whose events had been published already (skipped). */
+    public long replayedRecords() {
+        return replayed.sum();
     }
 
     public long publishedEvents() {

@@ -40,6 +40,23 @@ public final class VehicleEventRecords {
         return values;
     }
 
+    /**
+     * After a record's events were written: its position, taken here at once, as the state record
+     * {@code <VIN>/source.<topic>}; the body is null when the record gave no position (not decoded,
+     * not subscribed, a replay).
+     */
+    public void sourceRecord(Exchange exchange) {
+        SourcePosition position = exchange.getProperty(TelemetryIngest.SOURCE, SourcePosition.class);
+        exchange.getMessage().removeHeaders("*");
+        if (position == null) {
+            exchange.getMessage().setBody(null);
+            return;
+        }
+        lastValues.apply(position);
+        exchange.getMessage().setHeader(KafkaConstants.KEY, position.recordKey());
+        exchange.getMessage().setBody(lastValues.recordValue(position));
+    }
+
     /** Body: a {@link LastValue}; becomes its state record, keyed {@code <VIN>/<key>}. */
     public void stateRecord(Exchange exchange) {
         LastValue value = exchange.getMessage().getBody(LastValue.class);
