@@ -57,7 +57,9 @@ public final class RecordDecoder {
         try {
             tree = json.readTree(value);
         } catch (JsonProcessingException e) {
-            throw new UndecodableRecord("not JSON: " + e.getOriginalMessage());
+            // Jackson's message quotes the input: only where it broke is said
+            throw new UndecodableRecord(e.getLocation() == null ? "not JSON"
+                    : "not JSON (at byte " + e.getLocation().getByteOffset() + ")");
         } catch (java.io.IOException e) {
             throw new UndecodableRecord("not JSON");
         }

@@ -18,6 +18,7 @@ import io.fleetgate.telemetry.proto.VehicleErrorsProto.VehicleError;
 import io.fleetgate.telemetry.proto.VehicleErrorsProto.VehicleErrors;
 import io.fleetgate.testing.GatewayHarness;
 import io.fleetgate.testing.GatewayPerClass;
+import io.fleetgate.testing.ScrapedMetrics;
 import io.fleetgate.testing.TestFleet;
 import io.fleetgate.testing.TopicRecords;
 import java.time.Duration;
@@ -138,6 +139,8 @@ class TelemetryIngestTest {
         assertThat(topics().all(EVENTS)).noneMatch(r -> r.value().contains(marker) || TestFleet.NA_VIN_NOT_SUBSCRIBED.equals(r.key()));
         assertThat(ingest.unsubscribedRecords()).isEqualTo(skippedBefore + 1);
         assertThat(bean("lastValues", LastValues.class).valuesOf(TestFleet.NA_VIN_NOT_SUBSCRIBED)).isEmpty();
+        assertThat(ScrapedMetrics.value(harness(), "fleetgate_telemetry_records_skipped_total{reason=\"unsubscribed_vin\"}"))
+                .isEqualTo((double) ingest.unsubscribedRecords());
     }
 
     @Test
@@ -155,6 +158,8 @@ class TelemetryIngestTest {
         assertThat(eventsOf(vin, "\"Odometer\":4242.5", 1)).hasSize(1);
         assertThat(topics().all(EVENTS)).filteredOn(r -> vin.equals(r.key()) && !r.value().contains("\"state\"")).hasSize(1);
         assertThat(ingest.undecodableRecords()).isEqualTo(undecodableBefore + 2);
+        assertThat(ScrapedMetrics.value(harness(), "fleetgate_telemetry_records_skipped_total{reason=\"undecodable\"}"))
+                .isEqualTo((double) ingest.undecodableRecords());
         assertThat(harness().gateway().context().getRouteController().getRouteStatus("telemetry-ingest").isStarted()).isTrue();
     }
 
