@@ -28,8 +28,24 @@ public final class VehicleEventRecords {
         exchange.getMessage().setBody(event.json());
     }
 
-    /** After the event was written: the values it set, each taken here at once; the body becomes their list. */
-    public List<LastValue> valuesSet(Exchange exchange) {
+    /**
+     * After the event was written: the state records of the values it set (each taken here at
+     * once), as messages keyed {@code <VIN>/<key>}, for one send of them all.
+     */
+    public List<org.apache.camel.Message> stateRecords(Exchange exchange) {
+        List<org.apache.camel.Message> records = new java.util.ArrayList<>();
+        for (LastValue value : valuesSet(exchange)) {
+            org.apache.camel.Message record = new org.apache.camel.support.DefaultMessage(exchange.getContext());
+            record.setHeader(KafkaConstants.KEY, value.recordKey());
+            record.setBody(lastValues.recordValue(value));
+            records.add(record);
+        }
+        exchange.getMessage().removeHeaders("*");
+        return records;
+    }
+
+    /** After the event was written: the values it set, each taken here at once. */
+    List<LastValue> valuesSet(Exchange exchange) {
         VehicleEvent event = exchange.getProperty(EVENT, VehicleEvent.class);
         List<?> metadata = exchange.getMessage().getHeader(KafkaConstants.KAFKA_RECORD_META, List.class);
         if (event == null || metadata == null || metadata.isEmpty() || !(metadata.get(0) instanceof RecordMetadata placed)) {
@@ -57,11 +73,4 @@ public final class VehicleEventRecords {
         exchange.getMessage().setBody(lastValues.recordValue(position));
     }
 
-    /** Body: a {@link LastValue}; becomes its state record, keyed {@code <VIN>/<key>}. */
-    public void stateRecord(Exchange exchange) {
-        LastValue value = exchange.getMessage().getBody(LastValue.class);
-        exchange.getMessage().removeHeaders("*");
-        exchange.getMessage().setHeader(KafkaConstants.KEY, value.recordKey());
-        exchange.getMessage().setBody(lastValues.recordValue(value));
-    }
 }
