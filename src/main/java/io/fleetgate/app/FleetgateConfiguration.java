@@ -113,7 +113,10 @@ public final class FleetgateConfiguration implements CamelConfiguration {
                 fleetKey.map(key -> new VcpClient(key, keyDomain, clock, new SecureRandom())),
                 new SignedRetryPolicy((int) settings.longValue("fleetgate.signing.max-attempts"),
                         settings.duration("fleetgate.signing.retry-step-ms")), keyDomain));
-        bindCommands(context, settings, accounts, clock);
+        // streaming before the commands: the command stage's state memory tells it the states it learns
+        java.util.function.BiConsumer<String, String> statesLearned =
+                io.fleetgate.telemetry.TelemetryConfiguration.bind(context, accounts, clock);
+        bindCommands(context, settings, accounts, clock, statesLearned);
         io.fleetgate.credits.CreditsConfiguration.bind(context);
         Operations.bind(context, settings);
     }
@@ -151,8 +154,8 @@ public final class FleetgateConfiguration implements CamelConfiguration {
     }
 
     /** The command stage: ledger of results, lanes, wake-up memory, retry policy. */
-    private static void bindCommands(CamelContext context, Settings settings, AccountStore accounts, Clock clock)
-            throws Exception {
+    private static void bindCommands(CamelContext context, Settings settings, AccountStore accounts, Clock clock,
+                                     java.util.function.BiConsumer<String, String> statesLearned) throws Exception {
         Registry registry = context.getRegistry();
         java.util.Map<String, Object> kafkaClients = KafkaClientConfig.of(settings.required("fleetgate.kafka.bootstrap-servers"),
                 context.getPropertiesComponent());
@@ -187,7 +190,8 @@ public final class FleetgateConfiguration implements CamelConfiguration {
         registry.bind("commandCalls", new CommandCalls(registry.lookupByNameAndType("errorResponses", ErrorResponses.class), clock));
         // "now" for the state memory: the registry's vehicleStateClock when one is bound (a test moves it by hand)
         Clock stateClock = java.util.Optional.ofNullable(registry.lookupByNameAndType("vehicleStateClock", Clock.class)).orElse(clock);
-        registry.bind("vehicleStates", new VehicleStates(stateClock, settings.duration("fleetgate.wake.state-cache-ms")));
+        registry.bind("vehicleStates", new VehicleStates(stateClock, settings.duration("fleetgate.wake.state-cache-ms"),
+                statesLearned));
         registry.bind("retryPolicy", new RetryPolicy(clock, (int) settings.longValue("fleetgate.retries.max"),
                 settings.duration("fleetgate.retries.budget-ms"), settings.duration("fleetgate.retries.initial-backoff-ms")));
         context.addStartupListener(new CommandIntakeStarter(intake, consumer));

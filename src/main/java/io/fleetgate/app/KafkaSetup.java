@@ -50,7 +50,11 @@ final class KafkaSetup extends MainListenerSupport {
         properties.addOverrideProperty("camel.component.kafka.brokers", bootstrapServers);
         properties.addOverrideProperty("fleetgate.kafka.bootstrap-servers", bootstrapServers);
         // with the same security settings as the kafka component (camel.component.kafka.*)
-        topics.createMissing(KafkaClientConfig.of(bootstrapServers, properties), readyTimeout);
+        boolean createTelemetryTopics = Boolean.parseBoolean(properties.resolveProperty("fleetgate.telemetry.create-topics")
+                .map(String::trim).orElse("false"));
+        String namespace = properties.resolveProperty("fleetgate.telemetry.namespace").map(String::trim).orElse("");
+        topics.createMissing(KafkaClientConfig.of(bootstrapServers, properties), readyTimeout,
+                createTelemetryTopics && !namespace.isEmpty() ? topics.fleetTelemetryTopics(namespace) : java.util.List.of());
     }
 
     @Override

@@ -37,14 +37,24 @@ public final class KafkaTopics {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private final List<Topic> topics;
+    private final List<Topic> fleetTelemetryTopics;
 
     KafkaTopics(List<Topic> topics) {
+        this(topics, List.of());
+    }
+
+    KafkaTopics(List<Topic> topics, List<Topic> fleetTelemetryTopics) {
         this.topics = List.copyOf(topics);
+        this.fleetTelemetryTopics = fleetTelemetryTopics == null ? List.of() : List.copyOf(fleetTelemetryTopics);
+    }
+
+    private KafkaTopics(Declarations declarations) {
+        this(declarations.topics(), declarations.fleetTelemetryTopics());
     }
 
     public static KafkaTopics load(Path file) {
         try {
-            return new KafkaTopics(YAML.readValue(file.toFile(), Declarations.class).topics());
+            return new KafkaTopics(YAML.readValue(file.toFile(), Declarations.class));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read topic declarations from " + file + ": " + e.getMessage(), e);
         }
@@ -63,19 +73,26 @@ public final class KafkaTopics {
                     if (in == null) {
                         throw new java.io.FileNotFoundException("no " + resource + " in the jar");
                     }
-                    return new KafkaTopics(YAML.readValue(in, Declarations.class).topics());
+                    return new KafkaTopics(YAML.readValue(in, Declarations.class));
                 }
             }
             Path file = Path.of(where.replaceFirst("^file:", "")).toAbsolutePath().normalize();
-            return new KafkaTopics(YAML.readValue(file.toFile(), Declarations.class).topics());
+            return new KafkaTopics(YAML.readValue(file.toFile(), Declarations.class));
         } catch (IOException e) {
             throw new StartupFailure("cannot read the topic declarations at " + where + " (fleetgate.kafka.topics-file): "
                     + e.getMessage() + "; mount the file there, or leave the setting at " + PACKAGED + " for the packaged ones", e);
         }
     }
 
+    /** Fleetgate's own topics (the Helm chart's KafkaTopics). */
     public List<Topic> topics() {
         return topics;
+    }
+
+    /** fleet-telemetry's topics under the namespace ({@code {namespace}} in their names replaced by it). */
+    public List<Topic> fleetTelemetryTopics(String namespace) {
+        return fleetTelemetryTopics.stream().map(t -> new Topic(t.name().replace("{namespace}", namespace), t.key(),
+                t.carries(), t.partitions(), t.replication(), t.retentionMs(), t.cleanupPolicy())).toList();
     }
 
     /**
@@ -83,6 +100,11 @@ public final class KafkaTopics {
      * The cluster has {@code readyTimeout} to answer and take them, else start-up fails.
      */
     void createMissing(Map<String, Object> clientConfig, Duration readyTimeout) {
+        createMissing(clientConfig, readyTimeout, List.of());
+    }
+
+    /** Also the {@code more} topics (fleet-telemetry's, when Fleetgate is to create them). */
+    void createMissing(Map<String, Object> clientConfig, Duration readyTimeout, List<Topic> more) {
         Object bootstrapServers = clientConfig.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
         long deadline = System.nanoTime() + readyTimeout.toNanos();
         int timeoutMs = (int) Math.max(1, Math.min(Integer.MAX_VALUE, readyTimeout.toMillis()));
@@ -102,7 +124,9 @@ public final class KafkaTopics {
             Set<String> existing = admin.listTopics(new ListTopicsOptions().timeoutMs(remainingMs(deadline)))
                     .names().get(remainingMs(deadline), TimeUnit.MILLISECONDS);
             List<NewTopic> missing = new ArrayList<>();
-            for (Topic topic : topics) {
+            List<Topic> wanted = new ArrayList<>(topics);
+            wanted.addAll(more);
+            for (Topic topic : wanted) {
                 if (!existing.contains(topic.name())) {
                     short replication = (short) Math.max(1, Math.min(topic.replication(), brokers));
                     missing.add(new NewTopic(topic.name(), topic.partitions(), replication).configs(Map.of(
@@ -149,7 +173,8 @@ public final class KafkaTopics {
         return (int) Math.max(1, Math.min(Integer.MAX_VALUE, (deadline - System.nanoTime()) / 1_000_000));
     }
 
-    record Declarations(List<Topic> topics) {}
+    record Declarations(List<Topic> topics,
+                        @JsonProperty("fleet-telemetry-topics") List<Topic> fleetTelemetryTopics) {}
 
     /** One declared topic, as in kafka/topics.yaml. */
     @JsonIgnoreProperties(ignoreUnknown = false)

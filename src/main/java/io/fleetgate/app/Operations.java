@@ -101,6 +101,37 @@ final class Operations {
         return created;
     }
 
+    /** The streaming stage's counts: what fleet-telemetry sent, what became events, what was skipped and why. */
+    private static void bindTelemetryMeters(Registry registry, FleetgateMetrics metrics) {
+        io.fleetgate.telemetry.TelemetryIngest ingest = registry.lookupByNameAndType("telemetryIngest",
+                io.fleetgate.telemetry.TelemetryIngest.class);
+        if (ingest == null) {
+            return;
+        }
+        metrics.counter("fleetgate.telemetry.records", "fleet-telemetry records read", ingest,
+                io.fleetgate.telemetry.TelemetryIngest::records);
+        String skipped = "fleet-telemetry records that gave no event, by why";
+        metrics.counter("fleetgate.telemetry.records.skipped", skipped, ingest,
+                io.fleetgate.telemetry.TelemetryIngest::unsubscribedRecords, "reason", "unsubscribed_vin");
+        metrics.counter("fleetgate.telemetry.records.skipped", skipped, ingest,
+                io.fleetgate.telemetry.TelemetryIngest::undecodableRecords, "reason", "undecodable");
+        metrics.counter("fleetgate.telemetry.records.skipped", skipped, ingest,
+                io.fleetgate.telemetry.TelemetryIngest::unchangedResends, "reason", "unchanged_resend");
+        metrics.counter("fleetgate.telemetry.records.skipped", skipped, ingest,
+                io.fleetgate.telemetry.TelemetryIngest::replayedRecords, "reason", "already_published");
+        metrics.counter("fleetgate.telemetry.fields.unknown", "Signals of fleet-telemetry records these protos do not name (skipped)",
+                ingest, io.fleetgate.telemetry.TelemetryIngest::unknownFields);
+        metrics.counter("fleetgate.telemetry.events", "Vehicle events made from fleet-telemetry records",
+                ingest, io.fleetgate.telemetry.TelemetryIngest::publishedEvents);
+        io.fleetgate.telemetry.VehicleStateEvents states = registry.lookupByNameAndType("vehicleStateEvents",
+                io.fleetgate.telemetry.VehicleStateEvents.class);
+        metrics.counter("fleetgate.telemetry.states.dropped", "Vehicle states learned that found the state queue full (no event)",
+                states, io.fleetgate.telemetry.VehicleStateEvents::droppedStates);
+        io.fleetgate.telemetry.LastValues lastValues = registry.lookupByNameAndType("lastValues", io.fleetgate.telemetry.LastValues.class);
+        metrics.gauge("fleetgate.telemetry.vehicles", "Vehicles with last values on this replica", lastValues,
+                io.fleetgate.telemetry.LastValues::vehicles);
+    }
+
     /** Meters read from counts the stages keep themselves. */
     private static void bindStageMeters(Registry registry, FleetgateMetrics metrics) {
         CommandIntake intake = registry.lookupByNameAndType("commandIntake", CommandIntake.class);
@@ -153,6 +184,7 @@ final class Operations {
                 publisher, p -> p.replayedEvents().sum());
         metrics.counter("fleetgate.audit.events.already.published", "Journal events of an earlier run found on the topic, not sent again",
                 publisher, p -> p.foundOnTopicEvents().sum());
+        bindTelemetryMeters(registry, metrics);
         RegionBreakers breakers = registry.lookupByNameAndType("regionBreakers", RegionBreakers.class);
         for (Region region : Region.values()) {
             metrics.gauge("fleetgate.upstream.breaker.state", "Circuit breaker of each regional Fleet API host: 0 closed, 1 open, 2 half-open",

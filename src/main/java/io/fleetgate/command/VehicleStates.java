@@ -19,10 +19,17 @@ public final class VehicleStates {
     private final Map<String, Known> known = new ConcurrentHashMap<>();
     private final Clock clock;
     private final Duration maxAge;
+    private final java.util.function.BiConsumer<String, String> learned;
 
     public VehicleStates(Clock clock, Duration maxAge) {
+        this(clock, maxAge, (vin, state) -> { });
+    }
+
+    /** @param learned told of every state learned from the Fleet API (VIN, state); must return at once */
+    public VehicleStates(Clock clock, Duration maxAge, java.util.function.BiConsumer<String, String> learned) {
         this.clock = clock;
         this.maxAge = maxAge;
+        this.learned = learned;
     }
 
     /** Sets the vehicle state property from a fresh enough memory, or to null when a check is needed. */
@@ -94,6 +101,7 @@ public final class VehicleStates {
     }
 
     private void remember(String vin, String state, JsonNode summary) {
+        learned.accept(vin, state);
         Instant now = clock.instant();
         known.compute(vin, (v, k) -> new Known(state, now, summary != null ? summary : k == null ? null : k.summary(),
                 k == null ? null : k.wakeFailedAt()));

@@ -21,6 +21,11 @@ public interface StartPosition {
         return (consumer, partitions) -> consumer.seekToBeginning(partitions);
     }
 
+    /** Only what is written from now on. */
+    static StartPosition end() {
+        return (consumer, partitions) -> consumer.seekToEnd(partitions);
+    }
+
     /**
      * The first record stamped at or after the instant, asked for when reading starts; a
      * partition with none is read from its end.

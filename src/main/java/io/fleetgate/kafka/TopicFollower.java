@@ -57,6 +57,7 @@ public final class TopicFollower<V> extends ServiceSupport {
     private final Queue<CompletableFuture<Void>> endRequests = new ConcurrentLinkedQueue<>();
     private final List<ReadTarget> readTargets = new ArrayList<>();
     private volatile KafkaConsumer<String, V> consumer;
+    private volatile List<TopicPartition> assigned = List.of();
     private Thread thread;
 
     /**
@@ -96,6 +97,11 @@ public final class TopicFollower<V> extends ServiceSupport {
         return Collections.unmodifiableMap(positions);
     }
 
+    /** The topic's partitions, once the follower has found them (empty before). */
+    public List<TopicPartition> partitions() {
+        return assigned;
+    }
+
     @Override
     protected void doStart() {
         consumer = new KafkaConsumer<>(consumerProperties);
@@ -119,6 +125,7 @@ public final class TopicFollower<V> extends ServiceSupport {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, PARTITIONS_TIMEOUT).stream()
                     .map(info -> new TopicPartition(topic, info.partition())).toList();
             consumer.assign(partitions);
+            assigned = partitions;
             start.seek(consumer, partitions);
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
             while (isRunAllowed()) {

@@ -45,6 +45,11 @@ final class ControlApi {
         router.post("/sim/vehicles/:vin/offline").handler(ctx -> changeVehicle(ctx, sim.fleet()::takeOffline));
         router.post("/sim/vehicles/:vin/online").handler(ctx -> changeVehicle(ctx, sim.fleet()::bringOnline));
         router.post("/sim/vehicles/:vin/wake-delay").handler(this::setWakeDelay);
+        router.post("/sim/vehicles/:vin/drive").handler(ctx -> moveVehicle(ctx, sim.telemetry()::drive));
+        router.post("/sim/vehicles/:vin/park").handler(ctx -> moveVehicle(ctx, sim.telemetry()::park));
+        router.post("/sim/vehicles/:vin/charge").handler(ctx -> moveVehicle(ctx, sim.telemetry()::charge));
+        router.post("/sim/vehicles/:vin/alerts").handler(this::emitAlert);
+        router.post("/sim/vehicles/:vin/errors").handler(this::emitError);
         router.post("/sim/vehicles/:vin/keys").handler(this::pairKey);
         router.post("/sim/vehicles/:vin/faults").handler(this::scriptFaults);
         router.post("/sim/vehicles/:vin/restart-sessions").handler(ctx -> changeVehicle(ctx, vin -> {
@@ -181,6 +186,7 @@ final class ControlApi {
                 .put("wake_delay_seconds", v.wakeDelaySeconds())
                 .put("wake_pending", v.wakePending())
                 .put("firmware_version", v.firmwareVersion())
+                .put("activity", sim.telemetry().activity(v.vin()))
                 .set("paired_keys", keyList(v));
     }
 
@@ -254,6 +260,60 @@ final class ControlApi {
             sim.verifiers().scriptFaults(vin, fault, count.asInt());
             return sim.fleet().vehicle(vin);
         });
+    }
+
+    /** Drive, park or charge: what the vehicle's telemetry reports from now on. */
+    private void moveVehicle(RoutingContext ctx, java.util.function.Consumer<String> move) {
+        changeVehicle(ctx, vin -> {
+            move.accept(vin);
+            return sim.fleet().vehicle(vin);
+        });
+    }
+
+    /**
+     * Body {@code {"name": "Custom_BrakeFluidLow", "audiences": ["Customer"], "ended": false}}:
+     * the vehicle sends that alert now (409 unless the simulator streams telemetry).
+     */
+    private void emitAlert(RoutingContext ctx) {
+        JsonNode body = jsonBody(ctx);
+        String name = body.path("name").asText("");
+        java.util.List<String> audiences = new java.util.ArrayList<>();
+        body.path("audiences").forEach(a -> audiences.add(a.asText()));
+        if (audiences.isEmpty()) {
+            audiences.add("Customer");
+        }
+        if (name.isBlank() || !audiences.stream().allMatch(java.util.Set.of("Customer", "Service", "ServiceFix")::contains)) {
+            throw new BadControlInput("body must be {\"name\": \"<alert>\", \"audiences\": [\"Customer\"|\"Service\"|\"ServiceFix\"],"
+                    + " \"ended\": false}");
+        }
+        withEmitter(ctx, emitter -> emitter.alert(ctx.pathParam("vin"), name, audiences, body.path("ended").asBoolean(false)));
+    }
+
+    /** Body {@code {"name": "missing_field", "body": "...", "tags": {"field_name": "Soc"}}}: the vehicle reports that error now. */
+    private void emitError(RoutingContext ctx) {
+        JsonNode body = jsonBody(ctx);
+        String name = body.path("name").asText("");
+        if (name.isBlank() || !body.path("tags").isMissingNode() && !body.path("tags").isObject()) {
+            throw new BadControlInput("body must be {\"name\": \"<error>\", \"body\": \"<text>\", \"tags\": {\"<tag>\": \"<value>\"}}");
+        }
+        java.util.Map<String, String> tags = new java.util.TreeMap<>();
+        body.path("tags").fields().forEachRemaining(e -> tags.put(e.getKey(), e.getValue().asText()));
+        withEmitter(ctx, emitter -> emitter.error(ctx.pathParam("vin"), name, body.path("body").asText(""), tags));
+    }
+
+    private void withEmitter(RoutingContext ctx, java.util.function.Consumer<TelemetryEmitter> emit) {
+        String vin = ctx.pathParam("vin");
+        if (sim.fleet().findVehicle(vin).isEmpty()) {
+            error(ctx, 404, "not_found", "unknown vin: " + vin);
+            return;
+        }
+        java.util.Optional<TelemetryEmitter> emitter = sim.telemetry().emitter();
+        if (emitter.isEmpty()) {
+            error(ctx, 409, "telemetry_not_streaming", "the simulator does not stream telemetry (demo mode does)");
+            return;
+        }
+        emit.accept(emitter.get());
+        ok(ctx, summary(sim.fleet().vehicle(vin)));
     }
 
     /** Body {@code {"seconds": n}}; negative means the vehicle never wakes. */

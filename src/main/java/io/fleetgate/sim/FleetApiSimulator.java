@@ -54,7 +54,7 @@ public final class FleetApiSimulator implements AutoCloseable {
             ObjectMapper json = JsonMappers.newMapper();
             SimServices services = new SimServices(vertx, config.clock(), json, fleet, new RegionDirectory(config),
                     new ScriptQueue(), new RequestLog(), new FleetErrors(json, new TxIds(new SecureRandom())),
-                    new VehicleVerifiers(config.clock(), config.vehicleKeySeed()), new SimOAuth(config.clock(), json), new RegionOutages());
+                    new VehicleVerifiers(config.clock(), config.vehicleKeySeed()), new SimOAuth(config.clock(), json), new RegionOutages(), new SimTelemetry(fleet));
             ApiEndpoints endpoints = ApiEndpoints.create(services);
             for (String region : SimulatedFleet.REGIONS) {
                 Router router = new RegionalRouter(region, services, endpoints).build();
@@ -198,8 +198,32 @@ public final class FleetApiSimulator implements AutoCloseable {
         return services.verifiers().publicKey(vin, domain);
     }
 
+    /**
+     * Plays fleet-telemetry: from now on, online vehicles stream their signals (and connectivity,
+     * alerts and errors) to the Kafka topics {@code <namespace>_*}, as {@link TelemetryEmitter} says.
+     * Streaming already? The old emitter stops first.
+     */
+    public synchronized TelemetryEmitter startTelemetry(TelemetryStreaming streaming) {
+        stopTelemetry();
+        TelemetryEmitter emitter = new TelemetryEmitter(services.fleet(), services.telemetry(), services.clock(), streaming);
+        services.telemetry().attach(emitter);
+        emitter.start();
+        LOG.info("simulated fleet-telemetry writing to {}_* every {} ms", streaming.namespace(), streaming.interval().toMillis());
+        return emitter;
+    }
+
+    public synchronized void stopTelemetry() {
+        services.telemetry().emitter().ifPresent(TelemetryEmitter::close);
+    }
+
+    /** The vehicles' motion (drive, park, charge) and the emitter while one streams. */
+    public SimTelemetry telemetry() {
+        return services.telemetry();
+    }
+
     private static void reset(SimServices services, SimulatedFleet.Snapshot initialFleet) {
         services.fleet().restore(initialFleet);
+        services.telemetry().reset();
         services.scripts().clear();
         services.log().clear();
         services.verifiers().reset();
@@ -210,6 +234,7 @@ public final class FleetApiSimulator implements AutoCloseable {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
+            stopTelemetry();
             await(vertx.close());
         }
     }

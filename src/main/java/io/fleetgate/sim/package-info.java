@@ -28,7 +28,13 @@
  *   <li>{@code POST /sim/script} {@code {"vin"|"site": .., "path": "/command/flash_lights",
  *       "responses": [{"status":429,"headers":{"Retry-After":"2"},"body":..,"latency_ms":50}]}}</li>
  *   <li>{@code GET /sim/requests?vin=}, {@code DELETE /sim/requests}, {@code POST /sim/reset}</li>
+ *   <li>{@code POST /sim/vehicles/{vin}/drive | park | charge}: what its telemetry shows;
+ *       {@code POST /sim/vehicles/{vin}/alerts} and {@code /errors}: the vehicle sends one now</li>
  * </ul>
+ *
+ * <p>As fleet-telemetry ({@link io.fleetgate.sim.FleetApiSimulator#startTelemetry}, on its own in
+ * demo mode): {@link io.fleetgate.sim.TelemetryEmitter} writes online vehicles' signals, their
+ * connectivity, and alerts and errors asked for, to Kafka's {@code <namespace>_*} topics.
  *
  * <p>Run standalone with the demo fleet: {@link io.fleetgate.sim.SimulatorMain}.
  */

@@ -1,0 +1,235 @@
+package io.fleetgate.telemetry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetgate.kafka.KafkaClientConfig;
+import io.fleetgate.kafka.StartPosition;
+import io.fleetgate.kafka.TopicFollower;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Queue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import org.apache.camel.support.service.ServiceSupport;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.utils.Utils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Live vehicle events from {@code fleetgate.vehicle-events.v1} for whoever streams them on this
+ * replica (SSE, webhooks): one reader of the topic per replica, from its end at start, hands each
+ * event to every subscription whose filter takes it. A subscription may resume from given
+ * offsets (an SSE {@code Last-Event-ID}): what was written since is read first by a reader of its
+ * own, then the live events follow, with no gap and no duplicate per partition.
+ *
+ * <p>Listeners are called on the feed's thread (or, while a subscription catches up, on its own
+ * reader's): they must hand the event on and return, never block.
+ */
+public final class VehicleEventFeed extends ServiceSupport {
+    private static final Logger LOG = LoggerFactory.getLogger(VehicleEventFeed.class);
+    /** The Kafka header that names an event's topic ({@code data}, {@code state}, ...). */
+    public static final String EVENT_HEADER = "fleetgate-event";
+    private static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Map<String, Object> kafkaClients;
+    private final String topic;
+    private final ObjectMapper json;
+    private final TopicFollower<String> follower;
+    private final List<FeedSubscription> subscriptions = new CopyOnWriteArrayList<>();
+    private final Object dispatch = new Object();
+
+    public VehicleEventFeed(Map<String, Object> kafkaClients, String topic, ObjectMapper json) {
+        this.kafkaClients = kafkaClients;
+        this.topic = topic;
+        this.json = json;
+        this.follower = new TopicFollower<>("the vehicle event feed",
+                KafkaClientConfig.topicReader(kafkaClients, "fleetgate-vehicle-event-feed", StringDeserializer.class),
+                topic, StartPosition.end(), this::read);
+    }
+
+    /** A live subscription; closing it stops its deliveries. */
+    public interface Subscription extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    @Override
+    protected void doStart() {
+        follower.start();
+    }
+
+    @Override
+    protected void doStop() {
+        follower.stop();
+        subscriptions.clear();
+    }
+
+    /** Waits until the feed reads live (its partitions found and positioned at their ends). */
+    public boolean awaitLive(Duration timeout) throws InterruptedException {
+        return follower.awaitCaughtUp(timeout);
+    }
+
+    /** The events topic's partition of a VIN (Kafka's default partitioner on the VIN key); -1 before the feed has started. */
+    public int partitionOf(String vin) {
+        int partitions = follower.partitions().size();
+        return partitions == 0 ? -1 : Utils.toPositive(Utils.murmur2(vin.getBytes(StandardCharsets.UTF_8))) % partitions;
+    }
+
+    /** Events from now on that {@code filter} takes. */
+    public Subscription subscribe(Predicate<VehicleEvent> filter, Consumer<StreamedEvent> listener) {
+        return subscribe(filter, Map.of(), listener);
+    }
+
+    /**
+     * Events that {@code filter} takes: on each partition named in {@code from}, from that offset
+     * on (an event id's offset + 1 resumes after it), first those already written, then the live
+     * ones; on the other partitions, from now on.
+     */
+    public Subscription subscribe(Predicate<VehicleEvent> filter, Map<Integer, Long> from, Consumer<StreamedEvent> listener) {
+        FeedSubscription subscription = new FeedSubscription(filter, listener, from);
+        synchronized (dispatch) {
+            subscriptions.add(subscription);
+        }
+        if (!from.isEmpty()) {
+            Thread.ofVirtual().name("fleetgate-event-catch-up").start(() -> catchUp(subscription));
+        }
+        return () -> {
+            subscription.closed = true;
+            subscriptions.remove(subscription);
+        };
+    }
+
+    /** {@code id}'s successor: where to resume after the event a client saw last. */
+    public static Map<Integer, Long> after(EventId id) {
+        return Map.of(id.partition(), id.offset() + 1);
+    }
+
+    /** An event as read from the topic; empty when the record is not one. */
+    public Optional<StreamedEvent> parse(ConsumerRecord<String, String> record) {
+        try {
+            JsonNode body = json.readTree(record.value());
+            Header header = record.headers().lastHeader(EVENT_HEADER);
+            Optional<EventTopic> topicOf = header == null ? Optional.empty()
+                    : EventTopic.ofWire(new String(header.value(), StandardCharsets.UTF_8));
+            if (!(body instanceof ObjectNode object) || topicOf.isEmpty()) {
+                return Optional.empty();
+            }
+            VehicleEvent event = new VehicleEvent(object.path("vin").asText(record.key()), topicOf.get(),
+                    Instant.parse(object.path("createdAt").asText()), object);
+            return Optional.of(new StreamedEvent(new EventId(record.partition(), record.offset()), event));
+        } catch (java.io.IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private void read(ConsumerRecord<String, String> record) {
+        Optional<StreamedEvent> event = parse(record);
+        if (event.isEmpty()) {
+            LOG.debug("vehicle events record {}-{} is not an event", record.partition(), record.offset());
+            return;
+        }
+        synchronized (dispatch) {
+            for (FeedSubscription subscription : subscriptions) {
+                subscription.offer(event.get());
+            }
+        }
+    }
+
+    private void catchUp(FeedSubscription subscription) {
+        Properties properties = KafkaClientConfig.topicReader(kafkaClients, "fleetgate-vehicle-event-catch-up",
+                StringDeserializer.class);
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(properties)) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            subscription.from.keySet().forEach(p -> partitions.add(new TopicPartition(topic, p)));
+            consumer.assign(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            for (TopicPartition tp : partitions) {
+                long start = subscription.from.get(tp.partition());
+                long beginning = consumer.beginningOffsets(List.of(tp)).get(tp);
+                consumer.seek(tp, Math.max(start, beginning));
+            }
+            long deadline = System.nanoTime() + CATCH_UP_TIMEOUT.toNanos();
+            while (!subscription.closed && System.nanoTime() < deadline
+                    && partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (record.offset() < ends.get(new TopicPartition(topic, record.partition()))) {
+                        parse(record).ifPresent(subscription::deliverCaughtUp);
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("a resumed vehicle event subscription could not read what it missed: {}", e.toString());
+        } finally {
+            subscription.live();
+        }
+    }
+
+    /** One subscriber: its filter, the next offset it takes per partition, and what waits while it catches up. */
+    private static final class FeedSubscription {
+        private final Predicate<VehicleEvent> filter;
+        private final Consumer<StreamedEvent> listener;
+        private final Map<Integer, Long> from;
+        private final Map<Integer, Long> next = new HashMap<>();
+        private final Queue<StreamedEvent> waiting = new ArrayDeque<>();
+        private boolean catchingUp;
+        private volatile boolean closed;
+
+        FeedSubscription(Predicate<VehicleEvent> filter, Consumer<StreamedEvent> listener, Map<Integer, Long> from) {
+            this.filter = filter;
+            this.listener = listener;
+            this.from = Map.copyOf(from);
+            this.next.putAll(from);
+            this.catchingUp = !from.isEmpty();
+        }
+
+        synchronized void offer(StreamedEvent event) {
+            if (catchingUp) {
+                waiting.add(event);
+            } else {
+                deliver(event);
+            }
+        }
+
+        synchronized void deliverCaughtUp(StreamedEvent event) {
+            deliver(event);
+        }
+
+        synchronized void live() {
+            for (StreamedEvent event; (event = waiting.poll()) != null; ) {
+                deliver(event);
+            }
+            catchingUp = false;
+        }
+
+        private void deliver(StreamedEvent event) {
+            int partition = event.id().partition();
+            Long expected = next.get(partition);
+            if (closed || expected != null && event.id().offset() < expected) {
+                return;
+            }
+            next.put(partition, event.id().offset() + 1);
+            if (filter.test(event.event())) {
+                try {
+                    listener.accept(event);
+                } catch (RuntimeException e) {
+                    LOG.warn("a vehicle event listener failed: {}", e.toString());
+                }
+            }
+        }
+    }
+}
