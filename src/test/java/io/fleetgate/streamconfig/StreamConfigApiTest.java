@@ -228,6 +228,33 @@ class StreamConfigApiTest {
     }
 
     @Test
+    void fieldsTheVehiclesFirmwareDoesNotStreamAreIgnoredAndListed() throws Exception {
+        String since = CATALOGUE.field("LightsHazardsActive").orElseThrow().firmware();
+        assertThat(since).isEqualTo("2025.2.6");
+        harness.simulator().fleet().updateVehicle(NA_VIN_ASLEEP, v -> v.withFirmwareVersion("2024.38.7"));
+        try {
+            // Fleetgate learns the firmware from a fleet_status answer that passes through
+            assertThat(harness.post("/api/1/vehicles/fleet_status", ALICE.gatewayToken(),
+                    "{\"vins\":[\"" + NA_VIN_ASLEEP + "\"]}").statusCode()).isEqualTo(200);
+            HttpResponse<byte[]> answer = send("POST", NA_VIN_ASLEEP, ALICE,
+                    "{\"fields\":{\"LightsHazardsActive\":null,\"Gear\":null}}");
+
+            assertThat(answer.statusCode()).isEqualTo(200);
+            assertThat(JSON.readTree(answer.body()).get("ignoredFields")).extracting(JsonNode::asText).containsExactly("LightsHazardsActive");
+            assertThat(names(harness.simulator().fleet().telemetryConfigs().config(NA_VIN_ASLEEP).orElseThrow().get("fields")))
+                    .containsExactly("Gear");
+            // nothing left to send: refused, and nothing sent
+            int before = harness.simulator().requests().size();
+            assertError(send("POST", NA_VIN_ASLEEP, ALICE, "{\"fields\":{\"LightsHazardsActive\":null}}"), 400, "invalid_request",
+                    "LightsHazardsActive");
+            assertThat(harness.simulator().requests()).hasSize(before);
+        } finally {
+            harness.simulator().fleet().updateVehicle(NA_VIN_ASLEEP, v -> v.withFirmwareVersion(io.fleetgate.sim.SimVehicle.DEFAULT_FIRMWARE));
+            harness.post("/api/1/vehicles/fleet_status", ALICE.gatewayToken(), "{\"vins\":[\"" + NA_VIN_ASLEEP + "\"]}");
+        }
+    }
+
+    @Test
     void eachCallTeslaBillsIsChargedAsADataRequest() throws Exception {
         // PATCH reads the current config and sends the new one: two calls
         assertThat(send("PATCH", NA_VIN_ASLEEP, METERED, "{\"fields\":{\"Gear\":null}}").statusCode()).isEqualTo(200);
