@@ -46,7 +46,12 @@ public final class VehicleFirmware {
             return;
         }
         exchange.getMessage().setBody(body); // read once; the caller gets these same bytes
-        String known = byVin.get(request.vin());
+        learnFromVehicleDataOf(request.vin(), body);
+    }
+
+    /** Learns the vehicle's firmware from the body of a successful {@code vehicle_data} answer (e.g. a refresh's). */
+    public void learnFromVehicleDataOf(String vin, byte[] body) {
+        String known = byVin.get(vin);
         if (known != null && reportsVersion(body, known)) {
             return; // nearly always: firmware changes with an update, not between reads
         }
@@ -54,7 +59,7 @@ public final class VehicleFirmware {
             // streamed, not read into a tree: this runs on every vehicle_data answer, which is large
             textAt(body, "response", "vehicle_state", "car_version")
                     .filter(version -> !version.isBlank())
-                    .ifPresent(version -> byVin.put(request.vin(), version.trim().split("\\s+")[0]));
+                    .ifPresent(version -> byVin.put(vin, version.trim().split("\\s+")[0]));
         } catch (IOException e) {
             // not JSON: nothing to learn, and the caller's answer stays as it is
         }

@@ -55,6 +55,9 @@ final class DemoMode implements AutoCloseable {
                 Map.entry("fleetgate.vcp.private-key-file", fleetKeyFile),
                 Map.entry("fleetgate.vcp.generate-key", "true"),
                 Map.entry("fleetgate.vcp.domain", "localhost"),
+                // configs name a fleet-telemetry server on this machine; the simulator streams to Kafka itself
+                Map.entry("fleetgate.telemetry.server.hostname", "localhost"),
+                Map.entry("fleetgate.telemetry.server.port", "4443"),
                 Map.entry("fleetgate.accounts.file", DEMO_ACCOUNTS),
                 Map.entry("fleetgate.regions.na.base-url", simulator.baseUrl("na")),
                 Map.entry("fleetgate.regions.eu.base-url", simulator.baseUrl("eu")),

@@ -119,6 +119,8 @@ public final class FleetgateConfiguration implements CamelConfiguration {
         bindCommands(context, settings, accounts, clock, statesLearned);
         io.fleetgate.credits.CreditsConfiguration.bind(context);
         Operations.bind(context, settings);
+        // Teslemetry's streaming-config and vehicle endpoints: after the credit beans they use
+        io.fleetgate.streamconfig.StreamConfigConfiguration.bind(context, fleetKey);
     }
 
     /**

@@ -60,6 +60,7 @@ final class ControlApi {
         router.post("/sim/keys").handler(this::pairKeyWithAll);
         router.post("/sim/script").handler(this::script);
         router.get("/sim/requests").handler(this::requests);
+        router.get("/sim/vehicles/:vin/telemetry-config").handler(this::telemetryConfig);
         router.delete("/sim/requests").handler(ctx -> {
             sim.log().clear();
             ok(ctx, sim.json().createObjectNode().put("cleared", true));
@@ -354,6 +355,24 @@ final class ControlApi {
             entry.set("action", r.executed() == null ? null : r.executed().toJson());
         }
         ok(ctx, list);
+    }
+
+    /**
+     * {@code GET /sim/vehicles/{vin}/telemetry-config}: the fleet-telemetry config the vehicle holds,
+     * {@code {vin, config|null, synced, received_at}}.
+     */
+    private void telemetryConfig(RoutingContext ctx) {
+        String vin = ctx.pathParam("vin");
+        if (sim.fleet().findVehicle(vin).isEmpty()) {
+            error(ctx, 404, "not_found", "unknown vin: " + vin);
+            return;
+        }
+        ObjectNode body = sim.json().createObjectNode().put("vin", vin);
+        sim.fleet().telemetryConfigs().held(vin).ifPresentOrElse(held -> {
+            body.set("config", held.config());
+            body.put("synced", held.synced()).put("received_at", held.receivedAt().toString());
+        }, () -> body.putNull("config").putNull("synced").putNull("received_at"));
+        ok(ctx, body);
     }
 
     private JsonNode jsonBody(RoutingContext ctx) {

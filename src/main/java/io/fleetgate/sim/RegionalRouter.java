@@ -84,8 +84,11 @@ final class RegionalRouter {
         on(router, HttpMethod.GET, "/api/1/vehicles/:tag/release_notes", VEHICLE_DATA, vehicles::releaseNotes);
         on(router, HttpMethod.GET, "/api/1/vehicles/:tag/service_data", VEHICLE_DATA, vehicles::serviceData);
         on(router, HttpMethod.GET, "/api/1/vehicles/:tag/drivers", VEHICLE_DATA, vehicles::drivers);
-        on(router, HttpMethod.GET, "/api/1/vehicles/:tag/fleet_telemetry_config", VEHICLE_DATA,
-                vehicles::fleetTelemetryConfig);
+        TelemetryConfigEndpoints telemetryConfigs = new TelemetryConfigEndpoints(sim.fleet(), sim.errors(),
+                new Envelope(sim.json()), sim.clock());
+        on(router, HttpMethod.POST, "/api/1/vehicles/fleet_telemetry_config_jws", VEHICLE_DATA, telemetryConfigs::configure);
+        on(router, HttpMethod.GET, "/api/1/vehicles/:tag/fleet_telemetry_config", VEHICLE_DATA, telemetryConfigs::read);
+        on(router, HttpMethod.DELETE, "/api/1/vehicles/:tag/fleet_telemetry_config", VEHICLE_DATA, telemetryConfigs::delete);
         on(router, HttpMethod.POST, "/api/1/vehicles/:tag/signed_command", SIGNED_COMMANDS,
                 api.signedCommands()::signedCommand);
         // scopes depend on the command name (charging commands), so the handler checks them

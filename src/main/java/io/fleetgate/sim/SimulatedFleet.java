@@ -44,6 +44,7 @@ public final class SimulatedFleet {
     private final Map<String, SimUser> users = new LinkedHashMap<>();
     private final Map<String, SimVehicle> vehicles = new LinkedHashMap<>();
     private final Map<Long, SimEnergySite> sites = new LinkedHashMap<>();
+    private final TelemetryConfigs telemetryConfigs = new TelemetryConfigs();
     private volatile Clock clock = Clock.systemUTC();
 
     /** The demo fleet described by the {@code DEMO_*} constants. */
@@ -261,6 +262,13 @@ public final class SimulatedFleet {
         return changed;
     }
 
+    // ---- streaming ----
+
+    /** The fleet-telemetry config each vehicle holds (set through {@code fleet_telemetry_config_jws}). */
+    public TelemetryConfigs telemetryConfigs() {
+        return telemetryConfigs;
+    }
+
     // ---- reset support ----
 
     /** Everything in the fleet, as immutable records. */
@@ -276,6 +284,8 @@ public final class SimulatedFleet {
         users.clear();
         vehicles.clear();
         sites.clear();
+        // the initial fleet holds no streaming configs
+        telemetryConfigs.clear();
         snapshot.users().forEach(u -> users.put(u.id(), u));
         snapshot.vehicles().forEach(v -> vehicles.put(v.vin(), v));
         snapshot.sites().forEach(s -> sites.put(s.energySiteId(), s));

@@ -140,10 +140,6 @@ final class VehicleEndpoints {
         return withVehicle(call, v -> envelope.okList(payloads.drivers(call.user())));
     }
 
-    Reply fleetTelemetryConfig(ApiCall call) {
-        return withVehicle(call, v -> envelope.ok(payloads.fleetTelemetryConfig(v)));
-    }
-
     /**
      * {@code POST .../command/{name}}: 403 when the car needs signed commands (checked in the cloud,
      * so before the car's state), 408 unless online, otherwise {@code result:true}.

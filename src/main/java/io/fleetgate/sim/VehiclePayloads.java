@@ -128,14 +128,6 @@ final class VehiclePayloads {
         return drivers;
     }
 
-    ObjectNode fleetTelemetryConfig(SimVehicle v) {
-        return json.createObjectNode()
-                .put("synced", true)
-                .putNull("config")
-                .put("limit_reached", false)
-                .put("key_paired", v.keyPaired());
-    }
-
     static String vaultUuid(String userId) {
         return UUID.nameUUIDFromBytes(("vault:" + userId).getBytes(StandardCharsets.UTF_8))
                 .toString();

@@ -17,6 +17,12 @@
  * without the protocol ({@link io.fleetgate.sim.SimVehicle#protocolSupported}): 422. The request
  * log names the command an accepted signed message carried.
  *
+ * <p>Streaming configuration: {@code fleet_telemetry_config_jws} takes a config signed
+ * {@code Tesla.SS256} by a key in the vehicle's keychain ({@link io.fleetgate.vcp.jws.JwsVerifier});
+ * each vehicle holds its config in {@link io.fleetgate.sim.TelemetryConfigs}
+ * ({@code SimulatedFleet.telemetryConfigs()}), answered by {@code GET} and removed by
+ * {@code DELETE .../fleet_telemetry_config}.
+ *
  * <p>Control API (JSON):
  * <ul>
  *   <li>{@code GET /sim/vehicles}</li>
@@ -27,6 +33,7 @@
  *       with every vehicle</li>
  *   <li>{@code POST /sim/script} {@code {"vin"|"site": .., "path": "/command/flash_lights",
  *       "responses": [{"status":429,"headers":{"Retry-After":"2"},"body":..,"latency_ms":50}]}}</li>
+ *   <li>{@code GET /sim/vehicles/{vin}/telemetry-config}: the fleet-telemetry config the vehicle holds</li>
  *   <li>{@code GET /sim/requests?vin=}, {@code DELETE /sim/requests}, {@code POST /sim/reset}</li>
  *   <li>{@code POST /sim/vehicles/{vin}/drive | park | charge}: what its telemetry shows;
  *       {@code POST /sim/vehicles/{vin}/alerts} and {@code /errors}: the vehicle sends one now</li>

@@ -24,7 +24,9 @@ final class FuzzedRequests {
             "/api/usage?from=2026-01-01&to=2026-02-01", "/api/key", "/api/openapi.json",
             "/.well-known/appspecific/com.tesla.3p.public-key.pem", "/admin/accounts", "/admin/accounts/alice",
             "/admin/accounts/alice/gateway-tokens", "/admin/accounts/alice/subscription", "/api", "/api/", "/api/1",
-            "/api/1/", "/api/2/vehicles", "/");
+            "/api/1/", "/api/2/vehicles", "/", "/api/userdata", "/api/fields", "/fields.json",
+            "/api/config/5YJ3E1EA7KF100001", "/api/config/5YJ3E1EA7KF100003", "/api/config/not-a-vin",
+            "/api/vehicle_config/5YJ3E1EA7KF100001", "/api/refresh/5YJ3E1EA7KF100002");
     private static final List<String> CATALOG_COMMANDS = List.copyOf(Commands.names());
     private static final List<String> OTHER_COMMANDS = List.of("sun_roof_control", "navigation_request", "remote_boombox",
             "navigation_gps_request", "take_drivenote", "parental_controls_activate", "set_managed_charger_location",
