@@ -52,6 +52,8 @@ public final class VehicleEventFeed extends ServiceSupport {
     private final TopicFollower<String> follower;
     private final List<FeedSubscription> subscriptions = new CopyOnWriteArrayList<>();
     private final Object dispatch = new Object();
+    /** The offset after the last record handed out, per partition; guarded by {@code dispatch}. */
+    private final Map<Integer, Long> dispatched = new HashMap<>();
 
     public VehicleEventFeed(Map<String, Object> kafkaClients, String topic, ObjectMapper json) {
         this.kafkaClients = kafkaClients;
@@ -114,6 +116,38 @@ public final class VehicleEventFeed extends ServiceSupport {
         };
     }
 
+    /** A live subscription and, for every partition, the first offset it takes. */
+    public record Started(Subscription subscription, Map<Integer, Long> from) {}
+
+    /**
+     * Events from now on that {@code filter} takes, and where "now" is on every partition: the
+     * subscription takes every event at or after those offsets and none before, so a client that
+     * knows them can resume later with no gap (an SSE cursor). Throws when the feed has not found
+     * its partitions yet.
+     */
+    public Started subscribeFromNow(Predicate<VehicleEvent> filter, Consumer<StreamedEvent> listener) {
+        FeedSubscription subscription = new FeedSubscription(filter, listener, Map.of());
+        Map<Integer, Long> from = new HashMap<>();
+        synchronized (dispatch) {
+            List<TopicPartition> partitions = follower.partitions();
+            Map<TopicPartition, Long> positions = follower.positions();
+            if (partitions.isEmpty() || positions.isEmpty()) {
+                throw new IllegalStateException("the vehicle event feed is not reading yet");
+            }
+            // every record up to dispatched (this poll's) or positions (earlier polls) was handed out
+            // before this subscription existed; every later one will reach it
+            for (TopicPartition tp : partitions) {
+                from.put(tp.partition(), Math.max(dispatched.getOrDefault(tp.partition(), 0L),
+                        positions.getOrDefault(tp, 0L)));
+            }
+            subscriptions.add(subscription);
+        }
+        return new Started(() -> {
+            subscription.closed = true;
+            subscriptions.remove(subscription);
+        }, Map.copyOf(from));
+    }
+
     /** {@code id}'s successor: where to resume after the event a client saw last. */
     public static Map<Integer, Long> after(EventId id) {
         return Map.of(id.partition(), id.offset() + 1);
@@ -139,11 +173,12 @@ public final class VehicleEventFeed extends ServiceSupport {
 
     private void read(ConsumerRecord<String, String> record) {
         Optional<StreamedEvent> event = parse(record);
-        if (event.isEmpty()) {
-            LOG.debug("vehicle events record {}-{} is not an event", record.partition(), record.offset());
-            return;
-        }
         synchronized (dispatch) {
+            dispatched.put(record.partition(), record.offset() + 1);
+            if (event.isEmpty()) {
+                LOG.debug("vehicle events record {}-{} is not an event", record.partition(), record.offset());
+                return;
+            }
             for (FeedSubscription subscription : subscriptions) {
                 subscription.offer(event.get());
             }

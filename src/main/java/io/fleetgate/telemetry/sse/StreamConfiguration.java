@@ -1,0 +1,30 @@
+package io.fleetgate.telemetry.sse;
+
+import io.fleetgate.telemetry.FieldCatalogue;
+import io.fleetgate.telemetry.LastValues;
+import io.fleetgate.telemetry.VehicleEventFeed;
+import java.time.Clock;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+
+/**
+ * Binds the beans of {@code routes/stream.camel.yaml} (settings {@code fleetgate.stream.*}):
+ * {@code sseRequests} (the checks) and {@code sseStreams} (the streams). Needs the streaming
+ * beans {@code vehicleEventFeed} and {@code lastValues} bound first.
+ */
+public final class StreamConfiguration {
+    private StreamConfiguration() {}
+
+    public static void bind(CamelContext context, SseSettings sse, Clock clock) throws Exception {
+        ProducerTemplate auditEvents = context.createProducerTemplate();
+        SseStreams streams = new SseStreams(
+                context.getRegistry().lookupByNameAndType("vehicleEventFeed", VehicleEventFeed.class),
+                context.getRegistry().lookupByNameAndType("lastValues", LastValues.class),
+                FieldCatalogue.load(), sse, clock,
+                // the audit stage's own route, as any stage that builds its events itself
+                event -> auditEvents.sendBody("direct:audit-event", event));
+        context.addService(streams, true, true);
+        context.getRegistry().bind("sseRequests", new SseRequests(clock));
+        context.getRegistry().bind("sseStreams", streams);
+    }
+}
