@@ -44,6 +44,7 @@ final class EventLoopHttpConsumer extends VertxPlatformHttpConsumer {
         Exchange exchange = createExchange(false);
         exchange.setPattern(ExchangePattern.InOut);
         exchange.setProperty(ExchangeKeys.ROUTING_CONTEXT, ctx);
+        exchange.setProperty(ExchangeKeys.REQUEST_CONTEXT, requestContext);
         processHttpRequest(exchange, ctx).onComplete(populated -> {
             if (populated.failed()) {
                 fail(exchange, ctx, populated.cause());

@@ -17,6 +17,7 @@ import io.fleetgate.telemetry.proto.VehicleData.Value;
 import io.fleetgate.testing.GatewayHarness;
 import io.fleetgate.testing.GatewayPerClass;
 import io.fleetgate.testing.TestAccount;
+import io.fleetgate.testing.TestFleet;
 import io.fleetgate.testing.TopicRecords;
 import java.time.Duration;
 import java.util.List;
@@ -49,10 +50,14 @@ class SseStreamTest {
     static final TestAccount WITH_LOCATION = account("with-location", ALL, null, LOCATION_VIN);
     static final TestAccount NO_DATA_SCOPE = account("no-data-scope", List.of("user_data", "vehicle_cmds"), null, QUIET_VIN);
     static final TestAccount LAPSED = account("lapsed", ALL, "2020-01-01T00:00:00Z", QUIET_VIN);
+    /** Alice's simulated vehicle, with a budget of 1 credit a day that one data request (2) spends. */
+    static final TestAccount BROKE = new TestAccount("broke", "na", TestFleet.ALICE.teslaToken(), "gw-broke", ALL,
+            List.of(TestFleet.NA_VIN), List.of(), null);
 
     @RegisterExtension
     static final GatewayPerClass GATEWAY = new GatewayPerClass(() -> GatewayHarness.builder()
             .accounts(STREAMER, TOPICS, NO_LOCATION, WITH_LOCATION, NO_DATA_SCOPE, LAPSED)
+            .accountYaml(BROKE.yaml() + "    credit-budget: {credits: 1, period: day}\n")
             .setting("fleetgate.stream.keep-alive-ms", "400")
             .start());
 
@@ -286,6 +291,8 @@ class SseStreamTest {
         assertRefused("/sse/" + QUIET_VIN, "gw-streamer", 402, "vehicle_subscription_required");
         assertRefused("/sse/not-a-vin", "gw-streamer", 400, "invalid_request");
         assertRefused("/sse", "gw-no-data-scope", 403, "invalid_scope");
+        assertThat(GATEWAY.harness().get("/api/1/vehicles/" + TestFleet.NA_VIN + "/vehicle_data", "gw-broke").statusCode()).isEqualTo(200);
+        assertRefused("/sse", "gw-broke", 402, "insufficient_credits");
         assertRefused("/sse/" + QUIET_VIN + "?token=gw-no-data-scope", null, 403, "invalid_scope");
         // the token either way opens the stream
         try (SseClient query = SseClient.connect(port(), "/sse/" + QUIET_VIN + "?token=gw-topics", Map.of());

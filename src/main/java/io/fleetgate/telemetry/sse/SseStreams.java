@@ -9,6 +9,7 @@ import io.fleetgate.telemetry.LastValues;
 import io.fleetgate.telemetry.StreamedEvent;
 import io.fleetgate.telemetry.VehicleEvent;
 import io.fleetgate.telemetry.VehicleEventFeed;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
@@ -84,16 +85,37 @@ public final class SseStreams extends ServiceSupport {
         return openPerAccount.getOrDefault(accountId, 0);
     }
 
-    /** Opens the stream; from here on the answer is the stream. On the request's event loop. */
+    /**
+     * Opens the stream; from here on the answer is the stream. On the request's event loop, or,
+     * when the route left it (the credit check's wait right after a start), handed back to it.
+     */
     public void open(Exchange exchange) {
         SseRequest request = exchange.getProperty(SseRequest.EXCHANGE_PROPERTY, SseRequest.class);
         RoutingContext routing = exchange.getProperty(ROUTING_CONTEXT, RoutingContext.class);
-        Context context = Vertx.currentContext();
+        Context context = exchange.getProperty(ExchangeKeys.REQUEST_CONTEXT, Context.class);
         if (routing == null || context == null) {
             release(request.account().id());
-            throw new IllegalStateException("an SSE route must run on the HTTP server's event loop");
+            throw new IllegalStateException("an SSE route must be served by the event-loop HTTP consumer");
         }
-        HttpServerResponse response = routing.response();
+        if (Vertx.currentContext() == context) {
+            start(request, routing.response(), context);
+        } else {
+            // the HTTP consumer answers on this context too, after this, and leaves the answer to the stream
+            context.runOnContext(ignored -> {
+                try {
+                    start(request, routing.response(), context);
+                } catch (GatewayError refused) {
+                    routing.response().setStatusCode(refused.status()).putHeader("Content-Type", "application/json")
+                            .putHeader("Retry-After", "1")
+                            .end(JsonNodeFactory.instance.objectNode().putNull("response").put("error", refused.error())
+                                    .put("error_description", refused.description()).toString());
+                }
+            });
+        }
+        exchange.setProperty(STREAMING, true);
+    }
+
+    private void start(SseRequest request, HttpServerResponse response, Context context) {
         SseMeter meter = new SseMeter(request, settings.signalsPerCredit(), clock, audit);
         SseConnection[] self = new SseConnection[1];
         SseConnection connection = new SseConnection(request, response, context, settings, locationField, meter, () -> {
@@ -137,7 +159,6 @@ public final class SseStreams extends ServiceSupport {
         open.add(connection);
         connection.begin(start, live);
         cached.forEach(connection::sendCached);
-        exchange.setProperty(STREAMING, true);
     }
 
     private static void writeHead(HttpServerResponse response, SseRequest request) {
