@@ -46,11 +46,13 @@ class SseDeliveryTest {
     static final TestAccount SLOW = account("slow", TestAccount.ALL_SCOPES, null, SLOW_VIN);
     static final TestAccount METERED = account("metered", TestAccount.ALL_SCOPES, null, METERED_VIN);
     static final TestAccount LIMITED = account("limited", TestAccount.ALL_SCOPES, null, LIMITED_VIN);
+    static final String BACKLOG_VIN = "5YJ3E1EA7KF200010";
     static final TestAccount REPLICAS = account("replicas", TestAccount.ALL_SCOPES, null, REPLICA_VIN);
+    static final TestAccount BACKLOG = account("backlog", TestAccount.ALL_SCOPES, null, BACKLOG_VIN);
 
     @RegisterExtension
     static final GatewayPerClass GATEWAY = new GatewayPerClass(() -> GatewayHarness.builder()
-            .accounts(SLOW, METERED, LIMITED, REPLICAS)
+            .accounts(SLOW, METERED, LIMITED, REPLICAS, BACKLOG)
             .setting("fleetgate.stream.buffer-events", String.valueOf(BUFFER_EVENTS))
             .setting("fleetgate.stream.close-grace-ms", "20000")
             .setting("fleetgate.stream.connections-per-account", "2")
@@ -116,6 +118,31 @@ class SseDeliveryTest {
                     + out.toString(StandardCharsets.UTF_8).substring(Math.max(0, out.size() - 300)), e);
         }
         return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aResumedStreamReplaysABacklogLargerThanItsBufferAtTheClientsPace() throws Exception {
+        String lastSeen;
+        try (SseClient client = SseClient.connect(port(), "/sse/" + BACKLOG_VIN + "?cache=false", "gw-backlog")) {
+            Awaitility.await().atMost(WAIT).until(() -> !client.comments.isEmpty());
+            sendData(harness(), BACKLOG_VIN, battery(0));
+            lastSeen = client.awaitEvents(1, WAIT).get(0).id();
+        }
+        int missed = BUFFER_EVENTS * 3;
+        for (int i = 1; i <= missed; i++) {
+            sendData(harness(), BACKLOG_VIN, name("missed-" + i));
+        }
+        new TopicRecords(harness().kafkaBootstrapServers()).await("fleetgate.vehicle-events.v1",
+                r -> r.value().contains("\"missed-" + missed + "\""), 1, WAIT);
+        try (SseClient client = SseClient.connect(port(), "/sse/" + BACKLOG_VIN,
+                Map.of("Authorization", "Bearer gw-backlog", "Last-Event-ID", lastSeen))) {
+            client.awaitEvents(missed, WAIT);
+            TopicRecords.settle();
+            assertThat(SseClient.values(client.events(), "VehicleName")).containsExactlyElementsOf(
+                    java.util.stream.IntStream.rangeClosed(1, missed).mapToObj(i -> "missed-" + i).toList());
+            assertThat(client.events()).noneMatch(e -> e.json().has("errors"));
+            assertThat(client.ended).isFalse();
+        }
     }
 
     @Test

@@ -23,7 +23,9 @@ import java.util.function.Predicate;
  * counted, and one beyond {@link SseSettings#bufferEvents()} ends the stream with an
  * {@code errors} event saying why.
  */
-final class SseConnection {
+final class SseConnection implements VehicleEventFeed.CatchUp {
+    private static final long PACE_NANOS = 5_000_000;
+
     private final SseRequest request;
     private final HttpServerResponse response;
     private final Context context;
@@ -91,6 +93,29 @@ final class SseConnection {
         context.runOnContext(ignored -> sendLive(event));
     }
 
+    /**
+     * A resumed stream's catch-up waits here (on its own thread) while half the buffer is unsent,
+     * so a long absence is replayed as fast as the client reads, not cut off for its size.
+     */
+    @Override
+    public void pace() {
+        int half = Math.max(1, settings.bufferEvents() / 2);
+        while (!stopped.get() && unsent.get() >= half) {
+            java.util.concurrent.locks.LockSupport.parkNanos(PACE_NANOS);
+        }
+    }
+
+    /** What the client missed could not all be read: it is told, and the stream goes on after the gap. */
+    @Override
+    public void failed(String why) {
+        context.runOnContext(ignored -> {
+            if (!stopped.get()) {
+                response.write(frame(errorsEvent("events_missed", "Some events since Last-Event-ID cannot be sent: "
+                        + why + ". The stream goes on after them.")));
+            }
+        });
+    }
+
     private void sendLive(StreamedEvent event) {
         if (stopped.get()) {
             return;
@@ -112,18 +137,8 @@ final class SseConnection {
 
     /** The client fell too far behind: an errors event after what it has not read yet, then the end. */
     private void cutOff() {
-        ObjectNode error = JsonNodeFactory.instance.objectNode();
-        String now = TeslemetryEvents.createdAt(Instant.now());
-        ObjectNode entry = error.putArray("errors").addObject();
-        entry.put("createdAt", now);
-        entry.put("name", "stream_buffer_full");
-        entry.putObject("tags");
-        entry.put("body", "The client did not read fast enough: more than " + settings.bufferEvents()
-                + " events waited for it, so the stream ends here. Reconnect with Last-Event-ID to resume.");
-        error.put("createdAt", now);
-        if (request.vin() != null) {
-            error.put("vin", request.vin());
-        }
+        ObjectNode error = errorsEvent("stream_buffer_full", "The client did not read fast enough: more than "
+                + settings.bufferEvents() + " events waited for it, so the stream ends here. Reconnect with Last-Event-ID to resume.");
         stop();
         response.end(frame(error)).onComplete(ended -> finish());
         // a client that never reads again would hold the connection forever
@@ -133,6 +148,22 @@ final class SseConnection {
                 finish();
             }
         });
+    }
+
+    /** An {@code errors} event of Fleetgate's own about this stream. */
+    private ObjectNode errorsEvent(String name, String body) {
+        ObjectNode error = JsonNodeFactory.instance.objectNode();
+        String now = TeslemetryEvents.createdAt(Instant.now());
+        ObjectNode entry = error.putArray("errors").addObject();
+        entry.put("createdAt", now);
+        entry.put("name", name);
+        entry.putObject("tags");
+        entry.put("body", body);
+        error.put("createdAt", now);
+        if (request.vin() != null) {
+            error.put("vin", request.vin());
+        }
+        return error;
     }
 
     /** Stops taking events (the client left, was cut off, or the replica stops). */

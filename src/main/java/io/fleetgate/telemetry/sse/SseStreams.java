@@ -133,7 +133,7 @@ public final class SseStreams extends ServiceSupport {
             if (request.resume().isPresent()) {
                 // the client has the values already: what it missed follows, not the last values
                 start = request.resume().get();
-                live = feed.subscribe(filter, start.resumeFrom(partitions), connection::offer);
+                live = feed.subscribe(filter, start.resumeFrom(partitions), connection::offer, connection);
             } else {
                 VehicleEventFeed.Started started = feed.subscribeFromNow(filter, connection::offer);
                 start = SseCursor.before(started.from(), partitions);
