@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetgate.app.Fleetgate;
 import io.fleetgate.testing.GatewayHarness;
 import io.fleetgate.testing.GatewayPerClass;
+import io.fleetgate.testing.ScrapedMetrics;
 import io.fleetgate.testing.TestAccount;
 import io.fleetgate.testing.TopicRecords;
 import java.io.ByteArrayOutputStream;
@@ -97,6 +98,7 @@ class SseDeliveryTest {
                 assertThat(received).contains("\"name\":\"stream_buffer_full\"");
                 String lastData = received.substring(received.lastIndexOf("data: "));
                 assertThat(lastData).startsWith("data: {\"errors\":[{").contains("did not read fast enough");
+                assertThat(ScrapedMetrics.value(harness(), "fleetgate_sse_streams_cut_off_total")).isEqualTo(1.0);
 
                 // the fast one is still served
                 sendData(harness(), SLOW_VIN, battery(42));
@@ -151,6 +153,8 @@ class SseDeliveryTest {
              SseClient second = SseClient.connect(port(), "/sse/" + LIMITED_VIN, "gw-limited")) {
             assertThat(first.status).isEqualTo(200);
             assertThat(second.status).isEqualTo(200);
+            assertThat(harness().gateway().context().getRegistry().lookupByNameAndType("sseStreams",
+                    io.fleetgate.telemetry.sse.SseStreams.class).openStreams("limited")).isEqualTo(2);
             try (SseClient third = SseClient.connect(port(), "/sse?token=gw-limited", Map.of())) {
                 assertThat(third.status).isEqualTo(429);
                 assertThat(third.headers).containsKey("retry-after");
@@ -213,6 +217,7 @@ class SseDeliveryTest {
         }
         assertThat(row).as("usage row of GET /sse/{vin} in %s", usage).isNotNull();
         assertThat(row.path("credits").asLong()).isEqualTo(5);
+        assertThat(ScrapedMetrics.value(harness(), "fleetgate_sse_signals_total")).isGreaterThanOrEqualTo(5.0);
     }
 
     @Test

@@ -33,6 +33,7 @@ final class SseConnection implements VehicleEventFeed.CatchUp {
     private final Predicate<String> locationField;
     private final SseMeter meter;
     private final Runnable released;
+    private final java.util.concurrent.atomic.LongAdder cutOffs;
     /** Live events handed over and not yet written to the socket. */
     private final AtomicInteger unsent = new AtomicInteger();
     private final AtomicBoolean stopped = new AtomicBoolean();
@@ -43,7 +44,9 @@ final class SseConnection implements VehicleEventFeed.CatchUp {
     private long meteringTimer = -1;
 
     SseConnection(SseRequest request, HttpServerResponse response, Context context, SseSettings settings,
-                  Predicate<String> locationField, SseMeter meter, Runnable released) {
+                  Predicate<String> locationField, SseMeter meter, java.util.concurrent.atomic.LongAdder cutOffs,
+                  Runnable released) {
+        this.cutOffs = cutOffs;
         this.request = request;
         this.response = response;
         this.context = context;
@@ -137,6 +140,7 @@ final class SseConnection implements VehicleEventFeed.CatchUp {
 
     /** The client fell too far behind: an errors event after what it has not read yet, then the end. */
     private void cutOff() {
+        cutOffs.increment();
         ObjectNode error = errorsEvent("stream_buffer_full", "The client did not read fast enough: more than "
                 + settings.bufferEvents() + " events waited for it, so the stream ends here. Reconnect with Last-Event-ID to resume.");
         stop();

@@ -24,11 +24,14 @@ final class SseMeter {
     private final long signalsPerCredit;
     private final Clock clock;
     private final Consumer<AuditEvent> audit;
+    private final java.util.concurrent.atomic.LongAdder replicaSignals;
     private long signals;
     private long signalsMetered;
     private long creditsCharged;
 
-    SseMeter(SseRequest request, long signalsPerCredit, Clock clock, Consumer<AuditEvent> audit) {
+    SseMeter(SseRequest request, long signalsPerCredit, Clock clock, Consumer<AuditEvent> audit,
+             java.util.concurrent.atomic.LongAdder replicaSignals) {
+        this.replicaSignals = replicaSignals;
         this.request = request;
         this.signalsPerCredit = signalsPerCredit;
         this.clock = clock;
@@ -37,6 +40,7 @@ final class SseMeter {
 
     void delivered(int count) {
         signals += count;
+        replicaSignals.add(count);
     }
 
     /** An audit event for what was delivered since the last one; at the end always one. */

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.apache.camel.Exchange;
@@ -45,6 +46,8 @@ public final class SseStreams extends ServiceSupport {
     private final Consumer<AuditEvent> audit;
     private final Map<String, Integer> openPerAccount = new ConcurrentHashMap<>();
     private final Set<SseConnection> open = ConcurrentHashMap.newKeySet();
+    private final LongAdder cutOffs = new LongAdder();
+    private final LongAdder signals = new LongAdder();
 
     public SseStreams(VehicleEventFeed feed, LastValues lastValues, FieldCatalogue catalogue, SseSettings settings,
                       Clock clock, Consumer<AuditEvent> audit) {
@@ -78,6 +81,21 @@ public final class SseStreams extends ServiceSupport {
                     + " streams open, as many as it may; close one first.",
                     Map.of("Retry-After", Long.toString(Math.max(1, settings.keepAlive().toSeconds()))));
         }
+    }
+
+    /** Streams open on this replica (for metrics). */
+    public int openStreams() {
+        return open.size();
+    }
+
+    /** Streams ended because their client did not read fast enough, since start. */
+    public long cutOffStreams() {
+        return cutOffs.sum();
+    }
+
+    /** Data signals delivered to SSE clients since start. */
+    public long streamedSignals() {
+        return signals.sum();
     }
 
     /** Streams currently open for an account on this replica. */
@@ -116,9 +134,9 @@ public final class SseStreams extends ServiceSupport {
     }
 
     private void start(SseRequest request, HttpServerResponse response, Context context) {
-        SseMeter meter = new SseMeter(request, settings.signalsPerCredit(), clock, audit);
+        SseMeter meter = new SseMeter(request, settings.signalsPerCredit(), clock, audit, signals);
         SseConnection[] self = new SseConnection[1];
-        SseConnection connection = new SseConnection(request, response, context, settings, locationField, meter, () -> {
+        SseConnection connection = new SseConnection(request, response, context, settings, locationField, meter, cutOffs, () -> {
             open.remove(self[0]);
             release(request.account().id());
         });
