@@ -122,7 +122,7 @@ public final class FleetgateConfiguration implements CamelConfiguration {
                 settings.duration("fleetgate.stream.close-grace-ms"),
                 (int) settings.longValue("fleetgate.stream.connections-per-account"),
                 settings.duration("fleetgate.stream.metering-interval-ms"),
-                settings.longValue("fleetgate.audit.credits.signals-per-credit")), clock);
+                settings.longValue("fleetgate.audit.credits.signals-per-credit")), accounts, clock);
         bindCommands(context, settings, accounts, clock, statesLearned);
         io.fleetgate.credits.CreditsConfiguration.bind(context);
         Operations.bind(context, settings);

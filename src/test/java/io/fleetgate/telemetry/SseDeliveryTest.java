@@ -50,10 +50,13 @@ class SseDeliveryTest {
     static final String BACKLOG_VIN = "5YJ3E1EA7KF200010";
     static final TestAccount REPLICAS = account("replicas", TestAccount.ALL_SCOPES, null, REPLICA_VIN);
     static final TestAccount BACKLOG = account("backlog", TestAccount.ALL_SCOPES, null, BACKLOG_VIN);
+    static final TestAccount REVOKED = account("revoked", TestAccount.ALL_SCOPES, null, BACKLOG_VIN);
+    static final TestAccount SHRUNK = account("shrunk", TestAccount.ALL_SCOPES, null, BACKLOG_VIN, METERED_VIN);
 
     @RegisterExtension
     static final GatewayPerClass GATEWAY = new GatewayPerClass(() -> GatewayHarness.builder()
-            .accounts(SLOW, METERED, LIMITED, REPLICAS, BACKLOG)
+            .accounts(SLOW, METERED, LIMITED, REPLICAS, BACKLOG, REVOKED, SHRUNK)
+            .setting("fleetgate.stream.keep-alive-ms", "500")
             .setting("fleetgate.stream.buffer-events", String.valueOf(BUFFER_EVENTS))
             .setting("fleetgate.stream.close-grace-ms", "20000")
             .setting("fleetgate.stream.connections-per-account", "2")
@@ -144,6 +147,29 @@ class SseDeliveryTest {
                     java.util.stream.IntStream.rangeClosed(1, missed).mapToObj(i -> "missed-" + i).toList());
             assertThat(client.events()).noneMatch(e -> e.json().has("errors"));
             assertThat(client.ended).isFalse();
+        }
+    }
+
+    @Test
+    void aStreamEndsWhenItsTokenIsRevokedOrItsSubscriptionChanges() throws Exception {
+        io.fleetgate.testing.AdminApi admin = new io.fleetgate.testing.AdminApi(harness());
+        try (SseClient revoked = SseClient.connect(port(), "/sse?cache=false", "gw-revoked");
+             SseClient shrunk = SseClient.connect(port(), "/sse?cache=false", "gw-shrunk")) {
+            assertThat(revoked.status).isEqualTo(200);
+            assertThat(shrunk.status).isEqualTo(200);
+            Awaitility.await().atMost(WAIT).until(() -> revoked.comments.contains(": keep-alive") && shrunk.comments.contains(": keep-alive"));
+
+            io.fleetgate.testing.AdminApi.expect(200, admin.send("DELETE", "/admin/accounts/revoked/gateway-tokens/revoked-token", null));
+            SseClient.Event last = revoked.awaitEvent(e -> e.json().has("errors"), WAIT);
+            assertThat(last.json().path("errors").get(0).path("name").asText()).isEqualTo("stream_not_allowed");
+            assertThat(last.json().path("errors").get(0).path("body").asText()).contains("revoked");
+            Awaitility.await().atMost(WAIT).until(() -> revoked.ended);
+
+            // a vehicle taken out of the subscription is not streamed on: the stream ends, a new one streams what is left
+            admin.send("PUT", "/admin/accounts/shrunk/subscription", "{\"vins\":[\"" + METERED_VIN + "\"],\"energy_sites\":[],\"active_until\":null}");
+            SseClient.Event changed = shrunk.awaitEvent(e -> e.json().has("errors"), WAIT);
+            assertThat(changed.json().path("errors").get(0).path("body").asText()).contains("vehicles of the account's subscription changed");
+            Awaitility.await().atMost(WAIT).until(() -> shrunk.ended);
         }
     }
 

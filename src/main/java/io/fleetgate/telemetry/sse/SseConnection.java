@@ -34,6 +34,7 @@ final class SseConnection implements VehicleEventFeed.CatchUp {
     private final SseMeter meter;
     private final Runnable released;
     private final java.util.concurrent.atomic.LongAdder cutOffs;
+    private final java.util.function.Supplier<java.util.Optional<String>> stillAllowed;
     /** Live events handed over and not yet written to the socket. */
     private final AtomicInteger unsent = new AtomicInteger();
     private final AtomicBoolean stopped = new AtomicBoolean();
@@ -45,8 +46,9 @@ final class SseConnection implements VehicleEventFeed.CatchUp {
 
     SseConnection(SseRequest request, HttpServerResponse response, Context context, SseSettings settings,
                   Predicate<String> locationField, SseMeter meter, java.util.concurrent.atomic.LongAdder cutOffs,
-                  Runnable released) {
+                  java.util.function.Supplier<java.util.Optional<String>> stillAllowed, Runnable released) {
         this.cutOffs = cutOffs;
+        this.stillAllowed = stillAllowed;
         this.request = request;
         this.response = response;
         this.context = context;
@@ -67,7 +69,14 @@ final class SseConnection implements VehicleEventFeed.CatchUp {
         response.closeHandler(ignored -> finish());
         response.exceptionHandler(ignored -> finish());
         keepAliveTimer = context.owner().setPeriodic(settings.keepAlive().toMillis(), id -> {
-            if (!stopped.get()) {
+            if (stopped.get()) {
+                return;
+            }
+            // what was allowed when the stream opened is asked again, as often as the keep-alive
+            java.util.Optional<String> refused = stillAllowed.get();
+            if (refused.isPresent()) {
+                endWith(errorsEvent("stream_not_allowed", refused.get()));
+            } else {
                 response.write(": keep-alive\n\n");
             }
         });
@@ -143,6 +152,11 @@ final class SseConnection implements VehicleEventFeed.CatchUp {
         cutOffs.increment();
         ObjectNode error = errorsEvent("stream_buffer_full", "The client did not read fast enough: more than "
                 + settings.bufferEvents() + " events waited for it, so the stream ends here. Reconnect with Last-Event-ID to resume.");
+        endWith(error);
+    }
+
+    /** A last errors event (after what the client has not read yet), then the end. */
+    private void endWith(ObjectNode error) {
         stop();
         response.end(frame(error)).onComplete(ended -> finish());
         // a client that never reads again would hold the connection forever

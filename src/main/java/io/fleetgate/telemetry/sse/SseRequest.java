@@ -16,8 +16,9 @@ import java.util.Set;
  * @param cache         send the last values first ({@code isCache: true})
  * @param resume        the {@code Last-Event-ID} to resume after, when one came
  * @param location      whether location fields may be sent ({@code vehicle_location} scope)
+ * @param tokenHash     the SHA-256 of the gateway token presented, to see it revoked while the stream is open
  */
-public record SseRequest(Account account, String tokenName, String clientIp, String clientLibrary, String region,
+public record SseRequest(Account account, String tokenHash, String tokenName, String clientIp, String clientLibrary, String region,
                          Instant receivedAt, String pathTemplate, String vin, Set<String> vins, Set<EventTopic> topics,
                          boolean cache, Optional<SseCursor> resume, boolean location) {
 

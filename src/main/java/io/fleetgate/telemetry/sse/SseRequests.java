@@ -1,6 +1,7 @@
 package io.fleetgate.telemetry.sse;
 
 import io.fleetgate.account.Account;
+import io.fleetgate.account.GatewayToken;
 import io.fleetgate.account.Subscription;
 import io.fleetgate.audit.TokenNames;
 import io.fleetgate.ingress.ExchangeKeys;
@@ -68,7 +69,8 @@ public final class SseRequests {
         Optional<SseCursor> resume = lastEventId(exchange.getMessage().getHeader("Last-Event-ID", String.class));
         String vin = exchange.getMessage().getHeader("vin", String.class);
         Instant receivedAt = exchange.getProperty(ExchangeKeys.RECEIVED_AT, Instant.class);
-        exchange.setProperty(SseRequest.EXCHANGE_PROPERTY, new SseRequest(account, TokenNames.presentedName(exchange),
+        exchange.setProperty(SseRequest.EXCHANGE_PROPERTY, new SseRequest(account, presentedTokenHash(exchange),
+                TokenNames.presentedName(exchange),
                 exchange.getProperty(ExchangeKeys.CLIENT_IP, String.class),
                 exchange.getProperty(ExchangeKeys.CLIENT_LIBRARY, String.class),
                 exchange.getProperty(ExchangeKeys.REGION, String.class),
@@ -76,6 +78,40 @@ public final class SseRequests {
                 vin == null ? "/sse" : "/sse/{vin}", vin,
                 vin == null ? account.subscription().vins() : Set.of(vin),
                 topics, cache, resume, account.hasAnyScope(Set.of(FieldSpec.LOCATION_SCOPE))));
+    }
+
+    /**
+     * Why an open stream may no longer go on, checked again while it runs (the account as it is
+     * now): its token revoked, its subscription over or no longer the same vehicles, its scope
+     * gone, its owner to sign in again. Empty while it may.
+     */
+    public Optional<String> stillAllowed(SseRequest request, Optional<Account> now) {
+        if (now.isEmpty() || now.get().gatewayTokens().stream().noneMatch(t -> t.sha256().equals(request.tokenHash()))) {
+            return Optional.of("The gateway token of this stream was revoked.");
+        }
+        Account account = now.get();
+        if (account.signInRequired()) {
+            return Optional.of("The account's owner must sign in with Tesla again.");
+        }
+        if (!account.subscription().isActive(clock.instant())) {
+            return Optional.of("The account's subscription has ended.");
+        }
+        Set<String> vins = request.vin() == null ? account.subscription().vins() : Set.of(request.vin());
+        if (!account.subscription().vins().containsAll(vins) || !vins.equals(request.vins())) {
+            return Optional.of("The vehicles of the account's subscription changed; reconnect (with Last-Event-ID) to stream them.");
+        }
+        if (!account.hasAnyScope(Set.of(STREAM_SCOPE)) || request.location() != account.hasAnyScope(Set.of(FieldSpec.LOCATION_SCOPE))) {
+            return Optional.of("The account's scopes changed; reconnect (with Last-Event-ID) to stream with them.");
+        }
+        return Optional.empty();
+    }
+
+    private static String presentedTokenHash(Exchange exchange) {
+        String authorization = exchange.getMessage().getHeader("Authorization", String.class);
+        String token = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? authorization.substring(7).trim()
+                : IncomingRequest.queryParameter(IncomingRequest.rawQuery(exchange.getMessage()), "token").orElse("");
+        return GatewayToken.hash(token);
     }
 
     static Set<EventTopic> topics(Optional<String> asked) {

@@ -1,5 +1,6 @@
 package io.fleetgate.telemetry.sse;
 
+import io.fleetgate.account.AccountStore;
 import io.fleetgate.audit.AuditEvent;
 import io.fleetgate.ingress.ExchangeKeys;
 import io.fleetgate.ingress.GatewayError;
@@ -43,6 +44,8 @@ public final class SseStreams extends ServiceSupport {
     private final SseSettings settings;
     private final Predicate<String> locationField;
     private final Clock clock;
+    private final SseRequests checks;
+    private final AccountStore accounts;
     private final Consumer<AuditEvent> audit;
     private final Map<String, Integer> openPerAccount = new ConcurrentHashMap<>();
     private final Set<SseConnection> open = ConcurrentHashMap.newKeySet();
@@ -50,7 +53,9 @@ public final class SseStreams extends ServiceSupport {
     private final LongAdder signals = new LongAdder();
 
     public SseStreams(VehicleEventFeed feed, LastValues lastValues, FieldCatalogue catalogue, SseSettings settings,
-                      Clock clock, Consumer<AuditEvent> audit) {
+                      SseRequests checks, AccountStore accounts, Clock clock, Consumer<AuditEvent> audit) {
+        this.checks = checks;
+        this.accounts = accounts;
         this.feed = feed;
         this.lastValues = lastValues;
         this.settings = settings;
@@ -136,7 +141,8 @@ public final class SseStreams extends ServiceSupport {
     private void start(SseRequest request, HttpServerResponse response, Context context) {
         SseMeter meter = new SseMeter(request, settings.signalsPerCredit(), clock, audit, signals);
         SseConnection[] self = new SseConnection[1];
-        SseConnection connection = new SseConnection(request, response, context, settings, locationField, meter, cutOffs, () -> {
+        SseConnection connection = new SseConnection(request, response, context, settings, locationField, meter, cutOffs,
+                () -> checks.stillAllowed(request, accounts.findById(request.account().id())), () -> {
             open.remove(self[0]);
             release(request.account().id());
         });

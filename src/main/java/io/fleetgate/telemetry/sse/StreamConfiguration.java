@@ -1,5 +1,6 @@
 package io.fleetgate.telemetry.sse;
 
+import io.fleetgate.account.AccountStore;
 import io.fleetgate.telemetry.FieldCatalogue;
 import io.fleetgate.telemetry.LastValues;
 import io.fleetgate.telemetry.VehicleEventFeed;
@@ -15,16 +16,17 @@ import org.apache.camel.ProducerTemplate;
 public final class StreamConfiguration {
     private StreamConfiguration() {}
 
-    public static void bind(CamelContext context, SseSettings sse, Clock clock) throws Exception {
+    public static void bind(CamelContext context, SseSettings sse, AccountStore accounts, Clock clock) throws Exception {
         ProducerTemplate auditEvents = context.createProducerTemplate();
+        SseRequests checks = new SseRequests(clock);
         SseStreams streams = new SseStreams(
                 context.getRegistry().lookupByNameAndType("vehicleEventFeed", VehicleEventFeed.class),
                 context.getRegistry().lookupByNameAndType("lastValues", LastValues.class),
-                FieldCatalogue.load(), sse, clock,
+                FieldCatalogue.load(), sse, checks, accounts, clock,
                 // the audit stage's own route, as any stage that builds its events itself
                 event -> auditEvents.sendBody("direct:audit-event", event));
         context.addService(streams, true, true);
-        context.getRegistry().bind("sseRequests", new SseRequests(clock));
+        context.getRegistry().bind("sseRequests", checks);
         context.getRegistry().bind("sseStreams", streams);
     }
 }
