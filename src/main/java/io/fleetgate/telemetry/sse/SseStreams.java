@@ -148,12 +148,18 @@ public final class SseStreams extends ServiceSupport {
         });
         self[0] = connection;
         Predicate<VehicleEvent> filter = event -> request.vins().contains(event.vin()) && request.topics().contains(event.topic());
-        Set<Integer> partitions = new TreeSet<>();
-        request.vins().forEach(vin -> partitions.add(feed.partitionOf(vin)));
         SseCursor start;
         VehicleEventFeed.Subscription live;
         List<StreamedEvent> cached = new ArrayList<>();
+        Set<Integer> partitions = new TreeSet<>();
         try {
+            for (String vin : request.vins()) {
+                int partition = feed.partitionOf(vin);
+                if (partition < 0) {
+                    throw new IllegalStateException("the vehicle event feed has not found its partitions yet");
+                }
+                partitions.add(partition);
+            }
             if (request.resume().isPresent()) {
                 // the client has the values already: what it missed follows, not the last values
                 start = request.resume().get();

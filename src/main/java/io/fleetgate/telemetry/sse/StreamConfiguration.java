@@ -14,6 +14,7 @@ import org.apache.camel.ProducerTemplate;
  * beans {@code vehicleEventFeed} and {@code lastValues} bound first.
  */
 public final class StreamConfiguration {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StreamConfiguration.class);
     private StreamConfiguration() {}
 
     public static void bind(CamelContext context, SseSettings sse, AccountStore accounts, Clock clock) throws Exception {
@@ -24,7 +25,15 @@ public final class StreamConfiguration {
                 context.getRegistry().lookupByNameAndType("lastValues", LastValues.class),
                 FieldCatalogue.load(), sse, checks, accounts, clock,
                 // the audit stage's own route, as any stage that builds its events itself
-                event -> auditEvents.sendBody("direct:audit-event", event));
+                event -> {
+                    try {
+                        auditEvents.sendBody("direct:audit-event", event);
+                    } catch (RuntimeException e) {
+                        // a stream ending while Fleetgate stops: its last signals are not audited, and it is said
+                        LOG.warn("the audit event of an SSE stream of account {} ({} signals, {} credits) was not recorded: {}",
+                                event.accountId(), event.streamedSignals(), event.credits(), e.toString());
+                    }
+                });
         context.addService(streams, true, true);
         context.getRegistry().bind("sseRequests", checks);
         context.getRegistry().bind("sseStreams", streams);
