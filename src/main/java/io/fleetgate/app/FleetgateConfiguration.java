@@ -88,8 +88,8 @@ public final class FleetgateConfiguration implements CamelConfiguration {
                 (int) settings.longValue("fleetgate.upstream.connections-per-region"))));
         String defaultRegion = settings.required("fleetgate.regions.default");
         registry.bind("answerBody", new AnswerBody());
-        // the Fleet API ingress runs on the HTTP server's event loop; its blocking steps hop to blockingWork
-        EventLoopHttpEngine httpEngine = new EventLoopHttpEngine(Set.of("/api/1"));
+        // the Fleet API ingress and SSE run on the HTTP server's event loop; the ingress's blocking steps hop to blockingWork
+        EventLoopHttpEngine httpEngine = new EventLoopHttpEngine(Set.of("/api/1", "/sse", "/sse/{vin}"));
         httpEngine.setCamelContext(context);
         registry.bind(PlatformHttpConstants.PLATFORM_HTTP_ENGINE_NAME, httpEngine);
         registry.bind("blockingWork", Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("fleetgate-blocking-", 0).factory()));
@@ -116,6 +116,13 @@ public final class FleetgateConfiguration implements CamelConfiguration {
         // streaming before the commands: the command stage's state memory tells it the states it learns
         java.util.function.BiConsumer<String, String> statesLearned =
                 io.fleetgate.telemetry.TelemetryConfiguration.bind(context, accounts, clock);
+        io.fleetgate.telemetry.sse.StreamConfiguration.bind(context, new io.fleetgate.telemetry.sse.SseSettings(
+                settings.duration("fleetgate.stream.keep-alive-ms"),
+                (int) settings.longValue("fleetgate.stream.buffer-events"),
+                settings.duration("fleetgate.stream.close-grace-ms"),
+                (int) settings.longValue("fleetgate.stream.connections-per-account"),
+                settings.duration("fleetgate.stream.metering-interval-ms"),
+                settings.longValue("fleetgate.audit.credits.signals-per-credit")), accounts, clock);
         bindCommands(context, settings, accounts, clock, statesLearned);
         io.fleetgate.credits.CreditsConfiguration.bind(context);
         Operations.bind(context, settings);

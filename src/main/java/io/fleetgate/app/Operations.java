@@ -130,6 +130,16 @@ final class Operations {
         io.fleetgate.telemetry.LastValues lastValues = registry.lookupByNameAndType("lastValues", io.fleetgate.telemetry.LastValues.class);
         metrics.gauge("fleetgate.telemetry.vehicles", "Vehicles with last values on this replica", lastValues,
                 io.fleetgate.telemetry.LastValues::vehicles);
+        io.fleetgate.telemetry.sse.SseStreams streams = registry.lookupByNameAndType("sseStreams",
+                io.fleetgate.telemetry.sse.SseStreams.class);
+        if (streams != null) {
+            metrics.gauge("fleetgate.sse.streams", "SSE streams open on this replica", streams,
+                    io.fleetgate.telemetry.sse.SseStreams::openStreams);
+            metrics.counter("fleetgate.sse.streams.cut.off", "SSE streams ended because their client did not read fast enough",
+                    streams, io.fleetgate.telemetry.sse.SseStreams::cutOffStreams);
+            metrics.counter("fleetgate.sse.signals", "Data signals delivered to SSE clients (metered as credits)",
+                    streams, io.fleetgate.telemetry.sse.SseStreams::streamedSignals);
+        }
     }
 
     /** Meters read from counts the stages keep themselves. */

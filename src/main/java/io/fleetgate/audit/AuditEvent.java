@@ -48,7 +48,9 @@ public record AuditEvent(
         @JsonProperty("region") String region,
         @JsonProperty("source") Source source,
         /** Each attempt of a proxied command (vehicle or energy site); null for every other request. */
-        @JsonProperty("attempt_log") List<AttemptLog.Entry> attemptLog) {
+        @JsonProperty("attempt_log") List<AttemptLog.Entry> attemptLog,
+        /** Data signals an SSE stream delivered in the span this event meters (CONTRACT 10); absent for requests. */
+        @JsonProperty("streamed_signals") @JsonInclude(JsonInclude.Include.NON_NULL) Long streamedSignals) {
 
     /** The record key of events whose caller was never identified. */
     public static final String ANONYMOUS = "anonymous";
@@ -112,6 +114,7 @@ public record AuditEvent(
         private long latencyMs;
         private String region;
         private List<AttemptLog.Entry> attemptLog;
+        private Long streamedSignals;
 
         private Builder(UUID eventId, Instant time, Source source) {
             this.eventId = eventId;
@@ -129,6 +132,9 @@ public record AuditEvent(
             endpointClass = value == null ? null : value.name().toLowerCase(Locale.ROOT);
             return this;
         }
+        /** A class that is no {@link EndpointClass}: {@code stream} for SSE metering. */
+        public Builder endpointClassName(String value) { endpointClass = value; return this; }
+        public Builder streamedSignals(Long value) { streamedSignals = value; return this; }
         public Builder vin(String value) { vin = value; return this; }
         public Builder energySiteId(Long value) { energySiteId = value; return this; }
         public Builder command(String value) { command = value; return this; }
@@ -144,7 +150,7 @@ public record AuditEvent(
         public AuditEvent build() {
             return new AuditEvent(eventId, time, accountId, tokenName, clientIp, clientLibrary, method, pathTemplate,
                     endpointClass, vin, energySiteId, command, commandId, status, attempts, wokeVehicle, credits,
-                    latencyMs, region, source, attemptLog);
+                    latencyMs, region, source, attemptLog, streamedSignals);
         }
     }
 }

@@ -43,6 +43,8 @@ final class EventLoopHttpConsumer extends VertxPlatformHttpConsumer {
         Context requestContext = Vertx.currentContext();
         Exchange exchange = createExchange(false);
         exchange.setPattern(ExchangePattern.InOut);
+        exchange.setProperty(ExchangeKeys.ROUTING_CONTEXT, ctx);
+        exchange.setProperty(ExchangeKeys.REQUEST_CONTEXT, requestContext);
         processHttpRequest(exchange, ctx).onComplete(populated -> {
             if (populated.failed()) {
                 fail(exchange, ctx, populated.cause());
@@ -65,6 +67,12 @@ final class EventLoopHttpConsumer extends VertxPlatformHttpConsumer {
     }
 
     private void respond(Exchange exchange, RoutingContext ctx) {
+        if (exchange.getException() == null && Boolean.TRUE.equals(exchange.getProperty(ExchangeKeys.STREAMING))) {
+            // the route's last step answers with a stream of its own (SSE), which outlives the exchange
+            doneUoW(exchange);
+            releaseExchange(exchange, false);
+            return;
+        }
         Future<Void> written;
         try {
             written = write(ctx, exchange, getEndpoint().getHeaderFilterStrategy(), getEndpoint().isMuteException());

@@ -31,4 +31,10 @@ public final class ExchangeKeys {
     public static final String GATEWAY_ENDPOINT = "fleetgateGatewayEndpoint";
 
     private ExchangeKeys() {}
+    /** The request's Vert.x RoutingContext, on exchanges of routes that run on the event loop. */
+    public static final String ROUTING_CONTEXT = "fleetgateRoutingContext";
+    /** The Vert.x context (event loop) the request arrived on, on the same exchanges. */
+    public static final String REQUEST_CONTEXT = "fleetgateRequestContext";
+    /** True once a route's last step has taken the answer over (an SSE stream): the HTTP consumer writes nothing. */
+    public static final String STREAMING = "fleetgateStreaming";
 }

@@ -29,6 +29,8 @@ import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
 public final class OpenApiDocument {
     /** Extension marking Fleetgate's own operations (as opposed to proxied Fleet API ones). */
     public static final String OWN = "x-fleetgate-own";
+    /** Marks an operation whose answer is an SSE stream. */
+    public static final String STREAM = "x-fleetgate-stream";
     private static final ObjectMapper JSON = JsonMappers.newMapper();
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z_]+)}");
     private static final Map<EndpointClass, String> GROUPS = Map.of(
@@ -89,7 +91,14 @@ public final class OpenApiDocument {
             operation.putArray("tags").add("Fleetgate");
             operation.put(OWN, true);
             parameters(operation, own.path());
-            operation.putObject("responses").putObject("200").put("description", "OK");
+            if (own.path().equals("/sse") || own.path().startsWith("/sse/")) {
+                // an answer that does not end: Teslemetry's event stream (README "Streaming")
+                operation.put(STREAM, true);
+                operation.putObject("responses").putObject("200").put("description", "A text/event-stream of vehicle events")
+                        .putObject("content").putObject("text/event-stream").putObject("schema").put("type", "string");
+            } else {
+                operation.putObject("responses").putObject("200").put("description", "OK");
+            }
         }
         for (FleetApiEndpoint endpoint : catalog.endpoints()) {
             ObjectNode operation = operation(paths, endpoint.template(), endpoint.method());

@@ -44,7 +44,11 @@ public final class VehicleEventFeed extends ServiceSupport {
     private static final Logger LOG = LoggerFactory.getLogger(VehicleEventFeed.class);
     /** The Kafka header that names an event's topic ({@code data}, {@code state}, ...). */
     public static final String EVENT_HEADER = "fleetgate-event";
+    /** A resumed subscription's catch-up gives up when it reads nothing for this long. */
     private static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(60);
+    /** A catch-up reads on while more live events than this waited for it, up to so many rounds. */
+    private static final int CATCH_UP_AGAIN_ABOVE = 100;
+    private static final int MAX_CATCH_UP_ROUNDS = 20;
 
     private final Map<String, Object> kafkaClients;
     private final String topic;
@@ -52,6 +56,8 @@ public final class VehicleEventFeed extends ServiceSupport {
     private final TopicFollower<String> follower;
     private final List<FeedSubscription> subscriptions = new CopyOnWriteArrayList<>();
     private final Object dispatch = new Object();
+    /** The offset after the last record handed out, per partition; guarded by {@code dispatch}. */
+    private final Map<Integer, Long> dispatched = new HashMap<>();
 
     public VehicleEventFeed(Map<String, Object> kafkaClients, String topic, ObjectMapper json) {
         this.kafkaClients = kafkaClients;
@@ -101,7 +107,28 @@ public final class VehicleEventFeed extends ServiceSupport {
      * ones; on the other partitions, from now on.
      */
     public Subscription subscribe(Predicate<VehicleEvent> filter, Map<Integer, Long> from, Consumer<StreamedEvent> listener) {
-        FeedSubscription subscription = new FeedSubscription(filter, listener, from);
+        return subscribe(filter, from, listener, CatchUp.UNPACED);
+    }
+
+    /**
+     * What a resumed subscriber says about its catch-up, which runs on a thread of its own: it may
+     * wait there before each event ({@link #pace()}, e.g. until its client has read what it was
+     * sent), and it is told when what it missed could not be read ({@link #failed(String)}): the
+     * events it gets then have a gap before them.
+     */
+    public interface CatchUp {
+        CatchUp UNPACED = new CatchUp() {};
+
+        /** Called on the catch-up thread, holding no lock, before each event it delivers; may block. */
+        default void pace() {}
+
+        default void failed(String why) {}
+    }
+
+    /** As {@link #subscribe(Predicate, Map, Consumer)}, its catch-up paced and its failure told to {@code catchUp}. */
+    public Subscription subscribe(Predicate<VehicleEvent> filter, Map<Integer, Long> from, Consumer<StreamedEvent> listener,
+                                  CatchUp catchUp) {
+        FeedSubscription subscription = new FeedSubscription(filter, listener, from, catchUp);
         synchronized (dispatch) {
             subscriptions.add(subscription);
         }
@@ -112,6 +139,38 @@ public final class VehicleEventFeed extends ServiceSupport {
             subscription.closed = true;
             subscriptions.remove(subscription);
         };
+    }
+
+    /** A live subscription and, for every partition, the first offset it takes. */
+    public record Started(Subscription subscription, Map<Integer, Long> from) {}
+
+    /**
+     * Events from now on that {@code filter} takes, and where "now" is on every partition: the
+     * subscription takes every event at or after those offsets and none before, so a client that
+     * knows them can resume later with no gap (an SSE cursor). Throws when the feed has not found
+     * its partitions yet.
+     */
+    public Started subscribeFromNow(Predicate<VehicleEvent> filter, Consumer<StreamedEvent> listener) {
+        FeedSubscription subscription = new FeedSubscription(filter, listener, Map.of(), CatchUp.UNPACED);
+        Map<Integer, Long> from = new HashMap<>();
+        synchronized (dispatch) {
+            List<TopicPartition> partitions = follower.partitions();
+            Map<TopicPartition, Long> positions = follower.positions();
+            if (partitions.isEmpty() || positions.isEmpty()) {
+                throw new IllegalStateException("the vehicle event feed is not reading yet");
+            }
+            // every record up to dispatched (this poll's) or positions (earlier polls) was handed out
+            // before this subscription existed; every later one will reach it
+            for (TopicPartition tp : partitions) {
+                from.put(tp.partition(), Math.max(dispatched.getOrDefault(tp.partition(), 0L),
+                        positions.getOrDefault(tp, 0L)));
+            }
+            subscriptions.add(subscription);
+        }
+        return new Started(() -> {
+            subscription.closed = true;
+            subscriptions.remove(subscription);
+        }, Map.copyOf(from));
     }
 
     /** {@code id}'s successor: where to resume after the event a client saw last. */
@@ -139,11 +198,12 @@ public final class VehicleEventFeed extends ServiceSupport {
 
     private void read(ConsumerRecord<String, String> record) {
         Optional<StreamedEvent> event = parse(record);
-        if (event.isEmpty()) {
-            LOG.debug("vehicle events record {}-{} is not an event", record.partition(), record.offset());
-            return;
-        }
         synchronized (dispatch) {
+            dispatched.put(record.partition(), record.offset() + 1);
+            if (event.isEmpty()) {
+                LOG.debug("vehicle events record {}-{} is not an event", record.partition(), record.offset());
+                return;
+            }
             for (FeedSubscription subscription : subscriptions) {
                 subscription.offer(event.get());
             }
@@ -157,26 +217,52 @@ public final class VehicleEventFeed extends ServiceSupport {
             List<TopicPartition> partitions = new ArrayList<>();
             subscription.from.keySet().forEach(p -> partitions.add(new TopicPartition(topic, p)));
             consumer.assign(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
             for (TopicPartition tp : partitions) {
                 long start = subscription.from.get(tp.partition());
                 long beginning = consumer.beginningOffsets(List.of(tp)).get(tp);
+                if (beginning > start) {
+                    subscription.catchUp.failed("events " + tp.partition() + "-" + start + " to " + tp.partition() + "-"
+                            + (beginning - 1) + " have left the topic (its retention)");
+                }
                 consumer.seek(tp, Math.max(start, beginning));
             }
-            long deadline = System.nanoTime() + CATCH_UP_TIMEOUT.toNanos();
-            while (!subscription.closed && System.nanoTime() < deadline
-                    && partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (record.offset() < ends.get(new TopicPartition(topic, record.partition()))) {
-                        parse(record).ifPresent(subscription::deliverCaughtUp);
-                    }
+            // to the ends as of now; again while many live events came meanwhile (they wait in memory)
+            for (int round = 0; round < MAX_CATCH_UP_ROUNDS && !subscription.closed; round++) {
+                Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+                if (!readTo(consumer, partitions, ends, subscription) || subscription.waiting() < CATCH_UP_AGAIN_ABOVE) {
+                    break;
                 }
             }
         } catch (RuntimeException e) {
             LOG.warn("a resumed vehicle event subscription could not read what it missed: {}", e.toString());
+            subscription.catchUp.failed("what was missed could not be read (" + e.getClass().getSimpleName() + ")");
         } finally {
             subscription.live();
         }
+    }
+
+    /** Reads to {@code ends}, each event through the subscriber's pace; false when it gave up. */
+    private boolean readTo(KafkaConsumer<String, String> consumer, List<TopicPartition> partitions,
+                           Map<TopicPartition, Long> ends, FeedSubscription subscription) {
+        long deadline = System.nanoTime() + CATCH_UP_TIMEOUT.toNanos();
+        while (!subscription.closed && partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
+            if (System.nanoTime() > deadline) {
+                subscription.catchUp.failed("nothing could be read for " + CATCH_UP_TIMEOUT.toSeconds() + " s");
+                return false;
+            }
+            for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                deadline = System.nanoTime() + CATCH_UP_TIMEOUT.toNanos();
+                if (record.offset() < ends.get(new TopicPartition(topic, record.partition()))) {
+                    Optional<StreamedEvent> event = parse(record);
+                    if (event.isPresent() && subscription.filter.test(event.get().event())) {
+                        // outside the subscription's lock, so the feed's thread never waits for it
+                        subscription.catchUp.pace();
+                    }
+                    event.ifPresent(subscription::deliverCaughtUp);
+                }
+            }
+        }
+        return true;
     }
 
     /** One subscriber: its filter, the next offset it takes per partition, and what waits while it catches up. */
@@ -184,12 +270,15 @@ public final class VehicleEventFeed extends ServiceSupport {
         private final Predicate<VehicleEvent> filter;
         private final Consumer<StreamedEvent> listener;
         private final Map<Integer, Long> from;
+        private final CatchUp catchUp;
         private final Map<Integer, Long> next = new HashMap<>();
         private final Queue<StreamedEvent> waiting = new ArrayDeque<>();
         private boolean catchingUp;
         private volatile boolean closed;
 
-        FeedSubscription(Predicate<VehicleEvent> filter, Consumer<StreamedEvent> listener, Map<Integer, Long> from) {
+        FeedSubscription(Predicate<VehicleEvent> filter, Consumer<StreamedEvent> listener, Map<Integer, Long> from,
+                         CatchUp catchUp) {
+            this.catchUp = catchUp;
             this.filter = filter;
             this.listener = listener;
             this.from = Map.copyOf(from);
@@ -203,6 +292,10 @@ public final class VehicleEventFeed extends ServiceSupport {
             } else {
                 deliver(event);
             }
+        }
+
+        synchronized int waiting() {
+            return waiting.size();
         }
 
         synchronized void deliverCaughtUp(StreamedEvent event) {

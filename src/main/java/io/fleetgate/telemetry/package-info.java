@@ -22,5 +22,12 @@
  * </ul>
  * A caller's filter decides what it sees (its subscribed VINs, its topics; location fields need
  * the {@code vehicle_location} scope): the feed hands every event to every filter.
+ * {@link io.fleetgate.telemetry.VehicleEventFeed#subscribeFromNow} also says where a live
+ * subscription starts on every partition, so a stream's cursor is exact from its first event.
+ *
+ * <p>SSE ({@code routes/stream.camel.yaml}) is {@code io.fleetgate.telemetry.sse}: the checks
+ * before a stream ({@code SseRequests}), the streams on the HTTP server's event loop
+ * ({@code SseStreams}, {@code SseConnection}), their cursor ({@code SseCursor}) and metering
+ * ({@code SseMeter}).
  */
 package io.fleetgate.telemetry;

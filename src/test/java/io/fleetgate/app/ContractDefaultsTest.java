@@ -51,6 +51,10 @@ class ContractDefaultsTest {
         assertThat(p.getProperty("fleetgate.breaker.minimum-calls").trim()).isEqualTo("10");
         assertThat(p.getProperty("fleetgate.breaker.open-wait-ms").trim()).isEqualTo("30000");
         assertThat(p.getProperty("fleetgate.breaker.half-open-calls").trim()).isEqualTo("3");
+        // CONTRACT section 10: an SSE keep-alive at least every 10 s
+        assertThat(p.getProperty("fleetgate.stream.keep-alive-ms").trim()).isEqualTo("10000");
+        // CONTRACT section 8 in Tesla's prices: 150,000 streamed signals cost what 1,000 commands do
+        assertThat(p.getProperty("fleetgate.audit.credits.signals-per-credit").trim()).isEqualTo("150");
         // CONTRACT section 9: bulkheads per replica, refusals with Retry-After: 1
         assertThat(p.getProperty("fleetgate.bulkhead.rest-commands-waiting").trim()).isEqualTo("5000");
         assertThat(p.getProperty("fleetgate.bulkhead.reads-in-flight").trim()).isEqualTo("400");

@@ -84,7 +84,9 @@ class OpenApiDocumentTest {
             Map.Entry<String, JsonNode> path = paths.next();
             for (Iterator<Map.Entry<String, JsonNode>> operations = path.getValue().fields(); operations.hasNext(); ) {
                 Map.Entry<String, JsonNode> operation = operations.next();
-                if (!operation.getValue().path(OpenApiDocument.OWN).asBoolean()) {
+                if (!operation.getValue().path(OpenApiDocument.OWN).asBoolean()
+                        || operation.getValue().path(OpenApiDocument.STREAM).asBoolean()) {
+                    // a stream never ends, so it is not asked here: SseStreamTest opens them
                     continue;
                 }
                 String concrete = path.getKey().replaceAll("\\{[A-Za-z_]+}", "x");
