@@ -117,10 +117,13 @@ public final class FleetgateConfiguration implements CamelConfiguration {
         java.util.function.BiConsumer<String, String> statesLearned =
                 io.fleetgate.telemetry.TelemetryConfiguration.bind(context, accounts, clock);
         bindCommands(context, settings, accounts, clock, statesLearned);
+        // polling settings before the account API (/api/metadata shows them)
+        io.fleetgate.polling.PollingConfiguration.bind(context);
         io.fleetgate.credits.CreditsConfiguration.bind(context);
-        Operations.bind(context, settings);
-        // Teslemetry's streaming-config and vehicle endpoints: after the credit beans they use
+        // Teslemetry's streaming-config and vehicle endpoints and the poller: after the credit beans
+        // they use, before the meters that read their counts
         io.fleetgate.streamconfig.StreamConfigConfiguration.bind(context, fleetKey);
+        Operations.bind(context, settings);
     }
 
     /**

@@ -1,0 +1,181 @@
+package io.fleetgate.polling;
+
+import static io.fleetgate.testing.TestFleet.ALICE;
+import static io.fleetgate.testing.TestFleet.NA_VIN;
+import static io.fleetgate.testing.TestFleet.NA_VIN_ASLEEP;
+import static io.fleetgate.testing.TestFleet.NA_VIN_NOT_SUBSCRIBED;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fleetgate.sim.RecordedRequest;
+import io.fleetgate.testing.GatewayHarness;
+import io.fleetgate.testing.TestAccount;
+import io.fleetgate.testing.TopicRecords;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Server-side polling over real HTTP, in front of the simulator: {@code /api/auto/{vin}} turns it
+ * on and off; a Quartz schedule (every second here) reads vehicle_data of polled vehicles only
+ * while they are online, publishes each read as a vehicle_data event and audits it; the setting
+ * survives a restart of Fleetgate on the same Kafka.
+ */
+class ServerSidePollingTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final TestAccount NO_DATA = new TestAccount("no-data", "na", ALICE.teslaToken(), "gw-no-data",
+            List.of("openid", "user_data"), List.of(NA_VIN), List.of(), null);
+    private static GatewayHarness harness;
+
+    @BeforeAll
+    static void start() {
+        harness = GatewayHarness.builder().accounts(ALICE, NO_DATA)
+                .setting("fleetgate.polling.interval-ms", "1000")
+                .start();
+    }
+
+    @AfterAll
+    static void stop() {
+        harness.close();
+    }
+
+    @BeforeEach
+    void notPolled() {
+        for (String vin : List.of(NA_VIN, NA_VIN_ASLEEP)) {
+            send("DELETE", vin, ALICE.gatewayToken());
+        }
+        harness.simulator().fleet().putToSleep(NA_VIN_ASLEEP);
+    }
+
+    @Test
+    void postTurnsPollingOnAndDeleteOffAsGetAndMetadataSay() throws IOException {
+        assertThat(response(send("GET", NA_VIN, ALICE.gatewayToken()))).isFalse();
+
+        HttpResponse<byte[]> on = send("POST", NA_VIN, ALICE.gatewayToken());
+        assertThat(on.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(on.body())).isEqualTo(JSON.readTree("{\"response\":true}"));
+        assertThat(on.headers().firstValue("x-region")).hasValue("na");
+        assertThat(response(send("GET", NA_VIN, ALICE.gatewayToken()))).isTrue();
+        JsonNode metadata = JSON.readTree(harness.get("/api/metadata", ALICE.gatewayToken()).body());
+        assertThat(metadata.at("/vehicles/" + NA_VIN + "/polling").asBoolean()).isTrue();
+        assertThat(metadata.at("/vehicles/" + NA_VIN_ASLEEP + "/polling").isBoolean()).isTrue();
+        assertThat(metadata.at("/vehicles/" + NA_VIN_ASLEEP + "/polling").asBoolean()).isFalse();
+
+        assertThat(response(send("DELETE", NA_VIN, ALICE.gatewayToken()))).isFalse();
+        assertThat(response(send("GET", NA_VIN, ALICE.gatewayToken()))).isFalse();
+    }
+
+    @Test
+    void refusalsComeInTheEnvelopeAndChangeNothing() throws IOException {
+        assertError(send("POST", NA_VIN, null), 401, "missing_token");
+        assertError(send("POST", NA_VIN, NO_DATA.gatewayToken()), 403, "invalid_scope");
+        assertError(send("POST", NA_VIN_NOT_SUBSCRIBED, ALICE.gatewayToken()), 402, "vehicle_subscription_required");
+        assertError(send("POST", "NOT-A-VIN", ALICE.gatewayToken()), 400, "invalid_request");
+        assertThat(response(send("GET", NA_VIN, ALICE.gatewayToken()))).as("the refused POST changed nothing").isFalse();
+    }
+
+    @Test
+    void pollsAnOnlineVehicleAtTheIntervalPublishesVehicleDataAndStopsWhenTurnedOff() throws Exception {
+        TopicRecords topics = new TopicRecords(harness.kafkaBootstrapServers());
+        Predicate<ConsumerRecord<String, String>> vehicleDataEvent = r -> NA_VIN.equals(r.key()) && r.value().startsWith("{\"vehicle_data\"");
+        int eventsBefore = topics.all("fleetgate.vehicle-events.v1").stream().filter(vehicleDataEvent).toList().size();
+        harness.simulator().clearRequests();
+
+        assertThat(response(send("POST", NA_VIN, ALICE.gatewayToken()))).isTrue();
+        Awaitility.await().atMost(WAIT).until(() -> vehicleDataReads(NA_VIN) >= 3);
+
+        List<ConsumerRecord<String, String>> events = topics.await("fleetgate.vehicle-events.v1", vehicleDataEvent,
+                eventsBefore + 3, WAIT);
+        assertThat(events).hasSizeGreaterThanOrEqualTo(eventsBefore + 3);
+        JsonNode event = JSON.readTree(events.getLast().value());
+        assertThat(event.get("vin").asText()).isEqualTo(NA_VIN);
+        assertThat(event.at("/vehicle_data/charge_state").isObject()).isTrue();
+        // each poll: a state check, then the read; both data requests on the poll's audit event
+        List<ConsumerRecord<String, String>> audited = topics.await("fleetgate.audit.v1",
+                r -> r.value().contains("fleetgate-polling") && r.value().contains(NA_VIN), 3, WAIT);
+        assertThat(audited).hasSizeGreaterThanOrEqualTo(3);
+        JsonNode audit = JSON.readTree(audited.getFirst().value());
+        assertThat(audit.get("account_id").asText()).isEqualTo("alice");
+        assertThat(audit.get("path_template").asText()).isEqualTo("/api/auto/{vin}");
+        assertThat(audit.get("credits").asInt()).as("two data requests").isEqualTo(4);
+        // at the interval (1 s here), not faster; never a wake-up
+        List<java.time.Instant> reads = harness.simulator().requests(NA_VIN).stream()
+                .filter(r -> r.path().endsWith("/vehicle_data")).map(RecordedRequest::at).sorted().toList();
+        for (int i = 1; i < reads.size(); i++) {
+            assertThat(Duration.between(reads.get(i - 1), reads.get(i))).isGreaterThan(Duration.ofMillis(500));
+        }
+        assertThat(harness.simulator().requests(NA_VIN)).extracting(RecordedRequest::path).noneMatch(p -> p.endsWith("/wake_up"));
+
+        assertThat(response(send("DELETE", NA_VIN, ALICE.gatewayToken()))).isFalse();
+        Thread.sleep(1500); // a poll under way when it was turned off finishes
+        long afterOff = vehicleDataReads(NA_VIN);
+        Thread.sleep(3500);
+        assertThat(vehicleDataReads(NA_VIN)).as("no read once turned off").isEqualTo(afterOff);
+    }
+
+    @Test
+    void neverWakesASleepingVehicleAndPollsItOnceItIsOnline() throws Exception {
+        harness.simulator().clearRequests();
+        assertThat(response(send("POST", NA_VIN_ASLEEP, ALICE.gatewayToken()))).isTrue();
+
+        // three ticks that found it asleep
+        Awaitility.await().atMost(WAIT).until(() -> harness.simulator().requests(NA_VIN_ASLEEP).stream()
+                .filter(r -> r.path().equals("/api/1/vehicles/" + NA_VIN_ASLEEP)).count() >= 3);
+        assertThat(harness.simulator().requests(NA_VIN_ASLEEP)).extracting(RecordedRequest::path)
+                .noneMatch(p -> p.endsWith("/wake_up")).noneMatch(p -> p.endsWith("/vehicle_data"));
+        String metrics = new String(harness.httpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(harness.managementUrl("/observe/metrics"))).build(),
+                HttpResponse.BodyHandlers.ofByteArray()).body(), StandardCharsets.UTF_8);
+        assertThat(metrics).containsPattern("fleetgate_polling_skipped_total\\{[^}]*state=\"asleep\"[^}]*\\} [1-9]");
+
+        harness.simulator().fleet().bringOnline(NA_VIN_ASLEEP);
+        Awaitility.await().atMost(WAIT).until(() -> vehicleDataReads(NA_VIN_ASLEEP) >= 1);
+        assertThat(harness.simulator().requests(NA_VIN_ASLEEP)).extracting(RecordedRequest::path)
+                .noneMatch(p -> p.endsWith("/wake_up"));
+    }
+
+    @Test
+    void pollingSurvivesARestartOfFleetgate() throws Exception {
+        assertThat(response(send("POST", NA_VIN, ALICE.gatewayToken()))).isTrue();
+        harness.restart();
+
+        assertThat(response(send("GET", NA_VIN, ALICE.gatewayToken()))).as("read back from Kafka").isTrue();
+        harness.simulator().clearRequests();
+        Awaitility.await().atMost(WAIT).until(() -> vehicleDataReads(NA_VIN) >= 2);
+    }
+
+    private static long vehicleDataReads(String vin) {
+        return harness.simulator().requests(vin).stream().filter(r -> r.path().endsWith("/vehicle_data")).count();
+    }
+
+    private static HttpResponse<byte[]> send(String method, String vin, String token) {
+        return harness.send(method, "/api/auto/" + vin, token == null ? Map.of() : GatewayHarness.bearer(token), null);
+    }
+
+    private static boolean response(HttpResponse<byte[]> answer) throws IOException {
+        assertThat(answer.statusCode()).as(new String(answer.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+        JsonNode body = JSON.readTree(answer.body());
+        assertThat(body.get("response").isBoolean()).isTrue();
+        return body.get("response").asBoolean();
+    }
+
+    private static void assertError(HttpResponse<byte[]> answer, int status, String error) throws IOException {
+        assertThat(answer.statusCode()).as(new String(answer.body(), StandardCharsets.UTF_8)).isEqualTo(status);
+        JsonNode body = JSON.readTree(answer.body());
+        assertThat(body.get("response").isNull()).isTrue();
+        assertThat(body.get("error").asText()).isEqualTo(error);
+        assertThat(body.get("error_description").asText()).isNotBlank();
+    }
+}
