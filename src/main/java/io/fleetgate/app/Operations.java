@@ -141,7 +141,7 @@ final class Operations {
         }
         metrics.counter("fleetgate.polling.polls", "vehicle_data reads made by server-side polling", poller,
                 io.fleetgate.streamconfig.VehiclePoller::polls);
-        String skipped = "Polls skipped: the vehicle was not online (it is never woken)";
+        String skipped = "Polls skipped: the vehicle was not online (it is never woken), or the account's credits were used up";
         metrics.counter("fleetgate.polling.skipped", skipped, poller, io.fleetgate.streamconfig.VehiclePoller::skippedAsleep,
                 "state", "asleep");
         metrics.counter("fleetgate.polling.skipped", skipped, poller, io.fleetgate.streamconfig.VehiclePoller::skippedOffline,
@@ -150,6 +150,8 @@ final class Operations {
                 "state", "unknown");
         metrics.counter("fleetgate.polling.failed", "Polls that failed (upstream unreachable, breaker open, ...)", poller,
                 io.fleetgate.streamconfig.VehiclePoller::failedPolls);
+        metrics.counter("fleetgate.polling.skipped", skipped, poller, io.fleetgate.streamconfig.VehiclePoller::refusedForCredits,
+                "state", "insufficient_credits");
     }
 
     /** Meters read from counts the stages keep themselves. */

@@ -45,6 +45,7 @@ public final class VehiclePoller {
     private final LongAdder skippedOffline = new LongAdder();
     private final LongAdder skippedUnknown = new LongAdder();
     private final LongAdder failed = new LongAdder();
+    private final LongAdder refusedForCredits = new LongAdder();
 
     public VehiclePoller(PollingSettings settings, PollingOwnership ownership, AccountStore accounts, Clock clock) {
         this.settings = settings;
@@ -107,11 +108,24 @@ public final class VehiclePoller {
         polls.increment();
     }
 
-    /** A poll that failed (upstream unreachable, breaker open, ...): counted and logged, never thrown further. */
+    /**
+     * A poll that failed (upstream unreachable, breaker open, ...) or was refused (the account's
+     * credits are used up): counted and logged, never thrown further.
+     */
     public void failed(Exchange exchange) {
-        failed.increment();
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        if (e instanceof io.fleetgate.ingress.GatewayError refused && refused.status() == 402) {
+            refusedForCredits.increment();
+            LOG.debug("poll skipped: {}", refused.getMessage());
+            return;
+        }
+        failed.increment();
         LOG.warn("poll of a vehicle failed: {}", e == null ? "unknown" : e.getClass().getSimpleName());
+    }
+
+    /** Polls not made: the account had used its credit budget. */
+    public long refusedForCredits() {
+        return refusedForCredits.sum();
     }
 
     public long polls() {

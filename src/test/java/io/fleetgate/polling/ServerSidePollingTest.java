@@ -37,11 +37,26 @@ class ServerSidePollingTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final TestAccount NO_DATA = new TestAccount("no-data", "na", ALICE.teslaToken(), "gw-no-data",
             List.of("openid", "user_data"), List.of(NA_VIN), List.of(), null);
+    private static final String BUDGETED_TOKEN = "gw-budgeted-poller";
     private static GatewayHarness harness;
 
     @BeforeAll
     static void start() {
         harness = GatewayHarness.builder().accounts(ALICE, NO_DATA)
+                .accountYaml("""
+                          - id: budgeted
+                            region: na
+                            tesla-access-token: %s
+                            scopes: [openid, vehicle_device_data]
+                            gateway-tokens:
+                              - name: dashboard
+                                sha256: %s
+                            subscription:
+                              active-until: 2099-01-01T00:00:00Z
+                              vins: [%s]
+                              energy-sites: []
+                            credit-budget: {credits: 1, period: day}
+                        """.formatted(ALICE.teslaToken(), io.fleetgate.account.GatewayToken.hash(BUDGETED_TOKEN), NA_VIN))
                 .setting("fleetgate.polling.interval-ms", "1000")
                 .start();
     }
@@ -144,6 +159,21 @@ class ServerSidePollingTest {
         Awaitility.await().atMost(WAIT).until(() -> vehicleDataReads(NA_VIN_ASLEEP) >= 1);
         assertThat(harness.simulator().requests(NA_VIN_ASLEEP)).extracting(RecordedRequest::path)
                 .noneMatch(p -> p.endsWith("/wake_up"));
+    }
+
+    @Test
+    void anAccountPastItsCreditBudgetIsNotPolled() throws Exception {
+        harness.simulator().clearRequests();
+        assertThat(response(send("POST", NA_VIN, BUDGETED_TOKEN))).isTrue();
+
+        // the first poll spends 4 credits of a budget of 1; every later one is refused, at 0 credits
+        List<ConsumerRecord<String, String>> refused = new TopicRecords(harness.kafkaBootstrapServers()).await("fleetgate.audit.v1",
+                r -> r.value().contains("\"account_id\":\"budgeted\"") && r.value().contains("fleetgate-polling")
+                        && r.value().contains("\"status\":402"), 2, WAIT);
+        assertThat(refused).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(JSON.readTree(refused.getFirst().value()).get("credits").asInt()).isZero();
+        assertThat(vehicleDataReads(NA_VIN)).as("only the poll within the budget read").isEqualTo(1);
+        send("DELETE", NA_VIN, BUDGETED_TOKEN);
     }
 
     @Test
