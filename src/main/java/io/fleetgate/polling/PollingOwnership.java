@@ -48,6 +48,11 @@ public final class PollingOwnership extends ServiceSupport {
         return count > 0 && owned.contains(partitionOf(vin, count));
     }
 
+    /** The partitions this replica holds now. */
+    public Set<Integer> ownedPartitions() {
+        return Set.copyOf(owned);
+    }
+
     @Override
     protected void doStart() {
         Properties c = new Properties();
