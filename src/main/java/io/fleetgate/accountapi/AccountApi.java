@@ -25,12 +25,20 @@ public final class AccountApi {
     private final VehicleFirmware firmware;
     private final Clock clock;
     private final String defaultRegion;
+    private final java.util.function.Predicate<String> polled;
 
     public AccountApi(SignedCommands signedCommands, VehicleFirmware firmware, Clock clock, String defaultRegion) {
+        this(signedCommands, firmware, clock, defaultRegion, vin -> false);
+    }
+
+    /** {@code polled}: whether Fleetgate polls the vehicle's vehicle_data ({@code /api/auto/{vin}}). */
+    public AccountApi(SignedCommands signedCommands, VehicleFirmware firmware, Clock clock, String defaultRegion,
+                      java.util.function.Predicate<String> polled) {
         this.signedCommands = signedCommands;
         this.firmware = firmware;
         this.clock = clock;
         this.defaultRegion = defaultRegion;
+        this.polled = polled;
     }
 
     /** {@code {"response":"pong"}}: Fleetgate answers; no token needed. */
@@ -48,7 +56,7 @@ public final class AccountApi {
      * The account as Teslemetry's metadata describes it: uid (the Fleetgate account id), region in
      * upper case, scopes, and per subscribed vehicle {@code access}, {@code signing} (whether
      * Fleetgate signs its commands; null until known) and {@code firmware} (from the last
-     * {@code vehicle_data} seen; null until then); per subscribed energy site {@code access}; the
+     * {@code vehicle_data} seen; null until then) and {@code polling} (server-side polling on); per subscribed energy site {@code access}; the
      * subscription's {@code end}. Teslemetry answers this one without the {@code response} wrapper.
      */
     public void metadata(Exchange exchange) {
@@ -68,6 +76,7 @@ public final class AccountApi {
                     () -> vehicle.putNull("signing"));
             firmware.firmware(vin).ifPresentOrElse(version -> vehicle.put("firmware", version),
                     () -> vehicle.putNull("firmware"));
+            vehicle.put("polling", polled.test(vin));
         }
         ObjectNode sites = body.putObject("energy_sites");
         new TreeSet<>(subscription.energySites()).forEach(id -> sites.putObject(String.valueOf(id)).put("access", active));

@@ -124,10 +124,13 @@ public final class FleetgateConfiguration implements CamelConfiguration {
                 settings.duration("fleetgate.stream.metering-interval-ms"),
                 settings.longValue("fleetgate.audit.credits.signals-per-credit")), accounts, clock);
         bindCommands(context, settings, accounts, clock, statesLearned);
+        // polling settings before the account API (/api/metadata shows them)
+        io.fleetgate.polling.PollingConfiguration.bind(context);
         io.fleetgate.credits.CreditsConfiguration.bind(context);
-        Operations.bind(context, settings);
-        // Teslemetry's streaming-config and vehicle endpoints: after the credit beans they use
+        // Teslemetry's streaming-config and vehicle endpoints and the poller: after the credit beans
+        // they use, before the meters that read their counts
         io.fleetgate.streamconfig.StreamConfigConfiguration.bind(context, fleetKey);
+        Operations.bind(context, settings);
     }
 
     /**

@@ -142,6 +142,28 @@ final class Operations {
         }
     }
 
+    /** Server-side polling: the polls made, and the vehicles skipped because they were not online (never woken). */
+    private static void bindPollingMeters(Registry registry, FleetgateMetrics metrics) {
+        io.fleetgate.streamconfig.VehiclePoller poller = registry.lookupByNameAndType("vehiclePoller",
+                io.fleetgate.streamconfig.VehiclePoller.class);
+        if (poller == null) {
+            return;
+        }
+        metrics.counter("fleetgate.polling.polls", "vehicle_data reads made by server-side polling", poller,
+                io.fleetgate.streamconfig.VehiclePoller::polls);
+        String skipped = "Polls skipped: the vehicle was not online (it is never woken), or the account's credits were used up";
+        metrics.counter("fleetgate.polling.skipped", skipped, poller, io.fleetgate.streamconfig.VehiclePoller::skippedAsleep,
+                "state", "asleep");
+        metrics.counter("fleetgate.polling.skipped", skipped, poller, io.fleetgate.streamconfig.VehiclePoller::skippedOffline,
+                "state", "offline");
+        metrics.counter("fleetgate.polling.skipped", skipped, poller, io.fleetgate.streamconfig.VehiclePoller::skippedUnknown,
+                "state", "unknown");
+        metrics.counter("fleetgate.polling.failed", "Polls that failed (upstream unreachable, breaker open, ...)", poller,
+                io.fleetgate.streamconfig.VehiclePoller::failedPolls);
+        metrics.counter("fleetgate.polling.skipped", skipped, poller, io.fleetgate.streamconfig.VehiclePoller::refusedForCredits,
+                "state", "insufficient_credits");
+    }
+
     /** Meters read from counts the stages keep themselves. */
     private static void bindStageMeters(Registry registry, FleetgateMetrics metrics) {
         CommandIntake intake = registry.lookupByNameAndType("commandIntake", CommandIntake.class);
@@ -195,6 +217,7 @@ final class Operations {
         metrics.counter("fleetgate.audit.events.already.published", "Journal events of an earlier run found on the topic, not sent again",
                 publisher, p -> p.foundOnTopicEvents().sum());
         bindTelemetryMeters(registry, metrics);
+        bindPollingMeters(registry, metrics);
         RegionBreakers breakers = registry.lookupByNameAndType("regionBreakers", RegionBreakers.class);
         for (Region region : Region.values()) {
             metrics.gauge("fleetgate.upstream.breaker.state", "Circuit breaker of each regional Fleet API host: 0 closed, 1 open, 2 half-open",

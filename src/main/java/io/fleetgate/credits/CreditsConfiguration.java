@@ -63,11 +63,18 @@ public final class CreditsConfiguration {
         VehicleFirmware firmware = new VehicleFirmware();
         registry.bind("vehicleFirmware", firmware);
         registry.bind("accountApi", new AccountApi(registry.lookupByNameAndType("signedCommands", SignedCommands.class),
-                firmware, Clock.systemUTC(), required(properties, "fleetgate.regions.default")));
+                firmware, Clock.systemUTC(), required(properties, "fleetgate.regions.default"), polled(registry)));
     }
 
     private static String required(PropertiesComponent properties, String key) {
         return properties.resolveProperty(key).map(String::trim).filter(v -> !v.isEmpty())
                 .orElseThrow(() -> new IllegalStateException("setting " + key + " is required"));
+    }
+
+    /** Whether a vehicle is polled, from the polling settings when they are bound. */
+    private static java.util.function.Predicate<String> polled(Registry registry) {
+        io.fleetgate.polling.PollingSettings settings = registry.lookupByNameAndType("pollingSettings",
+                io.fleetgate.polling.PollingSettings.class);
+        return settings == null ? vin -> false : settings::isOn;
     }
 }

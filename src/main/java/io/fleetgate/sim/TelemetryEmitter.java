@@ -1,5 +1,6 @@
 package io.fleetgate.sim;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.Timestamp;
 import io.fleetgate.telemetry.proto.VehicleAlertsProto.Audience;
 import io.fleetgate.telemetry.proto.VehicleAlertsProto.VehicleAlert;
@@ -15,11 +16,13 @@ import io.fleetgate.telemetry.proto.VehicleErrorsProto.VehicleError;
 import io.fleetgate.telemetry.proto.VehicleErrorsProto.VehicleErrors;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,6 +44,9 @@ import org.slf4j.LoggerFactory;
  * {@code txid}, {@code txtype}, {@code version}, {@code timestamp}, {@code device_client_version});
  * a vehicle that comes online or goes to sleep (or offline) gives a {@code CONNECTED} or
  * {@code DISCONNECTED} record on {@code _connectivity}; alerts and errors go out when asked for.
+ * A vehicle that holds a streaming config ({@link TelemetryConfigs}) sends only the configured
+ * fields the simulator has values for, each at most once per its {@code interval_seconds}; without
+ * one, the default field set on every change.
  * Key: the VIN. One thread; a send Kafka refuses is logged and not retried (the vehicle would
  * send its next change anyway).
  */
@@ -59,6 +65,8 @@ public final class TelemetryEmitter implements AutoCloseable {
     private final Map<String, String> connections = new ConcurrentHashMap<>();
     /** Per VIN: the signals last sent, so only changes go out. */
     private final Map<String, Map<Field, Value>> sent = new ConcurrentHashMap<>();
+    /** Per VIN: when each signal was last sent, so a configured interval is kept. */
+    private final Map<String, Map<Field, Instant>> sentAt = new ConcurrentHashMap<>();
 
     TelemetryEmitter(SimulatedFleet fleet, SimTelemetry telemetry, Clock clock, TelemetryStreaming streaming) {
         this.fleet = fleet;
@@ -126,12 +134,14 @@ public final class TelemetryEmitter implements AutoCloseable {
         String connection = UUID.randomUUID().toString();
         connections.put(vin, connection);
         sent.remove(vin);
+        sentAt.remove(vin);
         connectivity(vin, connection, ConnectivityEvent.CONNECTED);
     }
 
     private void disconnected(String vin) {
         connectivity(vin, connections.remove(vin), ConnectivityEvent.DISCONNECTED);
         sent.remove(vin);
+        sentAt.remove(vin);
     }
 
     private void connectivity(String vin, String connection, ConnectivityEvent status) {
@@ -141,21 +151,55 @@ public final class TelemetryEmitter implements AutoCloseable {
 
     private void signals(SimVehicle vehicle) {
         SimMotion motion = telemetry.advance(vehicle.vin(), streaming.interval());
+        Instant at = clock.instant();
         Map<Field, Value> now = signalsOf(vehicle, motion);
+        Optional<Map<Field, Duration>> configured = fleet.telemetryConfigs().config(vehicle.vin()).map(TelemetryEmitter::intervalsOf);
         Map<Field, Value> last = sent.getOrDefault(vehicle.vin(), Map.of());
-        Payload.Builder payload = Payload.newBuilder().setVin(vehicle.vin()).setCreatedAt(timestamp(clock.instant()));
+        Map<Field, Instant> lastAt = sentAt.getOrDefault(vehicle.vin(), Map.of());
+        Payload.Builder payload = Payload.newBuilder().setVin(vehicle.vin()).setCreatedAt(timestamp(at));
+        Map<Field, Value> nowSent = new HashMap<>(last);
+        Map<Field, Instant> nowSentAt = new HashMap<>(lastAt);
         now.forEach((field, value) -> {
-            if (!value.equals(last.get(field))) {
-                payload.addData(Datum.newBuilder().setKey(field).setValue(value));
+            if (value.equals(last.get(field))) {
+                return;
             }
+            if (configured.isPresent()) {
+                // a configured vehicle streams only its fields, each at most once per interval_seconds
+                Duration interval = configured.get().get(field);
+                Instant previous = lastAt.get(field);
+                if (interval == null || previous != null && Duration.between(previous, at).compareTo(interval) < 0) {
+                    return;
+                }
+            }
+            payload.addData(Datum.newBuilder().setKey(field).setValue(value));
+            nowSent.put(field, value);
+            nowSentAt.put(field, at);
         });
         if (payload.getDataCount() > 0) {
             send("V", vehicle.vin(), payload.build().toByteArray());
-            sent.put(vehicle.vin(), now);
+            sent.put(vehicle.vin(), nowSent);
+            sentAt.put(vehicle.vin(), nowSentAt);
         }
     }
 
-    /** The default field set (the streaming configuration, a later issue, will choose others). */
+    /**
+     * The fields of a held config with their {@code interval_seconds} (a field without one: every
+     * tick); fields these protos do not name are left out, as are those the simulator has no value for.
+     */
+    static Map<Field, Duration> intervalsOf(ObjectNode config) {
+        Map<Field, Duration> intervals = new HashMap<>();
+        config.path("fields").fields().forEachRemaining(entry -> {
+            try {
+                intervals.put(Field.valueOf(entry.getKey()),
+                        Duration.ofSeconds(Math.max(0, entry.getValue().path("interval_seconds").asLong(0))));
+            } catch (IllegalArgumentException unknown) {
+                // a field newer than these protos: the simulated vehicle does not stream it
+            }
+        });
+        return intervals;
+    }
+
+    /** Every signal the simulator has a value for: the default field set, streamed while a vehicle holds no config. */
     static Map<Field, Value> signalsOf(SimVehicle vehicle, SimMotion motion) {
         Map<Field, Value> signals = new LinkedHashMap<>();
         boolean driving = motion.activity() == SimMotion.Activity.DRIVING;

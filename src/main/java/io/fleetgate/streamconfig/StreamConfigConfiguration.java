@@ -28,7 +28,10 @@ import org.apache.camel.spi.Registry;
  *   <li>{@code streamConfigs}: {@link StreamConfigs}, {@code /api/config/{vin}};</li>
  *   <li>{@code vehicleReads}: {@link VehicleReads}, {@code /api/vehicle_config/{vin}} and {@code /api/refresh/{vin}};</li>
  *   <li>{@code fieldsDocument}: {@link FieldsDocument}, {@code /fields.json} and {@code /api/fields};</li>
- *   <li>{@code userData}: {@link UserData}, {@code /api/userdata}.</li>
+ *   <li>{@code userData}: {@link UserData}, {@code /api/userdata};</li>
+ *   <li>{@code streamHookEvents}: {@link StreamHookEvents}, the stream's events for the two hooks;</li>
+ *   <li>{@code pollingEndpoint}: {@link PollingEndpoint}, {@code /api/auto/{vin}};</li>
+ *   <li>{@code vehiclePoller}: {@link VehiclePoller}, the polls of {@code routes/polling.camel.yaml}.</li>
  * </ul>
  * Without {@code fleetgate.telemetry.server.hostname}, or without a fleet key, a config cannot be
  * written (503, saying which is missing); reading and deleting one still work.
@@ -51,6 +54,14 @@ public final class StreamConfigConfiguration {
                 firmware, Clock.systemUTC(), defaultRegion));
         registry.bind("vehicleReads", new VehicleReads(firmware, defaultRegion));
         registry.bind("fieldsDocument", new FieldsDocument(catalogue, defaultRegion));
+        registry.bind("streamHookEvents", new StreamHookEvents(new io.fleetgate.telemetry.TeslemetryEvents(),
+                io.fleetgate.json.JsonMappers.newMapper(), Clock.systemUTC()));
+        io.fleetgate.polling.PollingSettings polling = registry.lookupByNameAndType("pollingSettings",
+                io.fleetgate.polling.PollingSettings.class);
+        registry.bind("pollingEndpoint", new PollingEndpoint(polling, Clock.systemUTC(), defaultRegion));
+        registry.bind("vehiclePoller", new VehiclePoller(polling, registry.lookupByNameAndType("pollingOwnership",
+                io.fleetgate.polling.PollingOwnership.class), registry.lookupByNameAndType("accountStore",
+                io.fleetgate.account.AccountStore.class), Clock.systemUTC()));
         registry.bind("userData", new UserData(ledger, creditClock,
                 Duration.ofMillis(Long.parseLong(required(properties, "fleetgate.credits.catch-up-timeout-ms"))), defaultRegion));
     }

@@ -23,7 +23,8 @@ public final class VehicleEndpoints {
     private static final Map<String, Set<String>> SCOPES = Map.of(
             "/api/config/{vin}", VEHICLE_DATA,
             "/api/vehicle_config/{vin}", VEHICLE_DATA,
-            "/api/refresh/{vin}", VEHICLE_DATA);
+            "/api/refresh/{vin}", VEHICLE_DATA,
+            "/api/auto/{vin}", VEHICLE_DATA);
 
     /**
      * Classifies the request by its route's {@code fleetgateGatewayEndpoint} and the {@code vin}

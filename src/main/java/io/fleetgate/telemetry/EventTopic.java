@@ -5,11 +5,16 @@ import java.util.Optional;
 
 /**
  * Teslemetry's streaming topics that Fleetgate's vehicle events carry: an event has exactly one
- * of these keys ({@code data}, {@code alerts}, {@code errors}, {@code state}), or for
- * {@code connectivity} the keys {@code networkInterface} and {@code status}.
+ * of these keys ({@code data}, {@code alerts}, {@code errors}, {@code state},
+ * {@code vehicle_data}, {@code config}), or for {@code connectivity} the keys
+ * {@code networkInterface} and {@code status}.
  */
 public enum EventTopic {
-    DATA, ALERTS, ERRORS, CONNECTIVITY, STATE;
+    DATA, ALERTS, ERRORS, CONNECTIVITY, STATE,
+    /** A Fleet API {@code vehicle_data} document Fleetgate read (a refresh or a poll). */
+    VEHICLE_DATA,
+    /** The vehicle's streaming config after a change through Fleetgate. */
+    CONFIG;
 
     /** The name clients use ({@code topics=data,state}) and the {@code fleetgate-event} header's value. */
     public String wire() {

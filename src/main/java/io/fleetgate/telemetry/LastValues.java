@@ -103,7 +103,7 @@ public final class LastValues extends ServiceSupport {
         return unreadable.sum();
     }
 
-    /** The values an event just published at {@code id} sets; alerts and errors set none. */
+    /** The values an event just published at {@code id} sets; alerts, errors and configs set none. */
     public List<LastValue> valuesSetBy(VehicleEvent event, EventId id) {
         return switch (event.topic()) {
             case DATA -> {
@@ -118,7 +118,11 @@ public final class LastValues extends ServiceSupport {
                     .put("networkInterface", event.body().path("networkInterface").asText())
                     .put("status", event.body().path("status").asText()), event.createdAt(), id));
             case STATE -> List.of(new LastValue(event.vin(), EventTopic.STATE, null, event.body().get("state"), event.createdAt(), id));
-            case ALERTS, ERRORS -> List.of();
+            // the values a vehicle_data document has for telemetry fields, as data values
+            case VEHICLE_DATA -> VehicleDataFields.values(event.body().path("vehicle_data")).entrySet().stream()
+                    .map(f -> new LastValue(event.vin(), EventTopic.DATA, f.getKey(), f.getValue(), event.createdAt(), id))
+                    .toList();
+            case ALERTS, ERRORS, CONFIG -> List.of();
         };
     }
 

@@ -37,7 +37,9 @@ import java.util.TreeMap;
  *   <li>{@code errors}: {@code [{createdAt, name, tags, body}]};</li>
  *   <li>{@code connectivity}: {@code networkInterface} and {@code status} as fleet-telemetry names
  *       them ({@code wifi}, {@code CONNECTED});</li>
- *   <li>{@code state}: {@code online}, {@code asleep} or {@code offline}.</li>
+ *   <li>{@code state}: {@code online}, {@code asleep} or {@code offline};</li>
+ *   <li>{@code vehicle_data}: a Fleet API {@code vehicle_data} document, as Tesla gave it;</li>
+ *   <li>{@code config}: {@code {fields: {<Field>: {interval_seconds, ...}}}}.</li>
  * </ul>
  * Every event ends with {@code createdAt} (UTC, nine fraction digits) and {@code vin}.
  */
@@ -179,6 +181,16 @@ public final class TeslemetryEvents {
     /** What Fleetgate learned of the vehicle from the Fleet API: {@code online}, {@code asleep} or {@code offline}. */
     public VehicleEvent state(String vin, String state, Instant at) {
         return event(vin, EventTopic.STATE, at, body -> body.put("state", state));
+    }
+
+    /** A {@code vehicle_data} document Fleetgate read (the {@code response} of the Fleet API's answer). */
+    public VehicleEvent vehicleData(String vin, JsonNode vehicleData, Instant at) {
+        return event(vin, EventTopic.VEHICLE_DATA, at, body -> body.set("vehicle_data", vehicleData.deepCopy()));
+    }
+
+    /** The vehicle's streaming fields after a change ({@code {}} once its config was deleted). */
+    public VehicleEvent config(String vin, ObjectNode fields, Instant at) {
+        return event(vin, EventTopic.CONFIG, at, body -> body.putObject("config").set("fields", fields.deepCopy()));
     }
 
     private static VehicleEvent event(String vin, EventTopic topic, Instant at, java.util.function.Consumer<ObjectNode> content) {

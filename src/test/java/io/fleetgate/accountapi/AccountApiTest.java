@@ -80,7 +80,7 @@ class AccountApiTest {
         assertThat(fields(alice.get("vehicles"))).containsExactlyInAnyOrderElementsOf(ALICE.vins());
         for (String vin : ALICE.vins()) {
             JsonNode vehicle = alice.get("vehicles").get(vin);
-            assertThat(fields(vehicle)).containsExactlyInAnyOrder("access", "signing", "firmware");
+            assertThat(fields(vehicle)).containsExactlyInAnyOrder("access", "signing", "firmware", "polling");
             assertThat(vehicle.get("access").isBoolean()).isTrue();
             assertThat(vehicle.get("access").asBoolean()).isTrue();
         }

@@ -26,7 +26,8 @@ final class FuzzedRequests {
             "/admin/accounts/alice/gateway-tokens", "/admin/accounts/alice/subscription", "/api", "/api/", "/api/1",
             "/api/1/", "/api/2/vehicles", "/", "/api/userdata", "/api/fields", "/fields.json",
             "/api/config/5YJ3E1EA7KF100001", "/api/config/5YJ3E1EA7KF100003", "/api/config/not-a-vin",
-            "/api/vehicle_config/5YJ3E1EA7KF100001", "/api/refresh/5YJ3E1EA7KF100002");
+            "/api/vehicle_config/5YJ3E1EA7KF100001", "/api/refresh/5YJ3E1EA7KF100002",
+            "/api/auto/5YJ3E1EA7KF100001", "/api/auto/5YJ3E1EA7KF100003", "/api/auto/not-a-vin");
     private static final List<String> CATALOG_COMMANDS = List.copyOf(Commands.names());
     private static final List<String> OTHER_COMMANDS = List.of("sun_roof_control", "navigation_request", "remote_boombox",
             "navigation_gps_request", "take_drivenote", "parental_controls_activate", "set_managed_charger_location",

@@ -276,22 +276,43 @@ class StreamConfigApiTest {
     }
 
     @Test
-    void aChangeGoesOutOnTheStreamHook() throws Exception {
-        NotifyBuilder changed = new NotifyBuilder(harness.gateway().context()).wereSentTo("direct:stream-config-changed")
-                .whenAnyDoneMatches(exchange -> exchange.getMessage().getBody() instanceof StreamConfigChange change
-                        && change.vin().equals(NA_VIN) && change.accountId().equals("alice")
-                        && change.fields().has("ChargeAmps")
-                        && change.config().orElseThrow().get("hostname").asText().equals(HOSTNAME))
-                .create();
+    void aChangeGoesOnTheStreamAsAConfigEvent() throws Exception {
+        TopicRecords topics = new TopicRecords(harness.kafkaBootstrapServers());
+        int before = configEvents(topics).size();
         send("PATCH", NA_VIN, ALICE, "{\"fields\":{\"ChargeAmps\":{\"interval_seconds\":60}}}");
-        assertThat(changed.matches(10, TimeUnit.SECONDS)).isTrue();
 
-        NotifyBuilder deleted = new NotifyBuilder(harness.gateway().context()).wereSentTo("direct:stream-config-changed")
-                .whenAnyDoneMatches(exchange -> exchange.getMessage().getBody() instanceof StreamConfigChange change
-                        && change.vin().equals(NA_VIN) && change.config().isEmpty())
-                .create();
+        List<JsonNode> events = awaitConfigEvents(topics, before + 1);
+        assertThat(events).hasSizeGreaterThan(before);
+        JsonNode changed = events.getLast();
+        assertThat(names(changed)).as("Teslemetry's config event").containsExactlyInAnyOrder("config", "createdAt", "vin");
+        assertThat(changed.get("vin").asText()).isEqualTo(NA_VIN);
+        assertThat(changed.at("/config/fields/ChargeAmps/interval_seconds").asInt()).isEqualTo(60);
+        assertThat(changed.get("createdAt").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{9}Z");
+
         send("DELETE", NA_VIN, ALICE, null);
-        assertThat(deleted.matches(10, TimeUnit.SECONDS)).isTrue();
+        JsonNode deleted = awaitConfigEvents(topics, before + 2).getLast();
+        assertThat(deleted.at("/config/fields").isObject()).isTrue();
+        assertThat(deleted.at("/config/fields")).as("no fields once deleted").isEmpty();
+    }
+
+    private static List<JsonNode> awaitConfigEvents(TopicRecords topics, int count) {
+        topics.await("fleetgate.vehicle-events.v1", StreamConfigApiTest::isConfigEventOfNaVin, count, Duration.ofSeconds(20));
+        return configEvents(topics);
+    }
+
+    private static List<JsonNode> configEvents(TopicRecords topics) {
+        return topics.all("fleetgate.vehicle-events.v1").stream().filter(StreamConfigApiTest::isConfigEventOfNaVin)
+                .map(r -> {
+                    try {
+                        return JSON.readTree(r.value());
+                    } catch (IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }).toList();
+    }
+
+    private static boolean isConfigEventOfNaVin(ConsumerRecord<String, String> r) {
+        return NA_VIN.equals(r.key()) && r.value().startsWith("{\"config\"");
     }
 
     private static List<JsonNode> auditEvents(TestAccount account, int count) {
