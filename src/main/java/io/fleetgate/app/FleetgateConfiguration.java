@@ -116,6 +116,7 @@ public final class FleetgateConfiguration implements CamelConfiguration {
         // streaming before the commands: the command stage's state memory tells it the states it learns
         java.util.function.BiConsumer<String, String> statesLearned =
                 io.fleetgate.telemetry.TelemetryConfiguration.bind(context, accounts, clock);
+        io.fleetgate.telemetry.webhooks.WebhooksConfiguration.bind(context, accounts, clock);
         bindCommands(context, settings, accounts, clock, statesLearned);
         io.fleetgate.credits.CreditsConfiguration.bind(context);
         Operations.bind(context, settings);

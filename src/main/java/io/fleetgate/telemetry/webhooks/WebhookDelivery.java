@@ -1,0 +1,317 @@
+package io.fleetgate.telemetry.webhooks;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetgate.account.Account;
+import io.fleetgate.account.AccountStore;
+import io.fleetgate.account.WebhookEndpoint;
+import io.fleetgate.json.JsonMappers;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.net.SocketAddress;
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * POSTs vehicle events to the webhook endpoints that want them (routes/webhooks.camel.yaml hands
+ * each event of {@code fleetgate.vehicle-events.v1} to {@link #dispatch}). Each endpoint has a
+ * queue per VIN with one delivery in flight, so an endpoint sees a VIN's events in the topic's
+ * order; a failed delivery is retried after a Vert.x timer (exponential backoff, no thread waits)
+ * until the budget is spent, then dead-lettered. Endpoints never wait on each other: every step
+ * runs on one event loop and only DNS look-ups go to a worker. Each endpoint has a circuit
+ * breaker; while it is open, attempts are skipped and retried later.
+ */
+public final class WebhookDelivery extends ServiceSupport {
+    private static final Logger LOG = LoggerFactory.getLogger(WebhookDelivery.class);
+    private static final ObjectMapper JSON = JsonMappers.newMapper();
+    public static final String EVENT_ID_HEADER = "X-Fleetgate-Event-Id";
+    static final String EVENT_HEADER = "fleetgate-event";
+
+    private final AccountStore accounts;
+    private final WebhookAddresses addresses;
+    private final WebhookSettings settings;
+    private final Clock clock;
+    private final String trustStorePem;
+    /** Writes a dead letter: key, JSON value. */
+    private final BiConsumer<String, String> deadLetters;
+    private final CircuitBreakerConfig breakerConfig;
+    /** Touched on the delivery context only. */
+    private final Map<String, Lane> lanes = new HashMap<>();
+    private volatile MeterRegistry meters;
+    private Vertx vertx;
+    private Context loop;
+    private HttpClient http;
+
+    record Event(String id, String vin, String topic, byte[] body) {}
+
+    private static final class Pending {
+        final Event event;
+        Instant firstAttempt;
+        int attempts;
+
+        Pending(Event event) {
+            this.event = event;
+        }
+    }
+
+    private final class Lane {
+        final String accountId;
+        final String endpointId;
+        final CircuitBreaker breaker;
+        final EndpointStats stats = new EndpointStats();
+        final Map<String, ArrayDeque<Pending>> byVin = new HashMap<>();
+        int queued;
+
+        Lane(String accountId, String endpointId) {
+            this.accountId = accountId;
+            this.endpointId = endpointId;
+            this.breaker = CircuitBreaker.of("webhook-" + accountId + "-" + endpointId, breakerConfig);
+            register(this);
+        }
+    }
+
+    public WebhookDelivery(AccountStore accounts, WebhookAddresses addresses, WebhookSettings settings, Clock clock,
+                           String trustStorePem, BiConsumer<String, String> deadLetters) {
+        this.accounts = accounts;
+        this.addresses = addresses;
+        this.settings = settings;
+        this.clock = clock;
+        this.trustStorePem = trustStorePem == null ? "" : trustStorePem.trim();
+        this.deadLetters = deadLetters;
+        this.breakerConfig = CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(10).minimumNumberOfCalls(5).failureRateThreshold(50)
+                .waitDurationInOpenState(settings.breakerOpen())
+                .permittedNumberOfCallsInHalfOpenState(1)
+                .automaticTransitionFromOpenToHalfOpenEnabled(false)
+                .build();
+    }
+
+    @Override
+    protected void doStart() {
+        vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(4));
+        loop = vertx.getOrCreateContext();
+        HttpClientOptions options = new HttpClientOptions().setSsl(true).setVerifyHost(true)
+                .setConnectTimeout((int) settings.requestTimeout().toMillis()).setMaxPoolSize(64)
+                .setKeepAliveTimeout(30);
+        if (!trustStorePem.isEmpty()) {
+            options.setTrustOptions(new PemTrustOptions().addCertPath(trustStorePem));
+        }
+        http = vertx.createHttpClient(options);
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (vertx != null) {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Meters per endpoint at /observe/metrics, registered as endpoints get their first event. */
+    public void metersTo(MeterRegistry registry) {
+        this.meters = registry;
+        if (loop != null) {
+            loop.runOnContext(v -> lanes.values().forEach(this::register));
+        }
+    }
+
+    /** One record of the events topic: queued for every endpoint that wants it; returns at once. */
+    public void dispatch(Exchange exchange) {
+        Message in = exchange.getMessage();
+        String vin = in.getHeader(KafkaConstants.KEY, String.class);
+        String topic = in.getHeader(EVENT_HEADER, String.class);
+        String body = in.getBody(String.class);
+        if (vin == null || topic == null || body == null) {
+            return;
+        }
+        Event event = new Event(in.getHeader(KafkaConstants.PARTITION) + "-" + in.getHeader(KafkaConstants.OFFSET), vin, topic,
+                body.getBytes(StandardCharsets.UTF_8));
+        Instant now = clock.instant();
+        for (Account account : accounts.all()) {
+            if (account.webhooks().isEmpty() || account.subscription() == null || !account.subscription().isActive(now)
+                    || !account.subscription().vins().contains(vin)) {
+                continue;
+            }
+            for (WebhookEndpoint hook : account.webhooks()) {
+                if (hook.wants(topic, vin)) {
+                    String accountId = account.id();
+                    loop.runOnContext(v -> enqueue(accountId, hook.id(), event));
+                }
+            }
+        }
+    }
+
+    private void enqueue(String accountId, String endpointId, Event event) {
+        Lane lane = lanes.computeIfAbsent(accountId + "/" + endpointId, k -> new Lane(accountId, endpointId));
+        Pending pending = new Pending(event);
+        if (lane.queued >= settings.queueLimit()) {
+            pending.firstAttempt = clock.instant();
+            deadLetter(lane, pending, "queue_full: " + settings.queueLimit() + " events already wait for this endpoint");
+            return;
+        }
+        ArrayDeque<Pending> queue = lane.byVin.computeIfAbsent(event.vin(), k -> new ArrayDeque<>());
+        queue.add(pending);
+        lane.queued++;
+        if (queue.size() == 1) {
+            attempt(lane, event.vin());
+        }
+    }
+
+    private void attempt(Lane lane, String vin) {
+        ArrayDeque<Pending> queue = lane.byVin.get(vin);
+        Pending pending = queue == null ? null : queue.peek();
+        if (pending == null) {
+            lane.byVin.remove(vin);
+            return;
+        }
+        Optional<WebhookEndpoint> current = accounts.findById(lane.accountId)
+                .flatMap(a -> a.webhooks().stream().filter(w -> w.id().equals(lane.endpointId)).findFirst());
+        if (current.isEmpty()) {
+            // the endpoint was deleted: what waits for it is dropped
+            lane.queued -= queue.size();
+            lane.byVin.remove(vin);
+            return;
+        }
+        WebhookEndpoint hook = current.get();
+        if (pending.firstAttempt == null) {
+            pending.firstAttempt = clock.instant();
+        }
+        pending.attempts++;
+        if (!lane.breaker.tryAcquirePermission()) {
+            failed(lane, vin, pending, 0, "circuit breaker open after repeated failures");
+            return;
+        }
+        URI url = hook.url();
+        vertx.executeBlocking(() -> addresses.resolve(url).get(0), false).onComplete(resolved -> {
+            if (resolved.failed()) {
+                lane.breaker.releasePermission();
+                String reason = resolved.cause() instanceof WebhookAddresses.Refused refused ? refused.getMessage()
+                        : "DNS look-up failed: " + resolved.cause().getClass().getSimpleName();
+                failed(lane, vin, pending, 0, reason);
+            } else {
+                send(lane, vin, pending, hook, resolved.result());
+            }
+        });
+    }
+
+    private void send(Lane lane, String vin, Pending pending, WebhookEndpoint hook, InetAddress address) {
+        URI url = hook.url();
+        int port = url.getPort() == -1 ? 443 : url.getPort();
+        String path = (url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath())
+                + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
+        Event event = pending.event;
+        RequestOptions request = new RequestOptions().setMethod(HttpMethod.POST).setSsl(true)
+                .setHost(url.getHost()).setPort(port).setURI(path)
+                // connect to the address just checked, not to whatever the name resolves to next
+                .setServer(SocketAddress.inetSocketAddress(port, address.getHostAddress()))
+                .setTimeout(settings.requestTimeout().toMillis())
+                .putHeader("Content-Type", "application/json")
+                .putHeader("User-Agent", "Fleetgate-Webhooks")
+                .putHeader(EVENT_ID_HEADER, event.id())
+                .putHeader("X-Fleetgate-Event", event.topic())
+                .putHeader(WebhookSignature.HEADER, WebhookSignature.of(hook.secret(), event.body()));
+        long started = System.nanoTime();
+        http.request(request)
+                .compose(req -> req.send(Buffer.buffer(event.body())))
+                .compose(resp -> resp.body().map(ignored -> resp.statusCode()))
+                .onComplete(answer -> {
+                    long took = System.nanoTime() - started;
+                    if (answer.succeeded() && answer.result() / 100 == 2) {
+                        lane.breaker.onSuccess(took, TimeUnit.NANOSECONDS);
+                        lane.stats.lastStatus.set(answer.result());
+                        lane.stats.delivered.increment();
+                        next(lane, vin);
+                    } else if (answer.succeeded()) {
+                        lane.breaker.onError(took, TimeUnit.NANOSECONDS, new IllegalStateException("HTTP " + answer.result()));
+                        failed(lane, vin, pending, answer.result(), "HTTP " + answer.result());
+                    } else {
+                        lane.breaker.onError(took, TimeUnit.NANOSECONDS, answer.cause());
+                        failed(lane, vin, pending, 0, "no answer: " + answer.cause().getClass().getSimpleName());
+                    }
+                });
+    }
+
+    private void failed(Lane lane, String vin, Pending pending, int status, String reason) {
+        lane.stats.lastStatus.set(status);
+        Duration wait = settings.delayBefore(pending.attempts);
+        if (clock.instant().plus(wait).isAfter(pending.firstAttempt.plus(settings.budget()))) {
+            deadLetter(lane, pending, reason);
+            next(lane, vin);
+            return;
+        }
+        lane.stats.retried.increment();
+        vertx.setTimer(Math.max(1, wait.toMillis()), id -> attempt(lane, vin));
+    }
+
+    private void next(Lane lane, String vin) {
+        ArrayDeque<Pending> queue = lane.byVin.get(vin);
+        if (queue != null) {
+            queue.poll();
+            lane.queued--;
+        }
+        attempt(lane, vin);
+    }
+
+    private void deadLetter(Lane lane, Pending pending, String reason) {
+        lane.stats.deadLettered.increment();
+        Event event = pending.event;
+        ObjectNode letter = JSON.createObjectNode();
+        letter.put("account_id", lane.accountId).put("endpoint_id", lane.endpointId).put("event_id", event.id())
+                .put("vin", event.vin()).put("topic", event.topic()).put("reason", reason).put("attempts", pending.attempts)
+                .put("first_attempt_at", pending.firstAttempt.toString()).put("dead_lettered_at", clock.instant().toString());
+        try {
+            letter.set("event", JSON.readTree(event.body()));
+        } catch (java.io.IOException notJson) {
+            letter.put("event", new String(event.body(), StandardCharsets.UTF_8));
+        }
+        LOG.warn("webhooks: event {} for endpoint {} of account {} dead-lettered after {} attempt(s): {}", event.id(),
+                lane.endpointId, lane.accountId, pending.attempts, reason);
+        deadLetters.accept(lane.accountId + "/" + lane.endpointId, letter.toString());
+    }
+
+    private void register(Lane lane) {
+        MeterRegistry registry = meters;
+        if (registry == null) {
+            return;
+        }
+        String[] tags = {"account", lane.accountId, "endpoint", lane.endpointId};
+        String description = "Webhook deliveries by endpoint and outcome (delivered, retried, dead_lettered)";
+        FunctionCounter.builder("fleetgate.webhook.deliveries", lane.stats, EndpointStats::delivered).description(description)
+                .tags(tags).tag("outcome", "delivered").register(registry);
+        FunctionCounter.builder("fleetgate.webhook.deliveries", lane.stats, EndpointStats::retried).description(description)
+                .tags(tags).tag("outcome", "retried").register(registry);
+        FunctionCounter.builder("fleetgate.webhook.deliveries", lane.stats, EndpointStats::deadLettered).description(description)
+                .tags(tags).tag("outcome", "dead_lettered").register(registry);
+        Gauge.builder("fleetgate.webhook.last.status", lane.stats, EndpointStats::lastStatus)
+                .description("HTTP status of the endpoint's last delivery attempt (0: no answer, -1: none yet)")
+                .tags(tags).register(registry);
+    }
+}
