@@ -28,6 +28,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -36,6 +39,7 @@ import java.util.function.BiConsumer;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,6 +69,8 @@ public final class WebhookDelivery extends ServiceSupport {
     private final CircuitBreakerConfig breakerConfig;
     /** Touched on the delivery context only. */
     private final Map<String, Lane> lanes = new HashMap<>();
+    /** Per partition, the records not yet committed (touched on the delivery context only). */
+    private final Map<Integer, TreeMap<Long, Tracked>> uncommitted = new HashMap<>();
     private volatile MeterRegistry meters;
     private Vertx vertx;
     private Context loop;
@@ -72,13 +78,30 @@ public final class WebhookDelivery extends ServiceSupport {
 
     record Event(String id, String vin, String topic, byte[] body) {}
 
+    /** One record of the events topic: its offset is committed once every endpoint it went to is done with it. */
+    private static final class Tracked {
+        final long offset;
+        final KafkaManualCommit commit;
+        int remaining;
+
+        Tracked(long offset, KafkaManualCommit commit, int remaining) {
+            this.offset = offset;
+            this.commit = commit;
+            this.remaining = remaining;
+        }
+    }
+
     private static final class Pending {
         final Event event;
+        final Tracked record;
+        final int partition;
         Instant firstAttempt;
         int attempts;
 
-        Pending(Event event) {
+        Pending(Event event, Tracked record, int partition) {
             this.event = event;
+            this.record = record;
+            this.partition = partition;
         }
     }
 
@@ -143,38 +166,75 @@ public final class WebhookDelivery extends ServiceSupport {
         }
     }
 
-    /** One record of the events topic: queued for every endpoint that wants it; returns at once. */
+    /**
+     * One record of the events topic: queued for every endpoint that wants it; returns at once. Its
+     * offset is committed (through Camel's manual commit, on the consumer's thread) once it and every
+     * earlier record of its partition was delivered or dead-lettered by every endpoint it went to.
+     */
     public void dispatch(Exchange exchange) {
         Message in = exchange.getMessage();
         String vin = in.getHeader(KafkaConstants.KEY, String.class);
         String topic = in.getHeader(EVENT_HEADER, String.class);
         String body = in.getBody(String.class);
-        if (vin == null || topic == null || body == null) {
-            return;
-        }
-        Event event = new Event(in.getHeader(KafkaConstants.PARTITION) + "-" + in.getHeader(KafkaConstants.OFFSET), vin, topic,
-                body.getBytes(StandardCharsets.UTF_8));
-        Instant now = clock.instant();
-        for (Account account : accounts.all()) {
-            if (account.webhooks().isEmpty() || account.subscription() == null || !account.subscription().isActive(now)
-                    || !account.subscription().vins().contains(vin)) {
-                continue;
-            }
-            for (WebhookEndpoint hook : account.webhooks()) {
-                if (hook.wants(topic, vin)) {
-                    String accountId = account.id();
-                    loop.runOnContext(v -> enqueue(accountId, hook.id(), event));
+        int partition = in.getHeader(KafkaConstants.PARTITION, -1, Integer.class);
+        long offset = in.getHeader(KafkaConstants.OFFSET, -1L, Long.class);
+        KafkaManualCommit commit = in.getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class);
+        List<String[]> targets = new ArrayList<>();
+        Event event = null;
+        if (vin != null && topic != null && body != null) {
+            event = new Event(partition + "-" + offset, vin, topic, body.getBytes(StandardCharsets.UTF_8));
+            Instant now = clock.instant();
+            for (Account account : accounts.all()) {
+                if (account.webhooks().isEmpty() || account.subscription() == null || !account.subscription().isActive(now)
+                        || !account.subscription().vins().contains(vin)) {
+                    continue;
+                }
+                for (WebhookEndpoint hook : account.webhooks()) {
+                    if (hook.wants(topic, vin)) {
+                        targets.add(new String[] {account.id(), hook.id()});
+                    }
                 }
             }
         }
+        Event wanted = event;
+        loop.runOnContext(v -> {
+            Tracked record = new Tracked(offset, commit, targets.size());
+            uncommitted.computeIfAbsent(partition, p -> new TreeMap<>()).put(offset, record);
+            for (String[] target : targets) {
+                enqueue(target[0], target[1], new Pending(wanted, record, partition));
+            }
+            if (targets.isEmpty()) {
+                advance(partition);
+            }
+        });
     }
 
-    private void enqueue(String accountId, String endpointId, Event event) {
+    /** A record is done for one endpoint; commits what every endpoint is done with. */
+    private void finished(Pending pending) {
+        pending.record.remaining--;
+        if (pending.record.remaining <= 0) {
+            advance(pending.partition);
+        }
+    }
+
+    private void advance(int partition) {
+        TreeMap<Long, Tracked> records = uncommitted.get(partition);
+        Tracked last = null;
+        while (records != null && !records.isEmpty() && records.firstEntry().getValue().remaining <= 0) {
+            last = records.pollFirstEntry().getValue();
+        }
+        if (last != null && last.commit != null) {
+            last.commit.commit();
+        }
+    }
+
+    private void enqueue(String accountId, String endpointId, Pending pending) {
+        Event event = pending.event;
         Lane lane = lanes.computeIfAbsent(accountId + "/" + endpointId, k -> new Lane(accountId, endpointId));
-        Pending pending = new Pending(event);
         if (lane.queued >= settings.queueLimit()) {
             pending.firstAttempt = clock.instant();
             deadLetter(lane, pending, "queue_full: " + settings.queueLimit() + " events already wait for this endpoint");
+            finished(pending);
             return;
         }
         ArrayDeque<Pending> queue = lane.byVin.computeIfAbsent(event.vin(), k -> new ArrayDeque<>());
@@ -198,6 +258,7 @@ public final class WebhookDelivery extends ServiceSupport {
             // the endpoint was deleted: what waits for it is dropped
             lane.queued -= queue.size();
             lane.byVin.remove(vin);
+            queue.forEach(this::finished);
             return;
         }
         WebhookEndpoint hook = current.get();
@@ -273,9 +334,10 @@ public final class WebhookDelivery extends ServiceSupport {
 
     private void next(Lane lane, String vin) {
         ArrayDeque<Pending> queue = lane.byVin.get(vin);
-        if (queue != null) {
-            queue.poll();
+        Pending done = queue == null ? null : queue.poll();
+        if (done != null) {
             lane.queued--;
+            finished(done);
         }
         attempt(lane, vin);
     }
