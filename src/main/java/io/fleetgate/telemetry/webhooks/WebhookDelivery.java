@@ -1,11 +1,14 @@
 package io.fleetgate.telemetry.webhooks;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetgate.account.Account;
 import io.fleetgate.account.AccountStore;
 import io.fleetgate.account.WebhookEndpoint;
 import io.fleetgate.json.JsonMappers;
+import io.fleetgate.telemetry.FieldCatalogue;
+import io.fleetgate.telemetry.FieldSpec;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -67,6 +70,7 @@ public final class WebhookDelivery extends ServiceSupport {
     /** Writes a dead letter: key, JSON value. */
     private final BiConsumer<String, String> deadLetters;
     private final CircuitBreakerConfig breakerConfig;
+    private final FieldCatalogue fields = FieldCatalogue.load();
     /** Touched on the delivery context only. */
     private final Map<String, Lane> lanes = new HashMap<>();
     /** Per partition, the records not yet committed (touched on the delivery context only). */
@@ -179,34 +183,72 @@ public final class WebhookDelivery extends ServiceSupport {
         int partition = in.getHeader(KafkaConstants.PARTITION, -1, Integer.class);
         long offset = in.getHeader(KafkaConstants.OFFSET, -1L, Long.class);
         KafkaManualCommit commit = in.getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class);
-        List<String[]> targets = new ArrayList<>();
-        Event event = null;
+        record Target(String accountId, String endpointId, Event event) {}
+        List<Target> targets = new ArrayList<>();
         if (vin != null && topic != null && body != null) {
-            event = new Event(partition + "-" + offset, vin, topic, body.getBytes(StandardCharsets.UTF_8));
+            Event event = new Event(partition + "-" + offset, vin, topic, body.getBytes(StandardCharsets.UTF_8));
+            Optional<Event> withoutLocation = null;
             Instant now = clock.instant();
             for (Account account : accounts.all()) {
                 if (account.webhooks().isEmpty() || account.subscription() == null || !account.subscription().isActive(now)
                         || !account.subscription().vins().contains(vin)) {
                     continue;
                 }
+                Optional<Event> visible = Optional.of(event);
+                if (!account.scopes().contains(FieldSpec.LOCATION_SCOPE)) {
+                    if (withoutLocation == null) {
+                        withoutLocation = withoutLocation(event, fields);
+                    }
+                    visible = withoutLocation;
+                }
                 for (WebhookEndpoint hook : account.webhooks()) {
-                    if (hook.wants(topic, vin)) {
-                        targets.add(new String[] {account.id(), hook.id()});
+                    if (hook.wants(topic, vin) && visible.isPresent()) {
+                        targets.add(new Target(account.id(), hook.id(), visible.get()));
                     }
                 }
             }
         }
-        Event wanted = event;
         loop.runOnContext(v -> {
             Tracked record = new Tracked(offset, commit, targets.size());
             uncommitted.computeIfAbsent(partition, p -> new TreeMap<>()).put(offset, record);
-            for (String[] target : targets) {
-                enqueue(target[0], target[1], new Pending(wanted, record, partition));
+            for (Target target : targets) {
+                enqueue(target.accountId(), target.endpointId(), new Pending(target.event(), record, partition));
             }
             if (targets.isEmpty()) {
                 advance(partition);
             }
         });
+    }
+
+    /**
+     * The event as an account without {@code vehicle_location} may see it: a {@code data} event's
+     * location fields left out (then re-serialised, so the signature covers what is sent), nothing
+     * when only they were in it; other events as they are.
+     */
+    static Optional<Event> withoutLocation(Event event, FieldCatalogue fields) {
+        if (!"data".equals(event.topic())) {
+            return Optional.of(event);
+        }
+        try {
+            JsonNode node = JSON.readTree(event.body());
+            if (!(node.path("data") instanceof ObjectNode data)) {
+                return Optional.of(event);
+            }
+            List<String> hidden = new ArrayList<>();
+            data.fieldNames().forEachRemaining(name -> {
+                if (fields.field(name).map(FieldSpec::needsLocationScope).orElse(false)) {
+                    hidden.add(name);
+                }
+            });
+            if (hidden.isEmpty()) {
+                return Optional.of(event);
+            }
+            data.remove(hidden);
+            return data.isEmpty() ? Optional.empty()
+                    : Optional.of(new Event(event.id(), event.vin(), event.topic(), JSON.writeValueAsBytes(node)));
+        } catch (java.io.IOException notJson) {
+            return Optional.of(event);
+        }
     }
 
     /** A record is done for one endpoint; commits what every endpoint is done with. */

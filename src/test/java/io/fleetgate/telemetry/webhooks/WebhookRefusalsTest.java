@@ -112,4 +112,20 @@ class WebhookRefusalsTest {
             delivery.stop();
         }
     }
+
+    @Test
+    void accountsWithoutVehicleLocationGetDataEventsWithoutLocationFields() {
+        io.fleetgate.telemetry.FieldCatalogue fields = io.fleetgate.telemetry.FieldCatalogue.load();
+        WebhookDelivery.Event mixed = new WebhookDelivery.Event("3-7", VIN, "data",
+                ("{\"data\":{\"BatteryLevel\":81.52,\"Location\":{\"latitude\":37.4419,\"longitude\":-122.143}},"
+                        + "\"createdAt\":\"2026-12-03T16:00:00.000000000Z\",\"vin\":\"" + VIN + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(WebhookDelivery.withoutLocation(mixed, fields)).get().extracting(e -> new String(e.body(), java.nio.charset.StandardCharsets.UTF_8))
+                .isEqualTo("{\"data\":{\"BatteryLevel\":81.52},\"createdAt\":\"2026-12-03T16:00:00.000000000Z\",\"vin\":\"" + VIN + "\"}");
+        WebhookDelivery.Event onlyLocation = new WebhookDelivery.Event("3-8", VIN, "data",
+                ("{\"data\":{\"Location\":{\"latitude\":1,\"longitude\":2}},\"vin\":\"" + VIN + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(WebhookDelivery.withoutLocation(onlyLocation, fields)).isEmpty();
+        WebhookDelivery.Event plain = new WebhookDelivery.Event("3-9", VIN, "data",
+                ("{\"data\":{\"BatteryLevel\":80},\"vin\":\"" + VIN + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(WebhookDelivery.withoutLocation(plain, fields)).get().isSameAs(plain);
+    }
 }
