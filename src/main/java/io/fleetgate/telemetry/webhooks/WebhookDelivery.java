@@ -73,8 +73,8 @@ public final class WebhookDelivery extends ServiceSupport {
     private final FieldCatalogue fields = FieldCatalogue.load();
     /** Touched on the delivery context only. */
     private final Map<String, Lane> lanes = new HashMap<>();
-    /** Per partition, the records not yet committed (touched on the delivery context only). */
-    private final Map<Integer, TreeMap<Long, Tracked>> uncommitted = new HashMap<>();
+    /** Per partition, what is not yet committed (touched on the delivery context only). */
+    private final Map<Integer, PartitionState> partitions = new HashMap<>();
     private volatile MeterRegistry meters;
     private Vertx vertx;
     private Context loop;
@@ -85,14 +85,25 @@ public final class WebhookDelivery extends ServiceSupport {
     /** One record of the events topic: its offset is committed once every endpoint it went to is done with it. */
     private static final class Tracked {
         final long offset;
-        final KafkaManualCommit commit;
+        /** The commit of the record dispatched just before this one on its partition (null for the first). */
+        final KafkaManualCommit previous;
         int remaining;
 
-        Tracked(long offset, KafkaManualCommit commit, int remaining) {
+        Tracked(long offset, KafkaManualCommit previous, int remaining) {
             this.offset = offset;
-            this.commit = commit;
+            this.previous = previous;
             this.remaining = remaining;
         }
+    }
+
+    /**
+     * A partition's bookkeeping: only the records some endpoint still has, and the commit of the
+     * last record dispatched, so memory follows what waits, not how far the topic has moved on.
+     */
+    private static final class PartitionState {
+        final TreeMap<Long, Tracked> pending = new TreeMap<>();
+        KafkaManualCommit lastDispatched;
+        KafkaManualCommit lastCommitted;
     }
 
     private static final class Pending {
@@ -209,8 +220,12 @@ public final class WebhookDelivery extends ServiceSupport {
             }
         }
         loop.runOnContext(v -> {
-            Tracked record = new Tracked(offset, commit, targets.size());
-            uncommitted.computeIfAbsent(partition, p -> new TreeMap<>()).put(offset, record);
+            PartitionState state = partitions.computeIfAbsent(partition, p -> new PartitionState());
+            Tracked record = new Tracked(offset, state.lastDispatched, targets.size());
+            state.lastDispatched = commit;
+            if (!targets.isEmpty()) {
+                state.pending.put(offset, record);
+            }
             for (Target target : targets) {
                 enqueue(target.accountId(), target.endpointId(), new Pending(target.event(), record, partition));
             }
@@ -254,19 +269,25 @@ public final class WebhookDelivery extends ServiceSupport {
     /** A record is done for one endpoint; commits what every endpoint is done with. */
     private void finished(Pending pending) {
         pending.record.remaining--;
-        if (pending.record.remaining <= 0) {
+        if (pending.record.remaining == 0) {
+            PartitionState state = partitions.get(pending.partition);
+            if (state != null && state.pending.get(pending.record.offset) == pending.record) {
+                state.pending.remove(pending.record.offset);
+            }
             advance(pending.partition);
         }
     }
 
+    /** Commits up to just before the partition's first record still waiting (all of it when none waits). */
     private void advance(int partition) {
-        TreeMap<Long, Tracked> records = uncommitted.get(partition);
-        Tracked last = null;
-        while (records != null && !records.isEmpty() && records.firstEntry().getValue().remaining <= 0) {
-            last = records.pollFirstEntry().getValue();
+        PartitionState state = partitions.get(partition);
+        if (state == null) {
+            return;
         }
-        if (last != null && last.commit != null) {
-            last.commit.commit();
+        KafkaManualCommit upTo = state.pending.isEmpty() ? state.lastDispatched : state.pending.firstEntry().getValue().previous;
+        if (upTo != null && upTo != state.lastCommitted) {
+            upTo.commit();
+            state.lastCommitted = upTo;
         }
     }
 
