@@ -112,6 +112,8 @@ public final class WebhookDelivery extends ServiceSupport {
         final int partition;
         Instant firstAttempt;
         int attempts;
+        /** Why the last attempt that was made failed (one the breaker skipped does not count). */
+        String lastReason;
 
         Pending(Event event, Tracked record, int partition) {
             this.event = event;
@@ -330,7 +332,7 @@ public final class WebhookDelivery extends ServiceSupport {
         }
         pending.attempts++;
         if (!lane.breaker.tryAcquirePermission()) {
-            failed(lane, vin, pending, 0, "circuit breaker open after repeated failures");
+            skipped(lane, vin, pending);
             return;
         }
         URI url = hook.url();
@@ -385,6 +387,17 @@ public final class WebhookDelivery extends ServiceSupport {
 
     private void failed(Lane lane, String vin, Pending pending, int status, String reason) {
         lane.stats.lastStatus.set(status);
+        pending.lastReason = reason;
+        retryOrGiveUp(lane, vin, pending, reason);
+    }
+
+    /** The endpoint's breaker is open: no request now; the last real failure stays the reason. */
+    private void skipped(Lane lane, String vin, Pending pending) {
+        retryOrGiveUp(lane, vin, pending, "circuit breaker open after repeated failures"
+                + (pending.lastReason == null ? "" : "; last attempt: " + pending.lastReason));
+    }
+
+    private void retryOrGiveUp(Lane lane, String vin, Pending pending, String reason) {
         Duration wait = settings.delayBefore(pending.attempts);
         if (clock.instant().plus(wait).isAfter(pending.firstAttempt.plus(settings.budget()))) {
             deadLetter(lane, pending, reason);

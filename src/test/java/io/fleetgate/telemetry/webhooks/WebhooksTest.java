@@ -244,7 +244,7 @@ class WebhooksTest {
         JsonNode letter = JSON.readTree(letters.get(0).value());
         assertThat(letter.path("event_id").asText()).isEqualTo(eventId);
         assertThat(letter.path("endpoint_id").asText()).isEqualTo(failing);
-        assertThat(letter.path("reason").asText()).isEqualTo("HTTP 500");
+        assertThat(letter.path("reason").asText()).endsWith("HTTP 500");
         assertThat(letter.path("attempts").asInt()).isGreaterThanOrEqualTo(3);
         assertThat(letter.path("event").path("errors").get(0).path("name").asText()).isEqualTo("dead-letter-error");
         assertThat(letters.get(0).value()).doesNotContain("broken-secret-0123456789");
