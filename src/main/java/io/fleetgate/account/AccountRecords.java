@@ -54,6 +54,16 @@ public final class AccountRecords {
         tesla.put("issued_at", account.teslaTokenIssuedAt() == null ? null : account.teslaTokenIssuedAt().toString());
         tesla.put("expires_at", account.teslaTokenExpiresAt() == null ? null : account.teslaTokenExpiresAt().toString());
         tesla.put("sign_in_required", account.signInRequired());
+        ArrayNode webhooks = node.putArray("webhooks");
+        for (WebhookEndpoint hook : account.webhooks()) {
+            ObjectNode h = webhooks.addObject().put("id", hook.id()).put("url", hook.url().toString())
+                    .put("secret", cipher.encrypt(account.id(), hook.secret()));
+            ArrayNode topics = h.putArray("topics");
+            hook.topics().stream().sorted().forEach(topics::add);
+            ArrayNode hookVins = h.putArray("vins");
+            hook.vins().stream().sorted().forEach(hookVins::add);
+            h.put("created_at", hook.createdAt() == null ? null : hook.createdAt().toString());
+        }
         return node.toString();
     }
 
@@ -82,8 +92,18 @@ public final class AccountRecords {
         JsonNode tesla = node.path("tesla");
         Secret access = cipher.decrypt(id, tesla.path("access_token").asText());
         Secret refresh = tesla.path("refresh_token").isTextual() ? cipher.decrypt(id, tesla.path("refresh_token").asText()) : null;
+        List<WebhookEndpoint> webhooks = new ArrayList<>();
+        for (JsonNode h : node.path("webhooks")) {
+            Set<String> topics = new HashSet<>();
+            h.path("topics").forEach(t -> topics.add(t.asText()));
+            Set<String> hookVins = new HashSet<>();
+            h.path("vins").forEach(v -> hookVins.add(v.asText()));
+            webhooks.add(new WebhookEndpoint(h.path("id").asText(), java.net.URI.create(h.path("url").asText()),
+                    cipher.decrypt(id, h.path("secret").asText()), topics, hookVins, instant(h.path("created_at"))));
+        }
         return new Account(id, region, access, scopes, subscription, tokens, creditBudget, refresh,
-                instant(tesla.path("issued_at")), instant(tesla.path("expires_at")), tesla.path("sign_in_required").asBoolean(false));
+                instant(tesla.path("issued_at")), instant(tesla.path("expires_at")), tesla.path("sign_in_required").asBoolean(false),
+                webhooks);
     }
 
     private static Instant instant(JsonNode node) {

@@ -58,6 +58,8 @@ final class DemoMode implements AutoCloseable {
                 // configs name a fleet-telemetry server on this machine; the simulator streams to Kafka itself
                 Map.entry("fleetgate.telemetry.server.hostname", "localhost"),
                 Map.entry("fleetgate.telemetry.server.port", "4443"),
+                // a demo's webhook receiver runs on this machine, so loopback and private addresses are allowed
+                Map.entry("fleetgate.webhooks.allow-private-addresses", "true"),
                 Map.entry("fleetgate.accounts.file", DEMO_ACCOUNTS),
                 Map.entry("fleetgate.regions.na.base-url", simulator.baseUrl("na")),
                 Map.entry("fleetgate.regions.eu.base-url", simulator.baseUrl("eu")),

@@ -123,6 +123,7 @@ public final class FleetgateConfiguration implements CamelConfiguration {
                 (int) settings.longValue("fleetgate.stream.connections-per-account"),
                 settings.duration("fleetgate.stream.metering-interval-ms"),
                 settings.longValue("fleetgate.audit.credits.signals-per-credit")), accounts, clock);
+        io.fleetgate.telemetry.webhooks.WebhooksConfiguration.bind(context, accounts, clock);
         bindCommands(context, settings, accounts, clock, statesLearned);
         // polling settings before the account API (/api/metadata shows them)
         io.fleetgate.polling.PollingConfiguration.bind(context);

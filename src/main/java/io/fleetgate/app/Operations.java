@@ -218,6 +218,12 @@ final class Operations {
                 publisher, p -> p.foundOnTopicEvents().sum());
         bindTelemetryMeters(registry, metrics);
         bindPollingMeters(registry, metrics);
+        // webhooks: fleetgate_webhook_deliveries_total{account,endpoint,outcome}, fleetgate_webhook_last_status{account,endpoint}
+        io.fleetgate.telemetry.webhooks.WebhookDelivery webhooks = registry.lookupByNameAndType("webhookDelivery",
+                io.fleetgate.telemetry.webhooks.WebhookDelivery.class);
+        if (webhooks != null) {
+            webhooks.metersTo(metrics.registry());
+        }
         RegionBreakers breakers = registry.lookupByNameAndType("regionBreakers", RegionBreakers.class);
         for (Region region : Region.values()) {
             metrics.gauge("fleetgate.upstream.breaker.state", "Circuit breaker of each regional Fleet API host: 0 closed, 1 open, 2 half-open",
