@@ -144,6 +144,13 @@ public final class VehicleEventFeed extends ServiceSupport {
     /** A live subscription and, for every partition, the first offset it takes. */
     public record Started(Subscription subscription, Map<Integer, Long> from) {}
 
+    /** Whether the feed has found its partitions and where it reads them: a subscription from now can start. */
+    public boolean reading() {
+        synchronized (dispatch) {
+            return !follower.partitions().isEmpty() && !follower.positions().isEmpty();
+        }
+    }
+
     /**
      * Events from now on that {@code filter} takes, and where "now" is on every partition: the
      * subscription takes every event at or after those offsets and none before, so a client that

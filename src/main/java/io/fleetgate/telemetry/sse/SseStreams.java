@@ -36,6 +36,10 @@ import org.apache.camel.support.service.ServiceSupport;
  * {@link SseCursor}.
  */
 public final class SseStreams extends ServiceSupport {
+    /** Right after a start, how long a stream waits for the event feed to find its partitions before 503. */
+    private static final long FEED_WAIT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    private static final long FEED_POLL_MS = 50;
+
     private static final String STREAMING = ExchangeKeys.STREAMING;
     private static final String ROUTING_CONTEXT = ExchangeKeys.ROUTING_CONTEXT;
 
@@ -120,22 +124,30 @@ public final class SseStreams extends ServiceSupport {
             release(request.account().id());
             throw new IllegalStateException("an SSE route must be served by the event-loop HTTP consumer");
         }
-        if (Vertx.currentContext() == context) {
+        if (Vertx.currentContext() == context && feed.reading()) {
             start(request, routing.response(), context);
         } else {
-            // the HTTP consumer answers on this context too, after this, and leaves the answer to the stream
-            context.runOnContext(ignored -> {
-                try {
-                    start(request, routing.response(), context);
-                } catch (GatewayError refused) {
-                    routing.response().setStatusCode(refused.status()).putHeader("Content-Type", "application/json")
-                            .putHeader("Retry-After", "1")
-                            .end(JsonNodeFactory.instance.objectNode().putNull("response").put("error", refused.error())
-                                    .put("error_description", refused.description()).toString());
-                }
-            });
+            // the HTTP consumer answers on this context too, after this, and leaves the answer to the
+            // stream; right after a start the feed may still be finding its partitions: wait for it
+            context.runOnContext(ignored -> startOnceReading(request, routing, context, System.nanoTime() + FEED_WAIT_NANOS));
         }
         exchange.setProperty(STREAMING, true);
+    }
+
+    /** Starts the stream once the feed reads (checked on a timer, no thread waits), or refuses it with 503. */
+    private void startOnceReading(SseRequest request, RoutingContext routing, Context context, long deadline) {
+        if (!feed.reading() && System.nanoTime() < deadline) {
+            context.owner().setTimer(FEED_POLL_MS, id -> startOnceReading(request, routing, context, deadline));
+            return;
+        }
+        try {
+            start(request, routing.response(), context);
+        } catch (GatewayError refused) {
+            routing.response().setStatusCode(refused.status()).putHeader("Content-Type", "application/json")
+                    .putHeader("Retry-After", "1")
+                    .end(JsonNodeFactory.instance.objectNode().putNull("response").put("error", refused.error())
+                            .put("error_description", refused.description()).toString());
+        }
     }
 
     private void start(SseRequest request, HttpServerResponse response, Context context) {
