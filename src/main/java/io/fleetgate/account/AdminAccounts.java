@@ -252,12 +252,18 @@ public final class AdminAccounts {
     }
 
     private Account account(Exchange exchange) {
+        return requestedAccount(store, exchange);
+    }
+
+    /** The account the admin request's {@code {id}} names, or 404 {@code not_found}. */
+    public static Account requestedAccount(AccountStore store, Exchange exchange) {
         String id = exchange.getMessage().getHeader("id", String.class);
         return store.findById(id == null ? "" : id)
                 .orElseThrow(() -> new GatewayError(404, "not_found", "No account " + id + "."));
     }
 
-    private static JsonNode body(Exchange exchange) {
+    /** The admin request's body, which must be a JSON object: else 400 {@code invalid_request}. */
+    public static JsonNode body(Exchange exchange) {
         String text = exchange.getMessage().getBody(String.class);
         if (text == null || text.isBlank()) {
             throw GatewayError.invalidRequest("A JSON object body is required.");
@@ -301,7 +307,8 @@ public final class AdminAccounts {
         }
     }
 
-    private static void answer(Exchange exchange, int status, JsonNode response) {
+    /** An admin answer: {@code {"response": ...}} with this status. */
+    public static void answer(Exchange exchange, int status, JsonNode response) {
         Message out = exchange.getMessage();
         out.getHeaders().clear();
         out.setHeader(Exchange.HTTP_RESPONSE_CODE, status);

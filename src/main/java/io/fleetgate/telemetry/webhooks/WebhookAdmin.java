@@ -1,11 +1,11 @@
 package io.fleetgate.telemetry.webhooks;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetgate.account.Account;
+import io.fleetgate.account.AdminAccounts;
 import io.fleetgate.account.AccountStore;
 import io.fleetgate.account.Secret;
 import io.fleetgate.account.WebhookEndpoint;
@@ -22,7 +22,6 @@ import java.util.Set;
 import java.util.random.RandomGenerator;
 import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -139,34 +138,14 @@ public final class WebhookAdmin {
     }
 
     private Account account(Exchange exchange) {
-        String id = exchange.getMessage().getHeader("id", String.class);
-        return store.findById(id == null ? "" : id)
-                .orElseThrow(() -> new GatewayError(404, "not_found", "No account " + id + "."));
+        return AdminAccounts.requestedAccount(store, exchange);
     }
 
     private static JsonNode body(Exchange exchange) {
-        String text = exchange.getMessage().getBody(String.class);
-        if (text == null || text.isBlank()) {
-            throw GatewayError.invalidRequest("A JSON object body is required.");
-        }
-        try {
-            JsonNode node = JSON.readTree(text);
-            if (node == null || !node.isObject()) {
-                throw GatewayError.invalidRequest("The body must be a JSON object.");
-            }
-            return node;
-        } catch (JsonProcessingException e) {
-            throw GatewayError.invalidRequest("The body is not valid JSON.");
-        }
+        return AdminAccounts.body(exchange);
     }
 
     private static void answer(Exchange exchange, int status, JsonNode response) {
-        Message out = exchange.getMessage();
-        out.getHeaders().clear();
-        out.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        out.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        ObjectNode envelope = JSON.createObjectNode();
-        envelope.set("response", response);
-        out.setBody(envelope.toString());
+        AdminAccounts.answer(exchange, status, response);
     }
 }
