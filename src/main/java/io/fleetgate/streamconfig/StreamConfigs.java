@@ -83,9 +83,18 @@ public final class StreamConfigs {
         } catch (StreamingConfigException e) {
             throw GatewayError.invalidRequest("Invalid streaming config: " + e.getMessage() + ".");
         }
-        if ("POST".equals(method) && request.fields().isEmpty()) {
+        if (request.fields().isEmpty()) {
             throw GatewayError.invalidRequest("Invalid streaming config: fields must name at least one field"
                     + " (DELETE /api/config/{vin} stops streaming).");
+        }
+        // refused here, not after PATCH's read: a change the vehicle would ignore entirely changes nothing
+        String vin = VehicleEndpoints.vin(exchange);
+        Optional<String> version = firmware.firmware(vin);
+        List<String> unsupported = request.fields().keySet().stream()
+                .filter(name -> !streams(version, name)).sorted().toList();
+        if (unsupported.size() == request.fields().size()) {
+            throw GatewayError.invalidRequest("Invalid streaming config: vehicle " + vin + " runs " + version.orElseThrow()
+                    + ", which streams none of " + String.join(", ", unsupported) + ".");
         }
         Account account = exchange.getProperty(ExchangeKeys.ACCOUNT, Account.class);
         if (!account.scopes().contains(FieldSpec.LOCATION_SCOPE)) {
@@ -148,15 +157,15 @@ public final class StreamConfigs {
         List<String> ignored = new ArrayList<>();
         Optional<String> version = firmware.firmware(vin);
         request.fieldsJson().properties().forEach(entry -> {
-            String since = catalogue.field(entry.getKey()).map(FieldSpec::firmware).orElse(null);
-            if (version.isPresent() && since != null && !FirmwareVersion.atLeast(version.get(), since)) {
-                ignored.add(entry.getKey());
-            } else {
+            if (streams(version, entry.getKey())) {
                 fields.set(entry.getKey(), entry.getValue());
+            } else {
+                ignored.add(entry.getKey());
             }
         });
         if (fields.isEmpty()) {
-            throw GatewayError.invalidRequest("Invalid streaming config: vehicle " + vin + " runs " + version.orElse("?")
+            // the firmware seen at the check was older: nothing left to send
+            throw GatewayError.invalidRequest("Invalid streaming config: vehicle " + vin + " runs " + version.orElse("unknown firmware")
                     + ", which streams none of " + String.join(", ", ignored) + ".");
         }
 
@@ -225,6 +234,12 @@ public final class StreamConfigs {
             noteChange(exchange, Optional.empty());
         }
         Answers.json(exchange, 200, body, defaultRegion);
+    }
+
+    /** Whether a vehicle on this firmware streams the field; unknown firmware is given the benefit of the doubt. */
+    private boolean streams(Optional<String> version, String field) {
+        String since = catalogue.field(field).map(FieldSpec::firmware).orElse(null);
+        return version.isEmpty() || since == null || FirmwareVersion.atLeast(version.get(), since);
     }
 
     private TelemetryServer requireServer() {

@@ -194,6 +194,10 @@ class StreamConfigApiTest {
                 "invalid_request", "hostname");
         assertError(send("POST", NA_VIN, ALICE, "{\"port\":1,\"fields\":{\"Gear\":null}}"), 400, "invalid_request", "port");
         assertError(send("POST", NA_VIN, ALICE, "{\"fields\":{}}"), 400, "invalid_request", "at least one field");
+        // PATCH too, before reading the current config: an empty change is refused, not read for
+        assertError(send("PATCH", NA_VIN, ALICE, "{}"), 400, "invalid_request", "at least one field");
+        assertError(send("PATCH", NA_VIN, ALICE, "{\"fields\":{}}"), 400, "invalid_request", "at least one field");
+        assertError(send("PATCH", NA_VIN, ALICE, "{\"prefer_typed\":true}"), 400, "invalid_request", "at least one field");
         assertError(send("POST", NA_VIN, ALICE, "{\"fields\":"), 400, "invalid_request", "JSON");
         assertError(send("POST", NA_VIN, ALICE, null), 400, "invalid_request", "fields");
         assertError(send("PATCH", NA_VIN, ALICE, "{\"fields\":{\"Soc\":{\"interval_seconds\":\"often\"}}}"), 400, "invalid_request", "Soc");
@@ -247,6 +251,8 @@ class StreamConfigApiTest {
             int before = harness.simulator().requests().size();
             assertError(send("POST", NA_VIN_ASLEEP, ALICE, "{\"fields\":{\"LightsHazardsActive\":null}}"), 400, "invalid_request",
                     "LightsHazardsActive");
+            assertError(send("PATCH", NA_VIN_ASLEEP, ALICE, "{\"fields\":{\"LightsHazardsActive\":null}}"), 400, "invalid_request",
+                    "LightsHazardsActive", "2024.38.7");
             assertThat(harness.simulator().requests()).hasSize(before);
         } finally {
             harness.simulator().fleet().updateVehicle(NA_VIN_ASLEEP, v -> v.withFirmwareVersion(io.fleetgate.sim.SimVehicle.DEFAULT_FIRMWARE));
