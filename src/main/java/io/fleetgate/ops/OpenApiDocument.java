@@ -40,11 +40,14 @@ public final class OpenApiDocument {
             EndpointClass.ENERGY_COMMAND, "Energy site commands (proxied with retries)",
             EndpointClass.USER, "User (proxied)",
             EndpointClass.PARTNER, "Partner (proxied)",
-            EndpointClass.OTHER, "Other Fleet API endpoints (proxied)");
+            EndpointClass.OTHER, "Other Fleet API endpoints (proxied)",
+            EndpointClass.GATEWAY, "Fleetgate's own endpoints (never proxied)");
+    private static final String ADMIN = "admin";
 
     private final CamelContext context;
     private final FleetApiCatalog catalog;
     private final String version;
+    private final OperationDescriptions descriptions = OperationDescriptions.load();
 
     public OpenApiDocument(CamelContext context, FleetApiCatalog catalog, String version) {
         this.context = context;
@@ -67,53 +70,63 @@ public final class OpenApiDocument {
                 + "authenticate with a Fleetgate token (Authorization: Bearer, or ?token=). Errors use the Fleet API's envelope "
                 + "{response: null, error, error_description}. Health and metrics are on the management port, not here.");
         ObjectNode components = doc.putObject("components");
-        ObjectNode envelope = components.putObject("schemas").putObject("ErrorEnvelope");
-        envelope.put("type", "object").put("description", "The Fleet API's error envelope, which Fleetgate's own refusals use too");
-        envelope.putArray("required").add("response").add("error").add("error_description");
-        ObjectNode properties = envelope.putObject("properties");
-        properties.putObject("response").put("nullable", true).put("description", "null, or the vehicle summary with a 408");
-        properties.putObject("error").put("type", "string").put("example", "rate_limited");
-        properties.putObject("error_description").put("type", "string");
+        components.setAll(descriptions.components());
         ObjectNode schemes = components.putObject("securitySchemes");
-        schemes.putObject("gatewayToken").put("type", "http").put("scheme", "bearer");
-        schemes.putObject("gatewayTokenQuery").put("type", "apiKey").put("in", "query").put("name", "token");
+        schemes.putObject("gatewayToken").put("type", "http").put("scheme", "bearer")
+                .put("description", "A Fleetgate gateway token: Authorization: Bearer <token>");
+        schemes.putObject("gatewayTokenQuery").put("type", "apiKey").put("in", "query").put("name", "token")
+                .put("description", "The same gateway token as ?token=<token> (removed before anything is forwarded or logged)");
+        schemes.putObject("adminToken").put("type", "http").put("scheme", "bearer")
+                .put("description", "The admin API's token (fleetgate.admin.token); a gateway token never opens /admin/");
         ArrayNode tags = doc.putArray("tags");
-        tags.addObject().put("name", "Fleetgate").put("description", "Fleetgate's own endpoints");
         for (EndpointClass endpointClass : EndpointClass.values()) {
             tags.addObject().put("name", tag(endpointClass)).put("description", GROUPS.get(endpointClass));
         }
+        tags.addObject().put("name", ADMIN).put("description", "The admin API: accounts, gateway tokens, subscriptions, budgets, webhooks");
 
         Map<String, ObjectNode> paths = new TreeMap<>();
         for (OwnEndpoint own : ownEndpoints(context)) {
             ObjectNode operation = operation(paths, own.path(), own.method());
+            boolean admin = own.path().startsWith("/admin/");
             operation.put("summary", own.summary());
-            operation.put("operationId", own.routeId());
-            operation.putArray("tags").add("Fleetgate");
+            operation.put("operationId", operationId(own.method(), own.path()));
+            operation.putArray("tags").add(admin ? ADMIN : tag(EndpointClass.GATEWAY));
             operation.put(OWN, true);
             parameters(operation, own.path());
+            if (admin) {
+                operation.putArray("security").addObject().putArray("adminToken");
+            } else {
+                gatewaySecurity(operation);
+            }
+            ObjectNode responses = operation.putObject("responses");
             if (own.path().equals("/sse") || own.path().startsWith("/sse/")) {
                 // an answer that does not end: Teslemetry's event stream (README "Streaming")
                 operation.put(STREAM, true);
-                operation.putObject("responses").putObject("200").put("description", "A text/event-stream of vehicle events")
-                        .putObject("content").putObject("text/event-stream").putObject("schema").put("type", "string");
-            } else {
-                operation.putObject("responses").putObject("200").put("description", "OK");
             }
+            responses.putObject("200").put("description", "OK");
+            descriptions.describe(own.method(), own.path(), operation);
+            if (!operation.path("security").isEmpty()) {
+                OperationDescriptions.errorResponse(responses, "401", admin ? "missing_token or invalid_token: not the admin token"
+                        : "missing_token, invalid_token, or login_required (the owner must sign in with Tesla again)");
+            }
+            OperationDescriptions.errorResponse(responses, "429", admin
+                    ? "rate_limited: too many failed admin authentications from this address, with Retry-After"
+                    : "rate_limited, with Retry-After and RateLimit-Limit/Remaining/Reset");
         }
         for (FleetApiEndpoint endpoint : catalog.endpoints()) {
             ObjectNode operation = operation(paths, endpoint.template(), endpoint.method());
             operation.put("summary", endpoint.method() + " " + endpoint.template() + " on the account's regional Fleet API server");
+            operation.put("operationId", operationId(endpoint.method(), endpoint.template()));
             operation.putArray("tags").add(tag(endpoint.endpointClass()));
             if (!endpoint.scopes().isEmpty()) {
                 operation.put("description", "Needs one of the scopes: " + String.join(", ", endpoint.scopes().stream().sorted().toList()));
             }
-            ArrayNode security = operation.putArray("security");
-            security.addObject().putArray("gatewayToken");
-            security.addObject().putArray("gatewayTokenQuery");
+            gatewaySecurity(operation);
             parameters(operation, endpoint.template());
             ObjectNode responses = operation.putObject("responses");
             responses.putObject("200").put("description", "The Fleet API's answer, passed through");
-            error(responses, "401", "missing_token or invalid_token");
+            error(responses, "400", "invalid_request: a malformed VIN, site id, id or JSON body");
+            error(responses, "401", "missing_token, invalid_token or login_required");
             error(responses, "402", "subscription_required, vehicle_subscription_required or insufficient_credits");
             error(responses, "403", "invalid_scope");
             error(responses, "429", "rate_limited, with Retry-After and RateLimit-Limit/Remaining/Reset");
@@ -123,6 +136,7 @@ public final class OpenApiDocument {
             }
             error(responses, "502", "upstream_unavailable");
             error(responses, "504", "upstream_timeout");
+            descriptions.describe(endpoint.method(), endpoint.template(), operation);
         }
         ObjectNode pathsNode = doc.putObject("paths");
         paths.forEach(pathsNode::set);
@@ -166,8 +180,28 @@ public final class OpenApiDocument {
     }
 
     private static void error(ObjectNode responses, String status, String description) {
-        responses.putObject(status).put("description", description).putObject("content").putObject("application/json")
-                .putObject("schema").put("$ref", "#/components/schemas/ErrorEnvelope");
+        OperationDescriptions.errorResponse(responses, status, description);
+    }
+
+    private static void gatewaySecurity(ObjectNode operation) {
+        ArrayNode security = operation.putArray("security");
+        security.addObject().putArray("gatewayToken");
+        security.addObject().putArray("gatewayTokenQuery");
+    }
+
+    /**
+     * An operation's id when its description names none: the method and the path's segments in
+     * camel case, without the {@code /api/1} or {@code /api} prefix ({@code getVehiclesVinDrivers}).
+     */
+    static String operationId(String method, String path) {
+        String rest = path.startsWith("/api/1/") ? path.substring(7) : path.startsWith("/api/") ? path.substring(5) : path;
+        StringBuilder id = new StringBuilder(method.toLowerCase(Locale.ROOT));
+        for (String word : rest.split("[^A-Za-z0-9]+")) {
+            if (!word.isEmpty()) {
+                id.append(Character.toUpperCase(word.charAt(0))).append(word.substring(1));
+            }
+        }
+        return id.toString();
     }
 
     private static void parameters(ObjectNode operation, String path) {
@@ -179,7 +213,10 @@ public final class OpenApiDocument {
             }
             ObjectNode parameter = parameters.addObject();
             parameter.put("name", matcher.group(1)).put("in", "path").put("required", true);
-            parameter.putObject("schema").put("type", "string");
+            ObjectNode schema = parameter.putObject("schema").put("type", "string");
+            if (matcher.group(1).equals("vin")) {
+                schema.put("pattern", "^[A-HJ-NPR-Z0-9]{17}$");
+            }
         }
     }
 
