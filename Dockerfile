@@ -3,6 +3,8 @@
 # Build stage: Maven on JDK 21 compiles target/fleetgate.jar and copies its libraries to target/lib.
 FROM maven:3.9-eclipse-temurin-21 AS build
 WORKDIR /build
+# Node.js builds the operator console (src/main/console) into the jar
+RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends nodejs npm && rm -rf /var/lib/apt/lists/*
 COPY pom.xml ./
 COPY src/main ./src/main
 # packaged into the jar as the default routes and topic declarations

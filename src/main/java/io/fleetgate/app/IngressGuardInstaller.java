@@ -10,6 +10,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
 import org.apache.camel.ExtendedStartupListener;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
@@ -56,7 +58,7 @@ final class IngressGuardInstaller implements ExtendedStartupListener {
         guard.refuseUnreadableTargets(server);
         guard.install(router, "/api/");
         guard.refuseOtherMethods(router, methodsByPath(context));
-        guard.holdPrefixes(router, OpenApiDocument.prefixRoutes(context));
+        guard.holdPrefixes(router, methodsByPrefix(context));
         guard.refuseUnknownPaths(router);
     }
 
@@ -74,6 +76,23 @@ final class IngressGuardInstaller implements ExtendedStartupListener {
                 .map(Router.class::cast)
                 .findFirst()
                 .orElseThrow(() -> new IllegalStateException("no platform-http server on port " + serverPort));
+    }
+
+    /** Each prefix route's path with the methods its httpMethodRestrict names (empty: it takes every method). */
+    private static Map<String, Set<String>> methodsByPrefix(CamelContext context) {
+        Map<String, Set<String>> methods = new TreeMap<>();
+        for (Route route : context.getRoutes()) {
+            if (route.getEndpoint() instanceof PlatformHttpEndpoint http && http.isMatchOnUriPrefix()) {
+                Set<String> taken = methods.computeIfAbsent(http.getPath(), path -> new TreeSet<>());
+                String restrict = http.getHttpMethodRestrict();
+                if (restrict != null) {
+                    for (String method : restrict.split(",")) {
+                        taken.add(method.trim().toUpperCase(java.util.Locale.ROOT));
+                    }
+                }
+            }
+        }
+        return methods;
     }
 
     /** Each own path's methods as its routes' httpMethodRestrict gives them: what the OpenAPI document lists too. */

@@ -14,7 +14,13 @@ import io.fleetgate.limits.RateLimitGate;
 import io.fleetgate.limits.RateLimitVerdict;
 import io.fleetgate.limits.RedisSlidingWindowLimiter;
 import io.fleetgate.limits.ResilientLimiter;
+import io.fleetgate.accountapi.VehicleFirmware;
+import io.fleetgate.command.SignedCommands;
+import io.fleetgate.command.VehicleStates;
+import io.fleetgate.ops.AdminFleet;
 import io.fleetgate.ops.AuditObservers;
+import io.fleetgate.ops.ConsoleFiles;
+import io.fleetgate.telemetry.LastValues;
 import io.fleetgate.region.Region;
 import io.fleetgate.resilience.Bulkheads;
 import io.fleetgate.resilience.RegionBreakers;
@@ -60,6 +66,13 @@ final class Operations {
         registry.bind("auditObservers", new AuditObservers(observers));
         String version = java.util.Objects.requireNonNullElse(Operations.class.getPackage().getImplementationVersion(), "dev");
         registry.bind("openApiDocument", new OpenApiDocument(context, new FleetApiCatalog(), version));
+        registry.bind("consoleFiles", new ConsoleFiles());
+        registry.bind("adminFleet", new AdminFleet(registry.lookupByNameAndType("accountStore", AccountStore.class),
+                registry.lookupByNameAndType("vehicleStates", VehicleStates.class),
+                registry.lookupByNameAndType("signedCommands", SignedCommands.class),
+                registry.lookupByNameAndType("vehicleFirmware", VehicleFirmware.class),
+                registry.lookupByNameAndType("commandIntake", CommandIntake.class),
+                java.util.Optional.ofNullable(registry.lookupByNameAndType("lastValues", LastValues.class))));
 
         // Camel's health registry takes the HealthCheck beans of the registry (HealthCheckRegistryRepository)
         readinessChecks(registry).forEach(check -> registry.bind("fleetgate-readiness-" + check.getId(), check));

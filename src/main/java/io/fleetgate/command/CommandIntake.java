@@ -133,6 +133,11 @@ public final class CommandIntake {
         }
     }
 
+    /** This replica's commands for the vehicle, running or queued behind it. */
+    public int laneDepth(String vin) {
+        return lanes.depth(vin);
+    }
+
     public int activeLanes() {
         return lanes.activeLanes();
     }

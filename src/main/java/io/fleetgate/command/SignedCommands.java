@@ -187,6 +187,11 @@ public final class SignedCommands {
         return signingNotRequired.contains(vin) ? Optional.of(false) : Optional.empty();
     }
 
+    /** The link a vehicle's owner opens to pair Fleetgate's key, when a pairing domain is set. */
+    public Optional<String> pairingLink() {
+        return pairingDomain == null || pairingDomain.isBlank() ? Optional.empty() : Optional.of(Faults.pairingLink(pairingDomain));
+    }
+
     private String handshake(Exchange exchange, VcpClient vcp, String vin, VehicleCommand command) {
         HandshakeRequest handshake = vcp.sessionRequest(vin, command.domain());
         exchange.setProperty(HANDSHAKE, handshake);

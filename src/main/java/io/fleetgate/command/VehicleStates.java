@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.Exchange;
 
@@ -95,6 +96,15 @@ public final class VehicleStates {
         known.compute(vin, (v, k) -> new Known(k == null ? null : k.state(), k == null ? now : k.learnedAt(),
                 k == null ? null : k.summary(), now));
     }
+
+    /** The state last learned of the vehicle and when, however old: for operators, never for a command. */
+    public Optional<LastKnown> lastKnown(String vin) {
+        Known k = known.get(vin);
+        return k == null || k.state() == null ? Optional.empty() : Optional.of(new LastKnown(k.state(), k.learnedAt()));
+    }
+
+    /** A vehicle's state as Fleetgate last learned it from the Fleet API. */
+    public record LastKnown(String state, Instant learnedAt) {}
 
     int size() {
         return known.size();

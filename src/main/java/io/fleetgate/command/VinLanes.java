@@ -73,6 +73,17 @@ public final class VinLanes<T> {
         return total;
     }
 
+    /** The vehicle's commands in its lane, the running one included (0: none). */
+    public int depth(String vin) {
+        Lane lane = lanes.get(vin);
+        if (lane == null) {
+            return 0;
+        }
+        synchronized (lane) {
+            return lane.queue.size();
+        }
+    }
+
     private void runNext(String vin, Lane lane) {
         T item;
         synchronized (lane) {

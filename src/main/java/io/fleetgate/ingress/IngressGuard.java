@@ -4,7 +4,6 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.util.Collection;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -59,13 +58,21 @@ public final class IngressGuard {
     }
 
     /**
-     * @param prefixes the paths under which a route takes every path and method (the Fleet API's
-     *                 {@code /api/1}): a request under one reaches here only while that route is not running
+     * @param methodsByPrefix the paths under which a route takes every path (the Fleet API's
+     *                        {@code /api/1}, the console), each with the methods it takes (empty:
+     *                        every one): a request under one reaches here with another method, or
+     *                        while that route is not running
      */
-    public void holdPrefixes(Router router, Collection<String> prefixes) {
-        prefixes.forEach(prefix -> router.route(prefix + "*")
+    public void holdPrefixes(Router router, Map<String, Set<String>> methodsByPrefix) {
+        methodsByPrefix.forEach((prefix, methods) -> router.route(prefix + "*")
                 .order(BEHIND_THE_ROUTES)
-                .handler(ctx -> answer(ctx, GatewayError.notServing(ctx.request().path()), false)));
+                .handler(ctx -> {
+                    if (methods.isEmpty()) {
+                        answer(ctx, GatewayError.notServing(ctx.request().path()), false);
+                    } else {
+                        refuseMethod(ctx, methods);
+                    }
+                }));
     }
 
     /** Answers 404 in the envelope for whatever no route and no handler above took, any method. */

@@ -1,0 +1,160 @@
+package io.fleetgate.console;
+
+import static io.fleetgate.testing.TestFleet.ALICE;
+import static io.fleetgate.testing.TestFleet.CN_VIN;
+import static io.fleetgate.testing.TestFleet.EU_VIN;
+import static io.fleetgate.testing.TestFleet.NA_VIN;
+import static io.fleetgate.testing.TestFleet.NA_VIN_ASLEEP;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fleetgate.testing.GatewayHarness;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+
+/**
+ * The operator console in real Chromium against a Fleetgate with the simulator: sign-in, the
+ * fleet table, gateway tokens shown once. Each page's screenshot lands in target/console-screenshots.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ConsoleBrowserTest {
+    private static final Duration WAIT = Duration.ofSeconds(15);
+    private static GatewayHarness harness;
+    private static Browser browser;
+
+    @BeforeAll
+    static void start() throws Exception {
+        harness = GatewayHarness.standard();
+        browser = Browser.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.close();
+        }
+        if (harness != null) {
+            harness.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aWrongAdminTokenIsRefusedWithTheEnvelopesWordsAndTheRightOneSignsIn() throws Exception {
+        browser.driver.get(harness.url("/console/"));
+        signIn("not-the-admin-token");
+        WebElement refusal = browser.waitUpTo(WAIT).until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[role=alert]")));
+        assertThat(refusal.getText()).isNotBlank().doesNotContain("not-the-admin-token");
+        assertThat(browser.driver.findElements(By.cssSelector("nav a"))).as("not signed in").isEmpty();
+        browser.screenshot("sign-in-refused");
+
+        signIn(GatewayHarness.ADMIN_TOKEN);
+        browser.waitUpTo(WAIT).until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("nav a[aria-current=page]")));
+        assertThat(browser.driver.getCurrentUrl()).as("the token never goes into a URL").doesNotContain(GatewayHarness.ADMIN_TOKEN);
+        assertThat(browser.driver.executeScript("return sessionStorage.getItem('fleetgate.adminToken')"))
+                .isEqualTo(GatewayHarness.ADMIN_TOKEN);
+    }
+
+    @Test
+    @Order(2)
+    void theFleetTableListsEveryAccountsVehiclesWithWhatFleetgateKnowsOfTheirState() throws Exception {
+        // a command teaches Fleetgate the vehicle is online (a state check, then the command)
+        assertThat(harness.post("/api/1/vehicles/" + NA_VIN + "/command/flash_lights", ALICE.gatewayToken(), "{}").statusCode())
+                .isEqualTo(200);
+        browser.driver.get(harness.url("/console/#/fleet"));
+        browser.waitUpTo(WAIT).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#vehicles tr[data-vin]")));
+        // the page was open before the command: it asks again every 10 s, or at once on Refresh
+        browser.driver.findElement(By.xpath("//button[text()='Refresh']")).click();
+        browser.waitUpTo(WAIT).until(d -> "online".equals(cell(NA_VIN, 4)));
+
+        assertThat(rows("#vehicles tr[data-vin]").stream().map(row -> row.getAttribute("data-vin")))
+                .containsExactly(NA_VIN, NA_VIN_ASLEEP, EU_VIN, CN_VIN);
+        assertThat(cell(NA_VIN, 4)).isEqualTo("online");
+        assertThat(cell(NA_VIN, 2)).isEqualTo("alice");
+        assertThat(cell(NA_VIN, 3)).isEqualTo("na");
+        assertThat(cell(EU_VIN, 3)).isEqualTo("eu");
+        assertThat(cell(NA_VIN_ASLEEP, 4)).as("nothing learned of it yet").isEqualTo("unknown");
+        assertThat(rows("#energy-sites tbody tr")).hasSize(1);
+        browser.screenshot("fleet");
+
+        // the filter narrows the table as one types
+        browser.driver.findElement(By.id("fleet-filter")).sendKeys("bernd");
+        browser.waitUpTo(WAIT).until(d -> rows("#vehicles tr[data-vin]").size() == 1);
+        assertThat(rows("#vehicles tr[data-vin]").getFirst().getAttribute("data-vin")).isEqualTo(EU_VIN);
+    }
+
+    @Test
+    @Order(3)
+    void aNewGatewayTokenIsShownOnceWorksAtOnceAndCanBeRevoked() throws Exception {
+        browser.driver.get(harness.url("/console/#/accounts/alice"));
+        browser.waitUpTo(WAIT).until(ExpectedConditions.visibilityOfElementLocated(By.id("token-name"))).sendKeys("console-test");
+        browser.driver.findElement(By.xpath("//button[text()='Issue token']")).click();
+        String token = browser.waitUpTo(WAIT).until(ExpectedConditions.visibilityOfElementLocated(By.id("issued-token"))).getText();
+        assertThat(token).startsWith("fg_");
+        browser.screenshot("account");
+        assertThat(harness.get("/api/1/vehicles", token).statusCode()).as("the new token is a gateway token").isEqualTo(200);
+
+        // shown once: after a reload the page only knows its name
+        browser.driver.navigate().refresh();
+        browser.waitUpTo(WAIT).until(ExpectedConditions.visibilityOfElementLocated(By.xpath("//button[@aria-label='Revoke console-test']")));
+        assertThat(browser.driver.findElements(By.id("issued-token"))).isEmpty();
+        assertThat(browser.driver.getPageSource()).doesNotContain(token);
+
+        browser.driver.findElement(By.xpath("//button[@aria-label='Revoke console-test']")).click();
+        browser.waitUpTo(WAIT).until(ExpectedConditions.alertIsPresent()).accept();
+        browser.waitUpTo(WAIT).until(ExpectedConditions.invisibilityOfElementLocated(By.xpath("//button[@aria-label='Revoke console-test']")));
+        assertThat(harness.get("/api/1/vehicles", token).statusCode()).as("revoked").isEqualTo(401);
+    }
+
+    @Test
+    @Order(4)
+    void aRefusedChangeShowsTheErrorDescriptionAndEveryPageFitsAPhone() throws Exception {
+        browser.size(390, 844);
+        try {
+            browser.driver.get(harness.url("/console/#/accounts/alice"));
+            WebElement vins = browser.waitUpTo(WAIT).until(ExpectedConditions.visibilityOfElementLocated(By.id("sub-vins")));
+            vins.clear();
+            vins.sendKeys("not-a-vin");
+            browser.driver.findElement(By.xpath("//button[text()='Save subscription']")).click();
+            WebElement refusal = browser.waitUpTo(WAIT).until(ExpectedConditions.visibilityOfElementLocated(
+                    By.xpath("//form[@aria-labelledby='subscription-title']//*[@role='alert']")));
+            assertThat(refusal.getText()).contains("17-character VINs");
+            browser.screenshot("account-phone");
+            for (String page : List.of("fleet", "accounts")) {
+                browser.driver.get(harness.url("/console/#/" + page));
+                browser.waitUpTo(WAIT).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("table tbody tr")));
+                Long overflow = (Long) browser.driver.executeScript(
+                        "return document.documentElement.scrollWidth - document.documentElement.clientWidth");
+                assertThat(overflow).as("the %s page scrolls no wider than the phone (tables scroll in their own box)", page)
+                        .isLessThanOrEqualTo(0L);
+                browser.screenshot(page + "-phone");
+            }
+        } finally {
+            browser.size(1280, 900);
+        }
+    }
+
+    private static void signIn(String token) {
+        WebElement field = browser.waitUpTo(WAIT).until(ExpectedConditions.visibilityOfElementLocated(By.id("admin-token")));
+        field.clear();
+        field.sendKeys(token);
+        browser.driver.findElement(By.cssSelector("button[type=submit]")).click();
+    }
+
+    private static List<WebElement> rows(String selector) {
+        return browser.driver.findElements(By.cssSelector(selector));
+    }
+
+    /** The text of the vehicle's row's cell, counted from 1. */
+    private static String cell(String vin, int column) {
+        return browser.driver.findElement(By.cssSelector("#vehicles tr[data-vin='" + vin + "'] td:nth-child(" + column + ")")).getText();
+    }
+}
