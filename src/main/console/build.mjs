@@ -18,3 +18,4 @@ await build({
 for (const file of ['index.html', 'style.css']) {
   copyFileSync(file, join(out, file));
 }
+copyFileSync('node_modules/uplot/dist/uPlot.min.css', join(out, 'uplot.css'));

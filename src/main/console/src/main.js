@@ -5,13 +5,15 @@ import { adminToken } from './api.js';
 import { SignIn } from './signin.js';
 import { FleetPage } from './fleet.js';
 import { AccountsPage } from './accounts.js';
+import { UsagePage } from './usage.js';
 
 const PAGES = [
   { path: 'fleet', title: 'Fleet', view: FleetPage },
   { path: 'accounts', title: 'Accounts', view: AccountsPage },
+  { path: 'usage', title: 'Usage', view: UsagePage },
 ];
 
-/** The page named by the location's hash: #/fleet, #/accounts or #/accounts/<id>. */
+/** The page named by the location's hash: #/fleet, #/accounts, #/accounts/<id>, #/usage or #/usage/<id>. */
 function currentRoute() {
   const [page = 'fleet', ...rest] = location.hash.replace(/^#\/?/, '').split('/');
   return { page: PAGES.some((p) => p.path === page) ? page : 'fleet', rest: rest.map(decodeURIComponent) };

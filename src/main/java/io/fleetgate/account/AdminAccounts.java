@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetgate.ingress.ExchangeKeys;
 import io.fleetgate.ingress.GatewayError;
 import io.fleetgate.json.JsonMappers;
 import io.fleetgate.region.Region;
@@ -116,6 +117,11 @@ public final class AdminAccounts {
         LOG.info("admin: account {} {} (region {}, {} vehicle(s), {} site(s))", id, existing.isPresent() ? "signed in again" : "added",
                 account.region().code(), account.subscription().vins().size(), account.subscription().energySites().size());
         answer(exchange, existing.isPresent() ? 200 : 201, view(account));
+    }
+
+    /** Makes the account the {@code {id}} names the exchange's, as a gateway token would (404 when none): for the account's own reports. */
+    public void actAsAccount(Exchange exchange) {
+        exchange.setProperty(ExchangeKeys.ACCOUNT, account(exchange));
     }
 
     /** {@code {"name": "home-assistant"}}: a new gateway token; its value is in this answer only. */

@@ -191,14 +191,19 @@ public final class UsageReports {
         private final Map<Optional<String>, long[]> byEndpoint = new HashMap<>();
         private final Map<Optional<String>, long[]> byTokenName = new HashMap<>();
         private final Map<Optional<String>, long[]> byClientLibrary = new HashMap<>();
+        /** Per UTC day, in order: what a chart of the window draws. */
+        private final java.util.TreeMap<LocalDate, long[]> byDay = new java.util.TreeMap<>();
 
         void add(AuditEvent event) {
-            add(UsageRow.of(event), event.credits(), 1);
+            add(UsageTotals.day(event.time()), UsageRow.of(event), event.credits(), 1);
         }
 
-        void add(UsageRow row, long rowCredits, long rowRequests) {
+        void add(LocalDate day, UsageRow row, long rowCredits, long rowRequests) {
             credits += rowCredits;
             requests += rowRequests;
+            long[] daySum = byDay.computeIfAbsent(day, d -> new long[2]);
+            daySum[0] += rowCredits;
+            daySum[1] += rowRequests;
             count(byEndpoint, row.endpoint(), rowCredits, rowRequests);
             count(byTokenName, row.tokenName(), rowCredits, rowRequests);
             count(byClientLibrary, row.clientLibrary(), rowCredits, rowRequests);
@@ -211,6 +216,8 @@ public final class UsageReports {
             report.set("by_endpoint", breakdown(byEndpoint, "endpoint"));
             report.set("by_token_name", breakdown(byTokenName, "token_name"));
             report.set("by_client_library", breakdown(byClientLibrary, "client_library"));
+            ArrayNode days = report.putArray("by_day");
+            byDay.forEach((day, sum) -> days.addObject().put("day", day.toString()).put("credits", sum[0]).put("requests", sum[1]));
             return report;
         }
 

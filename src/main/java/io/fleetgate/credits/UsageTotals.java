@@ -30,7 +30,7 @@ public final class UsageTotals {
     /** Receives rows of a report: credits and requests of one row on one day. */
     @FunctionalInterface
     interface RowSink {
-        void add(UsageRow row, long credits, long requests);
+        void add(LocalDate day, UsageRow row, long credits, long requests);
     }
 
     private static final class Day {
@@ -127,9 +127,8 @@ public final class UsageTotals {
         if (days == null || !from.isBefore(to)) {
             return;
         }
-        for (Day day : days.subMap(from, true, to, false).values()) {
-            day.current.forEach((row, sum) -> sink.add(row, sum[0], sum[1]));
-        }
+        days.subMap(from, true, to, false).forEach((date, day) ->
+                day.current.forEach((row, sum) -> sink.add(date, row, sum[0], sum[1])));
     }
 
     /** Drops the days before {@code first}: past the retention. */

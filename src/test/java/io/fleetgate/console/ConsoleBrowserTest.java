@@ -116,6 +116,25 @@ class ConsoleBrowserTest {
 
     @Test
     @Order(4)
+    void theUsagePageChartsTheAccountsCreditsPerDayWithItsBreakdowns() throws Exception {
+        browser.driver.get(harness.url("/console/#/usage/alice"));
+        // the commands above were charged: the ledger follows the audit topic a moment behind
+        browser.waitUpTo(WAIT).until(d -> {
+            d.navigate().refresh();
+            return new org.openqa.selenium.support.ui.WebDriverWait(d, Duration.ofSeconds(3)).until(
+                    ExpectedConditions.presenceOfElementLocated(By.id("usage-credits"))).getText().matches("[1-9][0-9]*");
+        });
+        WebElement chart = browser.driver.findElement(By.cssSelector("#credits-chart canvas"));
+        assertThat(chart.getSize().getWidth()).as("uPlot drew its canvas").isGreaterThan(200);
+        assertThat(browser.driver.findElement(By.id("credits-chart")).getAttribute("aria-label"))
+                .contains(java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString());
+        assertThat(browser.driver.findElement(By.tagName("main")).getText())
+                .contains("POST /api/1/vehicles/{vin}/command/flash_lights", "By gateway token", "alice-token");
+        browser.screenshot("usage");
+    }
+
+    @Test
+    @Order(5)
     void aRefusedChangeShowsTheErrorDescriptionAndEveryPageFitsAPhone() throws Exception {
         browser.size(390, 844);
         try {

@@ -91,6 +91,26 @@ class ConsoleHttpTest {
     }
 
     @Test
+    void theAdminSeesAnAccountsUsageReportAsItsOwnCallersDo() throws Exception {
+        assertThat(harness.get("/admin/accounts/alice/usage", null).statusCode()).isEqualTo(401);
+        assertThat(harness.get("/admin/accounts/alice/usage", ALICE.gatewayToken()).statusCode()).isEqualTo(401);
+        HttpResponse<byte[]> unknown = harness.get("/admin/accounts/nobody/usage", GatewayHarness.ADMIN_TOKEN);
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(JSON.readTree(unknown.body()).path("error").asText()).isEqualTo("not_found");
+        assertThat(harness.get("/admin/accounts/alice/usage?from=tomorrow", GatewayHarness.ADMIN_TOKEN).statusCode()).isEqualTo(400);
+
+        assertThat(harness.get("/api/1/vehicles", ALICE.gatewayToken()).statusCode()).isEqualTo(200);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> JSON.readTree(
+                harness.get("/admin/accounts/alice/usage", GatewayHarness.ADMIN_TOKEN).body()).path("response").path("by_endpoint")
+                .findValuesAsText("endpoint").contains("GET /api/1/vehicles"));
+        JsonNode admin = JSON.readTree(harness.get("/admin/accounts/alice/usage", GatewayHarness.ADMIN_TOKEN).body()).path("response");
+        JsonNode own = JSON.readTree(harness.get("/api/usage", ALICE.gatewayToken()).body()).path("response");
+        assertThat(admin.path("account_id").asText()).isEqualTo("alice");
+        assertThat(admin.path("by_endpoint")).as("the same report").isEqualTo(own.path("by_endpoint"));
+        assertThat(admin.path("by_day").get(0).path("day").asText()).isEqualTo(java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString());
+    }
+
+    @Test
     void aFleetStatusTeachesSigningAndFirmwareAndQueuedCommandsShowWhileTheVehicleWakes() throws Exception {
         assertThat(harness.post("/api/1/vehicles/fleet_status", ALICE.gatewayToken(), "{\"vins\":[\"" + NA_VIN + "\"]}").statusCode())
                 .isEqualTo(200);

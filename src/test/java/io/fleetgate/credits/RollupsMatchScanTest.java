@@ -89,7 +89,7 @@ class RollupsMatchScanTest {
         byDay.forEach((key, dayEvents) -> {
             DayRollup.Read read = latest.get(key);
             UsageReports.Summary fromRollup = new UsageReports.Summary();
-            read.rollup().rows().forEach((row, sum) -> fromRollup.add(row, sum[0], sum[1]));
+            read.rollup().rows().forEach((row, sum) -> fromRollup.add(read.day(), row, sum[0], sum[1]));
             Instant start = read.day().atStartOfDay().toInstant(ZoneOffset.UTC);
             assertThat(fromRollup.toJson().toString()).as(key)
                     .isEqualTo(RandomUsage.scan(dayEvents, read.accountId(), start, start.plus(Duration.ofDays(1))));

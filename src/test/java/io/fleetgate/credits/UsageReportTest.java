@@ -116,6 +116,10 @@ class UsageReportTest {
                 .containsEntry("GET /api/metadata", List.of(0L, 1L));
         // most credits first
         assertThat(report.get("by_endpoint").get(0).get("endpoint").asText()).isEqualTo("GET /api/1/vehicles/{vin}/vehicle_data");
+        // per UTC day of the requests' arrival, for a chart
+        assertThat(rows(report, "by_day", "day"))
+                .isEqualTo(expected(events, e -> java.time.LocalDate.ofInstant(Instant.parse(e.get("time").asText()), java.time.ZoneOffset.UTC)
+                        .toString()));
         assertThat(report.get("budget").isNull()).as("no budget set").isTrue();
     }
 

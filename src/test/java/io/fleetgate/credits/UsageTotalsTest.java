@@ -89,7 +89,7 @@ class UsageTotalsTest {
         totals.countPublished(free, 0, 1);
         assertThat(spent("acme", MONTHLY, free.time())).isZero();
         long[] requests = {0};
-        totals.rows("acme", NOV_15, NOV_15.plusDays(1), (row, credits, n) -> requests[0] += n);
+        totals.rows("acme", NOV_15, NOV_15.plusDays(1), (day, row, credits, n) -> requests[0] += n);
         assertThat(requests[0]).isEqualTo(1);
     }
 
@@ -114,7 +114,7 @@ class UsageTotalsTest {
 
     private Map<UsageRow, Long> rows(String account, LocalDate day) {
         Map<UsageRow, Long> credits = new HashMap<>();
-        totals.rows(account, day, day.plusDays(1), (row, c, n) -> credits.merge(row, c, Long::sum));
+        totals.rows(account, day, day.plusDays(1), (date, row, c, n) -> credits.merge(row, c, Long::sum));
         return credits;
     }
 
