@@ -6,11 +6,13 @@ import { SignIn } from './signin.js';
 import { FleetPage } from './fleet.js';
 import { AccountsPage } from './accounts.js';
 import { UsagePage } from './usage.js';
+import { HealthPage } from './health.js';
 
 const PAGES = [
   { path: 'fleet', title: 'Fleet', view: FleetPage },
   { path: 'accounts', title: 'Accounts', view: AccountsPage },
   { path: 'usage', title: 'Usage', view: UsagePage },
+  { path: 'health', title: 'Health', view: HealthPage },
 ];
 
 /** The page named by the location's hash: #/fleet, #/accounts, #/accounts/<id>, #/usage or #/usage/<id>. */

@@ -18,6 +18,7 @@ import io.fleetgate.accountapi.VehicleFirmware;
 import io.fleetgate.command.SignedCommands;
 import io.fleetgate.command.VehicleStates;
 import io.fleetgate.ops.AdminFleet;
+import io.fleetgate.ops.AdminHealth;
 import io.fleetgate.ops.AuditObservers;
 import io.fleetgate.ops.ConsoleFiles;
 import io.fleetgate.telemetry.LastValues;
@@ -75,8 +76,12 @@ final class Operations {
                 java.util.Optional.ofNullable(registry.lookupByNameAndType("lastValues", LastValues.class))));
 
         // Camel's health registry takes the HealthCheck beans of the registry (HealthCheckRegistryRepository)
-        readinessChecks(registry).forEach(check -> registry.bind("fleetgate-readiness-" + check.getId(), check));
-        registry.bind("fleetgate-state-kafka", kafkaCheck(registry));
+        List<HealthCheck> checks = new ArrayList<>(readinessChecks(registry));
+        checks.forEach(check -> registry.bind("fleetgate-readiness-" + check.getId(), check));
+        HealthCheck kafka = kafkaCheck(registry);
+        registry.bind("fleetgate-state-kafka", kafka);
+        checks.add(kafka);
+        registry.bind("adminHealth", new AdminHealth(() -> List.copyOf(checks), metrics.registry()));
     }
 
     /**

@@ -135,6 +135,26 @@ class ConsoleBrowserTest {
 
     @Test
     @Order(5)
+    void theHealthPageShowsTheChecksTheBreakersAndTheRequestRate() throws Exception {
+        browser.driver.get(harness.url("/console/#/health"));
+        browser.waitUpTo(WAIT).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#checks tr[data-check=accounts]")));
+        assertThat(browser.driver.findElement(By.cssSelector("#checks tr[data-check=accounts]")).getText()).contains("UP");
+        assertThat(browser.driver.findElements(By.cssSelector("#breakers tr[data-region]"))).extracting(e -> e.getAttribute("data-region"))
+                .containsExactlyInAnyOrder("na", "eu", "cn");
+        assertThat(browser.driver.findElement(By.cssSelector("#breakers tr[data-region=na]")).getText()).contains("closed");
+        assertThat(browser.driver.findElement(By.id("audit-dropped")).getText()).isEqualTo("0");
+        long before = Long.parseLong(browser.driver.findElement(By.id("requests-total")).getText());
+        for (int i = 0; i < 3; i++) {
+            assertThat(harness.get("/api/1/vehicles", ALICE.gatewayToken()).statusCode()).isEqualTo(200);
+        }
+        // the page samples every 5 s: the next sample counts the requests and draws the rate
+        browser.waitUpTo(Duration.ofSeconds(20)).until(d -> Long.parseLong(d.findElement(By.id("requests-total")).getText()) >= before + 3);
+        assertThat(browser.driver.findElement(By.cssSelector("#rate-chart canvas")).getSize().getWidth()).isGreaterThan(200);
+        browser.screenshot("health");
+    }
+
+    @Test
+    @Order(6)
     void aRefusedChangeShowsTheErrorDescriptionAndEveryPageFitsAPhone() throws Exception {
         browser.size(390, 844);
         try {

@@ -111,6 +111,29 @@ class ConsoleHttpTest {
     }
 
     @Test
+    void theHealthViewHoldsTheChecksAndFleetgatesMetersAndNeedsTheAdminToken() throws Exception {
+        assertThat(harness.get("/admin/health", null).statusCode()).isEqualTo(401);
+        assertThat(harness.get("/api/1/vehicles", ALICE.gatewayToken()).statusCode()).isEqualTo(200);
+        JsonNode health = JSON.readTree(harness.get("/admin/health", GatewayHarness.ADMIN_TOKEN).body()).path("response");
+        assertThat(health.path("checks").findValuesAsText("id")).contains("accounts", "kafka");
+        assertThat(health.path("checks").findValuesAsText("state")).containsOnly("UP");
+        JsonNode meters = health.path("meters");
+        assertThat(meters.findValuesAsText("name")).allMatch(name -> name.startsWith("fleetgate."))
+                .contains("fleetgate.requests", "fleetgate.upstream.breaker.state", "fleetgate.audit.events.dropped");
+        double requests = 0;
+        for (JsonNode meter : meters) {
+            if (meter.path("name").asText().equals("fleetgate.requests")) {
+                requests += meter.path("value").asDouble();
+            }
+            if (meter.path("name").asText().equals("fleetgate.upstream.latency")) {
+                assertThat(meter.path("type").asText()).isEqualTo("timer");
+                assertThat(meter.has("total_ms")).isTrue();
+            }
+        }
+        assertThat(requests).as("the vehicle list counted").isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
     void aFleetStatusTeachesSigningAndFirmwareAndQueuedCommandsShowWhileTheVehicleWakes() throws Exception {
         assertThat(harness.post("/api/1/vehicles/fleet_status", ALICE.gatewayToken(), "{\"vins\":[\"" + NA_VIN + "\"]}").statusCode())
                 .isEqualTo(200);
