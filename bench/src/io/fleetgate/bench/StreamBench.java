@@ -1,8 +1,6 @@
 package io.fleetgate.bench;
 
 import com.google.protobuf.Timestamp;
-import io.fleetgate.account.GatewayToken;
-import io.fleetgate.sim.SimUser;
 import io.fleetgate.sim.TelemetryEmitter;
 import io.fleetgate.telemetry.proto.VehicleData;
 import io.fleetgate.telemetry.proto.VehicleData.Datum;
@@ -135,31 +133,14 @@ final class StreamBench {
 
     /** 500 accounts of 4 vehicles each, an account of every vehicle, and the bench account (the readiness probe's). */
     private Path accounts() throws Exception {
-        StringBuilder yaml = new StringBuilder("accounts:\n");
-        String scopes = String.join(", ", SimUser.ALL_SCOPES);
-        account(yaml, Bench.ACCOUNT, Bench.GATEWAY_TOKEN, scopes, List.of(Bench.READ_VIN));
+        StringBuilder yaml = new StringBuilder("accounts:\n").append(Bench.accountEntry(Bench.ACCOUNT, Bench.GATEWAY_TOKEN, List.of(Bench.READ_VIN)));
         for (int a = 0; a * VINS_PER_ACCOUNT < vins.size(); a++) {
-            account(yaml, "stream-" + a, token(a), scopes, vins.subList(a * VINS_PER_ACCOUNT, Math.min(vins.size(), (a + 1) * VINS_PER_ACCOUNT)));
+            yaml.append(Bench.accountEntry("stream-" + a, token(a), vins.subList(a * VINS_PER_ACCOUNT, Math.min(vins.size(), (a + 1) * VINS_PER_ACCOUNT))));
         }
-        account(yaml, FLEET_ACCOUNT, "gw-" + FLEET_ACCOUNT, scopes, vins);
+        yaml.append(Bench.accountEntry(FLEET_ACCOUNT, "gw-" + FLEET_ACCOUNT, vins));
         Path file = bench.work.resolve("accounts-stream.yaml");
         Files.writeString(file, yaml);
         return file;
-    }
-
-    private static void account(StringBuilder yaml, String id, String token, String scopes, List<String> vins) {
-        yaml.append("""
-                  - id: %s
-                    region: na
-                    tesla-access-token: %s
-                    scopes: [%s]
-                    gateway-tokens:
-                      - name: bench
-                        sha256: %s
-                    subscription:
-                      vins: [%s]
-                      energy-sites: []
-                """.formatted(id, Bench.TESLA_TOKEN, scopes, GatewayToken.hash(token), String.join(", ", vins)));
     }
 
     private static String token(int account) {
