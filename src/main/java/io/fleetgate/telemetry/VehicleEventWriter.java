@@ -148,7 +148,14 @@ public final class VehicleEventWriter extends ServiceSupport {
         events.clear();
         records.clear();
         // everything the records gave is written: their offsets may be committed (on the consumer's thread, this one)
-        read.values().forEach(KafkaManualCommit::commit);
+        for (KafkaManualCommit commit : read.values()) {
+            try {
+                commit.commit();
+            } catch (RuntimeException e) {
+                // not committed (a rebalance took the partition): its records are read again, and skipped by their places
+                LOG.warn("telemetry offsets not committed: {}", e.toString());
+            }
+        }
         read.clear();
     }
 
