@@ -90,20 +90,7 @@ public final class Bench {
         vins.addAll(stormWarmVins);
         vins.addAll(chaosVins);
         Path accounts = work.resolve("accounts.yaml");
-        Files.writeString(accounts, """
-                accounts:
-                  - id: %s
-                    region: na
-                    tesla-access-token: %s
-                    scopes: [%s]
-                    gateway-tokens:
-                      - name: bench
-                        sha256: %s
-                    subscription:
-                      vins: [%s]
-                      energy-sites: []
-                """.formatted(ACCOUNT, TESLA_TOKEN, String.join(", ", SimUser.ALL_SCOPES),
-                GatewayToken.hash(GATEWAY_TOKEN), String.join(", ", vins)));
+        Files.writeString(accounts, "accounts:\n" + accountEntry(ACCOUNT, GATEWAY_TOKEN, vins));
         settings.put("fleetgate.accounts.file", accounts.toString());
         // the accounts file is imported into the accounts topic, whose Tesla tokens are encrypted
         settings.put("fleetgate.accounts.token-encryption-key", io.fleetgate.account.TokenCipher.newKey());
@@ -113,6 +100,25 @@ public final class Bench {
         // limits raised for the run: every request comes from loopback
         settings.put("fleetgate.limits.ip.per-window", "1000000000");
         settings.put("fleetgate.limits.site.per-window", "1000000000");
+    }
+
+    /**
+     * One account of an accounts file ({@code fleetgate.accounts.file}, under {@code accounts:}): the
+     * simulator's Tesla token, every scope, one gateway token (named bench), a subscription of {@code vins}.
+     */
+    static String accountEntry(String id, String gatewayToken, List<String> vins) {
+        return String.join("\n",
+                "  - id: " + id,
+                "    region: na",
+                "    tesla-access-token: " + TESLA_TOKEN,
+                "    scopes: [" + String.join(", ", SimUser.ALL_SCOPES) + "]",
+                "    gateway-tokens:",
+                "      - name: bench",
+                "        sha256: " + GatewayToken.hash(gatewayToken),
+                "    subscription:",
+                "      vins: [" + String.join(", ", vins) + "]",
+                "      energy-sites: []",
+                "");
     }
 
     FleetgateProcess startFleetgate(String name, List<String> jvmOptions) throws Exception {
@@ -304,6 +310,10 @@ public final class Bench {
             // not in the default run: -Dbench.sections=scale (0 and 1 M audit events; -Dscale.events=0,1000000,10000000)
             if (sections.contains("scale")) {
                 section(results, "scale", () -> new ScaleBench(bench).run());
+            }
+            // not in the default run: -Dbench.sections=stream (issue 15: 2,000 vehicles at 1 record/s, 510 SSE clients)
+            if (sections.contains("stream")) {
+                section(results, "stream", () -> new StreamBench(bench).run());
             }
         } finally {
             bench.simulator.close();

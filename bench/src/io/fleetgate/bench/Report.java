@@ -184,6 +184,21 @@ final class Report {
                         p99 <= 50 && ready - emptyReady <= 1000));
             }
         }
+        Map<String, Object> stream = map(results.get("stream"));
+        Map<String, Object> paced = stream == null ? null : map(stream.get("paced"));
+        if (paced != null) {
+            double p99 = num(paced.get("p99_ms"));
+            boolean complete = num(paced.get("sse_deliveries")) >= num(paced.get("sse_deliveries_expected"));
+            t.add(target(String.format(Locale.ROOT, "streaming latency at %,.0f records/s", num(paced.get("offered_records_per_s"))),
+                    "p99 <= 50 ms (produce to SSE receipt)", String.format(Locale.ROOT,
+                            "p50 %.1f ms, p99 %.1f ms, max %.1f ms; %,.0f of %,.0f deliveries to %s clients; %.3f ms CPU per record",
+                            num(paced.get("p50_ms")), p99, num(paced.get("max_ms")), num(paced.get("sse_deliveries")),
+                            num(paced.get("sse_deliveries_expected")), stream.get("streams_open"), num(paced.get("fleetgate_cpu_ms_per_record"))),
+                    complete && p99 <= 50));
+            double heap = num(stream.get("heap_per_connection_kb"));
+            t.add(target("memory per SSE connection", "<= 50 KB", String.format(Locale.ROOT, "%.1f KB heap, %.1f KB RSS (%s open streams, after a collection)",
+                    heap, num(stream.get("rss_per_connection_kb")), stream.get("streams_open")), heap <= 50));
+        }
         Map<String, Object> startup = map(results.get("startup"));
         if (startup != null) {
             double ready = num(startup.get("ready_ms_median"));
@@ -374,6 +389,7 @@ final class Report {
             }
         }
         stormSection(md, map(results.get("storm")));
+        streamSection(md, map(results.get("stream")));
         chaosSection(md, map(results.get("chaos")));
         Map<String, Object> startup = map(results.get("startup"));
         if (startup != null) {
@@ -426,6 +442,21 @@ final class Report {
             md.append("| ").append(fault.get("fault")).append(" | ").append(fault.get("at_ms")).append(" | ")
                     .append(fault.get("vehicles_pending")).append(" | ").append(fault.get("next_result_p50_ms")).append(" / ")
                     .append(fault.get("next_result_max_ms")).append(" |\n");
+        }
+    }
+
+    private static void streamSection(StringBuilder md, Map<String, Object> stream) {
+        if (stream == null || !stream.containsKey("paced")) {
+            return;
+        }
+        md.append(String.format(Locale.ROOT, "%n## Streaming%n%n%s vehicles, one fleet-telemetry record (protobuf, %s fields) per vehicle per second, "
+                        + "produced to `tesla_telemetry_V`; %s; latency: %s; warm-up: %s. Load average %s at the start, %s at the end.%n%n",
+                stream.get("vehicles"), stream.get("fields_per_record"), stream.get("clients"), stream.get("latency"), stream.get("warm_up"),
+                stream.get("load_average_at_start"), stream.get("load_average_at_end")));
+        md.append("| measure | result |\n| --- | --- |\n");
+        for (String key : List.of("streams_open", "heap_per_connection_kb", "rss_per_connection_kb", "live_heap_mb_before_and_after",
+                "paced", "saturation", "streams_ended_by_the_server")) {
+            md.append("| ").append(key).append(" | ").append(stream.get(key)).append(" |\n");
         }
     }
 

@@ -1,9 +1,7 @@
 package io.fleetgate.bench;
 
-import io.fleetgate.account.GatewayToken;
 import io.fleetgate.audit.AuditEvent;
 import io.fleetgate.audit.AuditEventJson;
-import io.fleetgate.sim.SimUser;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -116,21 +114,8 @@ final class ScaleBench {
     /** The bench account with a credit budget too large to refuse: every read goes through the budget check. */
     private Path budgetedAccounts() throws Exception {
         Path accounts = bench.work.resolve("accounts-scale.yaml");
-        Files.writeString(accounts, """
-                accounts:
-                  - id: %s
-                    region: na
-                    tesla-access-token: %s
-                    scopes: [%s]
-                    gateway-tokens:
-                      - name: bench
-                        sha256: %s
-                    subscription:
-                      vins: [%s]
-                      energy-sites: []
-                    credit-budget: {credits: 1000000000000, period: month}
-                """.formatted(Bench.ACCOUNT, Bench.TESLA_TOKEN, String.join(", ", SimUser.ALL_SCOPES),
-                GatewayToken.hash(Bench.GATEWAY_TOKEN), Bench.READ_VIN));
+        Files.writeString(accounts, "accounts:\n" + Bench.accountEntry(Bench.ACCOUNT, Bench.GATEWAY_TOKEN, List.of(Bench.READ_VIN))
+                + "    credit-budget: {credits: 1000000000000, period: month}\n");
         return accounts;
     }
 

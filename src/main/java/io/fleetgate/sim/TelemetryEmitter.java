@@ -225,11 +225,16 @@ public final class TelemetryEmitter implements AutoCloseable {
         return signals;
     }
 
-    private void send(String txtype, String vin, byte[] value) {
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(streaming.namespace() + "_" + txtype, vin, value);
+    /**
+     * A record as fleet-telemetry writes it: topic {@code <namespace>_<txtype>}, key the VIN, and
+     * its headers ({@code receivedat} in epoch ms). The benchmark's stream section produces these too.
+     */
+    public static ProducerRecord<String, byte[]> fleetTelemetryRecord(String namespace, String txtype, String vin, byte[] value,
+                                                                      long receivedAtMillis) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(namespace + "_" + txtype, vin, value);
         Map<String, String> headers = new HashMap<>();
         headers.put("vin", vin);
-        headers.put("receivedat", String.valueOf(clock.millis()));
+        headers.put("receivedat", String.valueOf(receivedAtMillis));
         headers.put("txid", UUID.randomUUID().toString());
         headers.put("txtype", txtype);
         // fleet-telemetry never sets these two, so they are always "0"
@@ -237,6 +242,11 @@ public final class TelemetryEmitter implements AutoCloseable {
         headers.put("timestamp", "0");
         headers.put("device_client_version", CLIENT_VERSION);
         headers.forEach((k, v) -> record.headers().add(k, v.getBytes(StandardCharsets.UTF_8)));
+        return record;
+    }
+
+    private void send(String txtype, String vin, byte[] value) {
+        ProducerRecord<String, byte[]> record = fleetTelemetryRecord(streaming.namespace(), txtype, vin, value, clock.millis());
         try {
             producer.send(record, (metadata, failure) -> {
                 if (failure != null) {

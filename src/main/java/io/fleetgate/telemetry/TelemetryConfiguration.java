@@ -16,7 +16,7 @@ import org.apache.camel.spi.Registry;
  * and for whatever streams events to callers:
  * <ul>
  *   <li>{@code telemetryIngest}: {@link TelemetryIngest}, a fleet-telemetry record to events;</li>
- *   <li>{@code vehicleEventRecords}: {@link VehicleEventRecords}, an event's records on the events and state topics;</li>
+ *   <li>{@code vehicleEventWriter}: {@link VehicleEventWriter}, an event's records on the events and state topics;</li>
  *   <li>{@code vehicleStateEvents}: {@link VehicleStateEvents}, {@code state} events from Fleet API answers;</li>
  *   <li>{@code lastValues}: {@link LastValues}, the last values per VIN (snapshots, {@code cache=true});</li>
  *   <li>{@code vehicleEventFeed}: {@link VehicleEventFeed}, live events by subscription, resumable by offset.</li>
@@ -36,9 +36,13 @@ public final class TelemetryConfiguration {
                 properties::resolveProperty);
         LastValues lastValues = new LastValues(kafkaClients, required(properties, "fleetgate.topics.vehicle-state"), json);
         VehicleEventFeed feed = new VehicleEventFeed(kafkaClients, required(properties, "fleetgate.topics.vehicle-events"), json);
+        VehicleEventWriter writer = new VehicleEventWriter(kafkaClients, required(properties, "fleetgate.topics.vehicle-events"),
+                required(properties, "fleetgate.topics.vehicle-state"), lastValues,
+                (int) millis(properties, "fleetgate.telemetry.linger-ms").toMillis());
         try {
             context.addService(lastValues, true, true);
             context.addService(feed, true, true);
+            context.addService(writer, true, true);
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the vehicle state and event readers: " + e, e);
         }
@@ -46,13 +50,13 @@ public final class TelemetryConfiguration {
         TelemetryIngest ingest = new TelemetryIngest(required(properties, "fleetgate.telemetry.namespace"),
                 new RecordDecoder(TelemetryFormat.ofSetting(required(properties, "fleetgate.telemetry.format")), json),
                 events, new SubscribedVins(accounts, clock, millis(properties, "fleetgate.telemetry.subscriptions-refresh-ms")),
-                lastValues, millis(properties, "fleetgate.telemetry.state-ready-timeout-ms"), clock);
+                lastValues, writer::awaitWritten, millis(properties, "fleetgate.telemetry.state-ready-timeout-ms"), clock);
         VehicleStateEvents states = new VehicleStateEvents(context.createProducerTemplate(),
                 required(properties, STATE_QUEUE_PROPERTY), events, lastValues, clock);
         registry.bind("lastValues", lastValues);
         registry.bind("vehicleEventFeed", feed);
         registry.bind("telemetryIngest", ingest);
-        registry.bind("vehicleEventRecords", new VehicleEventRecords(lastValues));
+        registry.bind("vehicleEventWriter", writer);
         registry.bind("vehicleStateEvents", states);
         return states;
     }

@@ -36,6 +36,8 @@ public final class TelemetryIngest {
     private final TeslemetryEvents events;
     private final SubscribedVins subscribed;
     private final LastValues lastValues;
+    /** Waits until what this thread published is written, its values taken: a resend is compared with them. */
+    private final Runnable awaitPublished;
     private final Duration stateReadyTimeout;
     private final Clock clock;
     private final LongAdder records = new LongAdder();
@@ -51,12 +53,13 @@ public final class TelemetryIngest {
     private volatile boolean stateRead;
 
     public TelemetryIngest(String namespace, RecordDecoder decoder, TeslemetryEvents events, SubscribedVins subscribed,
-                           LastValues lastValues, Duration stateReadyTimeout, Clock clock) {
+                           LastValues lastValues, Runnable awaitPublished, Duration stateReadyTimeout, Clock clock) {
         this.namespace = namespace;
         this.decoder = decoder;
         this.events = events;
         this.subscribed = subscribed;
         this.lastValues = lastValues;
+        this.awaitPublished = awaitPublished;
         this.stateReadyTimeout = stateReadyTimeout;
         this.clock = clock;
     }
@@ -133,6 +136,8 @@ public final class TelemetryIngest {
      * older than it. Null when none does.
      */
     private Payload changedByResend(String vin, Payload resend) {
+        // the records of this poll before it may have set some of these values
+        awaitPublished.run();
         Instant at = resend.hasCreatedAt() ? TeslemetryEvents.instant(resend.getCreatedAt()) : null;
         Payload.Builder changed = resend.toBuilder().clearData();
         for (Datum datum : resend.getDataList()) {

@@ -317,18 +317,22 @@ public final class VehicleEventFeed extends ServiceSupport {
         }
 
         private void deliver(StreamedEvent event) {
+            // the filter first: every event is offered to every subscription, and most take few
+            // (bench/run stream: 510 streams; offering each event to all was 8 % of the CPU samples);
+            // an event not taken needs no place kept, the offsets of those taken only grow
+            if (closed || !filter.test(event.event())) {
+                return;
+            }
             int partition = event.id().partition();
             Long expected = next.get(partition);
-            if (closed || expected != null && event.id().offset() < expected) {
+            if (expected != null && event.id().offset() < expected) {
                 return;
             }
             next.put(partition, event.id().offset() + 1);
-            if (filter.test(event.event())) {
-                try {
-                    listener.accept(event);
-                } catch (RuntimeException e) {
-                    LOG.warn("a vehicle event listener failed: {}", e.toString());
-                }
+            try {
+                listener.accept(event);
+            } catch (RuntimeException e) {
+                LOG.warn("a vehicle event listener failed: {}", e.toString());
             }
         }
     }

@@ -6,7 +6,7 @@
  * decodes a record of {@code <namespace>_V}, {@code _alerts}, {@code _errors} or
  * {@code _connectivity} ({@link io.fleetgate.telemetry.RecordDecoder}, protobuf or protojson) and
  * maps it ({@link io.fleetgate.telemetry.TeslemetryEvents}) to {@link io.fleetgate.telemetry.VehicleEvent}s;
- * {@link io.fleetgate.telemetry.VehicleEventRecords} writes each to {@code fleetgate.vehicle-events.v1}
+ * {@link io.fleetgate.telemetry.VehicleEventWriter} writes each to {@code fleetgate.vehicle-events.v1}
  * and the values it sets to {@code fleetgate.vehicle-state.v1}.
  * {@link io.fleetgate.telemetry.VehicleStateEvents} adds {@code state} events from what the
  * command stage learns in Fleet API answers.

@@ -24,10 +24,14 @@ import io.fleetgate.testing.TopicRecords;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -272,5 +276,38 @@ class TelemetryIngestTest {
         assertThat(states).extracting(r -> r.value().replaceAll(".*\"state\":\"(\\w+)\".*", "$1")).containsExactly("asleep", "online");
         assertThat(states.get(0).value()).matches("\\{\"state\":\"asleep\",\"createdAt\":\"[0-9-]+T[0-9:]+\\.\\d{9}Z\",\"vin\":\"" + vin + "\"}");
         assertThat(bean("lastValues", LastValues.class).get(vin, "state")).get().extracting(v -> v.value().asText()).isEqualTo("online");
+    }
+
+    @Test
+    void offsetsOfTheRecordsReadAreCommittedOnceWhatTheyGaveIsWritten() throws Exception {
+        String vin = TestFleet.NA_VIN;
+        try (FleetTelemetryTopics fleetTelemetry = new FleetTelemetryTopics(harness().kafkaBootstrapServers())) {
+            fleetTelemetry.send(RecordType.ERRORS, vin, VehicleErrors.newBuilder().setVin(vin).setCreatedAt(at("2026-11-26T18:20:00Z"))
+                    .addErrors(VehicleError.newBuilder().setName("offset_probe").setBody("b")).build().toByteArray());
+        }
+        eventsOf(vin, "offset_probe", 1);
+
+        // the route commits by hand, once a poll's events, values and places are acknowledged: everything read gets committed
+        try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", harness().kafkaBootstrapServers()))) {
+            Awaitility.await().atMost(WAIT).untilAsserted(() -> {
+                Map<TopicPartition, Long> ends = new HashMap<>();
+                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                for (RecordType type : RecordType.values()) {
+                    String topic = type.topic(FleetTelemetryTopics.NAMESPACE);
+                    admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+                            .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+                }
+                admin.listOffsets(latest).all().get().forEach((tp, end) -> {
+                    if (end.offset() > 0) {
+                        ends.put(tp, end.offset());
+                    }
+                });
+                Map<TopicPartition, Long> committed = new HashMap<>();
+                admin.listConsumerGroupOffsets("fleetgate-telemetry").partitionsToOffsetAndMetadata().get()
+                        .forEach((tp, at) -> committed.put(tp, at.offset()));
+                assertThat(committed).containsAllEntriesOf(ends);
+            });
+        }
+        assertThat(topics().all(STATE)).anyMatch(r -> (vin + "/source." + RecordType.ERRORS.topic(FleetTelemetryTopics.NAMESPACE)).equals(r.key()));
     }
 }
