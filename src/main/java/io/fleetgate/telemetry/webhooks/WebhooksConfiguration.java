@@ -55,6 +55,7 @@ public final class WebhooksConfiguration {
             throw new IllegalStateException("cannot start webhook delivery: " + e, e);
         }
         context.getRegistry().bind("webhookDelivery", delivery);
+        context.getRegistry().bind("webhookOffsets", new DeliveredOffsets());
         context.getRegistry().bind("webhookAdmin", new WebhookAdmin(accounts, addresses, clock, new SecureRandom()));
         return delivery;
     }
