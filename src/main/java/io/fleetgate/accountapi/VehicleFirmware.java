@@ -1,12 +1,11 @@
 package io.fleetgate.accountapi;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetgate.ingress.Classification;
 import io.fleetgate.ingress.ExchangeKeys;
 import io.fleetgate.json.JsonMappers;
+import io.fleetgate.json.JsonPaths;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -57,7 +56,7 @@ public final class VehicleFirmware {
         }
         try {
             // streamed, not read into a tree: this runs on every vehicle_data answer, which is large
-            textAt(body, "response", "vehicle_state", "car_version")
+            JsonPaths.textAt(body, "response", "vehicle_state", "car_version")
                     .filter(version -> !version.isBlank())
                     .ifPresent(version -> byVin.put(vin, version.trim().split("\\s+")[0]));
         } catch (IOException e) {
@@ -95,30 +94,6 @@ public final class VehicleFirmware {
             i++;
         }
         return i;
-    }
-
-    /** The text at a path of object fields, reading only as far as it has to. */
-    static Optional<String> textAt(byte[] json, String... path) throws IOException {
-        try (JsonParser parser = JSON.getFactory().createParser(json)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                return Optional.empty();
-            }
-            int depth = 0;
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String name = parser.currentName();
-                JsonToken value = parser.nextToken();
-                if (!name.equals(path[depth])) {
-                    parser.skipChildren();
-                } else if (depth == path.length - 1) {
-                    return value == JsonToken.VALUE_STRING ? Optional.of(parser.getText()) : Optional.empty();
-                } else if (value == JsonToken.START_OBJECT) {
-                    depth++;
-                } else {
-                    return Optional.empty();
-                }
-            }
-            return Optional.empty(); // the object holding the next field ended without it
-        }
     }
 
     /** A fleet_status answer names each vehicle's firmware. */

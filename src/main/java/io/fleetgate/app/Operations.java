@@ -241,6 +241,8 @@ final class Operations {
                 io.fleetgate.telemetry.webhooks.WebhookDelivery.class);
         if (webhooks != null) {
             webhooks.metersTo(metrics.registry());
+            metrics.counter("fleetgate.webhook.signals", "Data signals webhook endpoints took with a 2xx (metered as credits)",
+                    webhooks, io.fleetgate.telemetry.webhooks.WebhookDelivery::deliveredSignals);
         }
         RegionBreakers breakers = registry.lookupByNameAndType("regionBreakers", RegionBreakers.class);
         for (Region region : Region.values()) {

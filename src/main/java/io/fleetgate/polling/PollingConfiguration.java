@@ -25,7 +25,9 @@ public final class PollingConfiguration {
         String topic = required(properties, "fleetgate.topics.polling");
         PollingSettings settings = new PollingSettings(kafkaClients, topic, JsonMappers.newMapper(),
                 Duration.ofMillis(Long.parseLong(required(properties, "fleetgate.polling.write-timeout-ms"))));
-        PollingOwnership ownership = new PollingOwnership(kafkaClients, topic, required(properties, "fleetgate.polling.consumer-group"));
+        PollingOwnership ownership = new PollingOwnership(kafkaClients, topic, required(properties, "fleetgate.polling.consumer-group"),
+                Duration.ofMillis(Long.parseLong(required(properties, "fleetgate.polling.session-timeout-ms"))),
+                Duration.ofMillis(Long.parseLong(required(properties, "fleetgate.polling.heartbeat-interval-ms"))));
         try {
             context.addService(settings, true, true);
             context.addService(ownership, true, true);

@@ -35,8 +35,17 @@ public final class PollingOwnership extends ServiceSupport {
     private volatile int partitions;
     private volatile KafkaConsumer<String, String> consumer;
     private Thread poller;
+    private final Duration sessionTimeout;
+    private final Duration heartbeatInterval;
 
-    public PollingOwnership(Map<String, Object> clientConfig, String topic, String group) {
+    /**
+     * @param sessionTimeout how long the group waits for a replica that stopped answering before its
+     *                       vehicles move to another (a dead replica's polls stop for about this long)
+     */
+    public PollingOwnership(Map<String, Object> clientConfig, String topic, String group, Duration sessionTimeout,
+                            Duration heartbeatInterval) {
+        this.sessionTimeout = sessionTimeout;
+        this.heartbeatInterval = heartbeatInterval;
         this.clientConfig = Map.copyOf(clientConfig);
         this.topic = topic;
         this.group = group;
@@ -63,6 +72,8 @@ public final class PollingOwnership extends ServiceSupport {
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "true");
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, "fleetgate-polling-ownership");
+        c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) sessionTimeout.toMillis());
+        c.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) heartbeatInterval.toMillis());
         consumer = new KafkaConsumer<>(c);
         poller = Thread.ofPlatform().daemon().name("fleetgate-polling-ownership").start(this::poll);
     }

@@ -2,8 +2,10 @@ package io.fleetgate.telemetry;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 import org.apache.camel.ProducerTemplate;
@@ -11,11 +13,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code state} events from what Fleetgate learns of a vehicle in Fleet API answers (a state
- * check, a wake-up, a command that succeeded, a 408): when the state learned differs from the
- * vehicle's last {@code state} value, an event {@code {"state":"asleep",...}} is published.
- * Learning never waits: it is handed to a queue ({@code seda:}) that one route publishes from, in
- * order; when that queue is full the state is dropped and counted.
+ * {@code state} events from what Fleetgate learns of a vehicle in Fleet API answers (a command's
+ * state check, a wake-up, a command that succeeded, a 408, and reads: see
+ * {@link VehicleStatesInAnswers}): when the state learned differs from the vehicle's last
+ * {@code state} value, an event {@code {"state":"asleep",...}} is published. Learning never waits:
+ * a state that differs from the last one known (or the last one still queued) is handed to a queue
+ * ({@code seda:}) that one route publishes from, in order, and compared again there; a state that
+ * does not differ is not queued at all, so a vehicle read every few seconds queues nothing. When
+ * the queue is full the state is dropped and counted.
  */
 public final class VehicleStateEvents implements BiConsumer<String, String> {
     private static final Logger LOG = LoggerFactory.getLogger(VehicleStateEvents.class);
@@ -30,6 +35,8 @@ public final class VehicleStateEvents implements BiConsumer<String, String> {
     private final LastValues lastValues;
     private final Clock clock;
     private final LongAdder dropped = new LongAdder();
+    /** Per VIN, the last state queued and not yet taken by the route (what Fleetgate knows beyond the last values). */
+    private final Map<String, String> queued = new ConcurrentHashMap<>();
 
     public VehicleStateEvents(ProducerTemplate producer, String queue, TeslemetryEvents events, LastValues lastValues, Clock clock) {
         this.producer = producer;
@@ -45,16 +52,49 @@ public final class VehicleStateEvents implements BiConsumer<String, String> {
         if (vin == null || !STATES.contains(state)) {
             return;
         }
-        try {
-            producer.sendBody(queue, new StateLearned(vin, state, clock.instant()));
-        } catch (RuntimeException e) {
-            dropped.increment();
-            LOG.debug("vehicle state of {} not published: {}", vin, e.toString());
+        learn(vin, known -> state.equals(known) ? null : state);
+    }
+
+    /**
+     * The vehicle did not answer (a 408 {@code vehicle_unavailable}, which does not say whether it
+     * sleeps or is offline): {@code asleep}, unless it is known asleep or offline already.
+     */
+    public void notOnline(String vin) {
+        if (vin == null) {
+            return;
         }
+        learn(vin, known -> "asleep".equals(known) || "offline".equals(known) ? null : "asleep");
+    }
+
+    /**
+     * Queues the state {@code decide} makes of the last one known (null: nothing new). Decided and
+     * queued under the VIN's entry, so two answers learned at once are queued in the order decided.
+     */
+    private void learn(String vin, java.util.function.UnaryOperator<String> decide) {
+        queued.compute(vin, (v, waiting) -> {
+            String state = decide.apply(waiting != null ? waiting : lastState(vin));
+            if (state == null) {
+                return waiting;
+            }
+            try {
+                producer.sendBody(queue, new StateLearned(vin, state, clock.instant()));
+                return state;
+            } catch (RuntimeException e) {
+                dropped.increment();
+                LOG.debug("vehicle state of {} not published: {}", vin, e.toString());
+                return waiting;
+            }
+        });
+    }
+
+    private String lastState(String vin) {
+        return lastValues.get(vin, EventTopic.STATE.wire()).map(last -> last.value().asText()).orElse(null);
     }
 
     /** The event for a learned state, or null when the vehicle's last state is the same. */
     public VehicleEvent toEvent(StateLearned learned) {
+        // no longer waiting (unless a later state was queued since)
+        queued.remove(learned.vin(), learned.state());
         Optional<LastValue> last = lastValues.get(learned.vin(), EventTopic.STATE.wire());
         if (last.isPresent() && last.get().value().asText().equals(learned.state())) {
             return null;

@@ -27,7 +27,7 @@
  *
  * <p>SSE ({@code routes/stream.camel.yaml}) is {@code io.fleetgate.telemetry.sse}: the checks
  * before a stream ({@code SseRequests}), the streams on the HTTP server's event loop
- * ({@code SseStreams}, {@code SseConnection}), their cursor ({@code SseCursor}) and metering
- * ({@code SseMeter}).
+ * ({@code SseStreams}, {@code SseConnection}) and their cursor ({@code SseCursor}). Both SSE
+ * connections and webhook endpoints meter the signals they deliver with a {@code SignalMeter}.
  */
 package io.fleetgate.telemetry;

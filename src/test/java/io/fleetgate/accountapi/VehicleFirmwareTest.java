@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class VehicleFirmwareTest {
 
     private static Optional<String> carVersion(String json) throws IOException {
-        return VehicleFirmware.textAt(json.getBytes(StandardCharsets.UTF_8), "response", "vehicle_state", "car_version");
+        return io.fleetgate.json.JsonPaths.textAt(json.getBytes(StandardCharsets.UTF_8), "response", "vehicle_state", "car_version");
     }
 
     @Test

@@ -157,7 +157,8 @@ public final class GatewayHarness implements AutoCloseable {
         }
     }
 
-    private static void deleteQuietly(Path dir) {
+    /** Deletes a temporary folder and what is in it; one left behind is harmless. */
+    public static void deleteQuietly(Path dir) {
         try (var files = Files.walk(dir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {
@@ -248,6 +249,11 @@ public final class GatewayHarness implements AutoCloseable {
 
         public Builder setting(String key, String value) {
             settings.put(key, value);
+            return this;
+        }
+
+        public Builder settings(Map<String, String> more) {
+            more.forEach(this::setting);
             return this;
         }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetgate.telemetry.EventTopic;
+import io.fleetgate.telemetry.SignalMeter;
 import io.fleetgate.telemetry.StreamedEvent;
 import io.fleetgate.telemetry.TeslemetryEvents;
 import io.fleetgate.telemetry.VehicleEventFeed;
@@ -31,7 +32,7 @@ final class SseConnection implements VehicleEventFeed.CatchUp {
     private final Context context;
     private final SseSettings settings;
     private final Predicate<String> locationField;
-    private final SseMeter meter;
+    private final SignalMeter meter;
     private final Runnable released;
     private final java.util.concurrent.atomic.LongAdder cutOffs;
     private final java.util.function.Supplier<java.util.Optional<String>> stillAllowed;
@@ -45,7 +46,7 @@ final class SseConnection implements VehicleEventFeed.CatchUp {
     private long meteringTimer = -1;
 
     SseConnection(SseRequest request, HttpServerResponse response, Context context, SseSettings settings,
-                  Predicate<String> locationField, SseMeter meter, java.util.concurrent.atomic.LongAdder cutOffs,
+                  Predicate<String> locationField, SignalMeter meter, java.util.concurrent.atomic.LongAdder cutOffs,
                   java.util.function.Supplier<java.util.Optional<String>> stillAllowed, Runnable released) {
         this.cutOffs = cutOffs;
         this.stillAllowed = stillAllowed;
@@ -138,7 +139,7 @@ final class SseConnection implements VehicleEventFeed.CatchUp {
             unsent.decrementAndGet();
             return;
         }
-        int signals = event.event().topic() == EventTopic.DATA ? body.path("data").size() : 0;
+        int signals = event.event().topic() == EventTopic.DATA ? SignalMeter.signalsIn(body) : 0;
         response.write(frame(body)).onComplete(written -> {
             unsent.decrementAndGet();
             if (written.succeeded()) {

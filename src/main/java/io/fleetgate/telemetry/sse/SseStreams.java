@@ -7,6 +7,7 @@ import io.fleetgate.ingress.GatewayError;
 import io.fleetgate.telemetry.FieldCatalogue;
 import io.fleetgate.telemetry.FieldSpec;
 import io.fleetgate.telemetry.LastValues;
+import io.fleetgate.telemetry.SignalMeter;
 import io.fleetgate.telemetry.StreamedEvent;
 import io.fleetgate.telemetry.VehicleEvent;
 import io.fleetgate.telemetry.VehicleEventFeed;
@@ -151,7 +152,9 @@ public final class SseStreams extends ServiceSupport {
     }
 
     private void start(SseRequest request, HttpServerResponse response, Context context) {
-        SseMeter meter = new SseMeter(request, settings.signalsPerCredit(), clock, audit, signals);
+        SignalMeter meter = new SignalMeter(new SignalMeter.Recipient(request.account().id(), request.tokenName(),
+                request.clientIp(), request.clientLibrary(), "GET", request.pathTemplate(), request.vin(), request.region(),
+                request.receivedAt()), settings.signalsPerCredit(), clock, audit, signals);
         SseConnection[] self = new SseConnection[1];
         SseConnection connection = new SseConnection(request, response, context, settings, locationField, meter, cutOffs,
                 () -> checks.stillAllowed(request, accounts.findById(request.account().id())), () -> {

@@ -3,10 +3,10 @@ package io.fleetgate.telemetry.sse;
 import io.fleetgate.account.AccountStore;
 import io.fleetgate.telemetry.FieldCatalogue;
 import io.fleetgate.telemetry.LastValues;
+import io.fleetgate.telemetry.SignalMeter;
 import io.fleetgate.telemetry.VehicleEventFeed;
 import java.time.Clock;
 import org.apache.camel.CamelContext;
-import org.apache.camel.ProducerTemplate;
 
 /**
  * Binds the beans of {@code routes/stream.camel.yaml} (settings {@code fleetgate.stream.*}):
@@ -14,26 +14,15 @@ import org.apache.camel.ProducerTemplate;
  * beans {@code vehicleEventFeed} and {@code lastValues} bound first.
  */
 public final class StreamConfiguration {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StreamConfiguration.class);
     private StreamConfiguration() {}
 
     public static void bind(CamelContext context, SseSettings sse, AccountStore accounts, Clock clock) throws Exception {
-        ProducerTemplate auditEvents = context.createProducerTemplate();
         SseRequests checks = new SseRequests(clock);
         SseStreams streams = new SseStreams(
                 context.getRegistry().lookupByNameAndType("vehicleEventFeed", VehicleEventFeed.class),
                 context.getRegistry().lookupByNameAndType("lastValues", LastValues.class),
                 FieldCatalogue.load(), sse, checks, accounts, clock,
-                // the audit stage's own route, as any stage that builds its events itself
-                event -> {
-                    try {
-                        auditEvents.sendBody("direct:audit-event", event);
-                    } catch (RuntimeException e) {
-                        // a stream ending while Fleetgate stops: its last signals are not audited, and it is said
-                        LOG.warn("the audit event of an SSE stream of account {} ({} signals, {} credits) was not recorded: {}",
-                                event.accountId(), event.streamedSignals(), event.credits(), e.toString());
-                    }
-                });
+                SignalMeter.auditing(context, "an SSE stream"));
         context.addService(streams, true, true);
         context.getRegistry().bind("sseRequests", checks);
         context.getRegistry().bind("sseStreams", streams);

@@ -6,6 +6,6 @@
  * {@link io.fleetgate.telemetry.sse.SseConnection} per client, fed by the replica's
  * {@link io.fleetgate.telemetry.VehicleEventFeed} without a thread of its own; every event's
  * {@code id:} is the stream's {@link io.fleetgate.telemetry.sse.SseCursor}, and
- * {@link io.fleetgate.telemetry.sse.SseMeter} audits the signals a connection delivered.
+ * a {@link io.fleetgate.telemetry.SignalMeter} per connection audits the signals it delivered.
  */
 package io.fleetgate.telemetry.sse;

@@ -9,6 +9,8 @@ import io.fleetgate.account.WebhookEndpoint;
 import io.fleetgate.json.JsonMappers;
 import io.fleetgate.telemetry.FieldCatalogue;
 import io.fleetgate.telemetry.FieldSpec;
+import io.fleetgate.telemetry.SignalMeter;
+import io.fleetgate.audit.AuditEvent;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -38,7 +40,9 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.kafka.KafkaConstants;
@@ -70,6 +74,9 @@ public final class WebhookDelivery extends ServiceSupport {
     /** Writes a dead letter: key, JSON value. */
     private final BiConsumer<String, String> deadLetters;
     private final CircuitBreakerConfig breakerConfig;
+    private final Metering metering;
+    /** Data signals delivered (2xx) to any endpoint since start. */
+    private final LongAdder signals = new LongAdder();
     private final FieldCatalogue fields = FieldCatalogue.load();
     /** Touched on the delivery context only. */
     private final Map<String, Lane> lanes = new HashMap<>();
@@ -80,7 +87,26 @@ public final class WebhookDelivery extends ServiceSupport {
     private Context loop;
     private HttpClient http;
 
-    record Event(String id, String vin, String topic, byte[] body) {}
+    /** @param signals the field values of a {@code data} event as sent (what is metered once delivered); 0 for other kinds */
+    record Event(String id, String vin, String topic, byte[] body, int signals) {
+        Event(String id, String vin, String topic, byte[] body) {
+            this(id, vin, topic, body, "data".equals(topic) ? signalsIn(body) : 0);
+        }
+    }
+
+    /**
+     * How deliveries are metered (Tesla bills streamed signals, CONTRACT 8 and 10): one audit event
+     * per endpoint every {@code interval} in which it took signals, and one when it is deleted or
+     * Fleetgate stops, as SSE connections do ({@link SignalMeter}).
+     */
+    public record Metering(Duration interval, long signalsPerCredit, Consumer<AuditEvent> audit) {
+        public Metering {
+            if (interval.isZero() || interval.isNegative() || signalsPerCredit < 1) {
+                throw new IllegalArgumentException("fleetgate.webhooks.metering-interval-ms and "
+                        + "fleetgate.audit.credits.signals-per-credit must be positive");
+            }
+        }
+    }
 
     /** One record of the events topic: its offset is committed once every endpoint it went to is done with it. */
     private static final class Tracked {
@@ -128,18 +154,25 @@ public final class WebhookDelivery extends ServiceSupport {
         final CircuitBreaker breaker;
         final EndpointStats stats = new EndpointStats();
         final Map<String, ArrayDeque<Pending>> byVin = new HashMap<>();
+        final SignalMeter meter;
         int queued;
 
         Lane(String accountId, String endpointId) {
             this.accountId = accountId;
             this.endpointId = endpointId;
             this.breaker = CircuitBreaker.of("webhook-" + accountId + "-" + endpointId, breakerConfig);
+            // audited as the account's POSTs to its endpoint: the usage report's row "POST webhooks/<endpoint id>"
+            String region = accounts.findById(accountId).map(a -> a.region().code()).orElse(null);
+            this.meter = new SignalMeter(new SignalMeter.Recipient(accountId, null, null, null, "POST",
+                    "webhooks/" + endpointId, null, region, clock.instant()), metering.signalsPerCredit(), clock,
+                    metering.audit(), signals);
             register(this);
         }
     }
 
     public WebhookDelivery(AccountStore accounts, WebhookAddresses addresses, WebhookSettings settings, Clock clock,
-                           String trustStorePem, BiConsumer<String, String> deadLetters) {
+                           String trustStorePem, BiConsumer<String, String> deadLetters, Metering metering) {
+        this.metering = metering;
         this.accounts = accounts;
         this.addresses = addresses;
         this.settings = settings;
@@ -166,13 +199,66 @@ public final class WebhookDelivery extends ServiceSupport {
             options.setTrustOptions(new PemTrustOptions().addCertPath(trustStorePem));
         }
         http = vertx.createHttpClient(options);
+        loop.runOnContext(v -> vertx.setPeriodic(metering.interval().toMillis(), id -> meterLanes(false)));
     }
 
     @Override
     protected void doStop() throws Exception {
         if (vertx != null) {
+            meterAll();
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * Audits what every endpoint was delivered and not yet metered, as if it ended here (the rest of
+     * its credits rounded up), and waits for it (at most 5 s). Called as Fleetgate stops, while the
+     * audit route still runs, and again when the service stops for what was delivered since.
+     */
+    public void meterAll() {
+        if (loop == null) {
+            return;
+        }
+        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+        loop.runOnContext(v -> {
+            try {
+                meterLanes(true);
+            } finally {
+                done.complete(null);
+            }
+        });
+        try {
+            done.get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("webhooks: the last deliveries' signals were not all metered: {}", e.toString());
+        }
+    }
+
+    /**
+     * One metering round, on the delivery context: an endpoint that was deleted gets its last audit
+     * event and is forgotten; the others one for what they took since the last round.
+     */
+    private void meterLanes(boolean stopping) {
+        for (java.util.Iterator<Lane> it = lanes.values().iterator(); it.hasNext(); ) {
+            Lane lane = it.next();
+            boolean deleted = accounts.findById(lane.accountId)
+                    .map(a -> a.webhooks().stream().noneMatch(w -> w.id().equals(lane.endpointId))).orElse(true);
+            if (deleted || stopping) {
+                if (lane.meter.hasUnmetered()) {
+                    lane.meter.meter(true);
+                }
+                if (deleted && lane.byVin.isEmpty()) {
+                    it.remove();
+                }
+            } else {
+                lane.meter.meter(false);
+            }
+        }
+    }
+
+    /** Data signals delivered to webhook endpoints since start. */
+    public long deliveredSignals() {
+        return signals.sum();
     }
 
     /** Meters per endpoint at /observe/metrics, registered as endpoints get their first event. */
@@ -199,13 +285,17 @@ public final class WebhookDelivery extends ServiceSupport {
         record Target(String accountId, String endpointId, Event event) {}
         List<Target> targets = new ArrayList<>();
         if (vin != null && topic != null && body != null) {
-            Event event = new Event(partition + "-" + offset, vin, topic, body.getBytes(StandardCharsets.UTF_8));
+            Event event = null;
             Optional<Event> withoutLocation = null;
             Instant now = clock.instant();
             for (Account account : accounts.all()) {
                 if (account.webhooks().isEmpty() || account.subscription() == null || !account.subscription().isActive(now)
                         || !account.subscription().vins().contains(vin)) {
                     continue;
+                }
+                if (event == null) {
+                    // made (and its signals counted) only for an event some endpoint may want
+                    event = new Event(partition + "-" + offset, vin, topic, body.getBytes(StandardCharsets.UTF_8));
                 }
                 Optional<Event> visible = Optional.of(event);
                 if (!account.scopes().contains(FieldSpec.LOCATION_SCOPE)) {
@@ -262,9 +352,18 @@ public final class WebhookDelivery extends ServiceSupport {
             }
             data.remove(hidden);
             return data.isEmpty() ? Optional.empty()
-                    : Optional.of(new Event(event.id(), event.vin(), event.topic(), JSON.writeValueAsBytes(node)));
+                    : Optional.of(new Event(event.id(), event.vin(), event.topic(), JSON.writeValueAsBytes(node), data.size()));
         } catch (java.io.IOException notJson) {
             return Optional.of(event);
+        }
+    }
+
+    /** The field values of a {@code data} event's body; 0 when it is not one. */
+    static int signalsIn(byte[] body) {
+        try {
+            return SignalMeter.signalsIn(JSON.readTree(body));
+        } catch (java.io.IOException notJson) {
+            return 0;
         }
     }
 
@@ -374,6 +473,7 @@ public final class WebhookDelivery extends ServiceSupport {
                         lane.breaker.onSuccess(took, TimeUnit.NANOSECONDS);
                         lane.stats.lastStatus.set(answer.result());
                         lane.stats.delivered.increment();
+                        lane.meter.delivered(pending.event.signals());
                         next(lane, vin);
                     } else if (answer.succeeded()) {
                         lane.breaker.onError(took, TimeUnit.NANOSECONDS, new IllegalStateException("HTTP " + answer.result()));

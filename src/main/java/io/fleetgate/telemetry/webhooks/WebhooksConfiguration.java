@@ -1,6 +1,7 @@
 package io.fleetgate.telemetry.webhooks;
 
 import io.fleetgate.account.AccountStore;
+import io.fleetgate.telemetry.SignalMeter;
 import java.net.InetAddress;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -9,6 +10,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.support.LifecycleStrategySupport;
 
 /**
  * Binds the webhook beans (settings {@code fleetgate.webhooks.*}) for routes/webhooks.camel.yaml
@@ -36,13 +38,24 @@ public final class WebhooksConfiguration {
         WebhookDelivery delivery = new WebhookDelivery(accounts, addresses, settings, clock,
                 properties.resolveProperty("fleetgate.webhooks.trust-store").orElse(""),
                 (key, letter) -> producer.asyncRequestBodyAndHeader(DEAD_LETTER_ENDPOINT, letter, KafkaConstants.KEY, key)
-                        .exceptionally(failure -> null));
+                        .exceptionally(failure -> null),
+                new WebhookDelivery.Metering(millis(properties, "fleetgate.webhooks.metering-interval-ms"),
+                        Long.parseLong(required(properties, "fleetgate.audit.credits.signals-per-credit")),
+                        SignalMeter.auditing(context, "a webhook endpoint")));
+        // as Fleetgate stops, before the routes do: what the endpoints took is audited while the audit route runs
+        context.addLifecycleStrategy(new LifecycleStrategySupport() {
+            @Override
+            public void onContextStopping(CamelContext stopping) {
+                delivery.meterAll();
+            }
+        });
         try {
             context.addService(delivery, true, true);
         } catch (Exception e) {
             throw new IllegalStateException("cannot start webhook delivery: " + e, e);
         }
         context.getRegistry().bind("webhookDelivery", delivery);
+        context.getRegistry().bind("webhookOffsets", new DeliveredOffsets());
         context.getRegistry().bind("webhookAdmin", new WebhookAdmin(accounts, addresses, clock, new SecureRandom()));
         return delivery;
     }

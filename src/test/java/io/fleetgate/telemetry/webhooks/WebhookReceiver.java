@@ -48,6 +48,21 @@ final class WebhookReceiver implements AutoCloseable {
             return new Certificate(store, pem);
         }
 
+        /**
+         * What a Fleetgate delivering to this receiver is set to: loopback allowed, this certificate
+         * trusted, a new group reading from the start, retries after 100 ms doubling to 300 ms for
+         * up to 10 minutes, an open breaker skipping attempts for 200 ms.
+         */
+        Map<String, String> patientDelivery() {
+            return Map.of("fleetgate.webhooks.allow-private-addresses", "true",
+                    "fleetgate.webhooks.trust-store", pem.toString(),
+                    "fleetgate.webhooks.auto-offset-reset", "earliest",
+                    "fleetgate.webhooks.initial-delay-ms", "100",
+                    "fleetgate.webhooks.max-delay-ms", "300",
+                    "fleetgate.webhooks.budget-ms", "600000",
+                    "fleetgate.webhooks.breaker-open-ms", "200");
+        }
+
         private static void run(String... command) throws Exception {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -89,7 +89,8 @@ class WebhookRefusalsTest {
         List<String[]> letters = new CopyOnWriteArrayList<>();
         WebhookDelivery delivery = new WebhookDelivery(store, addresses, new WebhookSettings(Duration.ofMillis(50), 2,
                 Duration.ofMillis(100), Duration.ofMillis(400), Duration.ofSeconds(2), 100, Duration.ofSeconds(1)),
-                Clock.systemUTC(), "", (key, letter) -> letters.add(new String[] {key, letter}));
+                Clock.systemUTC(), "", (key, letter) -> letters.add(new String[] {key, letter}),
+                new WebhookDelivery.Metering(Duration.ofMinutes(1), 150, event -> { }));
         delivery.start();
         try {
             Exchange exchange = new DefaultExchange(camel);

@@ -37,13 +37,7 @@ class WebhooksRestartTest {
         int downPort = GatewayHarness.freePort();
         try (WebhookReceiver up = new WebhookReceiver(vertx, certificate).listen(0);
              GatewayHarness harness = GatewayHarness.builder().accounts(TestFleet.ALICE)
-                     .setting("fleetgate.webhooks.allow-private-addresses", "true")
-                     .setting("fleetgate.webhooks.trust-store", certificate.pem().toString())
-                     .setting("fleetgate.webhooks.auto-offset-reset", "earliest")
-                     .setting("fleetgate.webhooks.initial-delay-ms", "100")
-                     .setting("fleetgate.webhooks.max-delay-ms", "300")
-                     .setting("fleetgate.webhooks.budget-ms", "600000")
-                     .setting("fleetgate.webhooks.breaker-open-ms", "200")
+                     .settings(certificate.patientDelivery())
                      .start();
              KafkaProducer<String, String> producer = producer(harness)) {
             AdminApi admin = new AdminApi(harness);

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Properties;
+import java.util.function.Predicate;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -83,6 +84,8 @@ class WebhooksTest {
                 .setting("fleetgate.webhooks.budget-ms", "3000")
                 .setting("fleetgate.webhooks.request-timeout-ms", "3000")
                 .setting("fleetgate.webhooks.breaker-open-ms", "200")
+                .setting("fleetgate.webhooks.metering-interval-ms", "300")
+                .setting("fleetgate.audit.credits.signals-per-credit", "2")
                 .start();
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, harness.kafkaBootstrapServers());
@@ -293,6 +296,82 @@ class WebhooksTest {
 
     @Test
     @Order(6)
+    void dataSignalsAnEndpointAcknowledgedAreMeteredInTheAuditAndTheUsageReport() throws Exception {
+        String metered = endpoint(url("/metered"), "metered-secret-0123456789", "[\"data\",\"alerts\"]",
+                "[\"" + TestFleet.NA_VIN + "\"]");
+        String refusing = endpoint(url("/refusing"), "refusing-secret-0123456789", "[\"data\"]",
+                "[\"" + TestFleet.NA_VIN_ASLEEP + "\"]");
+        // the second POST fails and is retried: an event counts once, when a 2xx took it
+        receiver.script("/metered", n -> n == 2 ? 503 : 200);
+        receiver.script("/refusing", n -> 500);
+        for (int seq = 1; seq <= 3; seq++) {
+            dataEvent(TestFleet.NA_VIN, "metered", seq); // two signals each
+        }
+        event(TestFleet.NA_VIN, "alerts", "{\"alerts\":[{\"name\":\"metered-alert\"}],\"vin\":\"" + TestFleet.NA_VIN + "\"}");
+        String refused = dataEvent(TestFleet.NA_VIN_ASLEEP, "refused", 1);
+        Awaitility.await().atMost(WAIT).until(() -> metric("fleetgate_webhook_deliveries_total", metered, "delivered") == 4
+                && metric("fleetgate_webhook_deliveries_total", refusing, "dead_lettered") == 1);
+
+        // one audit event per metering interval, not one per signal or delivery: 6 signals, 3 credits at 2 per credit
+        TopicRecords topics = new TopicRecords(harness.kafkaBootstrapServers());
+        Predicate<ConsumerRecord<String, String>> ofMetered = r -> r.value().contains("\"path_template\":\"webhooks/" + metered + "\"");
+        Awaitility.await().atMost(WAIT).until(() -> sum(topics.all("fleetgate.audit.v1"), ofMetered, "streamed_signals") == 6);
+        List<ConsumerRecord<String, String>> audited = topics.awaitSettled("fleetgate.audit.v1", ofMetered, 1, WAIT);
+        assertThat(sum(audited, ofMetered, "streamed_signals")).isEqualTo(6);
+        assertThat(sum(audited, ofMetered, "credits")).isEqualTo(3);
+        assertThat(audited.size()).isLessThan(4);
+        for (ConsumerRecord<String, String> record : audited) {
+            JsonNode event = JSON.readTree(record.value());
+            assertThat(record.key()).isEqualTo("alice");
+            assertThat(event.path("account_id").asText()).isEqualTo("alice");
+            assertThat(event.path("method").asText()).isEqualTo("POST");
+            assertThat(event.path("endpoint_class").asText()).isEqualTo("stream");
+            assertThat(event.path("region").asText()).isEqualTo("na");
+            assertThat(record.value()).doesNotContain("metered-secret-0123456789", receiver.port() + "/metered");
+        }
+        // what the endpoint never acknowledged costs nothing
+        assertThat(topics.all("fleetgate.audit.v1")).noneMatch(r -> r.value().contains("webhooks/" + refusing));
+        assertThat(new TopicRecords(harness.kafkaBootstrapServers()).all(DEAD_LETTERS))
+                .anyMatch(r -> r.value().contains("\"event_id\":\"" + refused + "\""));
+        assertThat(usageCredits("POST webhooks/" + metered)).isEqualTo(3);
+        assertThat(usageCredits("POST webhooks/" + refusing)).isEqualTo(-1);
+        assertThat(ScrapedMetrics.value(harness, "fleetgate_webhook_signals_total")).isGreaterThanOrEqualTo(6.0);
+
+        // an odd signal is charged when the endpoint ends (its deletion): 7 signals, ceil(7 / 2) = 4 credits
+        event(TestFleet.NA_VIN, "data", "{\"data\":{\"VehicleName\":\"metered-odd\"},\"vin\":\"" + TestFleet.NA_VIN + "\"}");
+        Awaitility.await().atMost(WAIT).until(() -> metric("fleetgate_webhook_deliveries_total", metered, "delivered") == 5);
+        AdminApi.expect(200, new AdminApi(harness).send("DELETE", "/admin/accounts/alice/webhooks/" + metered, null));
+        Awaitility.await().atMost(WAIT).until(() -> sum(topics.all("fleetgate.audit.v1"), ofMetered, "credits") == 4);
+        List<ConsumerRecord<String, String>> ended = topics.awaitSettled("fleetgate.audit.v1", ofMetered, 1, WAIT);
+        assertThat(sum(ended, ofMetered, "streamed_signals")).isEqualTo(7);
+        assertThat(sum(ended, ofMetered, "credits")).isEqualTo(4);
+        assertThat(usageCredits("POST webhooks/" + metered)).isEqualTo(4);
+    }
+
+    private static long sum(List<ConsumerRecord<String, String>> records, Predicate<ConsumerRecord<String, String>> match,
+                            String field) throws Exception {
+        long sum = 0;
+        for (ConsumerRecord<String, String> record : records) {
+            if (match.test(record)) {
+                sum += JSON.readTree(record.value()).path(field).asLong();
+            }
+        }
+        return sum;
+    }
+
+    /** The credits of a row of alice's usage report (by endpoint); -1 when it has no such row. */
+    private static long usageCredits(String endpoint) throws Exception {
+        JsonNode usage = JSON.readTree(harness.get("/api/usage", "gw-alice").body()).path("response");
+        for (JsonNode row : usage.path("by_endpoint")) {
+            if (row.path("endpoint").asText().equals(endpoint)) {
+                return row.path("credits").asLong();
+            }
+        }
+        return -1;
+    }
+
+    @Test
+    @Order(7)
     void noSecretReachesALogLine() {
         String log = LOG.toString(StandardCharsets.UTF_8);
         assertThat(log).contains("webhook endpoint", "dead-lettered");
