@@ -147,7 +147,7 @@ class UsageRollupsCrashTest {
     private String report(FleetgateProcess to, String account, Instant[] window) throws Exception {
         JsonNode response = usage(to, account, "?from=" + encode(window[0]) + "&to=" + encode(window[1]));
         ((com.fasterxml.jackson.databind.node.ObjectNode) response).retain("credits", "requests", "by_endpoint", "by_token_name",
-                "by_client_library");
+                "by_client_library", "by_day");
         return response.toString();
     }
 
