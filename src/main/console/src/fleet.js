@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { html } from './html.js';
 import { ErrorNote, useApi, when } from './load.js';
+import { Pairing } from './pairing.js';
 
 /** How often the table asks again: states change as vehicles sleep and wake. */
 const REFRESH_MS = 10_000;
@@ -33,6 +34,7 @@ export function FleetPage({ onUnauthorized }) {
     <${ErrorNote} error=${error} />
     ${loading && html`<p class="loading">Loading…</p>`}
     ${data && html`
+      <${Pairing} link=${data.vehicles.find((v) => v.pairing_url)?.pairing_url} />
       <div class="table-wrap">
         <table id="vehicles">
           <caption>Vehicles (${vehicles.length} of ${data.vehicles.length})</caption>

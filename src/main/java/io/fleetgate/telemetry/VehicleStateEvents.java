@@ -37,6 +37,8 @@ public final class VehicleStateEvents implements BiConsumer<String, String> {
     private final LongAdder dropped = new LongAdder();
     /** Per VIN, the last state queued and not yet taken by the route (what Fleetgate knows beyond the last values). */
     private final Map<String, String> queued = new ConcurrentHashMap<>();
+    /** Per VIN, the last state the route took: known here before its event is back in the last values. */
+    private final Map<String, StateLearned> taken = new ConcurrentHashMap<>();
 
     public VehicleStateEvents(ProducerTemplate producer, String queue, TeslemetryEvents events, LastValues lastValues, Clock clock) {
         this.producer = producer;
@@ -87,13 +89,20 @@ public final class VehicleStateEvents implements BiConsumer<String, String> {
         });
     }
 
+    /** The newer of the last state taken here and the last values' (which another replica may have set). */
     private String lastState(String vin) {
-        return lastValues.get(vin, EventTopic.STATE.wire()).map(last -> last.value().asText()).orElse(null);
+        Optional<LastValue> last = lastValues.get(vin, EventTopic.STATE.wire());
+        StateLearned mine = taken.get(vin);
+        if (mine != null && (last.isEmpty() || !last.get().createdAt().isAfter(mine.at()))) {
+            return mine.state();
+        }
+        return last.map(value -> value.value().asText()).orElse(null);
     }
 
     /** The event for a learned state, or null when the vehicle's last state is the same. */
     public VehicleEvent toEvent(StateLearned learned) {
         // no longer waiting (unless a later state was queued since)
+        taken.put(learned.vin(), learned);
         queued.remove(learned.vin(), learned.state());
         Optional<LastValue> last = lastValues.get(learned.vin(), EventTopic.STATE.wire());
         if (last.isPresent() && last.get().value().asText().equals(learned.state())) {

@@ -85,6 +85,15 @@ class ConsoleBrowserTest {
         assertThat(rows("#energy-sites tbody tr")).hasSize(1);
         browser.screenshot("fleet");
 
+        // the key pairing link as a QR code to scan with the Tesla app
+        browser.driver.findElement(By.cssSelector(".pairing summary")).click();
+        WebElement qr = browser.waitUpTo(WAIT).until(ExpectedConditions.visibilityOfElementLocated(By.id("pairing-qr")));
+        assertThat(qr.getAttribute("data-link")).startsWith("https://tesla.com/_ak/");
+        assertThat(qr.getAttribute("src")).startsWith("data:image/gif;base64,");
+        assertThat((Long) browser.driver.executeScript("return arguments[0].naturalWidth", qr)).as("the image decoded").isGreaterThan(100L);
+        browser.screenshot("fleet-pairing");
+        browser.driver.findElement(By.cssSelector(".pairing summary")).click();
+
         // the filter narrows the table as one types
         browser.driver.findElement(By.id("fleet-filter")).sendKeys("bernd");
         browser.waitUpTo(WAIT).until(d -> rows("#vehicles tr[data-vin]").size() == 1);
