@@ -83,13 +83,7 @@ final class IngressGuardInstaller implements ExtendedStartupListener {
         Map<String, Set<String>> methods = new TreeMap<>();
         for (Route route : context.getRoutes()) {
             if (route.getEndpoint() instanceof PlatformHttpEndpoint http && http.isMatchOnUriPrefix()) {
-                Set<String> taken = methods.computeIfAbsent(http.getPath(), path -> new TreeSet<>());
-                String restrict = http.getHttpMethodRestrict();
-                if (restrict != null) {
-                    for (String method : restrict.split(",")) {
-                        taken.add(method.trim().toUpperCase(java.util.Locale.ROOT));
-                    }
-                }
+                methods.computeIfAbsent(http.getPath(), path -> new TreeSet<>()).addAll(OpenApiDocument.restrictedMethods(http));
             }
         }
         return methods;

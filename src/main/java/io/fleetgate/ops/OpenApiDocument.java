@@ -146,6 +146,17 @@ public final class OpenApiDocument {
     /** A platform-http route of the running context: Fleetgate's own endpoint. */
     public record OwnEndpoint(String path, String method, String routeId, String summary) {}
 
+    /** The methods a platform-http route's {@code httpMethodRestrict} names, upper case; empty when it names none. */
+    public static java.util.Set<String> restrictedMethods(PlatformHttpEndpoint http) {
+        java.util.Set<String> methods = new java.util.TreeSet<>();
+        if (http.getHttpMethodRestrict() != null) {
+            for (String method : http.getHttpMethodRestrict().split(",")) {
+                methods.add(method.trim().toUpperCase(Locale.ROOT));
+            }
+        }
+        return methods;
+    }
+
     /** Every platform-http route but the prefix routes (their paths come from the endpoint table). */
     public static List<OwnEndpoint> ownEndpoints(CamelContext context) {
         List<OwnEndpoint> own = new ArrayList<>();
@@ -153,10 +164,10 @@ public final class OpenApiDocument {
             if (!(route.getEndpoint() instanceof PlatformHttpEndpoint http) || http.isMatchOnUriPrefix()) {
                 continue;
             }
-            String methods = http.getHttpMethodRestrict();
+            java.util.Set<String> methods = restrictedMethods(http);
             String summary = route.getDescription() != null ? route.getDescription() : route.getRouteId();
-            for (String method : methods == null ? List.of("GET") : List.of(methods.split(","))) {
-                own.add(new OwnEndpoint(http.getPath(), method.trim().toUpperCase(Locale.ROOT), route.getRouteId(), summary));
+            for (String method : methods.isEmpty() ? List.of("GET") : methods) {
+                own.add(new OwnEndpoint(http.getPath(), method, route.getRouteId(), summary));
             }
         }
         own.sort(Comparator.comparing(OwnEndpoint::path).thenComparing(OwnEndpoint::method));
