@@ -3,27 +3,18 @@ package io.fleetgate.account;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetgate.json.JsonMappers;
-import java.nio.charset.StandardCharsets;
+import io.fleetgate.kafka.PartitionOwnership;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,29 +33,30 @@ public final class RefreshOwnership extends ServiceSupport {
     /** Bootstrap servers and security settings of every Kafka client ({@code KafkaClientConfig}). */
     private final Map<String, Object> clientConfig;
     private final String topic;
-    private final String group;
     private final TokenRefresher refresher;
     private final KafkaAccountStore store;
-    private final Set<Integer> owned = ConcurrentHashMap.newKeySet();
-    private volatile int partitions;
-    private volatile KafkaConsumer<String, String> consumer;
+    private final PartitionOwnership partitions;
     private KafkaProducer<String, String> producer;
-    private Thread poller;
 
     public RefreshOwnership(Map<String, Object> clientConfig, String topic, String group, TokenRefresher refresher,
                             KafkaAccountStore store) {
         this.clientConfig = Map.copyOf(clientConfig);
         this.topic = topic;
-        this.group = group;
         this.refresher = refresher;
         this.store = store;
+        Map<String, Object> consumer = Map.of(
+                ConsumerConfig.GROUP_ID_CONFIG, group,
+                // a request sent before this group first had its partitions assigned is still answered
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.CLIENT_ID_CONFIG, "fleetgate-token-refresh");
+        this.partitions = new PartitionOwnership(new PartitionOwnership.Settings("token refresh", clientConfig, topic,
+                consumer, Duration.ofMillis(200), this::requested, this::release));
         refresher.ownedBy(this);
     }
 
     /** True while this replica holds the account's partition. */
     public boolean owns(String accountId) {
-        int count = partitions;
-        return count > 0 && owned.contains(partitionOf(accountId, count));
+        return partitions.owns(accountId);
     }
 
     /** Asks the owning replica to refresh the account whose token (by fingerprint) upstream refused. */
@@ -79,16 +71,6 @@ public final class RefreshOwnership extends ServiceSupport {
 
     @Override
     protected void doStart() {
-        Properties c = new Properties();
-        c.putAll(clientConfig);
-        c.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-        c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        // a request sent before this group first had its partitions assigned is still answered
-        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "true");
-        c.put(ConsumerConfig.CLIENT_ID_CONFIG, "fleetgate-token-refresh");
-        consumer = new KafkaConsumer<>(c);
         Properties p = new Properties();
         p.putAll(clientConfig);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
@@ -96,70 +78,22 @@ public final class RefreshOwnership extends ServiceSupport {
         p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "fleetgate-token-refresh-requests");
         producer = new KafkaProducer<>(p);
-        poller = Thread.ofPlatform().daemon().name("fleetgate-token-refresh").start(this::poll);
+        partitions.start();
     }
 
     @Override
-    protected void doStop() throws InterruptedException {
-        KafkaConsumer<String, String> c = consumer;
-        if (c != null) {
-            c.wakeup();
-        }
-        if (poller != null) {
-            poller.join(10_000);
-        }
+    protected void doStop() {
+        partitions.stop();
         if (producer != null) {
             producer.close(Duration.ofSeconds(2));
         }
     }
 
-    private void poll() {
-        try {
-            partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).size();
-            consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
-                @Override
-                public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
-                    release(revoked);
-                }
-
-                @Override
-                public void onPartitionsLost(Collection<TopicPartition> lost) {
-                    release(lost);
-                }
-
-                // the partitions last logged: a rebalance that hands back the same ones (a broker restart) says nothing
-                private java.util.Set<Integer> told = java.util.Set.of();
-
-                @Override
-                public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
-                    assigned.forEach(tp -> owned.add(tp.partition()));
-                    if (!told.equals(java.util.Set.copyOf(owned))) {
-                        told = java.util.Set.copyOf(owned);
-                        LOG.info("token refresh: this replica now owns partitions {} of {}", owned, topic);
-                    }
-                }
-            });
-            while (isRunAllowed()) {
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                    requested(record);
-                }
-            }
-        } catch (WakeupException e) {
-            // stopping
-        } catch (RuntimeException e) {
-            LOG.error("token refresh ownership stopped: {}", e.toString());
-        } finally {
-            owned.clear();
-            consumer.close(Duration.ofSeconds(5));
-        }
-    }
-
     /** No new refresh starts for these partitions; one in progress finishes (and is written) first. */
-    private void release(Collection<TopicPartition> partitionsGone) {
-        partitionsGone.forEach(tp -> owned.remove(tp.partition()));
-        int count = partitions;
+    private void release(Collection<Integer> partitionsGone) {
+        int count = partitions.partitionCount();
         for (Account account : store.all()) {
-            if (count > 0 && partitionsGone.stream().anyMatch(tp -> tp.partition() == partitionOf(account.id(), count))) {
+            if (count > 0 && partitionsGone.contains(PartitionOwnership.partitionOf(account.id(), count))) {
                 refresher.awaitIdle(account.id());
             }
         }
@@ -173,10 +107,5 @@ public final class RefreshOwnership extends ServiceSupport {
         } catch (Exception e) {
             LOG.warn("skipping an unreadable refresh request at offset {} of {}", record.offset(), topic);
         }
-    }
-
-    /** Kafka's default partitioner for a keyed record. */
-    static int partitionOf(String accountId, int partitionCount) {
-        return Utils.toPositive(Utils.murmur2(accountId.getBytes(StandardCharsets.UTF_8))) % partitionCount;
     }
 }

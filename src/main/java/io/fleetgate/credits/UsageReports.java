@@ -11,7 +11,7 @@ import io.fleetgate.ingress.GatewayError;
 import io.fleetgate.ingress.IncomingRequest;
 import io.fleetgate.json.JsonMappers;
 import io.fleetgate.kafka.KafkaClientConfig;
-import java.nio.charset.StandardCharsets;
+import io.fleetgate.kafka.PartitionOwnership;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,7 +33,6 @@ import org.apache.camel.Message;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
-import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -181,7 +180,7 @@ public final class UsageReports {
 
     /** The partition Kafka's default partitioner puts a record with this (String) key in. */
     static int partitionOf(String key, int partitions) {
-        return BuiltInPartitioner.partitionForKey(key.getBytes(StandardCharsets.UTF_8), partitions);
+        return PartitionOwnership.partitionOf(key, partitions);
     }
 
     /** Totals and the three breakdowns (each sorted by credits, most first), summed as events arrive. */

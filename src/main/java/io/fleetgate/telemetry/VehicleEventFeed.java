@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetgate.kafka.KafkaClientConfig;
+import io.fleetgate.kafka.PartitionOwnership;
 import io.fleetgate.kafka.StartPosition;
 import io.fleetgate.kafka.TopicFollower;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +27,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,7 +93,7 @@ public final class VehicleEventFeed extends ServiceSupport {
     /** The events topic's partition of a VIN (Kafka's default partitioner on the VIN key); -1 before the feed has started. */
     public int partitionOf(String vin) {
         int partitions = follower.partitions().size();
-        return partitions == 0 ? -1 : Utils.toPositive(Utils.murmur2(vin.getBytes(StandardCharsets.UTF_8))) % partitions;
+        return partitions == 0 ? -1 : PartitionOwnership.partitionOf(vin, partitions);
     }
 
     /** Events from now on that {@code filter} takes. */

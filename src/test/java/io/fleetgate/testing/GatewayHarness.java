@@ -134,7 +134,17 @@ public final class GatewayHarness implements AutoCloseable {
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         headers.forEach(request::header);
         try {
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            try {
+                return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            } catch (IOException e) {
+                if (!method.equals("GET") || !String.valueOf(e.getMessage()).contains("received no bytes")) {
+                    throw e;
+                }
+                // a connection closed before any answer (seen once in CI, not explained): a GET is safe to send
+                // again, as the JDK client does itself for a pooled connection; said so that a report shows it
+                System.err.println("GatewayHarness: GET " + uri.getPath() + " got no bytes on its connection; sent again");
+                return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            }
         } catch (IOException e) {
             throw new IllegalStateException("request to " + uri + " failed: " + e, e);
         } catch (InterruptedException e) {
