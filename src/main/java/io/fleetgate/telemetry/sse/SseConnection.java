@@ -39,6 +39,10 @@ final class SseConnection implements VehicleEventFeed.CatchUp {
     /** Live events handed over and not yet written to the socket. */
     private final AtomicInteger unsent = new AtomicInteger();
     private final AtomicBoolean stopped = new AtomicBoolean();
+    /** Live events handed over by the feed, not yet taken by the event loop. */
+    private final java.util.Queue<StreamedEvent> pending = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** True while a {@link #sendLive()} is due on the event loop. */
+    private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean finished = new AtomicBoolean();
     private SseCursor cursor;
     private VehicleEventFeed.Subscription subscription;
@@ -92,7 +96,11 @@ final class SseConnection implements VehicleEventFeed.CatchUp {
         }
     }
 
-    /** A live event from the feed: on the feed's thread; never blocks. */
+    /**
+     * A live event from the feed: on the feed's thread; never blocks. Events handed over while the
+     * event loop is busy wait in {@link #pending} and go out in one write, so a fast feed costs one
+     * event-loop task and one flush per batch, not per event.
+     */
     void offer(StreamedEvent event) {
         if (stopped.get()) {
             return;
@@ -103,7 +111,10 @@ final class SseConnection implements VehicleEventFeed.CatchUp {
             }
             return;
         }
-        context.runOnContext(ignored -> sendLive(event));
+        pending.add(event);
+        if (draining.compareAndSet(false, true)) {
+            context.runOnContext(ignored -> sendLive());
+        }
     }
 
     /**
@@ -129,21 +140,34 @@ final class SseConnection implements VehicleEventFeed.CatchUp {
         });
     }
 
-    private void sendLive(StreamedEvent event) {
-        if (stopped.get()) {
+    /** Writes what waits in {@link #pending} as one buffer. On the event loop. */
+    private void sendLive() {
+        draining.set(false);
+        StringBuilder frames = new StringBuilder();
+        int taken = 0;
+        int signals = 0;
+        for (StreamedEvent event; (event = pending.poll()) != null; ) {
+            taken++;
+            if (stopped.get()) {
+                continue;
+            }
+            cursor = cursor.after(event.id());
+            ObjectNode body = visible(event.event().body());
+            if (body != null) {
+                signals += event.event().topic() == EventTopic.DATA ? SignalMeter.signalsIn(body) : 0;
+                appendFrame(frames, body);
+            }
+        }
+        if (frames.isEmpty()) {
+            unsent.addAndGet(-taken);
             return;
         }
-        cursor = cursor.after(event.id());
-        ObjectNode body = visible(event.event().body());
-        if (body == null) {
-            unsent.decrementAndGet();
-            return;
-        }
-        int signals = event.event().topic() == EventTopic.DATA ? SignalMeter.signalsIn(body) : 0;
-        response.write(frame(body)).onComplete(written -> {
-            unsent.decrementAndGet();
-            if (written.succeeded()) {
-                meter.delivered(signals);
+        int written = taken;
+        int delivered = signals;
+        response.write(frames.toString()).onComplete(done -> {
+            unsent.addAndGet(-written);
+            if (done.succeeded()) {
+                meter.delivered(delivered);
             }
         });
     }
@@ -217,7 +241,11 @@ final class SseConnection implements VehicleEventFeed.CatchUp {
     }
 
     private String frame(ObjectNode body) {
-        return "id: " + cursor + "\ndata: " + body + "\n\n";
+        return appendFrame(new StringBuilder(), body).toString();
+    }
+
+    private StringBuilder appendFrame(StringBuilder frames, ObjectNode body) {
+        return frames.append("id: ").append(cursor).append("\ndata: ").append(body).append("\n\n");
     }
 
     /** The event as this caller may see it: location fields only with vehicle_location; null when nothing is left. */
