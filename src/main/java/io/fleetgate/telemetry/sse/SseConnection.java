@@ -155,7 +155,8 @@ final class SseConnection implements VehicleEventFeed.CatchUp {
             ObjectNode body = visible(event.event().body());
             if (body != null) {
                 signals += event.event().topic() == EventTopic.DATA ? SignalMeter.signalsIn(body) : 0;
-                appendFrame(frames, body);
+                // the event as it is, written once for every stream that sends it whole
+                appendFrame(frames, body == event.event().body() ? event.json() : body.toString());
             }
         }
         if (frames.isEmpty()) {
@@ -241,11 +242,11 @@ final class SseConnection implements VehicleEventFeed.CatchUp {
     }
 
     private String frame(ObjectNode body) {
-        return appendFrame(new StringBuilder(), body).toString();
+        return appendFrame(new StringBuilder(), body.toString()).toString();
     }
 
-    private StringBuilder appendFrame(StringBuilder frames, ObjectNode body) {
-        return frames.append("id: ").append(cursor).append("\ndata: ").append(body).append("\n\n");
+    private StringBuilder appendFrame(StringBuilder frames, String json) {
+        return frames.append("id: ").append(cursor).append("\ndata: ").append(json).append("\n\n");
     }
 
     /** The event as this caller may see it: location fields only with vehicle_location; null when nothing is left. */
