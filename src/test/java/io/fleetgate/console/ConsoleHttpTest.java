@@ -160,6 +160,27 @@ class ConsoleHttpTest {
         assertThat(woken.path("state_as_of").asText()).isNotBlank();
     }
 
+    @Test
+    void theFleetViewSaysSinceWhenAVehicleHasBeenInItsState() throws Exception {
+        assertThat(harness.post("/api/1/vehicles/" + NA_VIN + "/command/flash_lights", ALICE.gatewayToken(), "{}").statusCode())
+                .isEqualTo(200);
+        // once its state event is back from Kafka, the vehicle's state changes are that event's
+        io.fleetgate.telemetry.LastValues lastValues = harness.gateway().context().getRegistry()
+                .lookupByNameAndType("lastValues", io.fleetgate.telemetry.LastValues.class);
+        Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> lastValues.get(NA_VIN, "state").map(v -> v.value().asText().equals("online")).orElse(false));
+        JsonNode first = vehicle(NA_VIN);
+        assertThat(first.path("state").asText()).isEqualTo("online");
+        assertThat(first.path("state_since").asText()).isEqualTo(lastValues.get(NA_VIN, "state").orElseThrow().createdAt().toString());
+        String since = first.path("state_since").asText();
+        assertThat(since).isNotBlank();
+        assertThat(harness.post("/api/1/vehicles/" + NA_VIN + "/command/honk_horn", ALICE.gatewayToken(), "{}").statusCode())
+                .isEqualTo(200);
+        JsonNode again = vehicle(NA_VIN);
+        assertThat(again.path("state_as_of").asText()).as("learned again").isNotEqualTo(first.path("state_as_of").asText());
+        assertThat(again.path("state_since").asText()).as("still online since the same moment").isEqualTo(since);
+    }
+
     private static JsonNode vehicle(String vin) throws Exception {
         JsonNode vehicles = JSON.readTree(harness.get("/admin/fleet", GatewayHarness.ADMIN_TOKEN).body()).path("response").path("vehicles");
         for (JsonNode vehicle : vehicles) {
