@@ -56,7 +56,7 @@ export function FleetPage({ onUnauthorized }) {
           <tbody>
             ${vehicles.map((v) => html`
               <tr data-vin=${v.vin}>
-                <td class="mono">${v.vin}</td>
+                <td class="mono"><a href=${`#/vehicles/${encodeURIComponent(v.vin)}`} aria-label=${`Vehicle ${v.vin}`}>${v.vin}</a></td>
                 <td><a href=${`#/accounts/${encodeURIComponent(v.account_id)}`}>${v.account_id}</a></td>
                 <td>${v.region}</td>
                 <td><span class=${`state state-${v.state}`}>${v.state}</span></td>
