@@ -104,7 +104,7 @@ function LiveValues({ fields, connected, error }) {
       <h2 id="live-title">Last values <span class=${`live ${connected ? 'live-on' : ''}`}>${connected ? 'live' : 'not connected'}</span></h2>
       <${ErrorNote} error=${error} />
       <div class="table-wrap">
-        <table id="live-values" aria-live="polite">
+        <table id="live-values">
           <thead><tr><th scope="col">Field</th><th scope="col">Value</th><th scope="col">At</th></tr></thead>
           <tbody>
             ${names.map((name) => html`
