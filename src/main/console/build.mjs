@@ -19,3 +19,4 @@ for (const file of ['index.html', 'style.css']) {
   copyFileSync(file, join(out, file));
 }
 copyFileSync('node_modules/uplot/dist/uPlot.min.css', join(out, 'uplot.css'));
+copyFileSync('node_modules/leaflet/dist/leaflet.css', join(out, 'leaflet.css'));

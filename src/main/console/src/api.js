@@ -43,3 +43,68 @@ export async function api(method, path, body, token = adminToken.get()) {
   }
   return json?.response;
 }
+
+/**
+ * Reads an admin SSE stream with fetch, so the admin token goes in the Authorization header
+ * (EventSource can send no header, and the token must never be in a URL). Calls onEvent with each
+ * event's id and parsed data until the stream ends or signal aborts; a refusal before the stream
+ * throws an ApiError with the envelope's words.
+ */
+export async function readStream(path, { onEvent, signal, lastEventId }) {
+  let answer;
+  try {
+    answer = await fetch(path, {
+      headers: {
+        Authorization: `Bearer ${adminToken.get() ?? ''}`,
+        Accept: 'text/event-stream',
+        ...(lastEventId ? { 'Last-Event-ID': lastEventId } : {}),
+      },
+      signal,
+    });
+  } catch (e) {
+    if (signal?.aborted) {
+      return;
+    }
+    throw new ApiError(0, 'unreachable', `Fleetgate did not answer: ${e.message}`);
+  }
+  if (!answer.ok) {
+    const json = await answer.json().catch(() => null);
+    throw new ApiError(answer.status, json?.error ?? 'http_error',
+      json?.error_description ?? `Fleetgate answered ${answer.status} ${answer.statusText}`);
+  }
+  const reader = answer.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) {
+        return;
+      }
+      buffer += value;
+      // an event ends at a blank line; its lines are "id: ..." and "data: ..."; ": ..." is a comment
+      let end;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        let id = null;
+        let data = '';
+        for (const line of block.split('\n')) {
+          if (line.startsWith('id:')) {
+            id = line.slice(3).trim();
+          } else if (line.startsWith('data:')) {
+            data += line.slice(5).trim();
+          }
+        }
+        if (data) {
+          onEvent(id, JSON.parse(data));
+        }
+      }
+    }
+  } catch (e) {
+    if (!signal?.aborted) {
+      throw new ApiError(0, 'stream_ended', `The stream broke off: ${e.message}`);
+    }
+  } finally {
+    reader.releaseLock?.();
+  }
+}

@@ -6,6 +6,16 @@ import { Pairing } from './pairing.js';
 /** How often the table asks again: states change as vehicles sleep and wake. */
 const REFRESH_MS = 10_000;
 
+/** Since when, and for how long: "12:03:10 (5 min)". */
+function since(iso) {
+  if (!iso) {
+    return '–';
+  }
+  const minutes = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 60_000));
+  const span = minutes < 60 ? `${minutes} min` : minutes < 2880 ? `${Math.round(minutes / 60)} h` : `${Math.round(minutes / 1440)} d`;
+  return `${when(iso)} (${span})`;
+}
+
 const yesNo = (value) => (value === true ? 'yes' : value === false ? 'no' : 'unknown');
 
 function matches(vehicle, query) {
@@ -40,17 +50,17 @@ export function FleetPage({ onUnauthorized }) {
           <caption>Vehicles (${vehicles.length} of ${data.vehicles.length})</caption>
           <thead><tr>
             <th scope="col">VIN</th><th scope="col">Account</th><th scope="col">Region</th>
-            <th scope="col">State</th><th scope="col">As of</th><th scope="col">Streaming</th><th scope="col">Signed commands</th>
+            <th scope="col">State</th><th scope="col">Since</th><th scope="col">Streaming</th><th scope="col">Signed commands</th>
             <th scope="col">Firmware</th><th scope="col">Queued commands</th><th scope="col">Key pairing</th>
           </tr></thead>
           <tbody>
             ${vehicles.map((v) => html`
               <tr data-vin=${v.vin}>
-                <td class="mono">${v.vin}</td>
+                <td class="mono"><a href=${`#/vehicles/${encodeURIComponent(v.vin)}`} aria-label=${`Vehicle ${v.vin}`}>${v.vin}</a></td>
                 <td><a href=${`#/accounts/${encodeURIComponent(v.account_id)}`}>${v.account_id}</a></td>
                 <td>${v.region}</td>
                 <td><span class=${`state state-${v.state}`}>${v.state}</span></td>
-                <td>${when(v.state_as_of)}</td>
+                <td title=${v.state_as_of ? `last learned ${when(v.state_as_of)}` : undefined}>${since(v.state_since)}</td>
                 <td title=${v.streaming_as_of ? `since ${when(v.streaming_as_of)}` : undefined}>${v.streaming ?? '–'}</td>
                 <td>${yesNo(v.signing)}</td>
                 <td>${v.firmware ?? '–'}</td>

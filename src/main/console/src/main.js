@@ -7,15 +7,18 @@ import { FleetPage } from './fleet.js';
 import { AccountsPage } from './accounts.js';
 import { UsagePage } from './usage.js';
 import { HealthPage } from './health.js';
+import { VehiclePage } from './vehicle.js';
 
 const PAGES = [
   { path: 'fleet', title: 'Fleet', view: FleetPage },
   { path: 'accounts', title: 'Accounts', view: AccountsPage },
   { path: 'usage', title: 'Usage', view: UsagePage },
   { path: 'health', title: 'Health', view: HealthPage },
+  // reached from the Fleet table, not the navigation
+  { path: 'vehicles', title: 'Vehicle', view: VehiclePage, under: 'fleet' },
 ];
 
-/** The page named by the location's hash: #/fleet, #/accounts, #/accounts/<id>, #/usage or #/usage/<id>. */
+/** The page named by the location's hash: #/fleet, #/vehicles/<vin>, #/accounts, #/accounts/<id>, #/usage or #/usage/<id>. */
 function currentRoute() {
   const [page = 'fleet', ...rest] = location.hash.replace(/^#\/?/, '').split('/');
   return { page: PAGES.some((p) => p.path === page) ? page : 'fleet', rest: rest.map(decodeURIComponent) };
@@ -39,8 +42,8 @@ function App() {
     <header class="top">
       <span class="brand">Fleetgate</span>
       <nav aria-label="Pages">
-        ${PAGES.map((p) => html`
-          <a href=${`#/${p.path}`} aria-current=${p === page ? 'page' : undefined}>${p.title}</a>`)}
+        ${PAGES.filter((p) => !p.under).map((p) => html`
+          <a href=${`#/${p.path}`} aria-current=${p === page || p.path === page.under ? 'page' : undefined}>${p.title}</a>`)}
       </nav>
       <button type="button" class="link" onClick=${signOut}>Sign out</button>
     </header>

@@ -88,8 +88,10 @@ public final class FleetgateConfiguration implements CamelConfiguration {
                 (int) settings.longValue("fleetgate.upstream.connections-per-region"))));
         String defaultRegion = settings.required("fleetgate.regions.default");
         registry.bind("answerBody", new AnswerBody());
-        // the Fleet API ingress and SSE run on the HTTP server's event loop; the ingress's blocking steps hop to blockingWork
-        EventLoopHttpEngine httpEngine = new EventLoopHttpEngine(Set.of("/api/1", "/sse", "/sse/{vin}"));
+        // the Fleet API ingress and SSE run on the HTTP server's event loop; the ingress's blocking steps hop to blockingWork;
+        // so do the console's vehicle stream and commands, which join them
+        EventLoopHttpEngine httpEngine = new EventLoopHttpEngine(Set.of("/api/1", "/sse", "/sse/{vin}",
+                "/admin/vehicles/{vin}/sse", "/admin/vehicles/{vin}/command/{command}"));
         httpEngine.setCamelContext(context);
         registry.bind(PlatformHttpConstants.PLATFORM_HTTP_ENGINE_NAME, httpEngine);
         registry.bind("blockingWork", Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("fleetgate-blocking-", 0).factory()));

@@ -19,6 +19,8 @@ import io.fleetgate.command.SignedCommands;
 import io.fleetgate.command.VehicleStates;
 import io.fleetgate.ops.AdminFleet;
 import io.fleetgate.ops.AdminHealth;
+import io.fleetgate.ops.AdminVehicles;
+import io.fleetgate.credits.UsageReports;
 import io.fleetgate.ops.AuditObservers;
 import io.fleetgate.ops.ConsoleFiles;
 import io.fleetgate.telemetry.LastValues;
@@ -67,13 +69,21 @@ final class Operations {
         registry.bind("auditObservers", new AuditObservers(observers));
         String version = java.util.Objects.requireNonNullElse(Operations.class.getPackage().getImplementationVersion(), "dev");
         registry.bind("openApiDocument", new OpenApiDocument(context, new FleetApiCatalog(), version));
-        registry.bind("consoleFiles", new ConsoleFiles());
-        registry.bind("adminFleet", new AdminFleet(registry.lookupByNameAndType("accountStore", AccountStore.class),
+        try {
+            registry.bind("consoleFiles", new ConsoleFiles(settings.required("fleetgate.console.map-tiles-url"),
+                    settings.required("fleetgate.console.map-attribution")));
+        } catch (IllegalArgumentException badTiles) {
+            throw new StartupFailure(badTiles.getMessage());
+        }
+        AdminFleet fleet = new AdminFleet(registry.lookupByNameAndType("accountStore", AccountStore.class),
                 registry.lookupByNameAndType("vehicleStates", VehicleStates.class),
                 registry.lookupByNameAndType("signedCommands", SignedCommands.class),
                 registry.lookupByNameAndType("vehicleFirmware", VehicleFirmware.class),
                 registry.lookupByNameAndType("commandIntake", CommandIntake.class),
-                java.util.Optional.ofNullable(registry.lookupByNameAndType("lastValues", LastValues.class))));
+                java.util.Optional.ofNullable(registry.lookupByNameAndType("lastValues", LastValues.class)));
+        registry.bind("adminFleet", fleet);
+        registry.bind("adminVehicles", new AdminVehicles(registry.lookupByNameAndType("accountStore", AccountStore.class), fleet,
+                registry.lookupByNameAndType("usageReports", UsageReports.class), java.time.Clock.systemUTC()));
 
         // Camel's health registry takes the HealthCheck beans of the registry (HealthCheckRegistryRepository)
         List<HealthCheck> checks = new ArrayList<>(readinessChecks(registry));

@@ -94,17 +94,22 @@ public final class VehicleStates {
         String vin = exchange.getProperty(CommandExchange.VIN, String.class);
         Instant now = clock.instant();
         known.compute(vin, (v, k) -> new Known(k == null ? null : k.state(), k == null ? now : k.learnedAt(),
-                k == null ? null : k.summary(), now));
+                k == null ? now : k.since(), k == null ? null : k.summary(), now));
     }
 
-    /** The state last learned of the vehicle and when, however old: for operators, never for a command. */
+    /** The state last learned of the vehicle, when, and since when, however old: for operators, never for a command. */
     public Optional<LastKnown> lastKnown(String vin) {
         Known k = known.get(vin);
-        return k == null || k.state() == null ? Optional.empty() : Optional.of(new LastKnown(k.state(), k.learnedAt()));
+        return k == null || k.state() == null ? Optional.empty() : Optional.of(new LastKnown(k.state(), k.learnedAt(), k.since()));
     }
 
-    /** A vehicle's state as Fleetgate last learned it from the Fleet API. */
-    public record LastKnown(String state, Instant learnedAt) {}
+    /**
+     * A vehicle's state as Fleetgate last learned it from the Fleet API.
+     *
+     * @param since when this replica first learned the state after learning another (or nothing): the
+     *              vehicle has been in it at least since then, as far as Fleetgate saw
+     */
+    public record LastKnown(String state, Instant learnedAt, Instant since) {}
 
     int size() {
         return known.size();
@@ -113,8 +118,9 @@ public final class VehicleStates {
     private void remember(String vin, String state, JsonNode summary) {
         learned.accept(vin, state);
         Instant now = clock.instant();
-        known.compute(vin, (v, k) -> new Known(state, now, summary != null ? summary : k == null ? null : k.summary(),
-                k == null ? null : k.wakeFailedAt()));
+        // learning the same state again moves learnedAt, not since
+        known.compute(vin, (v, k) -> new Known(state, now, k != null && state.equals(k.state()) ? k.since() : now,
+                summary != null ? summary : k == null ? null : k.summary(), k == null ? null : k.wakeFailedAt()));
         if (known.size() > SWEEP_ABOVE) {
             // forget what is too old to stand in for a check anyway
             Instant oldest = now.minus(maxAge.multipliedBy(4));
@@ -122,5 +128,5 @@ public final class VehicleStates {
         }
     }
 
-    private record Known(String state, Instant learnedAt, JsonNode summary, Instant wakeFailedAt) {}
+    private record Known(String state, Instant learnedAt, Instant since, JsonNode summary, Instant wakeFailedAt) {}
 }

@@ -140,9 +140,10 @@ public final class UsageReports {
      * topic holds them now. Every event of an account is keyed by its id, so only the partition the
      * producer's default partitioner gives that key is read, and only from shortly before
      * {@code from} to shortly after {@code to}: a report costs the account's own traffic in the
-     * window, not the whole topic's, and holds sums, not events.
+     * window, not the whole topic's, and holds sums, not events. Also the console's recent commands
+     * of a vehicle (io.fleetgate.ops.AdminVehicles).
      */
-    void readEvents(String accountId, Instant from, Instant to, Consumer<AuditEvent> sink) {
+    public void readEvents(String accountId, Instant from, Instant to, Consumer<AuditEvent> sink) {
         // one consumer per report; distinct ids keep concurrent reports' client metrics apart
         Properties p = KafkaClientConfig.topicReader(clientConfig, "fleetgate-usage-report-" + reports.incrementAndGet(),
                 ByteArrayDeserializer.class);

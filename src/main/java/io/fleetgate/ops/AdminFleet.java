@@ -21,7 +21,7 @@ import org.apache.camel.Exchange;
 /**
  * {@code GET /admin/fleet}: every vehicle and energy site of every account, with what this
  * replica has learned of each from the Fleet API's answers passing through it: the last state
- * and when it was learned (or the last {@code state} event, when newer), whether it streams
+ * and since when (or the last {@code state} event, when newer), whether it streams
  * (its last connectivity record), whether Fleetgate signs its commands, its firmware, its commands
  * queued here, and the key pairing link. Nothing is asked of Tesla for this view.
  */
@@ -50,29 +50,44 @@ public final class AdminFleet {
         ObjectNode fleet = JSON.createObjectNode();
         ArrayNode vehicles = fleet.putArray("vehicles");
         ArrayNode sites = fleet.putArray("energy_sites");
-        Optional<String> pairingLink = signing.pairingLink();
         accounts.all().stream().sorted(Comparator.comparing(Account::id)).forEach(account -> {
-            account.subscription().vins().stream().sorted().forEach(vin -> {
-                ObjectNode vehicle = vehicles.addObject();
-                vehicle.put("vin", vin);
-                vehicle.put("account_id", account.id());
-                vehicle.put("region", account.region().code());
-                Optional<VehicleStates.LastKnown> known = newest(states.lastKnown(vin), streamedValue(vin, "state")
-                        .filter(v -> v.value().isTextual()).map(v -> new VehicleStates.LastKnown(v.value().asText(), v.createdAt())));
-                vehicle.put("state", known.map(VehicleStates.LastKnown::state).orElse("unknown"));
-                vehicle.put("state_as_of", known.map(k -> k.learnedAt().toString()).orElse(null));
-                Optional<LastValue> connectivity = streamedValue(vin, "connectivity");
-                vehicle.put("streaming", connectivity.map(v -> v.value().path("status").asText().toLowerCase(Locale.ROOT)).orElse(null));
-                vehicle.put("streaming_as_of", connectivity.map(v -> v.createdAt().toString()).orElse(null));
-                signing.signing(vin).ifPresentOrElse(value -> vehicle.put("signing", value), () -> vehicle.putNull("signing"));
-                vehicle.put("firmware", firmware.firmware(vin).orElse(null));
-                vehicle.put("queued_commands", commands.laneDepth(vin));
-                vehicle.put("pairing_url", pairingLink.orElse(null));
-            });
+            account.subscription().vins().stream().sorted().forEach(vin -> vehicles.add(vehicle(account, vin)));
             account.subscription().energySites().stream().sorted().forEach(site -> sites.addObject()
                     .put("energy_site_id", site).put("account_id", account.id()).put("region", account.region().code()));
         });
         AdminAccounts.answer(exchange, 200, fleet);
+    }
+
+    /** One vehicle of an account, as the fleet list shows it. */
+    public ObjectNode vehicle(Account account, String vin) {
+        ObjectNode vehicle = JSON.createObjectNode();
+        vehicle.put("vin", vin);
+        vehicle.put("account_id", account.id());
+        vehicle.put("region", account.region().code());
+        Optional<VehicleStates.LastKnown> learned = states.lastKnown(vin);
+        Optional<VehicleStates.LastKnown> event = streamedValue(vin, "state").filter(v -> v.value().isTextual())
+                .map(v -> new VehicleStates.LastKnown(v.value().asText(), v.createdAt(), v.createdAt()));
+        Optional<VehicleStates.LastKnown> known = newest(learned, event);
+        vehicle.put("state", known.map(VehicleStates.LastKnown::state).orElse("unknown"));
+        vehicle.put("state_as_of", known.map(k -> k.learnedAt().toString()).orElse(null));
+        vehicle.put("state_since", known.map(k -> since(k, event).toString()).orElse(null));
+        Optional<LastValue> connectivity = streamedValue(vin, "connectivity");
+        vehicle.put("streaming", connectivity.map(v -> v.value().path("status").asText().toLowerCase(Locale.ROOT)).orElse(null));
+        vehicle.put("streaming_as_of", connectivity.map(v -> v.createdAt().toString()).orElse(null));
+        signing.signing(vin).ifPresentOrElse(value -> vehicle.put("signing", value), () -> vehicle.putNull("signing"));
+        vehicle.put("firmware", firmware.firmware(vin).orElse(null));
+        vehicle.put("queued_commands", commands.laneDepth(vin));
+        vehicle.put("pairing_url", signing.pairingLink().orElse(null));
+        return vehicle;
+    }
+
+    /**
+     * Since when the vehicle has been in its state. State events are published only when a state
+     * differs from the last one, by every replica, so the last one's time is the change when it
+     * agrees; otherwise (no telemetry, or its event not back yet) the change this replica saw.
+     */
+    private static java.time.Instant since(VehicleStates.LastKnown known, Optional<VehicleStates.LastKnown> event) {
+        return event.filter(e -> e.state().equals(known.state())).map(VehicleStates.LastKnown::since).orElse(known.since());
     }
 
     private Optional<LastValue> streamedValue(String vin, String key) {

@@ -15,7 +15,9 @@ import org.apache.camel.Message;
  * The operator console's built files ({@code console/} on the classpath, made by the Maven build
  * from {@code src/main/console}), served under {@code /console/}. The page holds no secret: it
  * asks for the admin token and keeps it in the browser tab. Every answer forbids scripts, styles
- * and connections from anywhere but Fleetgate itself, and framing.
+ * and connections from anywhere but Fleetgate itself, and framing; images may also come from the
+ * map tile server the operator set ({@code fleetgate.console.map-tiles-url}), which the page
+ * learns from {@code /console/settings.json}.
  */
 public final class ConsoleFiles {
     private static final String PREFIX = "/console/";
@@ -25,19 +27,43 @@ public final class ConsoleFiles {
             "js", "text/javascript; charset=utf-8",
             "css", "text/css; charset=utf-8",
             "svg", "image/svg+xml",
-            "png", "image/png");
-    private static final String POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
-            + " connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+            "png", "image/png",
+            "json", "application/json");
+    private static final String SETTINGS = "settings.json";
+    /** An http(s) tile URL template: Leaflet's {z}/{x}/{y}, and {s} only in the host. */
+    private static final Pattern TILES = Pattern.compile("(https?://)(\\{s\\}\\.)?([A-Za-z0-9.-]+(:[0-9]{1,5})?)/[^\\s\"'<>]*");
 
     private final String root;
+    private final String policy;
+    private final byte[] settings;
     private final Map<String, byte[]> files = new ConcurrentHashMap<>();
 
-    public ConsoleFiles() {
-        this("console/");
+    /**
+     * @param tilesUrl    the map tiles' URL template ({@code https://tile.openstreetmap.org/{z}/{x}/{y}.png})
+     * @param attribution who the tiles are from, shown on the map as the tile server's terms ask
+     */
+    public ConsoleFiles(String tilesUrl, String attribution) {
+        this("console/", tilesUrl, attribution);
     }
 
-    ConsoleFiles(String root) {
+    ConsoleFiles(String root, String tilesUrl, String attribution) {
         this.root = root;
+        this.policy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: " + tileOrigin(tilesUrl) + ";"
+                + " connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+        this.settings = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
+                .put("map_tiles_url", tilesUrl).put("map_attribution", attribution).toString()
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** The origin the policy lets tiles come from: {@code https://*.tile.example} for a template with {s}. */
+    static String tileOrigin(String tilesUrl) {
+        java.util.regex.Matcher url = TILES.matcher(tilesUrl == null ? "" : tilesUrl.trim());
+        if (!url.matches() || !tilesUrl.contains("{z}") || !tilesUrl.contains("{x}") || !tilesUrl.contains("{y}")) {
+            throw new IllegalArgumentException("setting fleetgate.console.map-tiles-url must be an http(s) URL template with"
+                    + " {z}, {x} and {y} (and {s} only as the host's first label), such as"
+                    + " https://tile.openstreetmap.org/{z}/{x}/{y}.png; got '" + tilesUrl + "'");
+        }
+        return url.group(1) + (url.group(2) != null ? "*." : "") + url.group(3);
     }
 
     /** GET /console/&lt;file&gt;: the file; /console and /console/ the page; anything else 404. */
@@ -55,7 +81,7 @@ public final class ConsoleFiles {
             name = "index.html";
         }
         String file = name;
-        byte[] content = FILE.matcher(file).matches() ? file(file) : null;
+        byte[] content = file.equals(SETTINGS) ? settings : FILE.matcher(file).matches() ? file(file) : null;
         String type = TYPES.get(file.substring(file.lastIndexOf('.') + 1));
         if (content == null || type == null) {
             throw new GatewayError(404, "not_found", "The console has no file " + file + ".");
@@ -64,11 +90,11 @@ public final class ConsoleFiles {
         message.setHeader("Cache-Control", "no-cache");
     }
 
-    private static void answer(Message message, int status, String type, byte[] body) {
+    private void answer(Message message, int status, String type, byte[] body) {
         message.getHeaders().clear();
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         message.setHeader(Exchange.CONTENT_TYPE, type);
-        message.setHeader("Content-Security-Policy", POLICY);
+        message.setHeader("Content-Security-Policy", policy);
         message.setHeader("X-Content-Type-Options", "nosniff");
         message.setHeader("Referrer-Policy", "no-referrer");
         message.setBody(body);

@@ -78,6 +78,7 @@ class ConsoleBrowserTest {
         assertThat(rows("#vehicles tr[data-vin]").stream().map(row -> row.getAttribute("data-vin")))
                 .containsExactly(NA_VIN, NA_VIN_ASLEEP, EU_VIN, CN_VIN);
         assertThat(cell(NA_VIN, 4)).isEqualTo("online");
+        assertThat(cell(NA_VIN, 5)).as("since when, and for how long").endsWith("min)");
         assertThat(cell(NA_VIN, 2)).isEqualTo("alice");
         assertThat(cell(NA_VIN, 3)).isEqualTo("na");
         assertThat(cell(EU_VIN, 3)).isEqualTo("eu");

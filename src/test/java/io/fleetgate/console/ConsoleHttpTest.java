@@ -41,7 +41,7 @@ class ConsoleHttpTest {
     }
 
     @Test
-    void theConsoleIsServedFromTheJarWithAPolicyThatAllowsNothingFromElsewhere() {
+    void theConsoleIsServedFromTheJarWithAPolicyThatAllowsNothingFromElsewhereButMapTiles() throws Exception {
         HttpResponse<byte[]> bare = harness.get("/console", null);
         assertThat(bare.statusCode()).isEqualTo(308);
         assertThat(bare.headers().firstValue("Location")).contains("/console/");
@@ -53,6 +53,13 @@ class ConsoleHttpTest {
         assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow())
                 .contains("default-src 'none'", "script-src 'self'", "connect-src 'self'", "frame-ancestors 'none'");
         assertThat(page.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+        // images from the map's tile server too (fleetgate.console.map-tiles-url), which the page learns here
+        assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow())
+                .contains("img-src 'self' data: https://tile.openstreetmap.org;");
+        HttpResponse<byte[]> settings = harness.get("/console/settings.json", null);
+        assertThat(settings.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/json");
+        assertThat(JSON.readTree(settings.body()).path("map_tiles_url").asText()).isEqualTo("https://tile.openstreetmap.org/{z}/{x}/{y}.png");
+        assertThat(JSON.readTree(settings.body()).path("map_attribution").asText()).isEqualTo("\u00a9 OpenStreetMap contributors");
 
         HttpResponse<byte[]> script = harness.get("/console/app.js", null);
         assertThat(script.statusCode()).isEqualTo(200);
@@ -158,6 +165,130 @@ class ConsoleHttpTest {
         JsonNode woken = vehicle(NA_VIN_ASLEEP);
         assertThat(woken.path("state").asText()).isEqualTo("online");
         assertThat(woken.path("state_as_of").asText()).isNotBlank();
+    }
+
+    @Test
+    void theVehicleEndpointsNeedTheAdminTokenAndKnowOnlyVehiclesOfAnAccount() throws Exception {
+        String unknownVin = "5YJ3E1EA7KF999999";
+        long flashed = harness.simulator().requests(NA_VIN).stream().filter(r -> executed(r, "flash_lights")).count();
+        for (String[] call : new String[][] {{"GET", "/admin/vehicles/" + NA_VIN}, {"GET", "/admin/vehicles/" + NA_VIN + "/commands"},
+                {"POST", "/admin/vehicles/" + NA_VIN + "/command/flash_lights"}}) {
+            String what = call[0] + " " + call[1];
+            assertEnvelope(send(call[0], call[1], null), 401, "missing_token", what);
+            assertEnvelope(send(call[0], call[1], "not-the-admin-token"), 401, "invalid_token", what);
+            assertEnvelope(send(call[0], call[1], ALICE.gatewayToken()), 401, "invalid_token", what + " with a gateway token");
+            assertEnvelope(send(call[0], call[1].replace(NA_VIN, unknownVin), GatewayHarness.ADMIN_TOKEN), 404, "not_found", what);
+            assertEnvelope(send(call[0], call[1].replace(NA_VIN, "not-a-vin"), GatewayHarness.ADMIN_TOKEN), 400, "invalid_request", what);
+        }
+        assertThat(harness.simulator().requests(NA_VIN).stream().filter(r -> executed(r, "flash_lights")).count())
+                .as("no refused console command reached Tesla").isEqualTo(flashed);
+        assertEnvelope(send("GET", "/admin/vehicles/" + NA_VIN + "/commands?limit=0", GatewayHarness.ADMIN_TOKEN), 400,
+                "invalid_request", "limit=0");
+
+        HttpResponse<byte[]> answer = send("GET", "/admin/vehicles/" + EU_VIN, GatewayHarness.ADMIN_TOKEN);
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertNoSecret(answer);
+        JsonNode vehicle = JSON.readTree(answer.body()).path("response");
+        assertThat(vehicle.path("vin").asText()).isEqualTo(EU_VIN);
+        assertThat(vehicle.path("account_id").asText()).isEqualTo("bernd");
+        assertThat(vehicle.path("region").asText()).isEqualTo("eu");
+        assertThat(vehicle.path("location_scope").asBoolean()).isTrue();
+    }
+
+    @Test
+    void aConsoleCommandGoesThePathOfTheAccountsOwnAndIsListedWithItsOutcomeAndCredits() throws Exception {
+        HttpResponse<byte[]> answer = send("POST", "/admin/vehicles/" + EU_VIN + "/command/flash_lights", GatewayHarness.ADMIN_TOKEN, "{}");
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(answer.body()).path("response").path("result").asBoolean()).isTrue();
+        assertThat(answer.headers().firstValue("x-region")).contains("eu");
+        assertThat(answer.headers().firstValue("x-fleetgate-attempts")).contains("1");
+        assertNoSecret(answer);
+        // at Tesla as the account's command: its region, its own Tesla token
+        assertThat(harness.simulator().requests(EU_VIN)).anySatisfy(r -> {
+            assertThat(executed(r, "flash_lights")).isTrue();
+            assertThat(r.region()).isEqualTo("eu");
+            assertThat(r.headers().get("Authorization")).isEqualTo("Bearer " + io.fleetgate.testing.TestFleet.BERND.teslaToken());
+        });
+        // an unknown command and a malformed body are refused as the account's own would be
+        assertEnvelope(send("POST", "/admin/vehicles/" + EU_VIN + "/command/fly", GatewayHarness.ADMIN_TOKEN, "{}"), 400,
+                "invalid_command", "unknown command");
+        assertEnvelope(send("POST", "/admin/vehicles/" + EU_VIN + "/command/set_charge_limit", GatewayHarness.ADMIN_TOKEN, "{\"percent\":"),
+                400, "invalid_request", "broken JSON");
+
+        // the commands' audit events, read back from the audit topic, newest first: the refusal too, as a caller's
+        Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> recentCommands(EU_VIN).size() >= 2);
+        HttpResponse<byte[]> listed = send("GET", "/admin/vehicles/" + EU_VIN + "/commands", GatewayHarness.ADMIN_TOKEN);
+        assertNoSecret(listed);
+        List<JsonNode> commands = recentCommands(EU_VIN);
+        assertThat(commands).extracting(c -> c.path("command").asText()).containsExactly("set_charge_limit", "flash_lights");
+        assertThat(commands.get(0).path("status").asInt()).isEqualTo(400);
+        assertThat(commands.get(0).path("credits").asInt()).isZero();
+        JsonNode command = commands.get(1);
+        assertThat(command.path("status").asInt()).isEqualTo(200);
+        assertThat(command.path("attempts").asInt()).isEqualTo(1);
+        assertThat(command.path("woke_vehicle").asBoolean()).isFalse();
+        assertThat(command.path("credits").asInt()).isEqualTo(1);
+        assertThat(command.path("token_name").asText()).isEqualTo("console");
+        assertThat(recentCommands(CN_VIN)).as("another vehicle's list").isEmpty();
+        // and charged to the account, as its usage shows
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> JSON.readTree(
+                harness.get("/admin/accounts/bernd/usage", GatewayHarness.ADMIN_TOKEN).body()).path("response").path("by_token_name")
+                .findValuesAsText("token_name").contains("console"));
+    }
+
+    @Test
+    void theFleetViewSaysSinceWhenAVehicleHasBeenInItsState() throws Exception {
+        assertThat(harness.post("/api/1/vehicles/" + NA_VIN + "/command/flash_lights", ALICE.gatewayToken(), "{}").statusCode())
+                .isEqualTo(200);
+        // once its state event is back from Kafka, the vehicle's state changes are that event's
+        io.fleetgate.telemetry.LastValues lastValues = harness.gateway().context().getRegistry()
+                .lookupByNameAndType("lastValues", io.fleetgate.telemetry.LastValues.class);
+        Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> lastValues.get(NA_VIN, "state").map(v -> v.value().asText().equals("online")).orElse(false));
+        JsonNode first = vehicle(NA_VIN);
+        assertThat(first.path("state").asText()).isEqualTo("online");
+        assertThat(first.path("state_since").asText()).isEqualTo(lastValues.get(NA_VIN, "state").orElseThrow().createdAt().toString());
+        String since = first.path("state_since").asText();
+        assertThat(since).isNotBlank();
+        assertThat(harness.post("/api/1/vehicles/" + NA_VIN + "/command/honk_horn", ALICE.gatewayToken(), "{}").statusCode())
+                .isEqualTo(200);
+        JsonNode again = vehicle(NA_VIN);
+        assertThat(again.path("state_as_of").asText()).as("learned again").isNotEqualTo(first.path("state_as_of").asText());
+        assertThat(again.path("state_since").asText()).as("still online since the same moment").isEqualTo(since);
+    }
+
+    /** The simulated vehicle ran the command: sent as REST and answered 200, or signed and executed. */
+    static boolean executed(io.fleetgate.sim.RecordedRequest request, String command) {
+        return request.status() == 200 && (request.path().endsWith("/command/" + command) || command.equals(request.command()));
+    }
+
+    private static List<JsonNode> recentCommands(String vin) throws Exception {
+        List<JsonNode> commands = new ArrayList<>();
+        JSON.readTree(send("GET", "/admin/vehicles/" + vin + "/commands", GatewayHarness.ADMIN_TOKEN).body()).path("response")
+                .forEach(commands::add);
+        return commands;
+    }
+
+    private static HttpResponse<byte[]> send(String method, String path, String bearer) {
+        return send(method, path, bearer, method.equals("POST") ? "{}" : null);
+    }
+
+    private static HttpResponse<byte[]> send(String method, String path, String bearer, String json) {
+        return new io.fleetgate.testing.AdminApi(harness).send(method, path, bearer, json);
+    }
+
+    private static void assertEnvelope(HttpResponse<byte[]> answer, int status, String error, String what) throws Exception {
+        assertThat(answer.statusCode()).as(what).isEqualTo(status);
+        JsonNode body = JSON.readTree(answer.body());
+        assertThat(body.has("response") && body.get("response").isNull()).as(what).isTrue();
+        assertThat(body.path("error").asText()).as(what).isEqualTo(error);
+        assertThat(body.path("error_description").asText()).as(what).isNotBlank();
+        assertNoSecret(answer);
+    }
+
+    private static void assertNoSecret(HttpResponse<byte[]> answer) {
+        assertThat(new String(answer.body(), StandardCharsets.UTF_8))
+                .doesNotContain("tesla-token-", "gw-alice", "gw-bernd", "gw-chen", GatewayHarness.ADMIN_TOKEN);
     }
 
     private static JsonNode vehicle(String vin) throws Exception {

@@ -10,12 +10,12 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /** Writes records to fleet-telemetry's topics as fleet-telemetry does: key VIN, its string headers, the value as given. */
-final class FleetTelemetryTopics implements AutoCloseable {
+public final class FleetTelemetryTopics implements AutoCloseable {
     static final String NAMESPACE = "tesla_telemetry";
 
     private final KafkaProducer<String, byte[]> producer;
 
-    FleetTelemetryTopics(String bootstrapServers) {
+    public FleetTelemetryTopics(String bootstrapServers) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
@@ -24,7 +24,7 @@ final class FleetTelemetryTopics implements AutoCloseable {
         producer = new KafkaProducer<>(p);
     }
 
-    void send(RecordType type, String vin, byte[] value) {
+    public void send(RecordType type, String vin, byte[] value) {
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(type.topic(NAMESPACE), vin, value);
         Map.of("vin", vin, "receivedat", String.valueOf(System.currentTimeMillis()), "txid", "test-" + System.nanoTime(),
                         "txtype", type.txtype(), "version", "0", "timestamp", "0", "device_client_version", "1.2.0")
@@ -36,7 +36,7 @@ final class FleetTelemetryTopics implements AutoCloseable {
         }
     }
 
-    void send(RecordType type, String vin, String json) {
+    public void send(RecordType type, String vin, String json) {
         send(type, vin, json.getBytes(StandardCharsets.UTF_8));
     }
 

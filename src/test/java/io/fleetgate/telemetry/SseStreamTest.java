@@ -283,6 +283,50 @@ class SseStreamTest {
     }
 
     @Test
+    void theConsolesStreamShowsAVehicleAsItsAccountSeesItForTheAdminTokenAndChargesNothing() throws Exception {
+        sendData(GATEWAY.harness(), LOCATION_VIN, battery(61), location());
+        awaitLastValue(LOCATION_VIN, "data.BatteryLevel", "61.0");
+        String target = "/admin/vehicles/" + LOCATION_VIN + "/sse";
+        Map<String, String> admin = Map.of("Authorization", "Bearer " + GatewayHarness.ADMIN_TOKEN);
+        // the first account by id that has the vehicle is no-location: its stream holds no location
+        try (SseClient console = SseClient.connect(port(), target, admin)) {
+            assertThat(console.status).isEqualTo(200);
+            assertThat(console.headers.get("content-type")).startsWith("text/event-stream");
+            SseClient.Event cached = console.awaitEvent(e -> e.json().path("data").has("BatteryLevel"), WAIT);
+            assertThat(cached.json().path("isCache").asBoolean()).isTrue();
+            sendData(GATEWAY.harness(), LOCATION_VIN, battery(62), location());
+            SseClient.Event live = console.awaitEvent(e -> !e.json().has("isCache") && e.json().path("data").has("BatteryLevel"), WAIT);
+            assertThat(live.json().path("data").toString()).isEqualTo("{\"BatteryLevel\":62.0}");
+            assertThat(console.events()).noneMatch(e -> e.json().path("data").has("Location"));
+        }
+        // the admin token in the header only; a gateway token, even the account's, never opens it
+        try (SseClient none = SseClient.connect(port(), target, (String) null);
+             SseClient query = SseClient.connect(port(), target + "?token=" + GatewayHarness.ADMIN_TOKEN, Map.of());
+             SseClient gateway = SseClient.connect(port(), target, "gw-no-location");
+             SseClient unknown = SseClient.connect(port(), "/admin/vehicles/5YJ3E1EA7KF299999/sse", admin);
+             SseClient malformed = SseClient.connect(port(), "/admin/vehicles/not-a-vin/sse", admin)) {
+            assertThat(List.of(none.status, query.status, gateway.status, unknown.status, malformed.status))
+                    .containsExactly(401, 401, 401, 404, 400);
+            assertEnvelope(none, "missing_token");
+            assertEnvelope(query, "missing_token");
+            assertEnvelope(gateway, "invalid_token");
+            assertEnvelope(unknown, "not_found");
+            assertEnvelope(malformed, "invalid_request");
+        }
+        // what the console watched is not the account's traffic: its own stream is metered, the console's is not
+        try (SseClient own = SseClient.connect(port(), "/sse/" + LOCATION_VIN, "gw-no-location")) {
+            own.awaitEvents(1, WAIT);
+        }
+        Awaitility.await().atMost(WAIT).until(() -> usageEndpoints("no-location").contains("GET /sse/{vin}"));
+        assertThat(usageEndpoints("no-location")).noneMatch(endpoint -> endpoint.contains("/admin/"));
+    }
+
+    private static List<String> usageEndpoints(String account) throws Exception {
+        return JSON.readTree(GATEWAY.harness().get("/admin/accounts/" + account + "/usage", GatewayHarness.ADMIN_TOKEN).body())
+                .path("response").path("by_endpoint").findValuesAsText("endpoint");
+    }
+
+    @Test
     void refusalsComeInTheEnvelopeBeforeTheStream() throws Exception {
         assertRefused("/sse", null, 401, "missing_token");
         assertRefused("/sse?token=nope", null, 401, "invalid_token");

@@ -16,11 +16,12 @@ import java.util.Set;
  * @param cache         send the last values first ({@code isCache: true})
  * @param resume        the {@code Last-Event-ID} to resume after, when one came
  * @param location      whether location fields may be sent ({@code vehicle_location} scope)
- * @param tokenHash     the SHA-256 of the gateway token presented, to see it revoked while the stream is open
+ * @param tokenHash     the SHA-256 of the gateway token presented, to see it revoked while the stream is open; null for an operator's
+ * @param operator      the console's stream (the admin token, as the vehicle's account sees it): no credits, no slot of the account's
  */
 public record SseRequest(Account account, String tokenHash, String tokenName, String clientIp, String clientLibrary, String region,
                          Instant receivedAt, String pathTemplate, String vin, Set<String> vins, Set<EventTopic> topics,
-                         boolean cache, Optional<SseCursor> resume, boolean location) {
+                         boolean cache, Optional<SseCursor> resume, boolean location, boolean operator) {
 
     /** The exchange property the route keeps the checked request in. */
     public static final String EXCHANGE_PROPERTY = "fleetgateSseRequest";

@@ -63,21 +63,39 @@ public final class SseRequests {
     /** Reads {@code topics=}, {@code cache=} and {@code Last-Event-ID}; 400 for what is not understood. Sets {@link SseRequest}. */
     public void read(Exchange exchange) {
         Account account = exchange.getProperty(ExchangeKeys.ACCOUNT, Account.class);
-        String query = exchange.getProperty(ExchangeKeys.QUERY, String.class);
+        String vin = exchange.getMessage().getHeader("vin", String.class);
+        Instant receivedAt = exchange.getProperty(ExchangeKeys.RECEIVED_AT, Instant.class);
+        exchange.setProperty(SseRequest.EXCHANGE_PROPERTY, request(exchange, account, presentedTokenHash(exchange),
+                TokenNames.presentedName(exchange), exchange.getProperty(ExchangeKeys.QUERY, String.class),
+                receivedAt != null ? receivedAt : clock.instant(), vin == null ? "/sse" : "/sse/{vin}", vin,
+                vin == null ? account.subscription().vins() : Set.of(vin), false));
+    }
+
+    /**
+     * The console's stream of one vehicle ({@code GET /admin/vehicles/{vin}/sse}, after the admin
+     * token and {@code actAsVehicleAccount}): what {@code /sse/{vin}} would send the vehicle's
+     * account (location fields only with its {@code vehicle_location} scope), read from the same
+     * {@code topics=}, {@code cache=} and {@code Last-Event-ID}, but the operator's: no gateway token,
+     * no credits, none of the account's stream slots, and no subscription or scope needed to watch.
+     */
+    public void readForOperator(Exchange exchange) {
+        Account account = exchange.getProperty(ExchangeKeys.ACCOUNT, Account.class);
+        String vin = exchange.getMessage().getHeader("vin", String.class);
+        exchange.setProperty(SseRequest.EXCHANGE_PROPERTY, request(exchange, account, null, null,
+                IncomingRequest.rawQuery(exchange.getMessage()), clock.instant(), "/admin/vehicles/{vin}/sse", vin, Set.of(vin), true));
+    }
+
+    private SseRequest request(Exchange exchange, Account account, String tokenHash, String tokenName, String query,
+                               Instant receivedAt, String pathTemplate, String vin, Set<String> vins, boolean operator) {
         Set<EventTopic> topics = topics(IncomingRequest.queryParameter(query, "topics"));
         boolean cache = cache(IncomingRequest.queryParameter(query, "cache"));
         Optional<SseCursor> resume = lastEventId(exchange.getMessage().getHeader("Last-Event-ID", String.class));
-        String vin = exchange.getMessage().getHeader("vin", String.class);
-        Instant receivedAt = exchange.getProperty(ExchangeKeys.RECEIVED_AT, Instant.class);
-        exchange.setProperty(SseRequest.EXCHANGE_PROPERTY, new SseRequest(account, presentedTokenHash(exchange),
-                TokenNames.presentedName(exchange),
+        return new SseRequest(account, tokenHash, tokenName,
                 exchange.getProperty(ExchangeKeys.CLIENT_IP, String.class),
                 exchange.getProperty(ExchangeKeys.CLIENT_LIBRARY, String.class),
                 exchange.getProperty(ExchangeKeys.REGION, String.class),
-                receivedAt != null ? receivedAt : clock.instant(),
-                vin == null ? "/sse" : "/sse/{vin}", vin,
-                vin == null ? account.subscription().vins() : Set.of(vin),
-                topics, cache, resume, account.hasAnyScope(Set.of(FieldSpec.LOCATION_SCOPE))));
+                receivedAt, pathTemplate, vin, vins, topics, cache, resume,
+                account.hasAnyScope(Set.of(FieldSpec.LOCATION_SCOPE)), operator);
     }
 
     /**
@@ -86,6 +104,9 @@ public final class SseRequests {
      * gone, its owner to sign in again. Empty while it may.
      */
     public Optional<String> stillAllowed(SseRequest request, Optional<Account> now) {
+        if (request.operator()) {
+            return stillAllowedToOperator(request, now);
+        }
         if (now.isEmpty() || now.get().gatewayTokens().stream().noneMatch(t -> t.sha256().equals(request.tokenHash()))) {
             return Optional.of("The gateway token of this stream was revoked.");
         }
@@ -101,6 +122,17 @@ public final class SseRequests {
             return Optional.of("The vehicles of the account's subscription changed; reconnect (with Last-Event-ID) to stream them.");
         }
         if (!account.hasAnyScope(Set.of(STREAM_SCOPE)) || request.location() != account.hasAnyScope(Set.of(FieldSpec.LOCATION_SCOPE))) {
+            return Optional.of("The account's scopes changed; reconnect (with Last-Event-ID) to stream with them.");
+        }
+        return Optional.empty();
+    }
+
+    /** An operator watches the vehicle as long as its account has it, and with the location the account may see. */
+    private static Optional<String> stillAllowedToOperator(SseRequest request, Optional<Account> now) {
+        if (now.isEmpty() || !now.get().subscription().coversVin(request.vin())) {
+            return Optional.of("The vehicle is no longer in account " + request.account().id() + "'s subscription.");
+        }
+        if (request.location() != now.get().hasAnyScope(Set.of(FieldSpec.LOCATION_SCOPE))) {
             return Optional.of("The account's scopes changed; reconnect (with Last-Event-ID) to stream with them.");
         }
         return Optional.empty();

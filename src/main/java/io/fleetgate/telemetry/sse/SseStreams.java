@@ -41,6 +41,9 @@ public final class SseStreams extends ServiceSupport {
     private static final long FEED_WAIT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
     private static final long FEED_POLL_MS = 50;
 
+    /** The operators' streams share slots of their own: no account id has parentheses. */
+    private static final String OPERATOR_SLOTS = "(operator)";
+
     private static final String STREAMING = ExchangeKeys.STREAMING;
     private static final String ROUTING_CONTEXT = ExchangeKeys.ROUTING_CONTEXT;
 
@@ -72,11 +75,12 @@ public final class SseStreams extends ServiceSupport {
 
     /**
      * Takes one of the account's stream slots on this replica; 429 {@code rate_limited} when all
-     * are taken (the caller's own streams fill them, so it is the caller who can free one).
+     * are taken (the caller's own streams fill them, so it is the caller who can free one). An
+     * operator's stream takes one of the operators' slots, as many as an account has.
      */
     public void reserve(Exchange exchange) {
         SseRequest request = exchange.getProperty(SseRequest.EXCHANGE_PROPERTY, SseRequest.class);
-        String account = request.account().id();
+        String account = slots(request);
         boolean[] taken = {false};
         openPerAccount.compute(account, (id, count) -> {
             int now = count == null ? 0 : count;
@@ -87,7 +91,8 @@ public final class SseStreams extends ServiceSupport {
             return now + 1;
         });
         if (!taken[0]) {
-            throw new GatewayError(429, "rate_limited", "This account has " + settings.connectionsPerAccount()
+            throw new GatewayError(429, "rate_limited", (request.operator() ? "Operators have " : "This account has ")
+                    + settings.connectionsPerAccount()
                     + " streams open, as many as it may; close one first.",
                     Map.of("Retry-After", Long.toString(Math.max(1, settings.keepAlive().toSeconds()))));
         }
@@ -122,7 +127,7 @@ public final class SseStreams extends ServiceSupport {
         RoutingContext routing = exchange.getProperty(ROUTING_CONTEXT, RoutingContext.class);
         Context context = exchange.getProperty(ExchangeKeys.REQUEST_CONTEXT, Context.class);
         if (routing == null || context == null) {
-            release(request.account().id());
+            release(slots(request));
             throw new IllegalStateException("an SSE route must be served by the event-loop HTTP consumer");
         }
         if (Vertx.currentContext() == context && feed.reading()) {
@@ -152,14 +157,15 @@ public final class SseStreams extends ServiceSupport {
     }
 
     private void start(SseRequest request, HttpServerResponse response, Context context) {
+        // what an operator watches is not the account's traffic: counted, never audited or charged
         SignalMeter meter = new SignalMeter(new SignalMeter.Recipient(request.account().id(), request.tokenName(),
                 request.clientIp(), request.clientLibrary(), "GET", request.pathTemplate(), request.vin(), request.region(),
-                request.receivedAt()), settings.signalsPerCredit(), clock, audit, signals);
+                request.receivedAt()), settings.signalsPerCredit(), clock, request.operator() ? event -> { } : audit, signals);
         SseConnection[] self = new SseConnection[1];
         SseConnection connection = new SseConnection(request, response, context, settings, locationField, meter, cutOffs,
                 () -> checks.stillAllowed(request, accounts.findById(request.account().id())), () -> {
             open.remove(self[0]);
-            release(request.account().id());
+            release(slots(request));
         });
         self[0] = connection;
         Predicate<VehicleEvent> filter = event -> request.vins().contains(event.vin()) && request.topics().contains(event.topic());
@@ -196,7 +202,7 @@ public final class SseStreams extends ServiceSupport {
                 }
             }
         } catch (RuntimeException e) {
-            release(request.account().id());
+            release(slots(request));
             throw new GatewayError(503, "service_unavailable", "Streaming is not ready yet; try again shortly.",
                     Map.of("Retry-After", "1"));
         }
@@ -216,6 +222,10 @@ public final class SseStreams extends ServiceSupport {
         }
         // the headers go out at once, so a client knows the stream is open before the first event
         response.write(": connected\n\n");
+    }
+
+    private static String slots(SseRequest request) {
+        return request.operator() ? OPERATOR_SLOTS : request.account().id();
     }
 
     private void release(String accountId) {
