@@ -148,7 +148,8 @@ class AuditOutageTest {
         for (FleetgateProcess p : both) {
             List<String> lines = p.outputLines();
             lines.subList(Math.min(linesBefore[both.indexOf(p)], lines.size()), lines.size()).stream()
-                    .filter(l -> l.contains("org.apache.kafka") || l.contains("ERROR"))
+                    .filter(l -> l.contains("org.apache.kafka") || l.contains("ERROR") || l.contains("BlockedThreadChecker")
+                            || l.startsWith("\tat io.fleetgate") || l.startsWith("\tat org.apache.kafka"))
                     .forEach(l -> System.out.println("  " + l.substring(0, Math.min(400, l.length()))));
         }
         PrometheusText ma = rig.metrics(a);
