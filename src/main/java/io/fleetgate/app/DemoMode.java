@@ -95,11 +95,12 @@ final class DemoMode implements AutoCloseable {
                 Fleetgate demo
                   gateway        %s   (gateway token: demo-token; second account, EU: demo-token-eu)
                   admin API      %s/admin/accounts   (admin token: demo-admin-token)
+                  console        %s/console/   (sign in with the admin token)
                   simulator      %s/sim/vehicles   (Fleet API regions: na %s, eu %s, cn %s)
                   data           %s   (Kafka log, demo keys; delete it to start afresh)
                   try            curl -H 'Authorization: Bearer demo-token' %s/api/1/vehicles
 
-                """.formatted(gateway, gateway, simulator.controlUrl(), simulator.baseUrl("na"), simulator.baseUrl("eu"),
+                """.formatted(gateway, gateway, gateway, simulator.controlUrl(), simulator.baseUrl("na"), simulator.baseUrl("eu"),
                 simulator.baseUrl("cn"), dataDir, gateway);
         // one write: log lines of other threads (on stderr) do not land inside it
         byte[] bytes = welcome.getBytes(java.nio.charset.StandardCharsets.UTF_8);

@@ -42,6 +42,9 @@ class StartFromAnyDirectoryTest {
             assertThat(emptyFolder.resolve("data/demo-fleet-key.pem")).exists();
             String tokenKey = Files.readString(emptyFolder.resolve("data/demo-token-encryption.key")).trim();
 
+            // the welcome names the console (the admin token signs in there)
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> fleetgate.output().contains("console        http://localhost:" + fleetgate.port() + "/console/"));
             List<String> console = fleetgate.outputLines();
             assertThat(console).as("Kafka's INFO lines").noneMatch(line -> KAFKA_INFO.matcher(line).find());
             assertThat(console).as("the settings summary, once")
