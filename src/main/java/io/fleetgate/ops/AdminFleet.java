@@ -50,8 +50,9 @@ public final class AdminFleet {
         ObjectNode fleet = JSON.createObjectNode();
         ArrayNode vehicles = fleet.putArray("vehicles");
         ArrayNode sites = fleet.putArray("energy_sites");
+        Optional<String> pairingLink = signing.pairingLink();
         accounts.all().stream().sorted(Comparator.comparing(Account::id)).forEach(account -> {
-            account.subscription().vins().stream().sorted().forEach(vin -> vehicles.add(vehicle(account, vin)));
+            account.subscription().vins().stream().sorted().forEach(vin -> vehicles.add(vehicle(account, vin, pairingLink)));
             account.subscription().energySites().stream().sorted().forEach(site -> sites.addObject()
                     .put("energy_site_id", site).put("account_id", account.id()).put("region", account.region().code()));
         });
@@ -60,6 +61,10 @@ public final class AdminFleet {
 
     /** One vehicle of an account, as the fleet list shows it. */
     public ObjectNode vehicle(Account account, String vin) {
+        return vehicle(account, vin, signing.pairingLink());
+    }
+
+    private ObjectNode vehicle(Account account, String vin, Optional<String> pairingLink) {
         ObjectNode vehicle = JSON.createObjectNode();
         vehicle.put("vin", vin);
         vehicle.put("account_id", account.id());
@@ -77,7 +82,7 @@ public final class AdminFleet {
         signing.signing(vin).ifPresentOrElse(value -> vehicle.put("signing", value), () -> vehicle.putNull("signing"));
         vehicle.put("firmware", firmware.firmware(vin).orElse(null));
         vehicle.put("queued_commands", commands.laneDepth(vin));
-        vehicle.put("pairing_url", signing.pairingLink().orElse(null));
+        vehicle.put("pairing_url", pairingLink.orElse(null));
         return vehicle;
     }
 

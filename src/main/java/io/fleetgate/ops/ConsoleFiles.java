@@ -1,12 +1,15 @@
 package io.fleetgate.ops;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.fleetgate.ingress.GatewayError;
 import io.fleetgate.ingress.IncomingRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -50,14 +53,14 @@ public final class ConsoleFiles {
         this.root = root;
         this.policy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: " + tileOrigin(tilesUrl) + ";"
                 + " connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
-        this.settings = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
+        this.settings = JsonNodeFactory.instance.objectNode()
                 .put("map_tiles_url", tilesUrl).put("map_attribution", attribution).toString()
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     /** The origin the policy lets tiles come from: {@code https://*.tile.example} for a template with {s}. */
     static String tileOrigin(String tilesUrl) {
-        java.util.regex.Matcher url = TILES.matcher(tilesUrl == null ? "" : tilesUrl.trim());
+        Matcher url = TILES.matcher(tilesUrl == null ? "" : tilesUrl.trim());
         if (!url.matches() || !tilesUrl.contains("{z}") || !tilesUrl.contains("{x}") || !tilesUrl.contains("{y}")) {
             throw new IllegalArgumentException("setting fleetgate.console.map-tiles-url must be an http(s) URL template with"
                     + " {z}, {x} and {y} (and {s} only as the host's first label), such as"

@@ -13,6 +13,8 @@ import io.vertx.core.http.HttpServerResponse;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -40,7 +42,7 @@ final class SseConnection implements VehicleEventFeed.CatchUp {
     private final AtomicInteger unsent = new AtomicInteger();
     private final AtomicBoolean stopped = new AtomicBoolean();
     /** Live events handed over by the feed, not yet taken by the event loop. */
-    private final java.util.Queue<StreamedEvent> pending = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final Queue<StreamedEvent> pending = new ConcurrentLinkedQueue<>();
     /** True while a {@link #sendLive()} is due on the event loop. */
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean finished = new AtomicBoolean();
