@@ -53,7 +53,7 @@ final class KafkaCommandBench {
         r.put("seconds_per_rate", seconds);
         r.put("latency", "producer send() to the result record consumed, per command");
         r.put("warm_up", Integer.getInteger("kafka.warm-rate", bench.quick ? 100 : 1000) + "/s in 5 s steps, at least "
-                + Integer.getInteger("kafka.warm-seconds", bench.quick ? 3 : 60) + " s and until two steps in a row cost the same CPU per command within 10 %, before the first rate");
+                + Integer.getInteger("kafka.warm-seconds", bench.quick ? 3 : 120) + " s and until two steps in a row cost the same CPU per command within 10 %, before the first rate");
         List<Map<String, Object>> steps = new ArrayList<>();
         Properties producerProps = new Properties();
         producerProps.put("bootstrap.servers", gateway.kafkaBootstrap());
@@ -76,11 +76,12 @@ final class KafkaCommandBench {
             try {
                 // warm-up: every vehicle's state learned once, producer and consumer connections, and
                 // the JIT (C2 needs thousands of commands through each route before it compiles them)
-                // in 5 s steps until two in a row cost the same CPU per command within 10 %; a minute at
-                // least: the command path's C2 compiles were still under way after 20 s
+                // in 5 s steps until two in a row cost the same CPU per command within 10 %; two minutes at
+                // least: C2 was still compiling the broker's and clients' code after 60 s (steps of 1.6 ms
+                // per command that agreed, then 1.0 ms from about 85 s on)
                 int warmRate = Integer.getInteger("kafka.warm-rate", bench.quick ? 100 : 1000);
-                r.put("warm_up_cpu_ms_per_command", Bench.warmUntilSteady("kafka", Integer.getInteger("kafka.warm-seconds", bench.quick ? 3 : 60),
-                        Integer.getInteger("kafka.warm-max-seconds", bench.quick ? 10 : 120), 0.10,
+                r.put("warm_up_cpu_ms_per_command", Bench.warmUntilSteady("kafka", Integer.getInteger("kafka.warm-seconds", bench.quick ? 3 : 120),
+                        Integer.getInteger("kafka.warm-max-seconds", bench.quick ? 10 : 180), 0.10,
                         () -> step(producer, "warm", warmRate, 5).get("fleetgate_cpu_ms_per_command") instanceof Double cpu ? cpu : Double.NaN));
                 try (AutoCloseable profiling = bench.profile(gateway.process.toHandle(), "kafka")) {
                     for (int rate : rates) {

@@ -218,7 +218,8 @@ public final class FleetgateConfiguration implements CamelConfiguration {
      * wait out a hand-over, so the poll interval exceeds the hand-over timeout.
      */
     private static java.util.Properties commandConsumerProperties(java.util.Map<String, Object> kafkaClients, Settings settings) {
-        java.util.Properties properties = KafkaClientConfig.topicReader(kafkaClients, "fleetgate-command-consumer",
+        // every command waits for this reader's fetch first
+        java.util.Properties properties = KafkaClientConfig.promptReader(kafkaClients, "fleetgate-command-consumer",
                 org.apache.kafka.common.serialization.StringDeserializer.class);
         properties.put(ConsumerConfig.GROUP_ID_CONFIG, settings.required("fleetgate.commands.consumer-group"));
         properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

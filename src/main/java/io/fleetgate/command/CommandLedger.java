@@ -49,7 +49,8 @@ public final class CommandLedger extends ServiceSupport {
             }
         };
         this.follower = new TopicFollower<>("the command ledger",
-                KafkaClientConfig.topicReader(clientConfig, "fleetgate-command-ledger", StringDeserializer.class),
+                // a REST command waits for its result on this reader
+                KafkaClientConfig.promptReader(clientConfig, "fleetgate-command-ledger", StringDeserializer.class),
                 topic, StartPosition.beginning(), this::read);
         this.attemptsFollower = new TopicFollower<>("the command ledger",
                 KafkaClientConfig.topicReader(clientConfig, "fleetgate-command-attempts-ledger", StringDeserializer.class),

@@ -22,7 +22,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.apache.camel.support.service.ServiceSupport;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -64,9 +63,8 @@ public final class VehicleEventFeed extends ServiceSupport {
         this.kafkaClients = kafkaClients;
         this.topic = topic;
         this.json = json;
-        Properties reader = KafkaClientConfig.topicReader(kafkaClients, "fleetgate-vehicle-event-feed", StringDeserializer.class);
-        // live streams wait on this reader: its fetch waits 5 ms for more events, not the followers' 20
-        reader.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
+        // live streams wait on this reader
+        Properties reader = KafkaClientConfig.promptReader(kafkaClients, "fleetgate-vehicle-event-feed", StringDeserializer.class);
         this.follower = new TopicFollower<>("the vehicle event feed", reader, topic, StartPosition.end(), this::read);
     }
 
