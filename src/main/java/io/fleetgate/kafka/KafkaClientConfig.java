@@ -63,7 +63,7 @@ public final class KafkaClientConfig {
         // a follower's fetch waits up to 20 ms for 64 KB, instead of one fetch per record: the five
         // followers (ledgers, credits, accounts) had the broker answer each write several times;
         // with this the Kafka path took 2,870-5,056 commands/s at most instead of 2,348 (bench/run).
-        // What waits on a follower (a REST command's result) waits those 20 ms at most.
+        // What someone waits on reads through promptReader instead.
         properties.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 65536);
         properties.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20);
         return properties;
