@@ -68,8 +68,8 @@ public final class KafkaAccountStore extends ServiceSupport implements AccountSt
         this.topic = topic;
         this.records = records;
         this.sendTimeout = sendTimeout;
-        this.follower = new TopicFollower<>("the account store",
-                KafkaClientConfig.topicReader(clientConfig, "fleetgate-accounts", StringDeserializer.class),
+        this.follower = new TopicFollower<String>("the account store",
+                KafkaClientConfig.promptReader(clientConfig, "fleetgate-accounts", StringDeserializer.class),
                 topic, StartPosition.beginning(), new TopicFollower.Reader<>() {
                     @Override
                     public void read(ConsumerRecord<String, String> record) {
@@ -85,7 +85,7 @@ public final class KafkaAccountStore extends ServiceSupport implements AccountSt
                     public void polled() {
                         checkPositions();
                     }
-                });
+                }).paced(KafkaClientConfig.FOLLOWER_PACE);
     }
 
     /** True once the topic has been read up to where it ended when this replica started. */

@@ -53,8 +53,8 @@ public final class CommandLedger extends ServiceSupport {
                 KafkaClientConfig.promptReader(clientConfig, "fleetgate-command-ledger", StringDeserializer.class),
                 topic, StartPosition.beginning(), this::read);
         this.attemptsFollower = new TopicFollower<>("the command ledger",
-                KafkaClientConfig.topicReader(clientConfig, "fleetgate-command-attempts-ledger", StringDeserializer.class),
-                attemptsTopic, StartPosition.beginning(), this::readAttempt);
+                KafkaClientConfig.promptReader(clientConfig, "fleetgate-command-attempts-ledger", StringDeserializer.class),
+                attemptsTopic, StartPosition.beginning(), this::readAttempt).paced(KafkaClientConfig.FOLLOWER_PACE);
     }
 
     /**

@@ -58,10 +58,10 @@ public final class CreditLedger extends ServiceSupport {
         this.clock = clock;
         this.totals = totals;
         this.retentionMonths = retentionMonths;
-        Properties committedOnly = KafkaClientConfig.topicReader(clientConfig, "fleetgate-usage-rollups-reader", ByteArrayDeserializer.class);
+        Properties committedOnly = KafkaClientConfig.promptReader(clientConfig, "fleetgate-usage-rollups-reader", ByteArrayDeserializer.class);
         // a roll-up is read once its transaction (with the audit offsets it covers) has committed
         committedOnly.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        this.rollups = new TopicFollower<>("the usage roll-ups reader", committedOnly, rollupTopic, StartPosition.beginning(),
+        this.rollups = new TopicFollower<byte[]>("the usage roll-ups reader", committedOnly, rollupTopic, StartPosition.beginning(),
                 new TopicFollower.Reader<>() {
                     @Override
                     public void read(ConsumerRecord<String, byte[]> record) {
@@ -72,9 +72,9 @@ public final class CreditLedger extends ServiceSupport {
                     public void polled() {
                         pruneOldDays();
                     }
-                });
-        this.events = new TopicFollower<>("the credit ledger",
-                KafkaClientConfig.topicReader(clientConfig, "fleetgate-credit-ledger", ByteArrayDeserializer.class),
+                }).paced(KafkaClientConfig.FOLLOWER_PACE);
+        this.events = new TopicFollower<byte[]>("the credit ledger",
+                KafkaClientConfig.promptReader(clientConfig, "fleetgate-credit-ledger", ByteArrayDeserializer.class),
                 auditTopic, this::seekPastRolledUp, new TopicFollower.Reader<>() {
                     @Override
                     public void read(ConsumerRecord<String, byte[]> record) {
@@ -82,7 +82,7 @@ public final class CreditLedger extends ServiceSupport {
                                 () -> LOG.warn("skipped a record that is not an audit event: {} partition {} offset {}",
                                         auditTopic, record.partition(), record.offset()));
                     }
-                });
+                }).paced(KafkaClientConfig.FOLLOWER_PACE);
     }
 
     /** Credits the account spent in [{@code from}, {@code to}) (UTC day starts). */

@@ -12,9 +12,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -56,9 +58,10 @@ public final class TopicFollower<V> extends ServiceSupport {
     /** Waits for the topic to be read to its end as of the request; the follower takes the end offsets. */
     private final Queue<CompletableFuture<Void>> endRequests = new ConcurrentLinkedQueue<>();
     private final List<ReadTarget> readTargets = new ArrayList<>();
+    private Duration pace = Duration.ZERO;
     private volatile KafkaConsumer<String, V> consumer;
     private volatile List<TopicPartition> assigned = List.of();
-    private Thread thread;
+    private volatile Thread thread;
 
     /**
      * @param owner what follows the topic, as a failure is logged: "the command ledger"
@@ -71,6 +74,18 @@ public final class TopicFollower<V> extends ServiceSupport {
         this.topic = topic;
         this.start = start;
         this.reader = reader;
+    }
+
+    /**
+     * Once caught up, polls at most once per {@code pace} while records keep coming (a record
+     * after a quiet spell is still read at once), nobody waiting on {@link #readToEnd()}: for a
+     * follower nothing waits on, reading through {@link KafkaClientConfig#promptReader}, so that
+     * it neither asks the broker 50 times a second while the topic is idle nor once per batch while
+     * it is busy. Set before {@link #start()}.
+     */
+    public TopicFollower<V> paced(Duration pace) {
+        this.pace = pace;
+        return this;
     }
 
     /** Waits until the topic has been read up to where it ended at start; false on timeout. */
@@ -89,6 +104,11 @@ public final class TopicFollower<V> extends ServiceSupport {
     public CompletableFuture<Void> readToEnd() {
         CompletableFuture<Void> read = new CompletableFuture<>();
         endRequests.add(read);
+        Thread t = thread;
+        if (t != null) {
+            // a paced follower stops waiting between polls
+            LockSupport.unpark(t);
+        }
         return read;
     }
 
@@ -116,6 +136,7 @@ public final class TopicFollower<V> extends ServiceSupport {
             c.wakeup();
         }
         if (thread != null) {
+            LockSupport.unpark(thread);
             thread.join(JOIN_MILLIS);
         }
     }
@@ -129,7 +150,9 @@ public final class TopicFollower<V> extends ServiceSupport {
             start.seek(consumer, partitions);
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
             while (isRunAllowed()) {
-                for (ConsumerRecord<String, V> record : consumer.poll(POLL_TIMEOUT)) {
+                long polledAt = System.nanoTime();
+                ConsumerRecords<String, V> records = consumer.poll(POLL_TIMEOUT);
+                for (ConsumerRecord<String, V> record : records) {
                     reader.read(record);
                 }
                 for (TopicPartition tp : partitions) {
@@ -142,6 +165,9 @@ public final class TopicFollower<V> extends ServiceSupport {
                 }
                 answerReadRequests(partitions);
                 reader.polled();
+                if (!records.isEmpty()) {
+                    awaitPace(polledAt);
+                }
             }
         } catch (WakeupException e) {
             // stopping
@@ -151,6 +177,15 @@ public final class TopicFollower<V> extends ServiceSupport {
             endRequests.forEach(request -> request.cancel(false));
             readTargets.forEach(target -> target.requests().forEach(request -> request.cancel(false)));
             consumer.close(CLOSE_TIMEOUT);
+        }
+    }
+
+    /** The consumer's next fetch is already out; what it brings and what follows waits for the next poll. */
+    private void awaitPace(long polledAt) {
+        long until = polledAt + pace.toNanos();
+        for (long left; isRunAllowed() && isCaughtUp() && endRequests.isEmpty() && readTargets.isEmpty()
+                && (left = until - System.nanoTime()) > 0; ) {
+            LockSupport.parkNanos(this, left);
         }
     }
 

@@ -51,8 +51,8 @@ public final class PollingSettings extends ServiceSupport {
         this.json = json;
         this.writeTimeout = writeTimeout;
         this.follower = new TopicFollower<>("the polling settings",
-                KafkaClientConfig.topicReader(kafkaClients, "fleetgate-polling-reader", StringDeserializer.class),
-                topic, StartPosition.beginning(), this::read);
+                KafkaClientConfig.promptReader(kafkaClients, "fleetgate-polling-reader", StringDeserializer.class),
+                topic, StartPosition.beginning(), this::read).paced(KafkaClientConfig.FOLLOWER_PACE);
     }
 
     @Override

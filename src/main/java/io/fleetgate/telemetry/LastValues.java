@@ -43,8 +43,8 @@ public final class LastValues extends ServiceSupport {
     public LastValues(Map<String, Object> kafkaClients, String stateTopic, ObjectMapper json) {
         this.json = json;
         this.follower = new TopicFollower<>("the vehicle last values",
-                KafkaClientConfig.topicReader(kafkaClients, "fleetgate-vehicle-state-reader", StringDeserializer.class),
-                stateTopic, StartPosition.beginning(), this::read);
+                KafkaClientConfig.promptReader(kafkaClients, "fleetgate-vehicle-state-reader", StringDeserializer.class),
+                stateTopic, StartPosition.beginning(), this::read).paced(KafkaClientConfig.FOLLOWER_PACE);
     }
 
     @Override

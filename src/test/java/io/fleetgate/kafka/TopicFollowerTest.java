@@ -40,7 +40,8 @@ class TopicFollowerTest {
         clientConfig = Map.of("bootstrap.servers", kafka.bootstrapServers());
         try (Admin admin = Admin.create(clientConfig)) {
             admin.createTopics(List.of(new NewTopic("from-beginning", 2, (short) 1),
-                    new NewTopic("from-instant", 2, (short) 1))).all().get();
+                    new NewTopic("from-instant", 2, (short) 1),
+                    new NewTopic("paced", 2, (short) 1))).all().get();
         }
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
@@ -105,6 +106,54 @@ class TopicFollowerTest {
             assertThat(read).containsExactly("at", "after");
         } finally {
             follower.stop();
+        }
+    }
+
+    @Test
+    void aPacedFollowerReadsARecordAfterAQuietSpellAtOnceThenPollsOncePerPaceUnlessSomeoneWaits() throws Exception {
+        Duration pace = Duration.ofSeconds(5);
+        List<String> read = new CopyOnWriteArrayList<>();
+        AtomicInteger readSincePoll = new AtomicInteger();
+        AtomicInteger pollsWithRecords = new AtomicInteger();
+        TopicFollower<String> follower = new TopicFollower<String>("the test",
+                KafkaClientConfig.promptReader(clientConfig, "follower-paced", StringDeserializer.class),
+                "paced", StartPosition.beginning(), new TopicFollower.Reader<>() {
+                    @Override
+                    public void read(ConsumerRecord<String, String> record) {
+                        read.add(record.value());
+                        readSincePoll.incrementAndGet();
+                    }
+
+                    @Override
+                    public void polled() {
+                        if (readSincePoll.getAndSet(0) > 0) {
+                            pollsWithRecords.incrementAndGet();
+                        }
+                    }
+                }).paced(pace);
+        follower.start();
+        try {
+            assertThat(follower.awaitCaughtUp(WAIT)).isTrue();
+            long sent = System.nanoTime();
+            producer.send(new ProducerRecord<>("paced", "k", "first")).get();
+            Awaitility.await().atMost(pace.dividedBy(2)).pollInterval(Duration.ofMillis(10)).until(() -> read.contains("first"));
+
+            // within the pace that read started: fifty more, then someone waits for them
+            for (int i = 0; i < 50; i++) {
+                producer.send(new ProducerRecord<>("paced", "k" + i, "r" + i));
+                Thread.sleep(10);
+            }
+            producer.flush();
+            follower.readToEnd().get(pace.toMillis() / 2, java.util.concurrent.TimeUnit.MILLISECONDS);
+            assertThat(Duration.ofNanos(System.nanoTime() - sent)).isLessThan(pace);
+            assertThat(read).hasSize(51);
+            // a prompt reader unpaced polls about once per record here
+            assertThat(pollsWithRecords.get()).isBetween(2, 6);
+        } finally {
+            // the poll that read the last records began a pace: stopping does not wait it out
+            long stopping = System.nanoTime();
+            follower.stop();
+            assertThat(Duration.ofNanos(System.nanoTime() - stopping)).isLessThan(pace.dividedBy(2));
         }
     }
 
