@@ -17,6 +17,7 @@ import org.apache.camel.spi.Registry;
  * <ul>
  *   <li>{@code telemetryIngest}: {@link TelemetryIngest}, a fleet-telemetry record to events;</li>
  *   <li>{@code vehicleEventWriter}: {@link VehicleEventWriter}, an event's records on the events and state topics;</li>
+ *   <li>{@code telemetryOffsets}: {@link TelemetryOffsets}, the ingest's offset commits, at most once per interval;</li>
  *   <li>{@code vehicleStateEvents}: {@link VehicleStateEvents}, {@code state} events from Fleet API answers;</li>
  *   <li>{@code vehicleStatesInAnswers}: {@link VehicleStatesInAnswers}, the states reads' answers tell;</li>
  *   <li>{@code lastValues}: {@link LastValues}, the last values per VIN (snapshots, {@code cache=true});</li>
@@ -58,6 +59,7 @@ public final class TelemetryConfiguration {
         registry.bind("vehicleEventFeed", feed);
         registry.bind("telemetryIngest", ingest);
         registry.bind("vehicleEventWriter", writer);
+        registry.bind("telemetryOffsets", new TelemetryOffsets(millis(properties, "fleetgate.telemetry.commit-interval-ms")));
         registry.bind("vehicleStateEvents", states);
         registry.bind("vehicleStatesInAnswers", new VehicleStatesInAnswers(states));
         return states;

@@ -11,12 +11,18 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +57,8 @@ public final class TelemetryIngest {
     static final String SOURCE = "fleetgateTelemetrySource";
     private final AtomicLong nextWarningAt = new AtomicLong(Long.MIN_VALUE);
     private volatile boolean stateRead;
+    /** Per consumer thread, the offset expected next on each partition it read. */
+    private final ThreadLocal<Map<TopicPartition, Long>> nextOffsets = ThreadLocal.withInitial(HashMap::new);
 
     public TelemetryIngest(String namespace, RecordDecoder decoder, TeslemetryEvents events, SubscribedVins subscribed,
                            LastValues lastValues, Runnable awaitPublished, Duration stateReadyTimeout, Clock clock) {
@@ -68,8 +76,11 @@ public final class TelemetryIngest {
     public List<VehicleEvent> toEvents(Exchange exchange) {
         org.apache.camel.Message in = exchange.getMessage();
         String topic = in.getHeader(KafkaConstants.TOPIC, String.class);
-        String place = topic + "/" + in.getHeader(KafkaConstants.PARTITION) + "@" + in.getHeader(KafkaConstants.OFFSET);
+        int partition = in.getHeader(KafkaConstants.PARTITION, -1, Integer.class);
+        long offset = in.getHeader(KafkaConstants.OFFSET, -1L, Long.class);
+        String place = topic + "/" + partition + "@" + offset;
         records.increment();
+        boolean resumed = resumedAt(topic, partition, offset);
         Optional<RecordType> type = RecordType.ofTopic(namespace, topic == null ? "" : topic);
         if (type.isEmpty()) {
             return skipUndecodable(place, "not a fleet-telemetry topic of namespace " + namespace);
@@ -96,8 +107,9 @@ public final class TelemetryIngest {
             return List.of();
         }
         awaitLastValues();
-        int partition = in.getHeader(KafkaConstants.PARTITION, -1, Integer.class);
-        long offset = in.getHeader(KafkaConstants.OFFSET, -1L, Long.class);
+        if (resumed) {
+            awaitPlacesWrittenBefore();
+        }
         if (lastValues.alreadyPublished(vin, topic, partition, offset)) {
             replayed.increment();
             return List.of();
@@ -156,6 +168,33 @@ public final class TelemetryIngest {
     static boolean sameValue(com.fasterxml.jackson.databind.JsonNode a, com.fasterxml.jackson.databind.JsonNode b) {
         return a.equals((x, y) -> x.equals(y) || x.isNumber() && y.isNumber()
                 && x.decimalValue().compareTo(y.decimalValue()) == 0 ? 0 : 1, b);
+    }
+
+    /**
+     * Whether this record is not the one after the last this thread read on its partition: the
+     * first since start, or since a rebalance gave the partition to this consumer (its records
+     * from the last committed offset on, which another replica may have published already).
+     */
+    private boolean resumedAt(String topic, int partition, long offset) {
+        Long expected = nextOffsets.get().put(new TopicPartition(String.valueOf(topic), partition), offset + 1);
+        return expected == null || expected != offset;
+    }
+
+    /**
+     * Until the state topic is read to its end: the places of records whose events were published
+     * before (by another replica too) are known, so those records are skipped, not published again.
+     * Offsets are committed at most once per {@code fleetgate.telemetry.commit-interval-ms}, so a
+     * partition's new owner may read again what its last owner published in that time.
+     */
+    private void awaitPlacesWrittenBefore() {
+        try {
+            lastValues.readToEnd().get(stateReadyTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("the vehicle state topic was not read to its end within {} ms: records read again may be published again",
+                    stateReadyTimeout.toMillis());
+        }
     }
 
     private void awaitLastValues() {
