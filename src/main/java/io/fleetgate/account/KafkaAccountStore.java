@@ -48,6 +48,12 @@ public final class KafkaAccountStore extends ServiceSupport implements AccountSt
     private final AccountRecords records;
     private final Duration sendTimeout;
     private final Map<String, Stored> byId = new ConcurrentHashMap<>();
+    /**
+     * {@link #all()} as of the last change (null: to be made again); made and dropped under this
+     * store's lock. The webhook delivery asks for every event it reads (bench/run stream: building
+     * the list of 502 accounts each time was 2 % of Fleetgate's CPU at 2,000 records/s).
+     */
+    private volatile List<Account> all;
     private final Map<String, String> accountIdByTokenHash = new ConcurrentHashMap<>();
     /** Accounts whose latest record cannot be read (a wrong encryption key, most likely). */
     private final Set<String> unreadable = ConcurrentHashMap.newKeySet();
@@ -128,7 +134,15 @@ public final class KafkaAccountStore extends ServiceSupport implements AccountSt
 
     @Override
     public List<Account> all() {
-        return byId.values().stream().map(Stored::account).toList();
+        List<Account> accounts = all;
+        return accounts != null ? accounts : allAgain();
+    }
+
+    private synchronized List<Account> allAgain() {
+        if (all == null) {
+            all = byId.values().stream().map(Stored::account).toList();
+        }
+        return all;
     }
 
     @Override
@@ -264,6 +278,7 @@ public final class KafkaAccountStore extends ServiceSupport implements AccountSt
             return;
         }
         unreadable.remove(accountId);
+        all = null;
         if (current != null) {
             current.account().gatewayTokens().forEach(t -> accountIdByTokenHash.remove(t.sha256(), accountId));
         }

@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -250,14 +251,22 @@ class TelemetryIngestTest {
             assertThat(limits).extracting(e -> e.event().body().path("data").path("ChargeLimitSoc").asInt()).containsExactly(81, 82, 83);
             assertThat(limits.get(0).id().partition()).isEqualTo(feed.partitionOf(vin));
 
-            // a client that saw the first one resumes after it, while more are written
+            // a client of that VIN alone (its filter takes all) that saw the first one resumes after it,
+            // while more are written, for another vehicle too
             List<StreamedEvent> resumed = new CopyOnWriteArrayList<>();
-            try (VehicleEventFeed.Subscription again = feed.subscribe(e -> e.vin().equals(vin),
-                    VehicleEventFeed.after(EventId.parse(limits.get(0).id().toString()).orElseThrow()), resumed::add)) {
+            List<StreamedEvent> others = new CopyOnWriteArrayList<>();
+            try (VehicleEventFeed.Subscription other = feed.subscribe(e -> e.vin().equals(TestFleet.CN_VIN), others::add);
+                 VehicleEventFeed.Subscription again = feed.subscribe(Set.of(vin), e -> true,
+                    VehicleEventFeed.after(EventId.parse(limits.get(0).id().toString()).orElseThrow()), resumed::add,
+                    VehicleEventFeed.CatchUp.UNPACED)) {
+                fleetTelemetry.send(RecordType.DATA, TestFleet.CN_VIN, Payload.newBuilder()
+                        .addData(datum(Field.ChargeLimitSoc, Value.newBuilder().setIntValue(70))).build().toByteArray());
                 fleetTelemetry.send(RecordType.DATA, vin, Payload.newBuilder()
                         .addData(datum(Field.ChargeLimitSoc, Value.newBuilder().setIntValue(84))).build().toByteArray());
                 Awaitility.await().atMost(WAIT).until(() -> resumed.stream().anyMatch(e -> e.event().json().contains("84")));
+                Awaitility.await().atMost(WAIT).until(() -> others.stream().anyMatch(e -> e.event().json().contains("\"ChargeLimitSoc\":70")));
                 TopicRecords.settle();
+                assertThat(resumed).extracting(e -> e.event().vin()).containsOnly(vin);
                 assertThat(resumed).filteredOn(e -> e.event().json().contains("ChargeLimitSoc"))
                         .extracting(e -> e.event().body().path("data").path("ChargeLimitSoc").asInt()).containsExactly(82, 83, 84);
                 assertThat(resumed).extracting(StreamedEvent::id).doesNotHaveDuplicates();

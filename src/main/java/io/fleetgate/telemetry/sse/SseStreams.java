@@ -184,9 +184,9 @@ public final class SseStreams extends ServiceSupport {
             if (request.resume().isPresent()) {
                 // the client has the values already: what it missed follows, not the last values
                 start = request.resume().get();
-                live = feed.subscribe(filter, start.resumeFrom(partitions), connection::offer, connection);
+                live = feed.subscribe(request.vins(), filter, start.resumeFrom(partitions), connection::offer, connection);
             } else {
-                VehicleEventFeed.Started started = feed.subscribeFromNow(filter, connection::offer);
+                VehicleEventFeed.Started started = feed.subscribeFromNow(request.vins(), filter, connection::offer);
                 start = SseCursor.before(started.from(), partitions);
                 live = started.subscription();
                 if (request.cache()) {
