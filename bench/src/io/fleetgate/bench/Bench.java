@@ -270,10 +270,14 @@ public final class Bench {
         Set<String> sections = Set.of((chosen.isBlank() ? "startup,read,kafka,storm,kills" : chosen).split(","));
         Map<String, Object> results = new LinkedHashMap<>();
         Path lastResults = repo.resolve("bench/results/results.json");
-        if (!chosen.isBlank() && !quick && Files.isRegularFile(lastResults)) {
-            // a run of some sections keeps the other sections' last figures (each has its own "<name>_at")
+        if (!quick && Files.isRegularFile(lastResults)) {
+            // a run keeps the figures of the sections it does not run (each has its own "<name>_at"),
+            // the full run those of the opt-in ones (scale, stream, outage)
             results.putAll(readResults(lastResults));
-            results.put("sections_run_last", chosen);
+            results.remove("sections_run_last");
+            if (!chosen.isBlank()) {
+                results.put("sections_run_last", chosen);
+            }
         }
         results.put("started_at", Instant.now().toString());
         results.put("quick", quick);
