@@ -1,16 +1,14 @@
 package io.fleetgate.telemetry;
 
+import io.fleetgate.kafka.PollListener;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Predicate;
 import org.apache.camel.component.kafka.consumer.CommitManager;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommitFactory;
-import org.apache.camel.component.kafka.consumer.errorhandler.KafkaConsumerListener;
-import org.apache.camel.component.kafka.consumer.support.ProcessingResult;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -34,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * committed, without waiting, so a quiet partition's last offsets are committed too (its lag reads
  * 0). It never pauses the consumer.
  */
-public final class TelemetryOffsets extends KafkaConsumerListener implements KafkaManualCommitFactory, Predicate<Object> {
+public final class TelemetryOffsets extends PollListener implements KafkaManualCommitFactory {
     private static final Logger LOG = LoggerFactory.getLogger(TelemetryOffsets.class);
 
     private final long intervalNanos;
@@ -73,16 +71,6 @@ public final class TelemetryOffsets extends KafkaConsumerListener implements Kaf
         return true;
     }
 
-    @Override
-    public boolean afterProcess(ProcessingResult result) {
-        return true;
-    }
-
-    /** Never paused, so always resumable. */
-    @Override
-    public boolean test(Object ignored) {
-        return true;
-    }
 
     private static void commit(Consumer<?, ?> consumer, Noted noted, long now) {
         noted.lastCommit = now;

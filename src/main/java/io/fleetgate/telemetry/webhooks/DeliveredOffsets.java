@@ -1,14 +1,12 @@
 package io.fleetgate.telemetry.webhooks;
 
+import io.fleetgate.kafka.PollListener;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Predicate;
 import org.apache.camel.component.kafka.consumer.CommitManager;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommitFactory;
-import org.apache.camel.component.kafka.consumer.errorhandler.KafkaConsumerListener;
-import org.apache.camel.component.kafka.consumer.support.ProcessingResult;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -25,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * it), what was noted is committed. As the route's consumer listener it never pauses the consumer:
  * delivery failures are retried by the delivery, not by Kafka.
  */
-public final class DeliveredOffsets extends KafkaConsumerListener implements KafkaManualCommitFactory, Predicate<Object> {
+public final class DeliveredOffsets extends PollListener implements KafkaManualCommitFactory {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveredOffsets.class);
 
     /** Per partition, the next offset to commit (everything before it delivered or dead-lettered). */
@@ -52,17 +50,6 @@ public final class DeliveredOffsets extends KafkaConsumerListener implements Kaf
                 }
             });
         }
-        return true;
-    }
-
-    @Override
-    public boolean afterProcess(ProcessingResult result) {
-        return true;
-    }
-
-    /** Never paused, so always resumable. */
-    @Override
-    public boolean test(Object ignored) {
         return true;
     }
 }
