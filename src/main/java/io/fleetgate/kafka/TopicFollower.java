@@ -14,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.camel.support.service.ServiceSupport;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -34,7 +35,12 @@ public final class TopicFollower<V> extends ServiceSupport {
     private static final Logger LOG = LoggerFactory.getLogger(TopicFollower.class);
     private static final Duration PARTITIONS_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
-    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(2);
+    /**
+     * A follower has no group and nothing to commit, so its consumer closes without waiting for the
+     * fetch it has out (up to a prompt reader's 500 ms): stopping Fleetgate's dozen followers one
+     * after another had taken about 2 s of its shutdown.
+     */
+    private static final CloseOptions CLOSE_AT_ONCE = CloseOptions.timeout(Duration.ZERO);
     private static final long JOIN_MILLIS = 5000;
 
     /** What the follower's owner does with what is read; called on the follower's thread. */
@@ -176,7 +182,7 @@ public final class TopicFollower<V> extends ServiceSupport {
         } finally {
             endRequests.forEach(request -> request.cancel(false));
             readTargets.forEach(target -> target.requests().forEach(request -> request.cancel(false)));
-            consumer.close(CLOSE_TIMEOUT);
+            consumer.close(CLOSE_AT_ONCE);
         }
     }
 
