@@ -80,7 +80,10 @@ public final class TelemetryIngest {
         long offset = in.getHeader(KafkaConstants.OFFSET, -1L, Long.class);
         String place = topic + "/" + partition + "@" + offset;
         records.increment();
-        boolean resumed = resumedAt(topic, partition, offset);
+        if (resumedAt(topic, partition, offset)) {
+            // whatever this record is: a later one of the partition may be a subscribed vehicle's
+            awaitPlacesWrittenBefore();
+        }
         Optional<RecordType> type = RecordType.ofTopic(namespace, topic == null ? "" : topic);
         if (type.isEmpty()) {
             return skipUndecodable(place, "not a fleet-telemetry topic of namespace " + namespace);
@@ -107,9 +110,6 @@ public final class TelemetryIngest {
             return List.of();
         }
         awaitLastValues();
-        if (resumed) {
-            awaitPlacesWrittenBefore();
-        }
         if (lastValues.alreadyPublished(vin, topic, partition, offset)) {
             replayed.increment();
             return List.of();

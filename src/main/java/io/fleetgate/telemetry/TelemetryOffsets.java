@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The telemetry ingest's offsets ({@code routes/telemetry.camel.yaml}'s manual commit factory and
- * consumer listener), committed at most once per interval per consumer. Committing after every poll was two
- * synchronous round trips per poll (Camel's commit manager and the writer's), about a tenth of
+ * consumer listener), committed at most once per interval per consumer. Committing after every
+ * poll was two synchronous round trips per poll (Camel's commit manager and the writer's), about a tenth of
  * Fleetgate's CPU at 2,000 records/s (bench/run stream, with the broker's group coordinator). A
  * record read again because its offset was not committed yet is skipped by its place on the state
  * topic, which {@link VehicleEventWriter} writes before it commits, so committing less often costs
@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * listener it is told of every poll, also those that bring nothing, on the consumer's thread: when
  * the consumer's last commit is an interval old, what it noted for the partitions it still has is
  * committed, without waiting, so a quiet partition's last offsets are committed too (its lag reads
- * 0). It never pauses the consumer.
+ * 0).
  */
 public final class TelemetryOffsets extends PollListener implements KafkaManualCommitFactory {
     private static final Logger LOG = LoggerFactory.getLogger(TelemetryOffsets.class);
@@ -70,7 +70,6 @@ public final class TelemetryOffsets extends PollListener implements KafkaManualC
         commit((Consumer<?, ?>) polled, noted, now);
         return true;
     }
-
 
     private static void commit(Consumer<?, ?> consumer, Noted noted, long now) {
         noted.lastCommit = now;

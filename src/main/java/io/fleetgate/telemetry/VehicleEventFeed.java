@@ -49,6 +49,8 @@ public final class VehicleEventFeed extends ServiceSupport {
     /** A catch-up reads on while more live events than this waited for it, up to so many rounds. */
     private static final int CATCH_UP_AGAIN_ABOVE = 100;
     private static final int MAX_CATCH_UP_ROUNDS = 20;
+    /** A subscription's VINs when it takes events of every VIN (its filter may still choose). */
+    private static final Set<String> ANY_VIN = null;
 
     private final Map<String, Object> kafkaClients;
     private final String topic;
@@ -110,9 +112,6 @@ public final class VehicleEventFeed extends ServiceSupport {
         return subscribe(ANY_VIN, filter, Map.of(), listener, CatchUp.UNPACED);
     }
 
-    /** For a subscription to the events of every VIN (its filter may still choose). */
-    public static final Set<String> ANY_VIN = null;
-
     /**
      * What a resumed subscriber says about its catch-up, which runs on a thread of its own: it may
      * wait there before each event ({@link #pace()}, e.g. until its client has read what it was
@@ -129,10 +128,10 @@ public final class VehicleEventFeed extends ServiceSupport {
     }
 
     /**
-     * Events of {@code vins} ({@link #ANY_VIN}: of every VIN) that {@code filter} takes: on each
-     * partition named in {@code from}, from that offset on (an event id's offset + 1 resumes after
-     * it), first those already written, then the live ones; on the other partitions, from now on.
-     * The catch-up is paced and its failure told through {@code catchUp}.
+     * Events of {@code vins} that {@code filter} takes: on each partition named in {@code from},
+     * from that offset on (an event id's offset + 1 resumes after it), first those already
+     * written, then the live ones; on the other partitions, from now on. The catch-up is paced and
+     * its failure told through {@code catchUp}.
      */
     public Subscription subscribe(Set<String> vins, Predicate<VehicleEvent> filter, Map<Integer, Long> from,
                                   Consumer<StreamedEvent> listener, CatchUp catchUp) {
@@ -184,10 +183,10 @@ public final class VehicleEventFeed extends ServiceSupport {
     }
 
     /**
-     * Events of {@code vins} ({@link #ANY_VIN}: of every VIN) from now on that {@code filter}
-     * takes, and where "now" is on every partition: the subscription takes every event at or after
-     * those offsets and none before, so a client that knows them can resume later with no gap (an
-     * SSE cursor). Throws when the feed has not found its partitions yet.
+     * Events of {@code vins} from now on that {@code filter} takes, and where "now" is on every
+     * partition: the subscription takes every event at or after those offsets and none before, so
+     * a client that knows them can resume later with no gap (an SSE cursor). Throws when the feed
+     * has not found its partitions yet.
      */
     public Started subscribeFromNow(Set<String> vins, Predicate<VehicleEvent> filter, Consumer<StreamedEvent> listener) {
         FeedSubscription subscription = new FeedSubscription(vins, filter, listener, Map.of(), CatchUp.UNPACED);

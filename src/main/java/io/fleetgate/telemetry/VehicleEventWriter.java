@@ -27,10 +27,11 @@ import org.slf4j.LoggerFactory;
  * {@link #awaitWritten}, once Kafka has placed them, the last values each sets (key
  * {@code <VIN>/<key>}, taken here at once) and, after those, the position of each fleet-telemetry
  * record whose events they were ({@code <VIN>/source.<topic>}), then the records' offsets are
- * handed to their commits ({@link TelemetryOffsets}). What a thread published is awaited by that thread: the telemetry consumer awaits once
- * per poll, before it polls again, so a record's offset is committed only after all it gave is
- * acknowledged; three round trips per poll instead of three per record. A write Kafka refuses is sent again (after
- * 0.5 s, doubling to 5 s) until it is taken or the writer stops.
+ * handed to their commits ({@link TelemetryOffsets}). What a thread published is awaited by that
+ * thread: the telemetry consumer awaits once per poll, before it polls again, so a record's offset
+ * is committed only after all it gave is acknowledged; three round trips per poll instead of three
+ * per record. A write Kafka refuses is sent again (after 0.5 s, doubling to 5 s) until it is taken
+ * or the writer stops.
  */
 public final class VehicleEventWriter extends ServiceSupport {
     private static final Logger LOG = LoggerFactory.getLogger(VehicleEventWriter.class);
