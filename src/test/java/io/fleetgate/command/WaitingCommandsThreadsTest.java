@@ -2,7 +2,6 @@ package io.fleetgate.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.management.HotSpotDiagnosticMXBean;
 import io.fleetgate.resilience.Bulkheads;
 import io.fleetgate.testing.CommandFleet;
 import io.fleetgate.testing.GatewayHarness;
@@ -15,10 +14,17 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.regex.Pattern;
+import java.util.concurrent.CountDownLatch;
+import jdk.jfr.Recording;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
@@ -68,7 +74,14 @@ class WaitingCommandsThreadsTest {
         TestAccount ops = CommandFleet.account();
         try (GatewayHarness harness = GatewayHarness.builder().fleet(CommandFleet.fleet(4)).accounts(ops)
                 // polls every 200 ms, for up to 8 s: the 4 s wake delay fits
-                .setting("fleetgate.wake.max-polls", "40").start()) {
+                .setting("fleetgate.wake.max-polls", "40").start();
+                // virtual threads are counted from JFR's start and end events, not from a thread dump:
+                // HotSpotDiagnosticMXBean.dumpThreads can abort the JVM while virtual threads park
+                // (JDK-8364343, still in JDK 25)
+                Recording virtualThreads = new Recording()) {
+            virtualThreads.enable("jdk.VirtualThreadStart");
+            virtualThreads.enable("jdk.VirtualThreadEnd");
+            virtualThreads.start();
             Bulkheads bulkheads = harness.gateway().context().getRegistry().lookupByNameAndType("bulkheads", Bulkheads.class);
             List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
             for (int n = 0; n < waiting; n++) {
@@ -81,29 +94,75 @@ class WaitingCommandsThreadsTest {
             // every command sent and waiting for its vehicle to wake (4 s)
             Awaitility.await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(20))
                     .until(() -> bulkheads.active("rest-commands-waiting") == waiting);
-            // a loaded machine may still be handing the last sends to Kafka: look again for up to 2 s
-            // (the vehicles wake after 4 s, so a command path that held a thread per waiting command
-            // would still show them all)
-            Path folder = Files.createTempDirectory("fleetgate-threads");
-            long lookUntil = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-            long inCommandPath;
-            long blockingWorkers;
-            int look = 0;
+            // a virtual thread of the test's own, alive through the window, proves the count sees them
+            CountDownLatch probeDone = new CountDownLatch(1);
+            Thread probe = Thread.ofVirtual().start(() -> {
+                try {
+                    probeDone.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            Instant allWaiting = Instant.now();
+            // a loaded machine may still be handing the last sends to Kafka: the fewest threads seen
+            // in the next second counts (the vehicles wake after 4 s, so a command path that held a
+            // thread per waiting command would show them all the whole second)
+            long platformFrames = Long.MAX_VALUE;
+            long lookUntil = System.nanoTime() + Duration.ofSeconds(1).toNanos();
             do {
-                Path dump = folder.resolve("threads-" + look++ + ".json");
-                ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
-                        .dumpThreads(dump.toString(), HotSpotDiagnosticMXBean.ThreadDumpFormat.JSON);
-                String threads = Files.readString(dump);
-                inCommandPath = Pattern.compile("\"io\\.fleetgate\\.command\\.").matcher(threads).results().count();
-                blockingWorkers = Pattern.compile("\"name\":\\s*\"fleetgate-blocking-").matcher(threads).results().count();
-            } while ((inCommandPath >= waiting / 2 || blockingWorkers >= waiting / 10) && System.nanoTime() < lookUntil);
+                platformFrames = Math.min(platformFrames, platformThreadsInCommandPath());
+                Thread.sleep(20);
+            } while (System.nanoTime() < lookUntil);
+            Instant lookedUntil = Instant.now();
+            probeDone.countDown();
+            probe.join();
 
             for (CompletableFuture<HttpResponse<String>> answer : answers) {
                 assertThat(answer.get().statusCode()).isEqualTo(200);
             }
-            assertThat(blockingWorkers).as("worker threads while %d commands waited", waiting).isLessThan(waiting / 10);
-            assertThat(inCommandPath).as("stack frames of the command package while %d commands waited", waiting)
-                    .isLessThan(waiting / 2);
+            virtualThreads.stop();
+            Path events = Files.createTempFile("fleetgate-threads", ".jfr");
+            virtualThreads.dump(events);
+            long virtualLive = fewestLiveVirtualThreads(RecordingFile.readAllEvents(events), allWaiting, lookedUntil) - 1;
+            Files.deleteIfExists(events);
+            System.out.printf("%d commands waiting: %d new virtual threads alive besides the probe, %d platform threads in the command package%n",
+                    waiting, virtualLive, platformFrames);
+
+            assertThat(virtualLive).as("the probe thread was seen alive through the window").isGreaterThanOrEqualTo(0);
+            assertThat(virtualLive).as("virtual threads started since the commands were sent and alive while %d commands waited", waiting)
+                    .isLessThan(waiting / 10);
+            assertThat(platformFrames).as("platform threads in the command package while %d commands waited", waiting)
+                    .isLessThan(waiting / 10);
         }
+    }
+
+    private static long platformThreadsInCommandPath() {
+        return Thread.getAllStackTraces().values().stream()
+                .filter(stack -> Arrays.stream(stack).anyMatch(frame -> frame.getClassName().startsWith("io.fleetgate.command.")))
+                .count();
+    }
+
+    /** The fewest virtual threads alive at once between {@code from} and {@code to}, of those the recording saw start. */
+    private static long fewestLiveVirtualThreads(List<RecordedEvent> events, Instant from, Instant to) {
+        Map<Long, Instant> started = new HashMap<>();
+        Map<Long, Instant> ended = new HashMap<>();
+        for (RecordedEvent event : events) {
+            long id = event.getLong("javaThreadId");
+            switch (event.getEventType().getName()) {
+                case "jdk.VirtualThreadStart" -> started.put(id, event.getStartTime());
+                case "jdk.VirtualThreadEnd" -> ended.put(id, event.getStartTime());
+                default -> { }
+            }
+        }
+        // the live count only changes at an event, so looking at each event time in the window (and its start) finds the least
+        List<Instant> moments = new ArrayList<>(List.of(from));
+        started.values().stream().filter(at -> at.isAfter(from) && at.isBefore(to)).forEach(moments::add);
+        ended.values().stream().filter(at -> at.isAfter(from) && at.isBefore(to)).forEach(moments::add);
+        return moments.stream()
+                .mapToLong(at -> started.entrySet().stream()
+                        .filter(thread -> !thread.getValue().isAfter(at))
+                        .filter(thread -> !ended.containsKey(thread.getKey()) || ended.get(thread.getKey()).isAfter(at))
+                        .count())
+                .min().orElseThrow();
     }
 }
