@@ -12,6 +12,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
+import org.apache.camel.component.seda.SedaEndpoint;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -37,6 +38,8 @@ public final class VehicleEventWriter extends ServiceSupport {
     private static final Logger LOG = LoggerFactory.getLogger(VehicleEventWriter.class);
     private static final long FIRST_RETRY_MS = 500;
     private static final long LAST_RETRY_MS = 5000;
+    private static final int MOST_UNAWAITED = 500;
+    private static final int PUBLISHED_ATTEMPTS = 6;
 
     private final Map<String, Object> clientConfig;
     private final String eventsTopic;
@@ -79,6 +82,38 @@ public final class VehicleEventWriter extends ServiceSupport {
         publish(exchange.getMessage().getBody(VehicleEvent.class));
         try {
             awaitWritten(1);
+        } finally {
+            unawaited.get().clear();
+            positions.get().clear();
+        }
+    }
+
+    /**
+     * Body: one {@link VehicleEvent} from a queue ({@code routes/telemetry.camel.yaml}'s state
+     * events); sent at once, and written with the ones before it by {@link #awaitPublished}.
+     */
+    public void publishEvent(Exchange exchange) {
+        publish(exchange.getMessage().getBody(VehicleEvent.class));
+    }
+
+    /**
+     * Whether what this thread published is awaited now: the queue the exchange came from is empty
+     * (a burst of states is over), or {@value #MOST_UNAWAITED} events wait; a queue of any other
+     * kind than {@code seda:} awaits every event.
+     */
+    public boolean awaitDue(Exchange exchange) {
+        return !(exchange.getFromEndpoint() instanceof SedaEndpoint queue)
+                || queue.getCurrentQueueSize() == 0
+                || unawaited.get().size() >= MOST_UNAWAITED;
+    }
+
+    /**
+     * Until what this thread published is written, each record sent up to {@value #PUBLISHED_ATTEMPTS}
+     * times (0.5 s doubling to 5 s between); beyond, the exchange fails and those events are not written.
+     */
+    public void awaitPublished() {
+        try {
+            awaitWritten(PUBLISHED_ATTEMPTS);
         } finally {
             unawaited.get().clear();
             positions.get().clear();

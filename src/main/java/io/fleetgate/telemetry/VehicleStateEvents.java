@@ -101,11 +101,13 @@ public final class VehicleStateEvents implements BiConsumer<String, String> {
 
     /** The event for a learned state, or null when the vehicle's last state is the same. */
     public VehicleEvent toEvent(StateLearned learned) {
+        // compared with the last state taken here too: the route's events before this one may not be
+        // back in the last values yet (it awaits Kafka once per burst)
+        String last = lastState(learned.vin());
         // no longer waiting (unless a later state was queued since)
         taken.put(learned.vin(), learned);
         queued.remove(learned.vin(), learned.state());
-        Optional<LastValue> last = lastValues.get(learned.vin(), EventTopic.STATE.wire());
-        if (last.isPresent() && last.get().value().asText().equals(learned.state())) {
+        if (learned.state().equals(last)) {
             return null;
         }
         return events.state(learned.vin(), learned.state(), learned.at());

@@ -103,4 +103,26 @@ class StateEventsFromReadsTest {
             harness().send("DELETE", "/api/auto/" + NA_VIN_ASLEEP, GatewayHarness.bearer(ALICE.gatewayToken()), null);
         }
     }
+
+    @Test
+    @Order(4)
+    void aBurstOfStatesIsWrittenInOrderEachOnceThoughKafkaIsAwaitedOncePerBurst() {
+        VehicleStateEvents states = harness().gateway().context().getRegistry()
+                .lookupByNameAndType("vehicleStateEvents", VehicleStateEvents.class);
+        List<String> others = java.util.stream.IntStream.range(0, 300).mapToObj(n -> String.format("5YJ3E1EA7KS9%05d", n)).toList();
+        // a queue deep enough that the route writes these together, its last values lagging behind
+        others.forEach(vin -> states.accept(vin, "online"));
+        for (String state : List.of("asleep", "online", "asleep", "asleep", "offline")) {
+            states.accept(NA_VIN, state);
+        }
+        others.forEach(vin -> states.accept(vin, "online"));
+
+        // NA_VIN was online (test 2); a state that repeats the one before it is no event
+        assertThat(statesOf(NA_VIN, 7)).containsExactly("online", "offline", "online", "asleep", "online", "asleep", "offline");
+        List<ConsumerRecord<String, String>> all = new TopicRecords(harness().kafkaBootstrapServers()).all(EVENTS);
+        for (String vin : others) {
+            assertThat(all.stream().filter(r -> vin.equals(r.key())).map(ConsumerRecord::value))
+                    .singleElement().asString().contains("\"state\":\"online\"");
+        }
+    }
 }
