@@ -3,6 +3,7 @@ package io.fleetgate.command;
 import io.fleetgate.ingress.ErrorResponses;
 import io.fleetgate.ingress.ExchangeKeys;
 import io.fleetgate.ingress.GatewayError;
+import io.fleetgate.json.JsonMappers;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.HashMap;
@@ -55,7 +56,7 @@ public final class CommandCalls {
     public void prepareCommand(Exchange exchange) {
         CommandRequest request = exchange.getProperty(CommandExchange.REQUEST, CommandRequest.class);
         byte[] body = request.parameters() == null || request.parameters().isNull()
-                ? null : request.parameters().toString().getBytes(StandardCharsets.UTF_8);
+                ? null : JsonMappers.writeBytes(request.parameters());
         set(exchange, "POST", request.upstreamPath(), body);
     }
 

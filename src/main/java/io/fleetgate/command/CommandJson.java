@@ -61,7 +61,6 @@ public final class CommandJson {
         if (response == null) {
             return new byte[0];
         }
-        String text = response.isTextual() ? response.asText() : response.toString();
-        return text.getBytes(StandardCharsets.UTF_8);
+        return response.isTextual() ? response.asText().getBytes(StandardCharsets.UTF_8) : JsonMappers.writeBytes(response);
     }
 }

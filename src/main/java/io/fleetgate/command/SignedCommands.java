@@ -2,13 +2,14 @@ package io.fleetgate.command;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetgate.ingress.ExchangeKeys;
+import io.fleetgate.json.JsonMappers;
 import io.fleetgate.vcp.CommandOutcome;
 import io.fleetgate.vcp.Commands;
 import io.fleetgate.vcp.Faults;
 import io.fleetgate.vcp.SignedRetryPolicy;
 import io.fleetgate.vcp.VcpException;
-import io.fleetgate.vcp.Verdict;
 import io.fleetgate.vcp.VehicleCommand;
+import io.fleetgate.vcp.Verdict;
 import io.fleetgate.vcp.session.HandshakeRequest;
 import io.fleetgate.vcp.session.SignedCommand;
 import io.fleetgate.vcp.session.VcpClient;
@@ -168,7 +169,7 @@ public final class SignedCommands {
         ObjectNode body = CommandJson.MAPPER.createObjectNode();
         body.set("response", result);
         exchange.setProperty(CommandExchange.LAST_STATUS, 200);
-        exchange.setProperty(CommandExchange.LAST_BODY, body.toString().getBytes(StandardCharsets.UTF_8));
+        exchange.setProperty(CommandExchange.LAST_BODY, JsonMappers.writeBytes(body));
         exchange.setProperty(CommandExchange.LAST_HEADERS, Map.of("Content-Type", "application/json"));
     }
 

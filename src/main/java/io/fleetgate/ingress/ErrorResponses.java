@@ -68,7 +68,7 @@ public final class ErrorResponses {
         node.putNull("response");
         node.put("error", error);
         node.put("error_description", description);
-        return node.toString();
+        return JsonMappers.write(node);
     }
 
     /** The answer for what stopped a request, with this gateway's waits in Retry-After. */
