@@ -81,6 +81,10 @@ class KafkaCommandsTest {
         List<ConsumerRecord<String, String>> results = topics.awaitSettled(RESULTS, r -> r.value().contains(id), 2, Duration.ofSeconds(10));
         assertThat(results).hasSize(2);
         assertThat(JSON.readTree(results.get(1).value()).get("status").asInt()).isEqualTo(200);
+        // the same result as the first time (the ledger keeps it as the topic's JSON and reads it again)
+        for (String field : List.of("response", "completed_at", "attempts", "woke_vehicle")) {
+            assertThat(JSON.readTree(results.get(1).value()).get(field)).as(field).isEqualTo(JSON.readTree(results.get(0).value()).get(field));
+        }
         assertThat(commandCalls(harness.simulator().requests(vin))).hasSize(1);
     }
 
