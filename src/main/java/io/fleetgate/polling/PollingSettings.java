@@ -19,6 +19,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -37,7 +38,13 @@ public final class PollingSettings extends ServiceSupport {
     /** One vehicle's setting: polled or not, and for which account. */
     public record Setting(String vin, String accountId, boolean on) {}
 
-    private final Map<String, Setting> byVin = new ConcurrentHashMap<>();
+    /**
+     * A setting and its offset on the topic (a VIN's records share a partition): the reader, which
+     * may be behind, never puts an older record over a newer one this replica wrote and took at once.
+     */
+    private record Placed(Setting setting, long offset) {}
+
+    private final Map<String, Placed> byVin = new ConcurrentHashMap<>();
     private final Map<String, Object> kafkaClients;
     private final String topic;
     private final ObjectMapper json;
@@ -78,13 +85,13 @@ public final class PollingSettings extends ServiceSupport {
 
     /** Whether the vehicle is polled (for any account). */
     public boolean isOn(String vin) {
-        Setting setting = byVin.get(vin);
-        return setting != null && setting.on();
+        Placed placed = byVin.get(vin);
+        return placed != null && placed.setting().on();
     }
 
     /** Every vehicle polled now. */
     public List<Setting> polled() {
-        return byVin.values().stream().filter(Setting::on).toList();
+        return byVin.values().stream().map(Placed::setting).filter(Setting::on).toList();
     }
 
     /**
@@ -94,15 +101,21 @@ public final class PollingSettings extends ServiceSupport {
     public void set(String vin, String accountId, boolean on, Instant at) {
         String value = json.createObjectNode().put("vin", vin).put("account_id", accountId).put("polling", on)
                 .put("changed_at", at.toString()).toString();
+        RecordMetadata written;
         try {
-            producer.send(new ProducerRecord<>(topic, vin, value)).get(writeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            written = producer.send(new ProducerRecord<>(topic, vin, value)).get(writeTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while writing the polling setting", e);
         } catch (ExecutionException | TimeoutException e) {
             throw new org.apache.kafka.common.KafkaException("the polling setting was not written: " + e.getClass().getSimpleName(), e);
         }
-        byVin.put(vin, new Setting(vin, accountId, on));
+        keep(vin, new Placed(new Setting(vin, accountId, on), written.offset()));
+    }
+
+    /** Takes the setting unless a later one of the VIN is known already. */
+    private void keep(String vin, Placed placed) {
+        byVin.merge(vin, placed, (known, offered) -> offered.offset() >= known.offset() ? offered : known);
     }
 
     public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
@@ -114,12 +127,13 @@ public final class PollingSettings extends ServiceSupport {
             return;
         }
         if (record.value() == null) {
-            byVin.remove(record.key());
+            byVin.computeIfPresent(record.key(), (vin, known) -> known.offset() > record.offset() ? known : null);
             return;
         }
         try {
             JsonNode node = json.readTree(record.value());
-            byVin.put(record.key(), new Setting(record.key(), node.path("account_id").asText(), node.path("polling").asBoolean()));
+            keep(record.key(), new Placed(new Setting(record.key(), node.path("account_id").asText(), node.path("polling").asBoolean()),
+                    record.offset()));
         } catch (java.io.IOException | RuntimeException e) {
             LOG.warn("polling setting at {}-{} skipped: unreadable ({})", record.partition(), record.offset(), e.getClass().getSimpleName());
         }

@@ -93,6 +93,23 @@ class ServerSidePollingTest {
     }
 
     @Test
+    void aSettingJustWrittenStandsThoughTheReaderIsStillBehindIt() throws Exception {
+        PollingSettings settings = harness.gateway().context().getRegistry().lookupByNameAndType("pollingSettings", PollingSettings.class);
+        TopicRecords topics = new TopicRecords(harness.kafkaBootstrapServers());
+        for (int round = 0; round < 20; round++) {
+            // an older record the reader has not read yet when the newer setting is taken here
+            topics.send("fleetgate.polling.v1", NA_VIN_ASLEEP,
+                    "{\"vin\":\"%s\",\"account_id\":\"%s\",\"polling\":false}".formatted(NA_VIN_ASLEEP, ALICE.id()));
+            settings.set(NA_VIN_ASLEEP, ALICE.id(), true, java.time.Instant.now());
+            long until = System.nanoTime() + java.time.Duration.ofMillis(100).toNanos();
+            while (System.nanoTime() < until) {
+                assertThat(settings.isOn(NA_VIN_ASLEEP)).as("round %d: the setting written last", round).isTrue();
+            }
+        }
+        settings.set(NA_VIN_ASLEEP, ALICE.id(), false, java.time.Instant.now());
+    }
+
+    @Test
     void refusalsComeInTheEnvelopeAndChangeNothing() throws IOException {
         assertError(send("POST", NA_VIN, null), 401, "missing_token");
         assertError(send("POST", NA_VIN, NO_DATA.gatewayToken()), 403, "invalid_scope");
