@@ -18,11 +18,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The telemetry ingest's offsets ({@code routes/telemetry.camel.yaml}'s manual commit factory and
  * consumer listener), committed at most once per interval per consumer. Committing after every
- * poll was two synchronous round trips per poll (Camel's commit manager and the writer's), about a tenth of
- * Fleetgate's CPU at 2,000 records/s (bench/run stream, with the broker's group coordinator). A
- * record read again because its offset was not committed yet is skipped by its place on the state
- * topic, which {@link VehicleEventWriter} writes before it commits, so committing less often costs
- * a restart some re-reading, never a duplicate event.
+ * poll was two synchronous round trips per poll (Camel's commit manager and the writer's), about
+ * a tenth of Fleetgate's CPU at 2,000 records/s (bench/run stream, with the broker's group
+ * coordinator). A record read again because its offset was not committed yet is skipped by its
+ * place on the state topic, which {@link VehicleEventWriter} writes before it commits, so
+ * committing less often costs a restart some re-reading, never a duplicate event.
  *
  * <p>As the route's factory this class makes Camel use no commit manager of its own. A record's
  * commit is called on its consumer's thread once all its events are acknowledged

@@ -80,12 +80,7 @@ public final class VehicleEventWriter extends ServiceSupport {
      */
     public void write(Exchange exchange) {
         publish(exchange.getMessage().getBody(VehicleEvent.class));
-        try {
-            awaitWritten(1);
-        } finally {
-            unawaited.get().clear();
-            positions.get().clear();
-        }
+        awaitThenForget(1);
     }
 
     /**
@@ -109,11 +104,17 @@ public final class VehicleEventWriter extends ServiceSupport {
 
     /**
      * Until what this thread published is written, each record sent up to {@value #PUBLISHED_ATTEMPTS}
-     * times (0.5 s doubling to 5 s between); beyond, the exchange fails and those events are not written.
+     * times (0.5 s doubling to 5 s between); beyond, the exchange fails with the reason and those
+     * events are dropped (a redelivery of this step finds nothing left to write).
      */
     public void awaitPublished() {
+        awaitThenForget(PUBLISHED_ATTEMPTS);
+    }
+
+    /** {@link #awaitWritten}, then nothing this thread published is kept, written or not. */
+    private void awaitThenForget(int attempts) {
         try {
-            awaitWritten(PUBLISHED_ATTEMPTS);
+            awaitWritten(attempts);
         } finally {
             unawaited.get().clear();
             positions.get().clear();
