@@ -51,6 +51,16 @@ public final class CommandResults {
                 "The Fleet API did not take the vehicle's wake_up call; the command was not sent."), "application/json", Map.of());
     }
 
+    /**
+     * A {@code wake_up} command whose state checks got no answer (Tesla's 5xx, timeouts, the
+     * region's breaker open): whether the vehicle woke is unknown, so not a 408.
+     */
+    public void vehicleStateUnknown(Exchange exchange) {
+        set(exchange, 502, envelope("upstream_unavailable",
+                "The Fleet API did not answer the vehicle's state checks after its wake_up; whether it woke is unknown."),
+                "application/json", Map.of());
+    }
+
     /** A {@code wake_up} command: the vehicle is online; its summary, as the Fleet API's wake_up answers. */
     public void vehicleOnline(Exchange exchange) {
         ObjectNode body = CommandJson.MAPPER.createObjectNode();

@@ -90,6 +90,15 @@ public final class VehicleStates {
         exchange.setProperty(CommandExchange.REWOKEN, true);
     }
 
+    /**
+     * A wake cycle whose last poll got no answer: the state it started from (asleep) is forgotten,
+     * so the next command checks it again instead of waking an awake vehicle or answering 408.
+     */
+    public void wakeUnconfirmed(Exchange exchange) {
+        known.computeIfPresent(exchange.getProperty(CommandExchange.VIN, String.class),
+                (vin, k) -> new Known(null, k.learnedAt(), k.since(), k.summary(), k.wakeFailedAt()));
+    }
+
     public void wakeFailed(Exchange exchange) {
         String vin = exchange.getProperty(CommandExchange.VIN, String.class);
         Instant now = clock.instant();

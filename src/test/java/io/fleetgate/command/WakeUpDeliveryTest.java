@@ -94,6 +94,33 @@ class WakeUpDeliveryTest {
         assertThat(wakeUps(harness().simulator().requests(vin))).hasSize(1);
     }
 
+    @Test
+    void aWakeCycleWhosePollsGotNoAnswerIsNo408ForTheWakeUpNorForTheCommandsQueuedBehind() throws Exception {
+        String vin = VINS.next();
+        // the first check says asleep; every poll after the wake_up gets Tesla's 503, as when the
+        // region's breaker is open or the calls time out under load: the vehicle wakes (after 1 s) unseen
+        new SimControl(harness().simulator()).script(("{\"vin\":\"%s\",\"path\":\"/%s\",\"responses\":["
+                + "{\"status\":200,\"body\":{\"response\":{\"vin\":\"%s\",\"state\":\"asleep\"}}},"
+                + "{\"status\":503},".repeat(9) + "{\"status\":503}]}").formatted(vin, vin, vin));
+        java.util.concurrent.CompletableFuture<HttpResponse<byte[]>> wakeUp =
+                java.util.concurrent.CompletableFuture.supplyAsync(() ->
+                        harness().post("/api/1/vehicles/" + vin + "/wake_up", OPS.gatewayToken(), ""));
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !wakeUps(harness().simulator().requests(vin)).isEmpty());
+        // queued behind the wake_up command, in the same lane
+        java.util.concurrent.CompletableFuture<HttpResponse<byte[]>> queued =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> command(vin, "flash_lights"));
+
+        HttpResponse<byte[]> unconfirmed = wakeUp.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(unconfirmed.statusCode()).as("whether it woke is unknown").isEqualTo(502);
+        assertThat(JSON.readTree(unconfirmed.body()).get("error").asText()).isEqualTo("upstream_unavailable");
+        HttpResponse<byte[]> behind = queued.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(behind.statusCode()).as("the queued command checks again and finds the vehicle online").isEqualTo(200);
+        List<RecordedRequest> calls = harness().simulator().requests(vin);
+        assertThat(commandCalls(calls)).hasSize(1);
+        // the wake cycle's wake_up only: the queued command's own check found the vehicle online
+        assertThat(wakeUps(calls)).hasSize(1);
+    }
+
     private static List<RecordedRequest> wakeUps(List<RecordedRequest> calls) {
         return calls.stream().filter(r -> r.path().endsWith("/wake_up")).toList();
     }
