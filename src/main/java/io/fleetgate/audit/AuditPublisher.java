@@ -46,6 +46,8 @@ import org.slf4j.LoggerFactory;
 public final class AuditPublisher extends ServiceSupport {
     /** Record header: the Fleetgate run whose credit totals counted the event. */
     public static final String ORIGIN_HEADER = "fleetgate-origin";
+    /** Record header: the event's {@code event_id}, so a run finds its own events without reading their JSON. */
+    public static final String EVENT_ID_HEADER = "fleetgate-event-id";
     private static final Logger LOG = LoggerFactory.getLogger(AuditPublisher.class);
     /** A stop while Kafka answers goes on publishing for at most this long; the rest stays in the journal. */
     private static final Duration DRAIN_ON_STOP = Duration.ofSeconds(10);
@@ -233,6 +235,7 @@ public final class AuditPublisher extends ServiceSupport {
         byte[] value = sent.value();
         RecordHeaders headers = new RecordHeaders();
         headers.add(ORIGIN_HEADER, sent.origin.getBytes(StandardCharsets.UTF_8));
+        headers.add(EVENT_ID_HEADER, sent.event.eventId().toString().getBytes(StandardCharsets.US_ASCII));
         long now = clock.millis();
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, null, now, sent.event.partitionKey(), value, headers);
         Thread sender = Thread.currentThread();

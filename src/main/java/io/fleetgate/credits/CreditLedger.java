@@ -1,6 +1,7 @@
 package io.fleetgate.credits;
 
 import io.fleetgate.audit.AuditEvent;
+import io.fleetgate.audit.AuditPublisher;
 import io.fleetgate.kafka.KafkaClientConfig;
 import io.fleetgate.kafka.StartPosition;
 import io.fleetgate.kafka.TopicFollower;
@@ -11,6 +12,7 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.service.ServiceSupport;
@@ -78,11 +80,28 @@ public final class CreditLedger extends ServiceSupport {
                 auditTopic, this::seekPastRolledUp, new TopicFollower.Reader<>() {
                     @Override
                     public void read(ConsumerRecord<String, byte[]> record) {
+                        // this replica's own events (most of them) are known already: no JSON to read
+                        UUID ownId = eventIdHeader(record);
+                        if (ownId != null && totals.countOwnPublished(ownId, record.partition(), record.offset())) {
+                            return;
+                        }
                         AuditRecords.read(record.value()).ifPresentOrElse(e -> totals.countPublished(e, record.partition(), record.offset()),
                                 () -> LOG.warn("skipped a record that is not an audit event: {} partition {} offset {}",
                                         auditTopic, record.partition(), record.offset()));
                     }
                 }).paced(KafkaClientConfig.FOLLOWER_PACE);
+    }
+
+    private static UUID eventIdHeader(ConsumerRecord<String, byte[]> record) {
+        org.apache.kafka.common.header.Header header = record.headers().lastHeader(AuditPublisher.EVENT_ID_HEADER);
+        if (header == null || header.value() == null) {
+            return null;
+        }
+        try {
+            return UUID.fromString(new String(header.value(), java.nio.charset.StandardCharsets.US_ASCII));
+        } catch (IllegalArgumentException notAnId) {
+            return null;
+        }
     }
 
     /** Credits the account spent in [{@code from}, {@code to}) (UTC day starts). */

@@ -91,6 +91,25 @@ public final class UsageTotals {
         day.add(row, event.credits(), 1);
     }
 
+    /**
+     * The event with this id read back from the audit topic, when it is one of this replica's own
+     * still pending: moved from pending to the day's events past the roll-up, from what
+     * {@link #countOwn} kept of it, so its JSON need not be read. False when it is not pending here.
+     */
+    public synchronized boolean countOwnPublished(UUID eventId, int partition, long offset) {
+        Pending own = pending.remove(eventId);
+        if (own == null) {
+            return false;
+        }
+        Day day = day(own.accountId(), own.day());
+        if (day.covers(partition, offset)) {
+            day.add(own.row(), -own.credits(), -1); // the roll-up has it already
+        } else {
+            day.tail.addLast(new Tail(offset, own.row(), own.credits()));
+        }
+        return true;
+    }
+
     /** A day's roll-up: replaces the earlier one, and the events read back that it now covers. */
     public synchronized void applyRollup(String accountId, LocalDate date, DayRollup rollup) {
         Day day = day(accountId, date);

@@ -110,6 +110,12 @@ class AuditJournalReplayTest {
                     .map(r -> r.headers().lastHeader(AuditPublisher.ORIGIN_HEADER))
                     .filter(h -> h != null).map(h -> new String(h.value(), StandardCharsets.UTF_8)).collect(Collectors.toSet());
             assertThat(origins).as("the run that counted them").containsExactly("run-a");
+            List<ConsumerRecord<String, byte[]>> published = records.stream()
+                    .filter(r -> r.headers().lastHeader(AuditPublisher.ORIGIN_HEADER) != null).toList();
+            assertThat(published).isNotEmpty().allSatisfy(r -> assertThat(
+                    new String(r.headers().lastHeader(AuditPublisher.EVENT_ID_HEADER).value(), StandardCharsets.US_ASCII))
+                    .as("the event-id header, so its run finds it without reading the JSON")
+                    .isEqualTo(AuditTopic.json(r.value()).path("event_id").asText()));
             assertThat(journal.bytes()).as("nothing left on disk").isZero();
         } finally {
             publisher.stop();

@@ -52,6 +52,24 @@ class UsageTotalsTest {
     }
 
     @Test
+    void anOwnEventReadBackByItsIdAloneCountsAsIfItsJsonHadBeenRead() {
+        AuditEvent own = event("acme", "2026-11-15T12:00:00Z", 20);
+        AuditEvent rolledFirst = event("acme", "2026-11-15T12:00:01Z", 2);
+        totals.countOwn(own);
+        totals.countOwn(rolledFirst);
+        assertThat(totals.countOwnPublished(own.eventId(), 3, 41)).isTrue();
+        assertThat(spent("acme", DAILY, own.time())).as("read back: still once").isEqualTo(22);
+        assertThat(totals.countOwnPublished(own.eventId(), 3, 41)).as("no longer pending: its JSON decides").isFalse();
+        assertThat(totals.countOwnPublished(UUID.randomUUID(), 3, 43)).as("another replica's event").isFalse();
+        // a roll-up through offset 42 covers both: the one read back is replaced by it, and the
+        // one read back only after it is not counted again
+        totals.applyRollup("acme", NOV_15, rollup(3, 42, own, rolledFirst));
+        assertThat(totals.countOwnPublished(rolledFirst.eventId(), 3, 42)).isTrue();
+        assertThat(spent("acme", DAILY, own.time())).isEqualTo(22);
+        assertThat(rows("acme", NOV_15)).containsExactly(Map.entry(UsageRow.of(own), 22L));
+    }
+
+    @Test
     void aRollupReplacesTheEventsItCoversAndLeavesThoseAfterIt() {
         AuditEvent first = event("acme", "2026-11-15T10:00:00Z", 2);
         AuditEvent second = event("acme", "2026-11-15T11:00:00Z", 1);
