@@ -52,12 +52,12 @@ public final class CommandResults {
     }
 
     /**
-     * A {@code wake_up} command whose state checks got no answer (Tesla's 5xx, timeouts, the
-     * region's breaker open): whether the vehicle woke is unknown, so not a 408.
+     * A {@code wake_up} command whose last state check got no answer (Tesla's 5xx, a timeout, the
+     * region's breaker open), before or after a wake_up: whether the vehicle is online is unknown, so not a 408.
      */
     public void vehicleStateUnknown(Exchange exchange) {
         set(exchange, 502, envelope("upstream_unavailable",
-                "The Fleet API did not answer the vehicle's state checks after its wake_up; whether it woke is unknown."),
+                "The Fleet API did not answer the vehicle's state check; whether it is online is unknown."),
                 "application/json", Map.of());
     }
 

@@ -72,15 +72,8 @@ public final class UsageTotals {
 
     /** An event read from the audit topic at this partition and offset (read in offset order). */
     public synchronized void countPublished(AuditEvent event, int partition, long offset) {
-        if (event.accountId() == null) {
+        if (event.accountId() == null || countOwnPublished(event.eventId(), partition, offset)) {
             return;
-        }
-        Pending own = pending.remove(event.eventId());
-        if (own != null) {
-            Day was = dayIfKnown(own.accountId(), own.day());
-            if (was != null) {
-                was.add(own.row(), -own.credits(), -1);
-            }
         }
         Day day = day(event.accountId(), day(event.time()));
         if (day.covers(partition, offset)) {
@@ -159,11 +152,6 @@ public final class UsageTotals {
 
     private Day day(String accountId, LocalDate date) {
         return byAccount.computeIfAbsent(accountId, id -> new TreeMap<>()).computeIfAbsent(date, d -> new Day());
-    }
-
-    private Day dayIfKnown(String accountId, LocalDate date) {
-        NavigableMap<LocalDate, Day> days = byAccount.get(accountId);
-        return days == null ? null : days.get(date);
     }
 
     static LocalDate day(Instant instant) {
