@@ -16,6 +16,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serde;
@@ -57,6 +58,13 @@ public final class UsageRollups extends ServiceSupport {
     /** The roll-up topic's uncompacted head stays under an hour of updates: what a start reads beyond one record per day. */
     private static final long SEGMENT_MS = Duration.ofHours(1).toMillis();
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * Longer than Streams' 10 s: a transaction left open by a broker outage shorter than this is
+     * committed when Kafka returns. Past it the coordinator aborts it on its return, and the thread
+     * may meet that abort as a fatal error and be replaced (an ERROR line and a restart from the
+     * last commit). A killed replica started again in its folder fences its own transaction at once.
+     */
+    static final Duration TRANSACTION_TIMEOUT = Duration.ofMinutes(1);
 
     private final Map<String, Object> clientConfig;
     private final String auditTopic;
@@ -145,6 +153,7 @@ public final class UsageRollups extends ServiceSupport {
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 16L * 1024 * 1024);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), (int) TRANSACTION_TIMEOUT.toMillis());
         // what Kafka 5 will do anyway; without it every start warns about it
         p.put("processing.exception.handler.global.enabled", true);
         return p;

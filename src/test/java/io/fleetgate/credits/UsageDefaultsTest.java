@@ -45,4 +45,15 @@ class UsageDefaultsTest {
         assertThat(rollups.get("cleanup-policy").asText()).isEqualTo("compact,delete");
         assertThat(audit.get("retention-ms").asLong()).as("the audit topic keeps its 35 days").isEqualTo(Duration.ofDays(35).toMillis());
     }
+
+    @Test
+    void theAggregationsTransactionsOutlastAShortBrokerOutage() {
+        UsageRollups rollups = new UsageRollups(java.util.Map.of("bootstrap.servers", "127.0.0.1:9"), "audit", "rollups",
+                new UsageRollups.Settings("app", UsageRollups.retentionOfMonths(13), Duration.ofSeconds(1), Path.of("streams")));
+        Properties streams = rollups.streamsProperties();
+        // AuditOutageTest stops the broker for 20 s: Streams' own 10 s would have the coordinator abort
+        // the open transaction on its return, which the stream thread can meet as a fatal error
+        assertThat(streams.get("producer.transaction.timeout.ms")).isEqualTo(60_000);
+        assertThat(streams.get("processing.guarantee")).isEqualTo("exactly_once_v2");
+    }
 }
