@@ -59,6 +59,8 @@ public final class CreditsConfiguration {
         registry.bind("usageRollups", rollups);
         registry.bind("creditLedger", ledger);
         registry.bind("creditBudgets", budgets);
+        // a Predicate for the ingress filter's ref language: a method expression copies the whole exchange per call
+        registry.bind("waitsForCreditTotals", (org.apache.camel.Predicate) budgets::waitsForTotals);
         registry.bind("usageReports", new UsageReports(kafkaClients, auditTopic, clock, budgets, ledger));
         VehicleFirmware firmware = new VehicleFirmware();
         registry.bind("vehicleFirmware", firmware);

@@ -42,7 +42,9 @@ final class EventLoopHttpConsumer extends VertxPlatformHttpConsumer {
         }
         Context requestContext = Vertx.currentContext();
         Exchange exchange = createExchange(false);
-        exchange.setPattern(ExchangePattern.InOut);
+        // in-only: the answer is the message the route ends with. In-out would have every pipeline's
+        // end (each route, filter and branch) copy the message and its headers into a new out message
+        exchange.setPattern(ExchangePattern.InOnly);
         exchange.setProperty(ExchangeKeys.ROUTING_CONTEXT, ctx);
         exchange.setProperty(ExchangeKeys.REQUEST_CONTEXT, requestContext);
         processHttpRequest(exchange, ctx).onComplete(populated -> {
