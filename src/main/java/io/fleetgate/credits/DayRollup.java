@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fleetgate.audit.AuditEvent;
 import io.fleetgate.json.JsonMappers;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -42,8 +41,8 @@ final class DayRollup {
     }
 
     /** Counts the event found at this offset of the audit topic (events come in offset order). */
-    DayRollup plus(AuditEvent event, int partition, long offset) {
-        long[] sum = rows.computeIfAbsent(UsageRow.of(event), row -> new long[2]);
+    DayRollup plus(UsageFields event, int partition, long offset) {
+        long[] sum = rows.computeIfAbsent(event.row(), row -> new long[2]);
         sum[0] += event.credits();
         sum[1]++;
         auditPartition = partition;

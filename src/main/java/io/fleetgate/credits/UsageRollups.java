@@ -1,6 +1,5 @@
 package io.fleetgate.credits;
 
-import io.fleetgate.audit.AuditEvent;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -123,7 +122,7 @@ public final class UsageRollups extends ServiceSupport {
     }
 
     /** An audit event with where it was read; its record's timestamp becomes the request's arrival (the window's day). */
-    record CountedEvent(AuditEvent event, int partition, long offset) {}
+    record CountedEvent(UsageFields event, int partition, long offset) {}
 
     private static final class CountedEvents implements FixedKeyProcessor<String, byte[], CountedEvent> {
         private FixedKeyProcessorContext<String, CountedEvent> context;
@@ -135,7 +134,7 @@ public final class UsageRollups extends ServiceSupport {
 
         @Override
         public void process(FixedKeyRecord<String, byte[]> record) {
-            AuditRecords.read(record.value()).filter(event -> event.accountId() != null).ifPresent(event -> {
+            UsageFields.read(record.value()).filter(event -> event.accountId() != null).ifPresent(event -> {
                 var metadata = context.recordMetadata().orElseThrow();
                 context.forward(record.withValue(new CountedEvent(event, metadata.partition(), metadata.offset()))
                         .withTimestamp(event.time().toEpochMilli()));

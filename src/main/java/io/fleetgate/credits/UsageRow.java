@@ -14,13 +14,17 @@ record UsageRow(String endpoint, String tokenName, String clientLibrary) {
 
     /** {@code POST /api/1/vehicles/{vin}/command/honk_horn}: method and path template, with the command named. */
     static String endpoint(AuditEvent event) {
-        String template = event.pathTemplate();
+        return endpoint(event.method(), event.pathTemplate(), event.command());
+    }
+
+    static String endpoint(String method, String pathTemplate, String command) {
+        String template = pathTemplate;
         if (template == null) {
-            return event.method() + " (unknown path)";
+            return method + " (unknown path)";
         }
-        if (event.command() != null && template.endsWith("/{command}")) {
-            template = template.substring(0, template.length() - "{command}".length()) + event.command();
+        if (command != null && template.endsWith("/{command}")) {
+            template = template.substring(0, template.length() - "{command}".length()) + command;
         }
-        return event.method() + " " + template;
+        return method + " " + template;
     }
 }

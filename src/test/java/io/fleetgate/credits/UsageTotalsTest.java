@@ -125,7 +125,7 @@ class UsageTotalsTest {
         DayRollup day = new DayRollup();
         long offset = through - events.length + 1;
         for (AuditEvent event : events) {
-            day.plus(event, partition, offset++);
+            day.plus(UsageFields.of(event), partition, offset++);
         }
         return day;
     }
