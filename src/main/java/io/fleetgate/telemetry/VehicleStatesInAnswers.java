@@ -50,18 +50,19 @@ public final class VehicleStatesInAnswers {
             return;
         }
         Matcher one = ONE_VEHICLE.matcher(path);
+        boolean single = one.matches(); // each matches() call matches again
         boolean list = VEHICLES.equals(path) || PRODUCTS.equals(path);
-        if (!one.matches() && !list) {
+        if (!single && !list) {
             return;
         }
         if (status == 408) {
-            if (one.matches()) {
+            if (single) {
                 states.notOnline(one.group(1));
             }
             return;
         }
-        String sub = one.matches() ? one.group(2) : null;
-        if (one.matches() && sub != null && !"/vehicle_data".equals(sub)) {
+        String sub = single ? one.group(2) : null;
+        if (single && sub != null && !"/vehicle_data".equals(sub)) {
             return; // other reads' answers do not carry the vehicle's state
         }
         byte[] body = exchange.getMessage().getBody(byte[].class);
@@ -70,9 +71,10 @@ public final class VehicleStatesInAnswers {
         }
         exchange.getMessage().setBody(body); // read once; the caller gets these same bytes
         try {
-            if (one.matches()) {
+            if (single) {
                 // streamed to the one field: a vehicle_data answer is large
-                JsonPaths.textAt(body, "response", "state").ifPresent(state -> states.accept(one.group(1), state));
+                String vin = one.group(1);
+                JsonPaths.textAt(body, "response", "state").ifPresent(state -> states.accept(vin, state));
             } else {
                 learnFromList(exchange.getProperty(ExchangeKeys.ACCOUNT, Account.class), JSON.readTree(body).path("response"));
             }
