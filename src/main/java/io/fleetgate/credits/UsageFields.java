@@ -7,7 +7,8 @@ import io.fleetgate.audit.AuditEvent;
 import io.fleetgate.json.JsonMappers;
 import java.io.IOException;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
+import java.time.DateTimeException;
+import java.time.LocalDate;
 import java.util.Optional;
 
 /**
@@ -66,11 +67,53 @@ record UsageFields(String accountId, Instant time, int credits, UsageRow row) {
             if (!identified || time == null || source == null || credits < 0) {
                 return Optional.empty(); // what AuditEvent would refuse
             }
-            return Optional.of(new UsageFields(accountId, Instant.parse(time), credits,
+            return Optional.of(new UsageFields(accountId, instant(time), credits,
                     new UsageRow(UsageRow.endpoint(method, pathTemplate, command), tokenName, clientLibrary)));
-        } catch (IOException | DateTimeParseException e) {
+        } catch (IOException | DateTimeException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * An audit event's time as its JSON writes it ({@code 2026-12-04T17:25:19.123Z}, ISO-8601 in
+     * UTC, 0-9 fraction digits) read field by field: {@link Instant#parse} is a general formatter's
+     * parse, and was about half of this read's CPU. Any other form goes to {@link Instant#parse}.
+     */
+    static Instant instant(String text) {
+        int n = text.length();
+        if (n < 20 || n == 21 || n > 30 || text.charAt(4) != '-' || text.charAt(7) != '-' || text.charAt(10) != 'T'
+                || text.charAt(13) != ':' || text.charAt(16) != ':' || text.charAt(n - 1) != 'Z'
+                || (n > 20 && text.charAt(19) != '.')) {
+            return Instant.parse(text);
+        }
+        int year = digits(text, 0, 4);
+        int month = digits(text, 5, 2);
+        int day = digits(text, 8, 2);
+        int hour = digits(text, 11, 2);
+        int minute = digits(text, 14, 2);
+        int second = digits(text, 17, 2);
+        int fraction = n > 20 ? digits(text, 20, n - 21) : 0;
+        if ((year | month | day | hour | minute | second | fraction) < 0 || hour > 23 || minute > 59 || second > 59) {
+            return Instant.parse(text);
+        }
+        for (int i = n - 21; i < 9 && n > 20; i++) {
+            fraction *= 10;
+        }
+        long epochDay = LocalDate.of(year, month, day).toEpochDay(); // a day the month lacks throws, as Instant.parse does
+        return Instant.ofEpochSecond(epochDay * 86_400 + hour * 3_600L + minute * 60L + second, fraction);
+    }
+
+    /** The decimal number of {@code length} digits at {@code from}; -1 when one is not a digit. */
+    private static int digits(String text, int from, int length) {
+        int value = 0;
+        for (int i = from; i < from + length; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
     }
 
     private static String text(JsonParser parser, JsonToken token) throws IOException {

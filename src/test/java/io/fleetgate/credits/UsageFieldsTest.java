@@ -49,4 +49,31 @@ class UsageFieldsTest {
         }
         assertThat(UsageFields.read(null)).isEmpty();
     }
+
+    @Test
+    void readsTimesAsInstantParseDoes() {
+        java.util.Random random = new java.util.Random(11);
+        for (int i = 0; i < 20_000; i++) {
+            Instant instant = Instant.ofEpochSecond(random.nextLong(-62_000_000_000L, 253_000_000_000L),
+                    switch (i % 4) {
+                        case 0 -> 0;
+                        case 1 -> random.nextInt(1000) * 1_000_000;
+                        case 2 -> random.nextInt(1_000_000) * 1000;
+                        default -> random.nextInt(1_000_000_000);
+                    });
+            String text = instant.toString();
+            assertThat(UsageFields.instant(text)).as(text).isEqualTo(Instant.parse(text));
+        }
+        // what the JSON never holds still reads as Instant.parse reads it, or fails as it does
+        for (String odd : List.of("2026-12-04T17:25:19.5Z", "2026-12-04T23:59:60Z", "2026-12-04T17:25:19+01:00",
+                "+12026-12-04T17:25:19Z", "2024-02-29T00:00:00Z", "2026-12-04T24:00:00Z", "2026-12-04T17:25:19.Z")) {
+            assertThat(UsageFields.instant(odd)).as(odd).isEqualTo(Instant.parse(odd));
+        }
+        for (String wrong : List.of("2026-02-30T00:00:00Z", "2026-1a-04T17:25:19Z", "2026-12-04T17:25:19.1234567890Z")) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Instant.parse(wrong)).as(wrong)
+                    .isInstanceOf(java.time.DateTimeException.class);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> UsageFields.instant(wrong)).as(wrong)
+                    .isInstanceOf(java.time.DateTimeException.class);
+        }
+    }
 }
