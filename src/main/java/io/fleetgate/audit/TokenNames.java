@@ -21,7 +21,11 @@ public final class TokenNames {
             return name;
         }
         String nameHash = GatewayToken.hash(name);
-        boolean nameIsAToken = account.gatewayTokens().stream().anyMatch(token -> token.sha256().equals(nameHash));
-        return nameIsAToken ? null : name;
+        for (GatewayToken token : account.gatewayTokens()) {
+            if (token.sha256().equals(nameHash)) {
+                return null;
+            }
+        }
+        return name;
     }
 }
