@@ -9,14 +9,11 @@ import io.fleetgate.audit.AuditEvent;
 record UsageRow(String endpoint, String tokenName, String clientLibrary) {
 
     static UsageRow of(AuditEvent event) {
-        return new UsageRow(endpoint(event), event.tokenName(), event.clientLibrary());
+        return new UsageRow(endpoint(event.method(), event.pathTemplate(), event.command()), event.tokenName(),
+                event.clientLibrary());
     }
 
     /** {@code POST /api/1/vehicles/{vin}/command/honk_horn}: method and path template, with the command named. */
-    static String endpoint(AuditEvent event) {
-        return endpoint(event.method(), event.pathTemplate(), event.command());
-    }
-
     static String endpoint(String method, String pathTemplate, String command) {
         String template = pathTemplate;
         if (template == null) {
