@@ -98,6 +98,8 @@ public final class FleetgateConfiguration implements CamelConfiguration {
         registry.bind("errorResponses", new ErrorResponses(defaultRegion, breakers::untilHalfOpen,
                 Duration.ofSeconds(settings.longValue("fleetgate.bulkhead.retry-after-seconds"))));
         IngressGuard guard = new IngressGuard(settings.longValue("fleetgate.ingress.max-body-bytes"), () -> defaultRegion);
+        // first: the guard installer looks for the API server, which needs it listening
+        context.addStartupListener(new ServersListening((int) settings.longValue("camel.server.port")));
         context.addStartupListener(new IngressGuardInstaller(new IpLimitGuard(clientAddresses, rateLimitGate, () -> defaultRegion),
                 guard, (int) settings.longValue("camel.server.port")));
         // Kafka's health first: the audit publisher reads its journal only while Kafka answers

@@ -5,7 +5,6 @@ import io.fleetgate.sim.FleetApiSimulator;
 import io.fleetgate.sim.SimulatedFleet;
 import io.fleetgate.sim.SimulatorConfig;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -219,13 +218,9 @@ public final class GatewayHarness implements AutoCloseable {
         return all;
     }
 
+    /** A port no one listens on, that no outgoing connection will be given meanwhile: {@link FreePorts}. */
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return FreePorts.next();
     }
 
     public static final class Builder {
