@@ -106,11 +106,12 @@ class TwoReplicasRefreshTest {
         }
     }
 
-    /** The harness's settings for a second replica: its own port and name, the first one's Kafka. */
+    /** The harness's settings for a second replica: its own ports and name, the first one's Kafka. */
     private static Map<String, String> secondReplica(GatewayHarness harness) {
         Map<String, String> second = new HashMap<>(harness.settings());
         second.put("camel.main.name", "fleetgate-second");
         second.put("camel.server.port", String.valueOf(GatewayHarness.freePort()));
+        second.put("camel.management.port", String.valueOf(GatewayHarness.freePort()));
         second.put("fleetgate.kafka.bootstrap-servers", harness.kafkaBootstrapServers());
         second.put("fleetgate.audit.journal-dir", harness.settings().get("fleetgate.audit.journal-dir") + "-second");
         return second;
