@@ -56,7 +56,7 @@ class ContractDefaultsTest {
         // CONTRACT section 8 in Tesla's prices: 150,000 streamed signals cost what 1,000 commands do
         assertThat(p.getProperty("fleetgate.audit.credits.signals-per-credit").trim()).isEqualTo("150");
         // CONTRACT section 9: bulkheads per replica, refusals with Retry-After: 1
-        assertThat(p.getProperty("fleetgate.bulkhead.rest-commands-waiting").trim()).isEqualTo("5000");
+        assertThat(p.getProperty("fleetgate.bulkhead.rest-commands-waiting").trim()).isEqualTo("12500");
         assertThat(p.getProperty("fleetgate.bulkhead.reads-in-flight").trim()).isEqualTo("400");
         assertThat(p.getProperty("fleetgate.bulkhead.energy-commands-in-flight").trim()).isEqualTo("500");
         assertThat(p.getProperty("fleetgate.bulkhead.retry-after-seconds").trim()).isEqualTo("1");
