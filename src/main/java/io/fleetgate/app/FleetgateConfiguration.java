@@ -188,7 +188,8 @@ public final class FleetgateConfiguration implements CamelConfiguration {
         CommandConsumer consumer = new CommandConsumer(commandConsumerProperties(kafkaClients, settings),
                 settings.required("fleetgate.topics.commands"), intake, ledger,
                 settings.duration("fleetgate.commands.commit-interval-ms"),
-                settings.duration("fleetgate.commands.handover-timeout-ms"));
+                settings.duration("fleetgate.commands.handover-timeout-ms"),
+                (int) settings.longValue("fleetgate.commands.max-held"));
         registry.bind("commandLedger", ledger);
         // a command's attempt waits for Kafka to record it as long as its record may wait to be taken
         CommandAttempts attempts = new CommandAttempts(kafkaClients, settings.required("fleetgate.topics.command-attempts"),

@@ -199,6 +199,8 @@ final class Operations {
                 intake, CommandIntake::activeLanes);
         metrics.gauge("fleetgate.command.lanes.queued", "Commands waiting in their vehicle's lane on this replica",
                 intake, CommandIntake::queuedCommands);
+        metrics.gauge("fleetgate.command.held", "Commands taken from the command topic and not finished on this replica"
+                + " (it reads ahead at most fleetgate.commands.max-held)", intake, CommandIntake::heldCommands);
         RateLimitGate gate = registry.lookupByNameAndType("rateLimitGate", RateLimitGate.class);
         String rateLimitRefusals = "Requests refused with 429 by Fleetgate's rate limits, by the limit that refused";
         metrics.counter("fleetgate.rate.limit.refusals", rateLimitRefusals, gate, g -> g.refused(RateLimitVerdict.Scope.IP),

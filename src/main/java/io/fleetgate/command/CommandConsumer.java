@@ -11,6 +11,7 @@ import java.util.stream.Collectors;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -31,6 +32,11 @@ import org.slf4j.LoggerFactory;
  * its end as of then, so a command the previous owner finished is answered, not run again.
  * Partitions that leave are handed over: their queued commands do not start, running ones finish
  * (up to the hand-over timeout) and are committed before the next owner reads on.
+ *
+ * <p>It reads ahead at most {@code maxHeld} commands (running or queued in their lanes): a backlog
+ * on the topic (commands sent while no replica ran, or to vehicles that take long to wake) stays
+ * on Kafka instead of filling the heap. At the limit the rest of the poll is sought back and every
+ * partition is paused, until half of what is held has finished.
  */
 public final class CommandConsumer extends ServiceSupport implements ConsumerRebalanceListener {
     private static final Logger LOG = LoggerFactory.getLogger(CommandConsumer.class);
@@ -44,6 +50,9 @@ public final class CommandConsumer extends ServiceSupport implements ConsumerReb
     private final CommandLedger ledger;
     private final Duration commitInterval;
     private final Duration handoverTimeout;
+    private final int maxHeld;
+    /** Every assigned partition paused because {@code maxHeld} commands are held. */
+    private boolean holdingBack;
     /** Assigned partitions paused until the ledger has read the results published before they came. */
     private final Map<TopicPartition, CompletableFuture<Void>> waitingForLedger = new HashMap<>();
     private KafkaConsumer<String, String> consumer;
@@ -55,13 +64,14 @@ public final class CommandConsumer extends ServiceSupport implements ConsumerReb
      *        no auto-commit (see FleetgateConfiguration)
      */
     public CommandConsumer(Properties properties, String topic, CommandIntake intake, CommandLedger ledger,
-                           Duration commitInterval, Duration handoverTimeout) {
+                           Duration commitInterval, Duration handoverTimeout, int maxHeld) {
         this.properties = properties;
         this.topic = topic;
         this.intake = intake;
         this.ledger = ledger;
         this.commitInterval = commitInterval;
         this.handoverTimeout = handoverTimeout;
+        this.maxHeld = Math.max(1, maxHeld);
     }
 
     @Override
@@ -84,9 +94,8 @@ public final class CommandConsumer extends ServiceSupport implements ConsumerReb
         try {
             consumer.subscribe(List.of(topic), this);
             while (!closing) {
-                for (ConsumerRecord<String, String> record : consumer.poll(POLL_TIMEOUT)) {
-                    intake.accept(record.partition(), record.offset(), record.key(), record.value());
-                }
+                take(consumer.poll(POLL_TIMEOUT));
+                resumeOnceHalfFinished();
                 resumeWhereLedgerCaughtUp();
                 if (System.nanoTime() - nextCommit >= 0) {
                     commitAsync(intake.dueCommits());
@@ -105,10 +114,45 @@ public final class CommandConsumer extends ServiceSupport implements ConsumerReb
         }
     }
 
+    /** Into the lanes, up to {@code maxHeld}: the rest of each partition's records are read again later. */
+    private void take(ConsumerRecords<String, String> records) {
+        for (TopicPartition partition : records.partitions()) {
+            for (ConsumerRecord<String, String> record : records.records(partition)) {
+                if (intake.heldCommands() >= maxHeld) {
+                    consumer.seek(partition, record.offset());
+                    holdBack();
+                    break;
+                }
+                intake.accept(record.partition(), record.offset(), record.key(), record.value());
+            }
+        }
+    }
+
+    private void holdBack() {
+        if (!holdingBack) {
+            holdingBack = true;
+            consumer.pause(consumer.assignment());
+            LOG.warn("{} commands are held on this replica (fleetgate.commands.max-held): the command topic is read on"
+                    + " once half of them have finished", intake.heldCommands());
+        }
+    }
+
+    private void resumeOnceHalfFinished() {
+        if (holdingBack && intake.heldCommands() <= maxHeld / 2) {
+            holdingBack = false;
+            List<TopicPartition> resumed = consumer.assignment().stream().filter(p -> !waitingForLedger.containsKey(p)).toList();
+            consumer.resume(resumed);
+            LOG.info("reading the command topic on: {} commands held", intake.heldCommands());
+        }
+    }
+
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
         if (partitions.isEmpty()) {
             return;
+        }
+        if (holdingBack) {
+            consumer.pause(partitions);
         }
         CompletableFuture<Void> ledgerRead = ledger.readAllSoFar();
         boolean wait = !ledgerRead.isDone();
@@ -172,7 +216,9 @@ public final class CommandConsumer extends ServiceSupport implements ConsumerReb
                 .filter(waiting -> waiting.getValue().isDone()).map(Map.Entry::getKey).toList();
         if (!ready.isEmpty()) {
             ready.forEach(waitingForLedger::remove);
-            consumer.resume(ready);
+            if (!holdingBack) {
+                consumer.resume(ready); // else they resume with the others
+            }
         }
     }
 

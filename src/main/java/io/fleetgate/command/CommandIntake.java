@@ -142,6 +142,11 @@ public final class CommandIntake {
         return lanes.activeLanes();
     }
 
+    /** Commands this replica has taken from the topic and not finished: running or queued. */
+    public int heldCommands() {
+        return lanes.heldItems();
+    }
+
     public int queuedCommands() {
         return lanes.queuedItems();
     }

@@ -6,6 +6,7 @@ import java.util.Queue;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -16,6 +17,8 @@ import java.util.function.Function;
  */
 public final class VinLanes<T> {
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
+    /** Items submitted and not yet finished, over all lanes: what the consumer may read ahead is bounded by it. */
+    private final AtomicInteger held = new AtomicInteger();
     private final Executor executor;
     private volatile boolean closed;
     private final Function<T, CompletionStage<?>> task;
@@ -38,6 +41,7 @@ public final class VinLanes<T> {
                     continue; // emptied and removed meanwhile: take a fresh lane
                 }
                 lane.queue.add(item);
+                held.incrementAndGet();
                 start = !lane.running;
                 lane.running = true;
             }
@@ -60,6 +64,11 @@ public final class VinLanes<T> {
     /** Lanes with work queued or running. */
     public int activeLanes() {
         return lanes.size();
+    }
+
+    /** Items running or waiting, over all lanes. */
+    public int heldItems() {
+        return held.get();
     }
 
     /** Items waiting behind the running one, over all lanes. */
@@ -99,6 +108,7 @@ public final class VinLanes<T> {
             boolean more;
             synchronized (lane) {
                 lane.queue.poll();
+                held.decrementAndGet();
                 more = !lane.queue.isEmpty();
                 if (!more) {
                     lane.running = false;
