@@ -85,6 +85,9 @@ final class SleepStormBench {
         vins.forEach(bench.simulator.fleet()::putToSleep);
         AtomicInteger ok = new AtomicInteger();
         AtomicInteger refusals = new AtomicInteger();
+        Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
+        java.util.Set<String> failedVins = ConcurrentHashMap.newKeySet();
+        java.time.Instant startedAt = java.time.Instant.now();
         long started = System.nanoTime();
         long deadline = started + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
         List<CompletableFuture<?>> all = new ArrayList<>();
@@ -95,6 +98,10 @@ final class SleepStormBench {
                         .thenAccept(response -> {
                             if (response.statusCode() == 200) {
                                 ok.incrementAndGet();
+                            } else {
+                                failures.computeIfAbsent(response.statusCode() + " " + errorOf(response.body()),
+                                        k -> new AtomicInteger()).incrementAndGet();
+                                failedVins.add(vin);
                             }
                         }));
             }
@@ -108,7 +115,22 @@ final class SleepStormBench {
         double wall = (System.nanoTime() - started) / 1e9;
         r.put("warm_up_cold_wall_s", Math.round(wall * 10) / 10.0);
         r.put("warm_up_ok", ok.get());
-        Bench.say("storm warm-up (cold JVM) %d x %d: ok %d in %.1f s", vins.size(), perVehicle, ok.get(), wall);
+        r.put("warm_up_failures", failures.toString());
+        for (String vin : failedVins.stream().sorted().limit(2).toList()) {
+            // what reached "Tesla" for a vehicle whose commands failed, in seconds from the warm-up's start
+            Bench.say("storm warm-up: %s failed; what reached the simulator for it: %s", vin, bench.simulator.requests(vin).stream()
+                    .map(q -> String.format(java.util.Locale.ROOT, "%+.2f s %s %s %d",
+                            java.time.Duration.between(startedAt, q.at()).toMillis() / 1000.0, q.method(),
+                            q.path().substring(q.path().lastIndexOf('/') + 1), q.status()))
+                    .toList());
+        }
+        Bench.say("storm warm-up (cold JVM) %d x %d: ok %d in %.1f s, failures %s", vins.size(), perVehicle, ok.get(), wall, failures);
+    }
+
+    /** The envelope's error code, or the body's first characters when it has none. */
+    private static String errorOf(String body) {
+        java.util.regex.Matcher error = java.util.regex.Pattern.compile("\"error\"\\s*:\\s*\"([^\"]*)\"").matcher(body == null ? "" : body);
+        return error.find() ? error.group(1) : String.valueOf(body).substring(0, Math.min(60, String.valueOf(body).length()));
     }
 
     private static HttpRequest command(FleetgateProcess gateway, String vin, int round) {

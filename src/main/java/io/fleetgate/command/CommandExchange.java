@@ -16,7 +16,10 @@ public final class CommandExchange {
     public static final String VEHICLE_SUMMARY = "fleetgateVehicleSummary";
     /** True when a wake cycle for this vehicle failed after this command arrived: answer 408 at once. */
     public static final String WAKE_FAILED_RECENTLY = "fleetgateWakeFailedRecently";
+    /** State checks of the wake cycle since a wake_up got through: at most fleetgate.wake.max-polls. */
     public static final String WAKE_POLLS = "fleetgateWakePolls";
+    /** Polls of the wake cycle that sent the wake_up again because none had got through: as many at most. */
+    public static final String WAKE_RESENDS = "fleetgateWakeResends";
     /** True once a wake_up reached Tesla (answered below 500) for this command. */
     public static final String WOKE = "fleetgateWoke";
     /** wake_up calls Tesla took (answered below 500): what it bills. */

@@ -70,8 +70,11 @@ public final class VehicleStates {
         }
     }
 
+    /** A poll of the wake cycle: a check after a wake_up that got through, or else one more resend of it. */
     public void countPoll(Exchange exchange) {
-        exchange.setProperty(CommandExchange.WAKE_POLLS, CommandExchange.intProperty(exchange, CommandExchange.WAKE_POLLS) + 1);
+        String counter = Boolean.TRUE.equals(exchange.getProperty(CommandExchange.WAKE_UP_DELIVERED, Boolean.class))
+                ? CommandExchange.WAKE_POLLS : CommandExchange.WAKE_RESENDS;
+        exchange.setProperty(counter, CommandExchange.intProperty(exchange, counter) + 1);
     }
 
     /** A command that succeeded shows the vehicle online. */

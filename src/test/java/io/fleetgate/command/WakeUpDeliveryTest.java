@@ -85,6 +85,25 @@ class WakeUpDeliveryTest {
         harness().simulator().reset();
     }
 
+    /**
+     * Under load (a cold replica, the region's connections all busy) a wake_up got through only on
+     * the cycle's 10th poll, and its one check after it found the vehicle still asleep: 408 for a
+     * vehicle that was never given time to wake. The 10 checks count from the wake_up Tesla took.
+     */
+    @Test
+    void aWakeUpThatGetsThroughOnlyOnTheTenthPollStillLeavesTheVehicleItsChecks() {
+        String vin = VINS.next();
+        script(vin, "{\"status\":503},".repeat(10) + "{\"status\":200}");
+        HttpResponse<byte[]> response = command(vin, "flash_lights");
+        assertThat(response.statusCode()).as("the vehicle woke 1 s after the wake_up that got through").isEqualTo(200);
+        List<RecordedRequest> calls = harness().simulator().requests(vin);
+        assertThat(wakeUps(calls)).extracting(RecordedRequest::status).hasSize(11).endsWith(200).containsOnly(503, 200);
+        assertThat(commandCalls(calls)).hasSize(1);
+        RecordedRequest tookIt = wakeUps(calls).getLast();
+        assertThat(calls.stream().filter(r -> r.path().endsWith("/" + vin) && r.at().isAfter(tookIt.at())).count())
+                .as("checks after the wake_up that got through").isBetween(2L, 10L);
+    }
+
     @Test
     void aVehicleThatDoesNotWakeIsStill408WithOneWakeUp() {
         String vin = VINS.next();
