@@ -187,7 +187,31 @@ public final class Bench {
         return profiler == null ? () -> { } : profiler.profile(process.pid(), section);
     }
 
+    /** Handed out already: a port chosen for a process that has not bound it yet is not chosen again. */
+    private static final Set<Integer> GIVEN_PORTS = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * A free port below the kernel's ephemeral range, as the tests' FreePorts: one the kernel gave
+     * out for port 0 can go to an outgoing connection before the Fleetgate it is for binds it, and
+     * Fleetgate refuses to start without its listener.
+     */
     static int freePort() {
+        int below = 32_768;
+        try {
+            below = Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).getFirst().trim().split("\\s+")[0]);
+        } catch (IOException | RuntimeException unreadable) {
+            // Linux's default
+        }
+        for (int tries = 0; tries < 1_000 && below > 11_000; tries++) {
+            int port = java.util.concurrent.ThreadLocalRandom.current().nextInt(10_000, below);
+            if (GIVEN_PORTS.add(port)) {
+                try (ServerSocket socket = new ServerSocket(port)) {
+                    return port;
+                } catch (IOException taken) {
+                    // another
+                }
+            }
+        }
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {
