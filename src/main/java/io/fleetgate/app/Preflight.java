@@ -155,11 +155,16 @@ final class Preflight extends MainListenerSupport {
             socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(host, port));
         } catch (BindException e) {
-            throw new StartupFailure("port " + port + " (" + key + ", " + what + ") is already in use: stop what holds it,"
-                    + " or set " + key + " to a free port");
+            throw portInUse(port, key, what);
         } catch (IOException e) {
             throw new StartupFailure("cannot listen on " + host + ":" + port + " (" + key + ", " + what + "): " + e.getMessage());
         }
+    }
+
+    /** The one line for a port Fleetgate is to listen on that something else holds. */
+    static StartupFailure portInUse(int port, String key, String what) {
+        return new StartupFailure("port " + port + " (" + key + ", " + what + ") is already in use: stop what holds it,"
+                + " or set " + key + " to a free port");
     }
 
     static int port(PropertiesComponent properties, String key) {

@@ -30,8 +30,7 @@ final class ServersListening implements StartupListener {
                 // the other server is the management one: Camel starts no third
                 String key = port == serverPort ? "camel.server.port" : "camel.management.port";
                 String what = port == serverPort ? "the REST API" : "health and metrics";
-                throw new StartupFailure("port " + port + " (" + key + ", " + what + ") is already in use:"
-                        + " stop what holds it, or set " + key + " to a free port");
+                throw Preflight.portInUse(port, key, what);
             }
         }
     }
