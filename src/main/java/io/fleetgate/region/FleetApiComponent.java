@@ -3,6 +3,7 @@ package io.fleetgate.region;
 import io.fleetgate.resilience.RegionBreakers;
 import io.vertx.core.Vertx;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.camel.Endpoint;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.support.DefaultComponent;
@@ -51,12 +52,24 @@ public final class FleetApiComponent extends DefaultComponent {
         return bound != null ? bound : UpstreamLatency.NONE;
     }
 
-    /** The HTTP server's Vert.x, asked for when a region's first call starts. */
+    /**
+     * The API server's Vert.x, for calls made off its event loops, asked for when a region's first
+     * call starts. The API server's by its port: the management server has a Vert.x of its own,
+     * and the set Camel keeps its servers in has no order.
+     */
     synchronized Vertx vertx() {
+        Optional<String> apiPort = getCamelContext().getPropertiesComponent().resolveProperty("camel.server.port");
+        Vertx any = null;
         for (VertxPlatformHttpServer server : getCamelContext().hasServices(VertxPlatformHttpServer.class)) {
             if (server.getVertx() != null) {
-                return server.getVertx();
+                if (apiPort.isPresent() && apiPort.get().trim().equals(String.valueOf(server.getConfigurationPort()))) {
+                    return server.getVertx();
+                }
+                any = any != null ? any : server.getVertx();
             }
+        }
+        if (any != null) {
+            return any;
         }
         Vertx bound = getCamelContext().getRegistry().findSingleByType(Vertx.class);
         if (bound != null) {

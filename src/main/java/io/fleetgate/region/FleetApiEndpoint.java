@@ -1,6 +1,7 @@
 package io.fleetgate.region;
 
 import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
@@ -46,26 +47,32 @@ final class FleetApiEndpoint extends DefaultEndpoint {
         throw new UnsupportedOperationException("fleet-api: endpoints only call the Fleet API");
     }
 
-    /** The calling event loop's pool, made on its first call on the HTTP server's Vert.x (which exists by then). */
+    /**
+     * The calling event loop's pool, made on its first call on that loop's own Vert.x: a client of
+     * another Vert.x (the management server has one of its own) would put its connections on that
+     * one's loops, and every call would go there and its answer come back as a task.
+     */
     private HttpClient client() {
         if (Context.isOnEventLoopThread()) {
-            return perEventLoop.computeIfAbsent(Thread.currentThread(), loop -> newClient());
+            Context calling = Vertx.currentContext();
+            return perEventLoop.computeIfAbsent(Thread.currentThread(),
+                    loop -> newClient(calling != null ? calling.owner() : getComponent().vertx()));
         }
         HttpClient c = offLoop;
         if (c == null) {
             synchronized (this) {
                 c = offLoop;
                 if (c == null) {
-                    offLoop = c = newClient();
+                    offLoop = c = newClient(getComponent().vertx());
                 }
             }
         }
         return c;
     }
 
-    private HttpClient newClient() {
+    private HttpClient newClient(Vertx vertx) {
         UpstreamClientSettings settings = getComponent().settings();
-        return getComponent().vertx().createHttpClient(new HttpClientOptions()
+        return vertx.createHttpClient(new HttpClientOptions()
                         .setKeepAlive(true)
                         .setConnectTimeout((int) settings.connectTimeout().toMillis())
                         .setVerifyHost(true),
