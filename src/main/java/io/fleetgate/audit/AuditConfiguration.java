@@ -45,7 +45,9 @@ public final class AuditConfiguration {
         AuditPublisher publisher = new AuditPublisher(
                 KafkaClientConfig.of(required(properties, "fleetgate.kafka.bootstrap-servers"), properties),
                 required(properties, "fleetgate.topics.audit"), outbox,
-                wholeNumber(properties, "fleetgate.audit.kafka.linger-ms"),
+                new AuditPublisher.Batching((int) wholeNumber(properties, "fleetgate.audit.kafka.linger-ms"),
+                        (int) wholeNumber(properties, "fleetgate.audit.kafka.batch-bytes"),
+                        required(properties, "fleetgate.audit.kafka.compression")),
                 wholeNumber(properties, "fleetgate.audit.kafka.max-block-ms"),
                 wholeNumber(properties, "fleetgate.audit.journal-fsync-interval-ms"), kafkaUp, clock);
         context.addService(publisher, true, true);

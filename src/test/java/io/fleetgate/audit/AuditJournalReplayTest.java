@@ -91,7 +91,7 @@ class AuditJournalReplayTest {
         AuditJournal journal = AuditJournal.open(killed, 1024 * 1024, 1000, clock);
         AuditOutbox outbox = new AuditOutbox(10, journal, "run-b", () -> true, clock);
         AuditPublisher publisher = new AuditPublisher(Map.of("bootstrap.servers", kafka.bootstrapServers()), AuditTopic.NAME,
-                outbox, 5, 2000, 1000, () -> true, clock);
+                outbox, new AuditPublisher.Batching(5, 64 * 1024, "lz4"), 2000, 1000, () -> true, clock);
         publisher.start();
         try {
             AuditTopic topic = new AuditTopic(kafka.bootstrapServers());
@@ -134,7 +134,7 @@ class AuditJournalReplayTest {
             outbox.offer(event);
         }
         AuditPublisher publisher = new AuditPublisher(Map.of("bootstrap.servers", kafka.bootstrapServers()), AuditTopic.NAME,
-                outbox, 5, 2000, 1000, () -> true, clock);
+                outbox, new AuditPublisher.Batching(5, 64 * 1024, "lz4"), 2000, 1000, () -> true, clock);
         publisher.start();
         try {
             for (int i = 30; i < 60; i++) {
