@@ -23,6 +23,8 @@ import java.util.regex.Pattern;
  * counted against its client IP first ({@link IpLimitGuard}), like any other.
  */
 public final class IngressGuard {
+    /** The methods Vert.x Web decodes a form body for. */
+    private static final Set<String> FORM_METHODS = Set.of("POST", "PUT", "PATCH", "DELETE");
     /**
      * Behind every route the server holds: a route's order is the number of routes added before it,
      * so a route started later (a restart, a route added at run time) is still ahead of these.
@@ -124,7 +126,23 @@ public final class IngressGuard {
             answer(ctx, GatewayError.invalidRequest("The query string is not valid percent-encoding."), false);
             return;
         }
+        dropFormTypeWhereNoFormCanBe(ctx);
         ctx.next();
+    }
+
+    /**
+     * Vert.x Web's body handler (the platform-http routes') decodes a form or multipart body, and
+     * throws (a plain 500 of its own) when the method is not POST, PUT, PATCH or DELETE. For any
+     * other method Fleetgate reads no body, so such a Content-Type says nothing and goes.
+     */
+    private static void dropFormTypeWhereNoFormCanBe(RoutingContext ctx) {
+        String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+        if (type != null && !FORM_METHODS.contains(ctx.request().method().name())) {
+            String lower = type.toLowerCase(Locale.ROOT);
+            if (lower.startsWith("multipart/form-data") || lower.startsWith("application/x-www-form-urlencoded")) {
+                ctx.request().headers().remove(HttpHeaders.CONTENT_TYPE);
+            }
+        }
     }
 
     private void serverRefusal(RoutingContext ctx) {

@@ -19,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -94,6 +95,22 @@ class BadInputTest {
         assertThat(response.statusCode()).as(body(response)).isEqualTo(200);
         assertThat(GATEWAY.harness().simulator().requests()).singleElement()
                 .satisfies(r -> assertThat(r.body()).isEqualTo("{\"vins\":[\"" + NA_VIN + "\"]}"));
+    }
+
+    @Test
+    void aGetWithAFormContentTypeIsAnsweredAsAnyGetNotA500() {
+        // found by FuzzedRequestsTest: the admin routes' body handler threw for a GET with a form type
+        for (String type : List.of("application/x-www-form-urlencoded", "Multipart/Form-Data; boundary=x")) {
+            HttpResponse<byte[]> admin = GATEWAY.harness().send("GET", "/admin/accounts/alice",
+                    Map.of("Authorization", "Bearer " + GatewayHarness.ADMIN_TOKEN, "Content-Type", type),
+                    "{\"vins\":[".getBytes(StandardCharsets.UTF_8));
+            assertThat(admin.statusCode()).as(type + ": " + body(admin)).isEqualTo(200);
+            assertThat(body(admin)).contains("\"alice\"");
+
+            HttpResponse<byte[]> read = GATEWAY.harness().send("GET", "/api/1/vehicles/" + NA_VIN,
+                    Map.of("Authorization", "Bearer " + ALICE.gatewayToken(), "Content-Type", type), new byte[0]);
+            assertThat(read.statusCode()).as(type + ": " + body(read)).isEqualTo(200);
+        }
     }
 
     @Test
