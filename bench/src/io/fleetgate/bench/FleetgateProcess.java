@@ -142,6 +142,29 @@ final class FleetgateProcess implements AutoCloseable {
         return total;
     }
 
+    /**
+     * CPU ms of each thread of the process, by the kernel's thread name (its first 15 characters),
+     * from /proc/&lt;pid&gt;/task; keyed by name and thread id, so threads that share a name stay apart.
+     */
+    static Map<String, Long> cpuMillisByThread(ProcessHandle process) {
+        Map<String, Long> byThread = new java.util.TreeMap<>();
+        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc/" + process.pid() + "/task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    byThread.put(name + " #" + task.getFileName(), (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10);
+                } catch (IOException | RuntimeException gone) {
+                    // a thread that ended adds nothing
+                }
+            }
+        } catch (IOException gone) {
+            // the process ended
+        }
+        return byThread;
+    }
+
     /** Resident set size from /proc, in bytes. */
     long rssBytes() {
         try {

@@ -95,6 +95,10 @@ final class ReadPathBench {
                             Bench.say("read %-9s c=%-4d %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  p99.9 %6.2f ms  errors %s  proxy CPU ms/request %s",
                                     target.name, c, row.get("requests_per_s"), row.get("p50_ms"), row.get("p99_ms"), row.get("p999_ms"), row.get("errors"),
                                     row.getOrDefault("proxy_cpu_ms_per_request", "-"));
+                            if (row.containsKey("cpu_us_per_request_by_thread")) {
+                                Bench.say("read %-9s c=%-4d CPU µs per request by thread: %s; busy event loops %s", target.name, c,
+                                        row.get("cpu_us_per_request_by_thread"), row.get("busy_event_loops"));
+                            }
                             bench.simulator.clearRequests();
                         }
                     }
@@ -160,6 +164,8 @@ final class ReadPathBench {
                 "-s", script.toString(), "-H", "Authorization: Bearer " + target.token, target.url)
                 .redirectErrorStream(true).start();
         long cpuBefore = target.process == null ? 0 : FleetgateProcess.cpuMillis(target.process);
+        boolean byThread = target.name.equals("fleetgate");
+        Map<String, Long> threadsBefore = byThread ? FleetgateProcess.cpuMillisByThread(target.process) : Map.of();
         String line = null;
         StringBuilder all = new StringBuilder();
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
@@ -172,6 +178,7 @@ final class ReadPathBench {
         }
         process.waitFor(seconds + 30L, TimeUnit.SECONDS);
         long cpu = target.process == null ? -1 : FleetgateProcess.cpuMillis(target.process) - cpuBefore;
+        Map<String, Long> threadsAfter = byThread ? FleetgateProcess.cpuMillisByThread(target.process) : Map.of();
         if (line == null) {
             throw new IllegalStateException("wrk printed no result:\n" + all);
         }
@@ -194,7 +201,72 @@ final class ReadPathBench {
             // CPU the proxy itself spent per request: steadier than req/s on a shared machine
             row.put("proxy_cpu_ms_per_request", Math.round(cpu * 1000.0 / requests) / 1000.0);
         }
+        if (byThread && requests > 0) {
+            threadGroups(threadsBefore, threadsAfter, requests, row);
+        }
         return row;
+    }
+
+    /**
+     * Fleetgate's CPU per request by what its threads do (µs; from /proc, at 10 ms resolution, so
+     * steady only over a whole level), and how many event-loop threads carried the reads (a tenth
+     * of the loops' CPU or more each): the API server has one loop, so more than one busy loop
+     * means calls and answers hop between loops, as they did while each read's call went through
+     * the management server's Vert.x.
+     */
+    static void threadGroups(Map<String, Long> before, Map<String, Long> after, long requests, Map<String, Object> row) {
+        Map<String, Long> groups = new LinkedHashMap<>();
+        long loopsTotal = 0;
+        List<Long> loops = new ArrayList<>();
+        for (var thread : after.entrySet()) {
+            long spent = thread.getValue() - before.getOrDefault(thread.getKey(), 0L);
+            if (spent <= 0) {
+                continue;
+            }
+            String group = threadGroup(thread.getKey());
+            groups.merge(group, spent, Long::sum);
+            if (group.equals("event loops")) {
+                loops.add(spent);
+                loopsTotal += spent;
+            }
+        }
+        Map<String, Object> perRequest = new LinkedHashMap<>();
+        groups.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(group -> perRequest.put(group.getKey(), Math.round(group.getValue() * 10_000.0 / requests) / 10.0));
+        row.put("cpu_us_per_request_by_thread", perRequest);
+        long total = loopsTotal;
+        row.put("busy_event_loops", loops.stream().filter(spent -> spent * 10 >= total).count());
+    }
+
+    private static String threadGroup(String thread) {
+        if (thread.startsWith("vert.x-eventloo")) {
+            return "event loops";
+        }
+        if (thread.startsWith("data-plane-kafk") || thread.startsWith("kafka") && thread.contains("raft")
+                || thread.startsWith("ExpirationReape") || thread.startsWith("executor-") || thread.startsWith("group-coordina")
+                || thread.startsWith("quorum-control") || thread.startsWith("LogDirFailureH") || thread.startsWith("kafka-log-clea")
+                || thread.startsWith("kafka-scheduler")) {
+            return "embedded broker";
+        }
+        if (thread.startsWith("fleetgate-usage")) {
+            return "usage roll-ups";
+        }
+        if (thread.startsWith("fleetgate-audit")) {
+            return "audit publisher";
+        }
+        if (thread.startsWith("fleetgate-credi")) {
+            return "credit ledger";
+        }
+        if (thread.startsWith("kafka-producer-")) {
+            return "Kafka producers' network threads";
+        }
+        if (thread.startsWith("C1 CompilerThre") || thread.startsWith("C2 CompilerThre")) {
+            return "JIT";
+        }
+        if (thread.startsWith("GC Thread") || thread.startsWith("G1 ")) {
+            return "GC";
+        }
+        return "other";
     }
 
     /** Sends at a fixed rate into the histogram; returns the number of errors. */

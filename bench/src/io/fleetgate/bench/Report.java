@@ -361,6 +361,16 @@ final class Report {
                             num(fg.get(i).get("p50_ms")) - num(direct.get(i).get("p50_ms")),
                             num(fg.get(i).get("p99_ms")) - num(direct.get(i).get("p99_ms"))));
                 }
+                if (!fg.isEmpty() && fg.getFirst().containsKey("cpu_us_per_request_by_thread")) {
+                    md.append("\nFleetgate's CPU per request by thread (µs, from /proc; busy event loops: those with a tenth of the loops' CPU or more, 1 when every read stays on the loop it arrived on):\n\n")
+                            .append("| concurrency | busy event loops | by thread |\n| --- | --- | --- |\n");
+                    for (Map<String, Object> row : fg) {
+                        StringBuilder split = new StringBuilder();
+                        map(row.get("cpu_us_per_request_by_thread")).forEach((group, us) -> split.append(split.isEmpty() ? "" : ", ")
+                                .append(group).append(' ').append(us));
+                        md.append(String.format(Locale.ROOT, "| %s | %s | %s |%n", row.get("concurrency"), row.get("busy_event_loops"), split));
+                    }
+                }
             } else {
                 md.append("Throughput: ").append(read.get("throughput")).append("\n");
             }
