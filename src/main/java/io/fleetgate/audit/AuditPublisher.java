@@ -456,7 +456,7 @@ public final class AuditPublisher extends ServiceSupport {
      * How the audit producer gathers events into a request: every read writes an event, and the
      * broker and the topic's two readers (the usage roll-ups and the credit ledger) pay per request
      * and per byte, so fewer, larger, compressed batches cost far less per event than many small
-     * ones (a third of the audit pipeline's CPU at 9,000 reads a second). An event is at most
+     * ones (a quarter of the audit pipeline's CPU at 9,000 reads a second). An event is at most
      * {@code lingerMillis} later on the topic; the replica's own credit totals count it at once.
      *
      * @param compression a Kafka compression type: none, gzip, snappy, lz4 or zstd
