@@ -101,8 +101,11 @@ final class RandomUsage {
 
     static void createTopics(String bootstrapServers) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
-            admin.createTopics(List.of(new NewTopic(AUDIT, 6, (short) 1),
-                    new NewTopic(ROLLUPS, 6, (short) 1).configs(Map.of("cleanup.policy", "compact,delete")))).all().get();
+            // the events are months old, and so are their records' stamps: with the broker's 7-day
+            // retention, its first retention pass (30 s after it started) deleted them mid-test
+            admin.createTopics(List.of(new NewTopic(AUDIT, 6, (short) 1).configs(Map.of("retention.ms", "-1")),
+                    new NewTopic(ROLLUPS, 6, (short) 1).configs(Map.of("cleanup.policy", "compact,delete", "retention.ms", "-1"))))
+                    .all().get();
         }
     }
 
