@@ -312,6 +312,12 @@ public final class FleetgateProcess implements AutoCloseable {
 
                 List<String> command = new ArrayList<>();
                 command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+                // the build's choice for test JVMs (pom.xml: C1 only), before the test's own
+                for (String option : System.getProperty("fleetgate.test.child-jvm-options", "").trim().split("\\s+")) {
+                    if (!option.isEmpty()) {
+                        command.add(option);
+                    }
+                }
                 command.addAll(jvmOptions);
                 all.forEach((key, value) -> command.add("-D" + key + "=" + value));
                 command.add("-cp");
