@@ -48,6 +48,9 @@ final class ReadPathBench {
         int seconds = Integer.getInteger("read.seconds", bench.quick ? 3 : 8);
         int warmSeconds = Integer.getInteger("read.warm-seconds", bench.quick ? 3 : 45);
         int warmMaxSeconds = Integer.getInteger("read.warm-max-seconds", bench.quick ? 10 : 150);
+        // each level is loaded unmeasured first, every target alike: a new concurrency sends the JIT
+        // back to work (13-16 us of C2 per read at c=128, measured right after c=32)
+        int levelWarmSeconds = Integer.getInteger("read.level-warm-seconds", bench.quick ? 0 : 3);
         int fixedRate = Integer.getInteger("read.fixed-rate", 200);
         int fixedSeconds = Integer.getInteger("read.fixed-seconds", bench.quick ? 2 : 4);
         String simBase = bench.simulator.baseUrl("na");
@@ -74,7 +77,8 @@ final class ReadPathBench {
                 r.put("generator", "wrk -t2 -c<concurrency> -d" + seconds + "s (closed loop, keep-alive)");
                 r.put("seconds_per_level", seconds);
                 r.put("fleetgate_warm_up", "wrk -c32 in 5 s windows, at least " + warmSeconds + " s and until two windows in a row"
-                        + " differ by under 5 % (at most " + warmMaxSeconds + " s), before the first level (others 2 s)");
+                        + " differ by under 5 % (at most " + warmMaxSeconds + " s), before the first level (others 2 s); each level"
+                        + " loaded unmeasured for " + levelWarmSeconds + " s first");
                 Map<String, Object> throughput = new LinkedHashMap<>();
                 for (Target target : targets) {
                     // warm-up: connection pools, and for Fleetgate the JIT, whose C2 compiles take
@@ -90,6 +94,9 @@ final class ReadPathBench {
                     // with --profile: Fleetgate's measured levels, after its warm-up
                     try (AutoCloseable profiling = target.name.equals("fleetgate") ? bench.profile(target.process, "read") : () -> { }) {
                         for (int c : levels) {
+                            if (levelWarmSeconds > 0) {
+                                wrk(wrk, target, c, levelWarmSeconds);
+                            }
                             Map<String, Object> row = wrk(wrk, target, c, seconds);
                             rows.add(row);
                             Bench.say("read %-9s c=%-4d %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  p99.9 %6.2f ms  errors %s  proxy CPU ms/request %s",
