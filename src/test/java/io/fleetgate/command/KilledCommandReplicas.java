@@ -1,6 +1,5 @@
 package io.fleetgate.command;
 
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetgate.app.EmbeddedKafka;
