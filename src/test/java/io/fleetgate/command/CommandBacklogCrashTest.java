@@ -21,7 +21,7 @@ class CommandBacklogCrashTest extends KilledCommandReplicas {
      */
     @Test
     void killedWhileHoldingBackABacklogEveryCommandRunsOnceInOrder() throws Exception {
-        settings.put("fleetgate.commands.max-held", "3");
+        rig.setting("fleetgate.commands.max-held", "3");
         List<String> vins = List.of(CommandFleet.vin(5), CommandFleet.vin(6), CommandFleet.vin(7), CommandFleet.vin(8));
         vins.forEach(vin -> simulator.fleet().setWakeDelay(vin, 4));
         FleetgateProcess first = start();

@@ -2,25 +2,20 @@ package io.fleetgate.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fleetgate.app.EmbeddedKafka;
 import io.fleetgate.app.FleetKey;
 import io.fleetgate.sim.FleetApiSimulator;
 import io.fleetgate.sim.RecordedRequest;
-import io.fleetgate.sim.SimulatorConfig;
 import io.fleetgate.testing.CommandFleet;
+import io.fleetgate.testing.CrashRig;
 import io.fleetgate.testing.FleetgateProcess;
-import io.fleetgate.testing.GatewayHarness;
 import io.fleetgate.testing.TestAccount;
 import io.fleetgate.testing.TopicRecords;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -39,61 +34,41 @@ abstract class KilledCommandReplicas {
     static final String COMMANDS = "fleetgate.commands.v1";
     static final String RESULTS = "fleetgate.command-results.v1";
     static final ObjectMapper JSON = new ObjectMapper();
-    static final Duration START = Duration.ofSeconds(90);
 
     final TestAccount ops = CommandFleet.account();
-    final List<FleetgateProcess> processes = new ArrayList<>();
     final HttpClient http = HttpClient.newHttpClient();
-    EmbeddedKafka kafka;
+    CrashRig rig;
     FleetApiSimulator simulator;
-    Map<String, String> settings;
     TopicRecords topics;
-    Path dir;
+    private int started;
 
     @BeforeEach
-    void startBrokerSimulatorAndSettings() throws Exception {
-        dir = Files.createTempDirectory("fleetgate-crash");
-        kafka = EmbeddedKafka.start(dir.resolve("broker"), GatewayHarness.freePort(), GatewayHarness.freePort());
-        simulator = FleetApiSimulator.start(SimulatorConfig.ephemeral(CommandFleet.fleet()));
-        Path accounts = dir.resolve("accounts.yaml");
-        Files.writeString(accounts, "accounts:\n" + ops.yaml());
-        Path key = dir.resolve("fleet-key.pem");
+    void startBrokerSimulatorAndSettings() {
+        rig = new CrashRig(CommandFleet.fleet(), ops);
+        simulator = rig.simulator();
+        Path key = rig.dir().resolve("fleet-key.pem");
         simulator.pairKeyWithAll(FleetKey.load(key.toString(), true).orElseThrow().publicKeyBytes());
-        settings = new HashMap<>(GatewayHarness.testSettings(simulator, dir, accounts));
-        // each process picks its own free ports (FleetgateProcess), and none has a broker of its own
-        settings.keySet().removeIf(name -> name.endsWith(".port") || name.startsWith("fleetgate.kafka.embedded."));
-        settings.put("fleetgate.kafka.bootstrap-servers", kafka.bootstrapServers());
-        settings.put("fleetgate.vcp.private-key-file", key.toString());
+        rig.setting("fleetgate.vcp.private-key-file", key.toString());
         // a wake-up takes a few seconds, a retry waits 4 s: long enough to be killed in the middle
-        settings.put("fleetgate.wake.poll-interval-ms", "1000");
+        rig.setting("fleetgate.wake.poll-interval-ms", "1000");
         // 40 checks: a wake-up of 25 s (the rebalance test's) fits, however late the kill comes; with
         // 10 the first command got 408 on a slow machine before the kill, and was rightly not run
-        settings.put("fleetgate.wake.max-polls", "40");
-        settings.put("fleetgate.retries.initial-backoff-ms", "4000");
-        settings.put("fleetgate.retries.budget-ms", "60000");
-        topics = new TopicRecords(kafka.bootstrapServers());
+        rig.setting("fleetgate.wake.max-polls", "40");
+        rig.setting("fleetgate.retries.initial-backoff-ms", "4000");
+        rig.setting("fleetgate.retries.budget-ms", "60000");
+        topics = new TopicRecords(rig.bootstrapServers());
     }
 
     @AfterEach
     void stopAll() {
-        processes.forEach(FleetgateProcess::close);
-        if (simulator != null) {
-            simulator.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
-        try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (java.io.IOException leftBehind) {
-            // a temporary folder left behind is harmless
+        if (rig != null) {
+            rig.close();
         }
     }
 
+    /** Another replica, in a folder of its own, once it is ready. */
     FleetgateProcess start() {
-        FleetgateProcess process = FleetgateProcess.start(settings);
-        processes.add(process);
-        return process.awaitReady(START);
+        return rig.start("replica-" + ++started);
     }
 
     String sendRecord(String vin, int percent) {
