@@ -131,10 +131,7 @@ final class FleetgateProcess implements AutoCloseable {
         long total = 0;
         for (ProcessHandle p : java.util.stream.Stream.concat(java.util.stream.Stream.of(process), process.descendants()).toList()) {
             try {
-                String stat = Files.readString(Path.of("/proc/" + p.pid() + "/stat"));
-                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                // fields 14 and 15 of stat (utime, stime), in clock ticks of 10 ms
-                total += (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10;
+                total += statCpuMillis(Files.readString(Path.of("/proc/" + p.pid() + "/stat")));
             } catch (IOException | RuntimeException gone) {
                 // a process that ended adds nothing
             }
@@ -153,8 +150,7 @@ final class FleetgateProcess implements AutoCloseable {
                 try {
                     String stat = Files.readString(task.resolve("stat"));
                     String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    byThread.put(name + " #" + task.getFileName(), (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10);
+                    byThread.put(name + " #" + task.getFileName(), statCpuMillis(stat));
                 } catch (IOException | RuntimeException gone) {
                     // a thread that ended adds nothing
                 }
@@ -163,6 +159,12 @@ final class FleetgateProcess implements AutoCloseable {
             // the process ended
         }
         return byThread;
+    }
+
+    /** User and system CPU of a /proc stat line: its fields 14 and 15, in clock ticks of 10 ms. */
+    private static long statCpuMillis(String stat) {
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10;
     }
 
     /** Resident set size from /proc, in bytes. */
