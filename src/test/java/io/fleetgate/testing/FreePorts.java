@@ -28,14 +28,21 @@ public final class FreePorts {
         if (below - LOWEST < 1_000) {
             return anyFree(); // no room below the range here: the kernel's choice
         }
+        // the suite's JVMs each take a slice of their own (surefire's fork number), so two of them
+        // never hand out the same port while neither has bound it yet (a CI run lost a start so)
+        int forks = Integer.getInteger("fleetgate.test.forks", 1);
+        int fork = Integer.getInteger("fleetgate.test.fork", 1);
+        int width = (below - LOWEST) / Math.max(1, forks);
+        int low = fork >= 1 && fork <= forks ? LOWEST + (fork - 1) * width : LOWEST;
+        int high = fork >= 1 && fork <= forks ? low + width : below;
         ThreadLocalRandom random = ThreadLocalRandom.current();
         for (int tries = 0; tries < 1_000; tries++) {
-            int port = random.nextInt(LOWEST, below);
+            int port = random.nextInt(low, high);
             if (GIVEN.add(port) && bindable(port)) {
                 return port;
             }
         }
-        throw new IllegalStateException("no free port between " + LOWEST + " and " + below);
+        throw new IllegalStateException("no free port between " + low + " and " + high);
     }
 
     private static boolean bindable(int port) {
