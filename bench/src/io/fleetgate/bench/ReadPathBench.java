@@ -127,10 +127,18 @@ final class ReadPathBench {
                 roundP99.put(target.name, new ArrayList<>());
                 errors.put(target.name, 0);
             }
+            // Fleetgate's CPU by thread over its rounds only: at this rate a read's own path, not batching, sets its latency
+            Map<String, Long> fleetgateCpu = new java.util.HashMap<>();
             for (int round = 0; round < rounds; round++) {
                 for (Target target : targets) {
                     Histogram h = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
+                    boolean byThread = target.name.equals("fleetgate");
+                    Map<String, Long> before = byThread ? FleetgateProcess.cpuMillisByThread(target.process) : Map.of();
                     errors.merge(target.name, fixedRate(target, fixedRate, fixedSeconds, h), Integer::sum);
+                    if (byThread) {
+                        FleetgateProcess.cpuMillisByThread(target.process).forEach((thread, millis) ->
+                                fleetgateCpu.merge(thread, millis - before.getOrDefault(thread, 0L), Long::sum));
+                    }
                     all.get(target.name).add(h);
                     roundP99.get(target.name).add(ms(h.getValueAtPercentile(99) / 1000.0));
                     bench.simulator.clearRequests();
@@ -146,9 +154,16 @@ final class ReadPathBench {
                 row.put("max_ms", ms(h.getMaxValue() / 1000.0));
                 row.put("p99_ms_per_round", roundP99.get(target.name));
                 row.put("errors", errors.get(target.name));
+                if (target.name.equals("fleetgate") && h.getTotalCount() > 0) {
+                    threadGroups(Map.of(), fleetgateCpu, h.getTotalCount(), row);
+                }
                 fixed.put(target.name, row);
                 Bench.say("read %-9s at %d req/s: p50 %.2f ms  p99 %.2f ms  p99.9 %.2f ms  p99 per round %s  errors %s",
                         target.name, fixedRate, row.get("p50_ms"), row.get("p99_ms"), row.get("p999_ms"), row.get("p99_ms_per_round"), row.get("errors"));
+                if (row.containsKey("cpu_us_per_request_by_thread")) {
+                    Bench.say("read %-9s at %d req/s: CPU µs per request by thread: %s", target.name, fixedRate,
+                            row.get("cpu_us_per_request_by_thread"));
+                }
             }
             List<Double> added = new ArrayList<>();
             for (int round = 0; round < rounds; round++) {
