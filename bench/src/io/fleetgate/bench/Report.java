@@ -150,8 +150,9 @@ final class Report {
                     num(storm.get("peak_heap_used_mb")), storm.getOrDefault("live_heap_mb", "?"), storm.getOrDefault("live_histogram_at_s", "?"),
                     Boolean.TRUE.equals(storm.get("out_of_memory")) ? ", OutOfMemoryError" : "")
                     + (num(storm.getOrDefault("warm_up_vehicles", 0)) > 0 ? String.format(Locale.ROOT,
-                    "; JIT warmed first by a %.0f x %s storm on other vehicles, %.1f s cold (%.0f ok)",
-                    num(storm.get("warm_up_vehicles")), storm.get("commands_per_vehicle"), num(storm.get("warm_up_cold_wall_s")),
+                    "; JIT warmed first by %.0f x %s storms on other vehicles until two took the same time (%s s; the first, cold, %.0f ok)",
+                    num(storm.get("warm_up_vehicles")), storm.get("commands_per_vehicle"),
+                    storm.getOrDefault("warm_up_walls_s", List.of(storm.get("warm_up_cold_wall_s"))),
                     num(storm.get("warm_up_ok"))) : "; cold JVM"),
                     capped && complete && wall <= 20));
         }

@@ -63,7 +63,18 @@ final class SleepStormBench {
                         .localAddress(InetAddress.getByName("127.0.0." + n))
                         .executor(Executors.newVirtualThreadPerTaskExecutor()).connectTimeout(Duration.ofSeconds(30)).build());
             }
-            warmUp(gateway, clients, perVehicle, r);
+            // warm-up storms until two in a row take the same time within 10 %: after one, much of the
+            // code was still C1's profiling tier waiting for C2 (the storm at 30 s, 20-24 s after two or three)
+            int maxWarmUps = Integer.getInteger("storm.warm-max-rounds", 5);
+            List<Double> warmWalls = new ArrayList<>();
+            for (int warm = 1; warm <= maxWarmUps; warm++) {
+                double wall = warmUp(gateway, clients, perVehicle, warm == 1 ? r : new LinkedHashMap<>(), warm);
+                warmWalls.add(wall);
+                if (warmWalls.size() >= 2 && Math.abs(wall - warmWalls.get(warmWalls.size() - 2)) <= 0.1 * warmWalls.get(warmWalls.size() - 2)) {
+                    break;
+                }
+            }
+            r.put("warm_up_walls_s", warmWalls);
             try (FleetgateProcess.Watch watch = gateway.watch()) {
                 measure(gateway, watch, clients, vins, perVehicle, maxInFlight, xmx, r);
             }
@@ -76,11 +87,11 @@ final class SleepStormBench {
      * vehicles of its own (storm.warm-vehicles, asleep, same commands and waits), not measured; its
      * wall time is the cold figure. Cold, Fleetgate ran a read about 10x slower than once compiled.
      */
-    private void warmUp(FleetgateProcess gateway, List<HttpClient> clients, int perVehicle, Map<String, Object> r) throws Exception {
+    private double warmUp(FleetgateProcess gateway, List<HttpClient> clients, int perVehicle, Map<String, Object> r, int warm) throws Exception {
         List<String> vins = bench.stormWarmVins;
         r.put("warm_up_vehicles", vins.size());
         if (vins.isEmpty()) {
-            return;
+            return 0;
         }
         vins.forEach(bench.simulator.fleet()::putToSleep);
         AtomicInteger ok = new AtomicInteger();
@@ -124,7 +135,9 @@ final class SleepStormBench {
                             q.path().substring(q.path().lastIndexOf('/') + 1), q.status()))
                     .toList());
         }
-        Bench.say("storm warm-up (cold JVM) %d x %d: ok %d in %.1f s, failures %s", vins.size(), perVehicle, ok.get(), wall, failures);
+        Bench.say("storm warm-up %d%s %d x %d: ok %d in %.1f s, failures %s", warm, warm == 1 ? " (cold JVM)" : "", vins.size(), perVehicle,
+                ok.get(), wall, failures);
+        return Math.round(wall * 10) / 10.0;
     }
 
     /** The envelope's error code, or the body's first characters when it has none. */
