@@ -20,6 +20,8 @@ public final class FleetApiComponent extends DefaultComponent {
     private final UpstreamClientSettings settings;
     /** Only when there is no HTTP server to share one with (a context without platform-http). */
     private Vertx ownVertx;
+    /** The API server's Vert.x, once a call has found it. */
+    private volatile Vertx apiServerVertx;
 
     public FleetApiComponent(RegionalBaseUrls baseUrls, RegionBreakers breakers, UpstreamClientSettings settings) {
         this.baseUrls = baseUrls;
@@ -53,17 +55,25 @@ public final class FleetApiComponent extends DefaultComponent {
     }
 
     /**
-     * The API server's Vert.x, for calls made off its event loops, asked for when a region's first
-     * call starts. The API server's by its port: the management server has a Vert.x of its own,
+     * The API server's Vert.x, for calls made off its event loops (a command's, from its lane):
+     * looked up at the first such call and kept. The API server's by its port: the management server has a Vert.x of its own,
      * and the set Camel keeps its servers in has no order.
      */
-    synchronized Vertx vertx() {
+    Vertx vertx() {
+        // every command's call asks, from its lane's thread: found once, kept (resolving the port
+        // setting and listing the services each time was 2 % of a sleep storm's allocation)
+        Vertx found = apiServerVertx;
+        return found != null ? found : lookUpVertx();
+    }
+
+    private synchronized Vertx lookUpVertx() {
         Optional<String> apiPort = getCamelContext().getPropertiesComponent().resolveProperty("camel.server.port");
         Vertx any = null;
         for (VertxPlatformHttpServer server : getCamelContext().hasServices(VertxPlatformHttpServer.class)) {
             if (server.getVertx() != null) {
                 if (apiPort.isPresent() && apiPort.get().trim().equals(String.valueOf(server.getConfigurationPort()))) {
-                    return server.getVertx();
+                    apiServerVertx = server.getVertx();
+                    return apiServerVertx;
                 }
                 any = any != null ? any : server.getVertx();
             }
@@ -84,6 +94,7 @@ public final class FleetApiComponent extends DefaultComponent {
     @Override
     protected synchronized void doStop() throws Exception {
         super.doStop();
+        apiServerVertx = null;
         if (ownVertx != null) {
             ownVertx.close();
             ownVertx = null;
