@@ -150,12 +150,12 @@ public final class Bench {
     }
 
     interface Window {
-        /** One 5 s window of load; its measure (req/s, CPU per command), or NaN when none. */
+        /** One window of load (5 s; for the storm, one warm-up storm); its measure (req/s, CPU per command, seconds), or NaN when none. */
         double run() throws Exception;
     }
 
     /**
-     * Loads Fleetgate in 5 s windows until two in a row agree within {@code tolerance} (and at least
+     * Loads Fleetgate in windows (5 s each, or one warm-up storm) until two in a row agree within {@code tolerance} (and at least
      * {@code minSeconds} have passed), or {@code maxSeconds} have: its JIT on 2 shared cores takes a
      * minute or more of load to settle, and a fixed short warm-up measured the compiler.
      *
@@ -170,7 +170,7 @@ public final class Bench {
             int n = measures.size();
             boolean steady = n >= 2 && Math.abs(measures.get(n - 1) - measures.get(n - 2)) <= tolerance * measures.get(n - 2);
             if ((elapsed >= minSeconds && steady) || elapsed >= maxSeconds) {
-                say("%s warm after %d s: per 5 s window %s", what, elapsed, measures);
+                say("%s warm after %d s: per window %s", what, elapsed, measures);
                 return measures;
             }
         }

@@ -65,15 +65,11 @@ final class SleepStormBench {
             }
             // warm-up storms until two in a row take the same time within 10 %: after one, much of the
             // code was still C1's profiling tier waiting for C2 (the storm at 30 s, 20-24 s after two or three)
-            int maxWarmUps = Integer.getInteger("storm.warm-max-rounds", 5);
-            List<Double> warmWalls = new ArrayList<>();
-            for (int warm = 1; warm <= maxWarmUps; warm++) {
-                double wall = warmUp(gateway, clients, perVehicle, warm == 1 ? r : new LinkedHashMap<>(), warm);
-                warmWalls.add(wall);
-                if (warmWalls.size() >= 2 && Math.abs(wall - warmWalls.get(warmWalls.size() - 2)) <= 0.1 * warmWalls.get(warmWalls.size() - 2)) {
-                    break;
-                }
-            }
+            int[] warm = {0};
+            List<Double> warmWalls = Bench.warmUntilSteady("storm", 0, Integer.getInteger("storm.warm-max-seconds", 240), 0.1, () -> {
+                warm[0]++;
+                return warmUp(gateway, clients, perVehicle, warm[0] == 1 ? r : new LinkedHashMap<>(), warm[0]);
+            });
             r.put("warm_up_walls_s", warmWalls);
             try (FleetgateProcess.Watch watch = gateway.watch()) {
                 measure(gateway, watch, clients, vins, perVehicle, maxInFlight, xmx, r);
@@ -83,9 +79,12 @@ final class SleepStormBench {
     }
 
     /**
-     * Like the other sections, the storm is measured with the JIT warm: first a smaller storm on
-     * vehicles of its own (storm.warm-vehicles, asleep, same commands and waits), not measured; its
-     * wall time is the cold figure. Cold, Fleetgate ran a read about 10x slower than once compiled.
+     * Like the other sections, the storm is measured with the JIT warm: first smaller storms on
+     * vehicles of their own (storm.warm-vehicles, asleep, same commands and waits), not measured;
+     * the first one's wall time is the cold figure. Cold, Fleetgate ran a read about 10x slower
+     * than once compiled.
+     *
+     * @return its wall time in seconds
      */
     private double warmUp(FleetgateProcess gateway, List<HttpClient> clients, int perVehicle, Map<String, Object> r, int warm) throws Exception {
         List<String> vins = bench.stormWarmVins;

@@ -55,13 +55,12 @@ public final class FleetApiComponent extends DefaultComponent {
     }
 
     /**
-     * The API server's Vert.x, for calls made off its event loops (a command's, from its lane):
-     * looked up at the first such call and kept. The API server's by its port: the management server has a Vert.x of its own,
-     * and the set Camel keeps its servers in has no order.
+     * The API server's Vert.x, for calls made off its event loops (every command's, from its
+     * lane): looked up at the first such call and kept, as the lookup was 2 % of a sleep storm's
+     * allocation. The API server's by its port: the management server has a Vert.x of its own, and
+     * the set Camel keeps its servers in has no order.
      */
     Vertx vertx() {
-        // every command's call asks, from its lane's thread: found once, kept (resolving the port
-        // setting and listing the services each time was 2 % of a sleep storm's allocation)
         Vertx found = apiServerVertx;
         return found != null ? found : lookUpVertx();
     }
