@@ -90,6 +90,13 @@ public final class CommandLedger extends ServiceSupport {
         return Optional.ofNullable((CommandResult) kept);
     }
 
+    /** Whether the id's result is kept as the topic's JSON, not as a parsed result (for tests). */
+    boolean keptAsRecord(String id) {
+        synchronized (results) {
+            return results.get(id) instanceof String;
+        }
+    }
+
     /** A future for a command's result, registered before the command is sent. */
     public CompletableFuture<CommandResult> expect(String id) {
         return waiters.computeIfAbsent(id, k -> new CompletableFuture<>());
@@ -99,18 +106,28 @@ public final class CommandLedger extends ServiceSupport {
         waiters.remove(id);
     }
 
-    /** A result this replica published (or read from the topic). */
+    /**
+     * A result this replica published. The topic's copy is often read before the lane gets Kafka's
+     * acknowledgement: then that copy stays, as the parsed result takes about three times its memory.
+     */
     public void record(CommandResult result) {
-        remember(result, result);
+        remember(result, result, false);
     }
 
-    /** Keeps {@code kept} (the result, or its JSON) as the id's result and hands the result to its waiter. */
-    private void remember(CommandResult result, Object kept) {
+    /**
+     * Keeps {@code kept} (the result, or its JSON) as the id's result, or only when the id has none
+     * yet, and hands the result to its waiter.
+     */
+    private void remember(CommandResult result, Object kept, boolean replace) {
         if (result.id() == null) {
             return;
         }
         synchronized (results) {
-            results.put(result.id(), kept);
+            if (replace) {
+                results.put(result.id(), kept);
+            } else {
+                results.putIfAbsent(result.id(), kept);
+            }
         }
         synchronized (attempts) {
             attempts.remove(result.id());
@@ -160,7 +177,7 @@ public final class CommandLedger extends ServiceSupport {
 
     private void read(ConsumerRecord<String, String> record) {
         try {
-            remember(CommandJson.readResult(record.value()), record.value());
+            remember(CommandJson.readResult(record.value()), record.value(), true);
         } catch (Exception e) {
             LOG.warn("skipping an unreadable record on {}", topic);
         }
