@@ -212,6 +212,8 @@ final class FleetgateProcess implements AutoCloseable {
         volatile long peakRss;
         volatile long heapCommittedPeak;
         private final List<Long> heapSeriesMb = java.util.Collections.synchronizedList(new ArrayList<>());
+        /** Per collector, its collections and their milliseconds when the watch began. */
+        private final Map<String, long[]> collectorsBefore = new java.util.LinkedHashMap<>();
 
         Watch(MBeanServerConnection mbeans, FleetgateProcess owner) throws Exception {
             this.owner = owner;
@@ -222,6 +224,9 @@ final class FleetgateProcess implements AutoCloseable {
             threads = ManagementFactory.newPlatformMXBeanProxy(mbeans, ManagementFactory.THREAD_MXBEAN_NAME, ThreadMXBean.class);
             ManagementFactory.getPlatformMXBean(mbeans, java.lang.management.MemoryMXBean.class).gc();
             heapPools.forEach(MemoryPoolMXBean::resetPeakUsage);
+            for (com.sun.management.GarbageCollectorMXBean gc : collectors) {
+                collectorsBefore.put(gc.getName(), new long[] {gc.getCollectionCount(), gc.getCollectionTime()});
+            }
             threads.resetPeakThreadCount();
             threadsBefore = threads.getThreadCount();
             rssBefore = owner.rssBytes();
@@ -263,6 +268,20 @@ final class FleetgateProcess implements AutoCloseable {
 
         long peakHeapUsed() {
             return heapPools.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+        }
+
+        /**
+         * Per collector, its collections and their seconds since the watch began. G1's "Young" and
+         * "Old" collectors count pauses (every thread stopped); its "Concurrent GC" runs beside the work.
+         */
+        Map<String, String> collections() {
+            Map<String, String> since = new java.util.LinkedHashMap<>();
+            for (com.sun.management.GarbageCollectorMXBean gc : collectors) {
+                long[] before = collectorsBefore.getOrDefault(gc.getName(), new long[2]);
+                since.put(gc.getName(), String.format(java.util.Locale.ROOT, "%d in %.2f s",
+                        gc.getCollectionCount() - before[0], (gc.getCollectionTime() - before[1]) / 1000.0));
+            }
+            return since;
         }
 
         int peakThreads() {

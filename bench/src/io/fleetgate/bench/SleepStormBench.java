@@ -163,7 +163,9 @@ final class SleepStormBench {
             ConcurrentLinkedQueue<Long> completions = new ConcurrentLinkedQueue<>();
             List<CompletableFuture<?>> all = new ArrayList<>();
             Semaphore inFlight = new Semaphore(maxInFlight);
-            int histogramAt = Integer.getInteger("storm.histogram-at-s", 10);
+            // off by default: jcmd's histogram is a full collection, every thread stopped (0.6 s on 2 slow
+            // cores) inside the measured storm; -Dstorm.histogram-at-s=10 takes one at 10 s
+            int histogramAt = Integer.getInteger("storm.histogram-at-s", 0);
             Thread histogram = histogramAt <= 0 ? null : Thread.ofPlatform().daemon().start(() -> {
                 try {
                     Thread.sleep(histogramAt * 1000L);
@@ -261,6 +263,7 @@ final class SleepStormBench {
             // after young collections too, so old garbage not yet collected counts: not the live set
             r.put("peak_heap_after_any_gc_mb", watch.peakLiveAfterGc / (1024 * 1024));
             r.put("peak_heap_committed_mb", watch.heapCommittedPeak / (1024 * 1024));
+            r.put("gc_collections", watch.collections());
             r.put("peak_rss_mb", watch.peakRss / (1024 * 1024));
             r.put("peak_platform_threads", watch.peakThreads());
             r.put("platform_threads_before", watch.threadsBefore);
