@@ -31,6 +31,10 @@ public final class CommandResultWait extends AsyncProcessorSupport {
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
         String id = exchange.getProperty(ExchangeKeys.COMMAND_ID, String.class);
+        // the sent record and Kafka's metadata of it: not kept for seconds by thousands of waiting
+        // requests (the answer sets both anew)
+        exchange.getMessage().setBody(null);
+        exchange.getMessage().getHeaders().clear();
         CompletableFuture<CommandResult> result = ledger.expect(id);
         // the result may have been recorded before this wait began
         ledger.executed(id).ifPresent(result::complete);
