@@ -288,6 +288,9 @@ final class ReadPathBench {
         if (thread.startsWith("GC Thread") || thread.startsWith("G1 ")) {
             return "GC";
         }
+        if (thread.startsWith("ForkJoinPool-")) {
+            return "virtual threads"; // the command lanes, the sends that wait for Kafka
+        }
         return "other";
     }
 

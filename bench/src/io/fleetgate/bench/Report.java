@@ -483,7 +483,7 @@ final class Report {
         md.append("| measure | result |\n| --- | --- |\n");
         for (String key : List.of("wake_up_calls", "commands_succeeded", "commands_sent", "failures", "wall_s",
                 "unfinished_at_deadline", "out_of_memory", "peak_heap_used_mb",
-                "peak_heap_committed_mb", "peak_heap_after_any_gc_mb", "gc_collections", "live_heap_mb", "in_flight_at_histogram", "peak_rss_mb",
+                "peak_heap_committed_mb", "peak_heap_after_any_gc_mb", "gc_collections", "fleetgate_cpu_s", "cpu_us_per_command_by_thread", "live_heap_mb", "in_flight_at_histogram", "peak_rss_mb",
                 "peak_platform_threads", "platform_threads_before")) {
             if (!storm.containsKey(key)) {
                 continue; // live_heap_mb and in_flight_at_histogram: only with storm.histogram-at-s

@@ -189,6 +189,8 @@ final class SleepStormBench {
             AutoCloseable profiling = bench.profile(gateway.process.toHandle(), xmx.isBlank() ? "storm" : "storm-" + xmx);
             // a storm that cannot finish (e.g. out of memory under a capped heap) must not hold up the suite
             int deadlineS = Integer.getInteger("storm.deadline-s", xmx.isBlank() ? 180 : 75);
+            // Fleetgate's CPU through the storm, by thread: steadier than the wall time on a busy host
+            Map<String, Long> cpuBefore = FleetgateProcess.cpuMillisByThread(gateway.process.toHandle());
             long started = System.nanoTime();
             long deadline = started + java.util.concurrent.TimeUnit.SECONDS.toNanos(deadlineS);
             java.time.Instant startedAt = java.time.Instant.now();
@@ -223,6 +225,12 @@ final class SleepStormBench {
                 finished = false;
             }
             double wallSeconds = (System.nanoTime() - started) / 1e9;
+            Map<String, Long> cpuAfter = FleetgateProcess.cpuMillisByThread(gateway.process.toHandle());
+            Map<String, Object> cpu = new LinkedHashMap<>();
+            ReadPathBench.threadGroups(cpuBefore, cpuAfter, Math.max(1, succeeded.get()), cpu);
+            r.put("fleetgate_cpu_s", Math.round(cpuAfter.entrySet().stream()
+                    .mapToLong(t -> Math.max(0, t.getValue() - cpuBefore.getOrDefault(t.getKey(), 0L))).sum() / 100.0) / 10.0);
+            r.put("cpu_us_per_command_by_thread", cpu.get("cpu_us_per_request_by_thread"));
             profiling.close(); // after the wall time is read: drawing the graphs takes a few seconds
             long unfinished = all.stream().filter(f -> !f.isDone()).count() + (vins.size() * perVehicle - sent);
             r.put("deadline_s", deadlineS);
@@ -279,6 +287,7 @@ final class SleepStormBench {
             }
             r.put("completions_per_second", series);
             r.put("heap_used_mb_every_200ms", watch.heapSeries());
+            Bench.say("storm: Fleetgate's CPU %s s; µs per command by thread %s", r.get("fleetgate_cpu_s"), r.get("cpu_us_per_command_by_thread"));
             Bench.say("storm %d x %d: wake_up %d, ok %d of %d, %.1f s, peak heap %d MB (after GC %d MB), threads %d (before %d), failures %s, 503 sent again after Retry-After %d",
                     vins.size(), perVehicle, wakeUps, succeeded.get(), vins.size() * perVehicle, wallSeconds,
                     watch.peakHeapUsed() / (1024 * 1024), watch.peakLiveAfterGc / (1024 * 1024), watch.peakThreads(),
