@@ -12,7 +12,7 @@ public final class CommandExchange {
     public static final String OFFSET = "fleetgateCommandOffset";
     /** {@code online}, {@code asleep}, {@code offline} or {@code unknown}. */
     public static final String VEHICLE_STATE = "fleetgateVehicleState";
-    /** The vehicle object of the last state check or wake-up answer (JsonNode). */
+    /** The vehicle object of the last state check or wake-up answer, as JSON bytes (a parsed tree is ~3x larger). */
     public static final String VEHICLE_SUMMARY = "fleetgateVehicleSummary";
     /** True when a wake cycle for this vehicle failed after this command arrived: answer 408 at once. */
     public static final String WAKE_FAILED_RECENTLY = "fleetgateWakeFailedRecently";

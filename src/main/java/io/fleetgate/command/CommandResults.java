@@ -127,8 +127,8 @@ public final class CommandResults {
     }
 
     private static JsonNode summary(Exchange exchange) {
-        JsonNode known = exchange.getProperty(CommandExchange.VEHICLE_SUMMARY, JsonNode.class);
-        ObjectNode summary = known != null && known.isObject() ? ((ObjectNode) known).deepCopy() : CommandJson.MAPPER.createObjectNode();
+        JsonNode known = CommandJson.bodyNode(exchange.getProperty(CommandExchange.VEHICLE_SUMMARY, byte[].class));
+        ObjectNode summary = known != null && known.isObject() ? (ObjectNode) known : CommandJson.MAPPER.createObjectNode();
         summary.put("vin", exchange.getProperty(CommandExchange.VIN, String.class));
         String state = exchange.getProperty(CommandExchange.VEHICLE_STATE, String.class);
         summary.put("state", state == null ? "unknown" : state);

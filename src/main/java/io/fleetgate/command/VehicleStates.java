@@ -62,11 +62,12 @@ public final class VehicleStates {
         JsonNode vehicle = body == null ? null : body.get("response");
         String state = vehicle != null && vehicle.hasNonNull("state") ? vehicle.get("state").asText() : "unknown";
         exchange.setProperty(CommandExchange.VEHICLE_STATE, state);
-        if (vehicle != null && vehicle.isObject()) {
-            exchange.setProperty(CommandExchange.VEHICLE_SUMMARY, vehicle);
+        byte[] summary = vehicle != null && vehicle.isObject() ? CommandJson.bodyBytes(vehicle) : null;
+        if (summary != null) {
+            exchange.setProperty(CommandExchange.VEHICLE_SUMMARY, summary);
         }
         if (!"unknown".equals(state)) {
-            remember(vin, state, vehicle);
+            remember(vin, state, summary);
         }
     }
 
@@ -127,7 +128,7 @@ public final class VehicleStates {
         return known.size();
     }
 
-    private void remember(String vin, String state, JsonNode summary) {
+    private void remember(String vin, String state, byte[] summary) {
         learned.accept(vin, state);
         Instant now = clock.instant();
         // learning the same state again moves learnedAt, not since
@@ -140,5 +141,6 @@ public final class VehicleStates {
         }
     }
 
-    private record Known(String state, Instant learnedAt, Instant since, JsonNode summary, Instant wakeFailedAt) {}
+    /** @param summary the vehicle object as JSON: kept for every vehicle, parsed only for a 408 or wake_up answer */
+    private record Known(String state, Instant learnedAt, Instant since, byte[] summary, Instant wakeFailedAt) {}
 }

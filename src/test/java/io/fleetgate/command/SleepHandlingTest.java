@@ -84,6 +84,8 @@ class SleepHandlingTest {
         assertThat(body.get("error").asText()).isEqualTo("vehicle_unavailable");
         assertThat(body.get("response").get("state").asText()).isEqualTo("asleep");
         assertThat(body.get("response").get("vin").asText()).isEqualTo(vin);
+        // the rest of the summary is the Fleet API's own, from the state check
+        assertThat(body.get("response").get("display_name").asText()).isEqualTo(harness.simulator().fleet().vehicle(vin).displayName());
         List<RecordedRequest> calls = harness.simulator().requests(vin);
         assertThat(commandCalls(calls)).isEmpty();
         assertThat(wakeUps(calls)).isEqualTo(1);
@@ -170,6 +172,7 @@ class SleepHandlingTest {
         JsonNode body = JSON.readTree(response.body());
         assertThat(body.get("response").get("state").asText()).isEqualTo("online");
         assertThat(body.get("response").get("vin").asText()).isEqualTo(vin);
+        assertThat(body.get("response").get("display_name").asText()).isEqualTo(harness.simulator().fleet().vehicle(vin).displayName());
         assertThat(wakeUps(harness.simulator().requests(vin))).isEqualTo(1);
         assertThat(harness.simulator().fleet().vehicle(vin).state()).isEqualTo(VehicleState.ONLINE);
     }
