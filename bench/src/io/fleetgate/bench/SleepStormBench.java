@@ -63,7 +63,7 @@ final class SleepStormBench {
                         .localAddress(InetAddress.getByName("127.0.0." + n))
                         .executor(Executors.newVirtualThreadPerTaskExecutor()).connectTimeout(Duration.ofSeconds(30)).build());
             }
-            // warm-up storms until two in a row take the same time within 10 %: after one, much of the
+            // warm-up storms until two in a row after the cold first take the same time within 10 %: after one, much of the
             // code was still C1's profiling tier waiting for C2 (the storm at 30 s, 20-24 s after two or three)
             int[] warm = {0};
             List<Double> warmWalls = Bench.warmUntilSteady("storm", 0, Integer.getInteger("storm.warm-max-seconds", 240), 0.1, () -> {

@@ -111,19 +111,19 @@ public final class CommandLedger extends ServiceSupport {
      * acknowledgement: then that copy stays, as the parsed result takes about three times its memory.
      */
     public void record(CommandResult result) {
-        remember(result, result, false);
+        remember(result, result);
     }
 
     /**
-     * Keeps {@code kept} (the result, or its JSON) as the id's result, or only when the id has none
-     * yet, and hands the result to its waiter.
+     * Keeps {@code kept} as the id's result and hands the result to its waiter: the topic's JSON
+     * always, this replica's parsed result only while the id has nothing yet.
      */
-    private void remember(CommandResult result, Object kept, boolean replace) {
+    private void remember(CommandResult result, Object kept) {
         if (result.id() == null) {
             return;
         }
         synchronized (results) {
-            if (replace) {
+            if (kept instanceof String) {
                 results.put(result.id(), kept);
             } else {
                 results.putIfAbsent(result.id(), kept);
@@ -177,7 +177,7 @@ public final class CommandLedger extends ServiceSupport {
 
     private void read(ConsumerRecord<String, String> record) {
         try {
-            remember(CommandJson.readResult(record.value()), record.value(), true);
+            remember(CommandJson.readResult(record.value()), record.value());
         } catch (Exception e) {
             LOG.warn("skipping an unreadable record on {}", topic);
         }

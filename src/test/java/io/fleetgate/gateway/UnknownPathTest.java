@@ -11,6 +11,7 @@ import io.fleetgate.sim.RecordedRequest;
 import io.fleetgate.testing.GatewayHarness;
 import io.fleetgate.testing.GatewayPerClass;
 import io.fleetgate.testing.RawHttp;
+import io.vertx.ext.web.Route;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,6 +27,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -48,10 +50,8 @@ class UnknownPathTest {
     @Test
     void theFleetApiRouteIsTriedBeforeEveryRouteWithPathParameters() {
         int port = Integer.parseInt(GATEWAY.harness().settings().get("camel.server.port"));
-        List<io.vertx.ext.web.Route> routes = org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter
-                .lookup(GATEWAY.harness().gateway().context(),
-                        org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter.getRouterNameFromPort(port))
-                .getRoutes();
+        List<Route> routes = VertxPlatformHttpRouter.lookup(GATEWAY.harness().gateway().context(),
+                VertxPlatformHttpRouter.getRouterNameFromPort(port)).getRoutes();
         int fleetApi = -1;
         int firstRegex = Integer.MAX_VALUE;
         for (int i = 0; i < routes.size(); i++) {
