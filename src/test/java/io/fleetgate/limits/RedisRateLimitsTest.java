@@ -23,13 +23,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.RedisClient;
 
 /**
  * CONTRACT section 3 with the Redis backend, over HTTP, against the real Redis (default
  * {@code redis://127.0.0.1:6379}, or {@code -Dfleetgate.test.redis-url}). Redis's clock decides
- * the windows, so the one test of a slot freeing waits for it, on a two-second window.
+ * the windows, so the one test of a slot freeing waits for it, on a four-second window. Two
+ * instances on the contract's limits serve the tests that need no settings of their own, each
+ * test with client addresses of its own (a budget each) and the simulators' logs cleared first.
  */
 class RedisRateLimitsTest {
     private static final URI REDIS = TestRedis.URL;
@@ -37,47 +40,62 @@ class RedisRateLimitsTest {
     private static final String VEHICLES = "/api/1/vehicles";
 
     private static RedisClient inspector;
+    private static GatewayHarness a;
+    private static GatewayHarness b;
 
     @BeforeAll
     static void connect() {
         inspector = TestRedis.inspector();
+        a = sharedInstance().start();
+        b = sharedInstance().start();
+    }
+
+    @BeforeEach
+    void clearSimulators() {
+        a.simulator().clearRequests();
+        b.simulator().clearRequests();
     }
 
     @AfterAll
     static void cleanUp() {
-        TestRedis.deleteKeys(inspector, PREFIX);
-        inspector.close();
+        try (GatewayHarness first = a; GatewayHarness second = b) {
+            TestRedis.deleteKeys(inspector, PREFIX);
+            inspector.close();
+        }
+    }
+
+    /** The admin limit of failed authentications lowered to ten: no other test here touches /admin. */
+    private static GatewayHarness.Builder sharedInstance() {
+        return onRedis(REDIS).setting("fleetgate.limits.admin.failed-auth-per-window", "10");
     }
 
     @Test
     void twoInstancesSharingRedisAcceptSixtyPerIpBetweenThem() throws Exception {
         String ip = "198.51.100.7";
-        try (GatewayHarness a = onRedis(REDIS).start(); GatewayHarness b = onRedis(REDIS).start()) {
-            ExecutorService callers = Executors.newFixedThreadPool(8);
-            List<Future<HttpResponse<byte[]>>> calls = new ArrayList<>();
-            long firstSent = System.nanoTime();
-            for (int i = 0; i < 80; i++) {
-                GatewayHarness instance = i % 2 == 0 ? a : b;
-                calls.add(callers.submit(() -> get(instance, ip, VEHICLES, ALICE.gatewayToken())));
-            }
-            int accepted = 0;
-            for (Future<HttpResponse<byte[]>> call : calls) {
-                HttpResponse<byte[]> response = call.get();
-                if (response.statusCode() == 200) {
-                    accepted++;
-                } else {
-                    long retryAfter = Long.parseLong(header(response, "Retry-After"));
-                    // the oldest of the sixty frees a window after it was sent
-                    assertThat(retryAfter).isBetween(59L - Duration.ofNanos(System.nanoTime() - firstSent).toSeconds(), 60L);
-                    assertRateLimited(response, retryAfter);
-                }
-            }
-            callers.shutdown();
-
-            assertThat(accepted).isEqualTo(60);
-            assertThat(a.simulator().requests().size() + b.simulator().requests().size()).isEqualTo(60);
-            assertThat(inspector.zcard(PREFIX + "ip:" + ip)).isEqualTo(60);
+        ExecutorService callers = Executors.newFixedThreadPool(8);
+        List<Future<HttpResponse<byte[]>>> calls = new ArrayList<>();
+        long firstSent = System.nanoTime();
+        for (int i = 0; i < 80; i++) {
+            GatewayHarness instance = i % 2 == 0 ? a : b;
+            calls.add(callers.submit(() -> get(instance, ip, VEHICLES, ALICE.gatewayToken())));
         }
+        int accepted = 0;
+        for (Future<HttpResponse<byte[]>> call : calls) {
+            HttpResponse<byte[]> response = call.get();
+            if (response.statusCode() == 200) {
+                accepted++;
+            } else {
+                long retryAfter = Long.parseLong(header(response, "Retry-After"));
+                // the oldest of the sixty frees a window after it was sent
+                assertThat(retryAfter).isBetween(59L - Duration.ofNanos(System.nanoTime() - firstSent).toSeconds(), 60L);
+                assertRateLimited(response, retryAfter);
+            }
+        }
+        callers.shutdown();
+
+        assertThat(accepted).isEqualTo(60);
+        assertThat(a.simulator().requests().size() + b.simulator().requests().size()).isEqualTo(60);
+        assertThat(inspector.zcard(PREFIX + "ip:" + ip)).isEqualTo(60);
     }
 
     @Test
@@ -116,26 +134,24 @@ class RedisRateLimitsTest {
     @Test
     void onRedisWrongTokensCountAndThenEvenTheRightTokenIsRefused() {
         String ip = "198.51.100.10";
-        try (GatewayHarness gateway = onRedis(REDIS).start()) {
-            long firstSent = System.nanoTime();
-            for (int i = 1; i <= 60; i++) {
-                HttpResponse<byte[]> wrong = get(gateway, ip, VEHICLES, "wrong-token-" + i);
-                assertThat(wrong.statusCode()).as("request %d", i).isEqualTo(401);
-                assertThat(header(wrong, "RateLimit-Remaining")).isEqualTo(Integer.toString(60 - i));
-            }
-
-            HttpResponse<byte[]> sixtyFirst = get(gateway, ip, VEHICLES, "wrong-token-61");
-            assertRateLimited(sixtyFirst, Long.parseLong(header(sixtyFirst, "Retry-After")));
-            HttpResponse<byte[]> right = get(gateway, ip, VEHICLES, ALICE.gatewayToken());
-            assertThat(right.statusCode()).isEqualTo(429);
-            // the oldest of the sixty frees a window after it was sent
-            long elapsed = Duration.ofNanos(System.nanoTime() - firstSent).toSeconds();
-            assertThat(Long.parseLong(header(right, "Retry-After"))).isBetween(59L - elapsed, 60L);
-
-            assertThat(inspector.zcard(PREFIX + "ip:" + ip)).as("the refused requests were not counted").isEqualTo(60);
-            assertThat(inspector.pttl(PREFIX + "ip:" + ip)).as("the key goes when its window empties").isBetween(1L, 60_000L);
-            assertThat(gateway.simulator().requests()).isEmpty();
+        long firstSent = System.nanoTime();
+        for (int i = 1; i <= 60; i++) {
+            HttpResponse<byte[]> wrong = get(a, ip, VEHICLES, "wrong-token-" + i);
+            assertThat(wrong.statusCode()).as("request %d", i).isEqualTo(401);
+            assertThat(header(wrong, "RateLimit-Remaining")).isEqualTo(Integer.toString(60 - i));
         }
+
+        HttpResponse<byte[]> sixtyFirst = get(a, ip, VEHICLES, "wrong-token-61");
+        assertRateLimited(sixtyFirst, Long.parseLong(header(sixtyFirst, "Retry-After")));
+        HttpResponse<byte[]> right = get(a, ip, VEHICLES, ALICE.gatewayToken());
+        assertThat(right.statusCode()).isEqualTo(429);
+        // the oldest of the sixty frees a window after it was sent
+        long elapsed = Duration.ofNanos(System.nanoTime() - firstSent).toSeconds();
+        assertThat(Long.parseLong(header(right, "Retry-After"))).isBetween(59L - elapsed, 60L);
+
+        assertThat(inspector.zcard(PREFIX + "ip:" + ip)).as("the refused requests were not counted").isEqualTo(60);
+        assertThat(inspector.pttl(PREFIX + "ip:" + ip)).as("the key goes when its window empties").isBetween(1L, 60_000L);
+        assertThat(a.simulator().requests()).isEmpty();
     }
 
     @Test
@@ -143,76 +159,69 @@ class RedisRateLimitsTest {
         // the site is decided on the event loop without waiting for Redis (its blocking form
         // refuses to run there: a step that waited would answer 500, not 200 or 429)
         String site = "/api/1/energy_sites/" + NA_SITE + "/live_status";
-        try (GatewayHarness a = onRedis(REDIS).start(); GatewayHarness b = onRedis(REDIS).start()) {
-            ExecutorService callers = Executors.newFixedThreadPool(8);
-            List<Future<HttpResponse<byte[]>>> calls = new ArrayList<>();
-            for (int i = 0; i < 40; i++) {
-                GatewayHarness instance = i % 2 == 0 ? a : b;
-                String ip = "198.51.100." + (20 + i % 4);
-                calls.add(callers.submit(() -> get(instance, ip, site, ALICE.gatewayToken())));
-            }
-            int accepted = 0;
-            for (Future<HttpResponse<byte[]>> call : calls) {
-                HttpResponse<byte[]> response = call.get();
-                assertThat(response.statusCode()).isIn(200, 429);
-                if (response.statusCode() == 200) {
-                    accepted++;
-                } else {
-                    assertThat(header(response, "RateLimit-Limit")).as("the site's limit refused it").isEqualTo("30");
-                    assertRateLimited(response, Long.parseLong(header(response, "Retry-After")));
-                }
-            }
-            callers.shutdown();
-
-            assertThat(accepted).isEqualTo(30);
-            assertThat(a.simulator().requests(String.valueOf(NA_SITE)).size()
-                    + b.simulator().requests(String.valueOf(NA_SITE)).size()).isEqualTo(30);
-            assertThat(inspector.zcard(PREFIX + "site:" + NA_SITE)).isEqualTo(30);
-            long countedByIp = 0;
-            for (int i = 0; i < 4; i++) {
-                countedByIp += inspector.zcard(PREFIX + "ip:198.51.100." + (20 + i));
-            }
-            assertThat(countedByIp).as("the ten the site refused were taken back off their addresses").isEqualTo(30);
+        ExecutorService callers = Executors.newFixedThreadPool(8);
+        List<Future<HttpResponse<byte[]>>> calls = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            GatewayHarness instance = i % 2 == 0 ? a : b;
+            String ip = "198.51.100." + (20 + i % 4);
+            calls.add(callers.submit(() -> get(instance, ip, site, ALICE.gatewayToken())));
         }
+        int accepted = 0;
+        for (Future<HttpResponse<byte[]>> call : calls) {
+            HttpResponse<byte[]> response = call.get();
+            assertThat(response.statusCode()).isIn(200, 429);
+            if (response.statusCode() == 200) {
+                accepted++;
+            } else {
+                assertThat(header(response, "RateLimit-Limit")).as("the site's limit refused it").isEqualTo("30");
+                assertRateLimited(response, Long.parseLong(header(response, "Retry-After")));
+            }
+        }
+        callers.shutdown();
+
+        assertThat(accepted).isEqualTo(30);
+        assertThat(a.simulator().requests(String.valueOf(NA_SITE)).size()
+                + b.simulator().requests(String.valueOf(NA_SITE)).size()).isEqualTo(30);
+        assertThat(inspector.zcard(PREFIX + "site:" + NA_SITE)).isEqualTo(30);
+        long countedByIp = 0;
+        for (int i = 0; i < 4; i++) {
+            countedByIp += inspector.zcard(PREFIX + "ip:198.51.100." + (20 + i));
+        }
+        assertThat(countedByIp).as("the ten the site refused were taken back off their addresses").isEqualTo(30);
     }
 
     @Test
     void onRedisABodyWaitsForItsRouteWhileTheAddressIsDecided() {
         // the decision is made off the event loop with the request paused: the body must still arrive whole
-        try (GatewayHarness gateway = onRedis(REDIS).start()) {
-            String body = "{\"vins\":[\"" + NA_VIN + "\"]}";
-            HttpResponse<byte[]> answer = gateway.send("POST", "/api/1/vehicles/fleet_status",
-                    Map.of("X-Forwarded-For", "198.51.100.11", "Authorization", "Bearer " + ALICE.gatewayToken(),
-                            "Content-Type", "application/json"), body.getBytes(StandardCharsets.UTF_8));
+        String body = "{\"vins\":[\"" + NA_VIN + "\"]}";
+        HttpResponse<byte[]> answer = a.send("POST", "/api/1/vehicles/fleet_status",
+                Map.of("X-Forwarded-For", "198.51.100.11", "Authorization", "Bearer " + ALICE.gatewayToken(),
+                        "Content-Type", "application/json"), body.getBytes(StandardCharsets.UTF_8));
 
-            assertThat(answer.statusCode()).isEqualTo(200);
-            assertThat(header(answer, "RateLimit-Remaining")).isEqualTo("59");
-            assertThat(gateway.simulator().requests().getFirst().body()).contains(NA_VIN);
-        }
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(header(answer, "RateLimit-Remaining")).isEqualTo("59");
+        assertThat(a.simulator().requests().getFirst().body()).contains(NA_VIN);
     }
 
     @Test
     void twoInstancesSharingRedisShareTheAdminLimitOfFailedAuthentications() {
         String ip = "198.51.100.12";
-        try (GatewayHarness a = onRedis(REDIS).setting("fleetgate.limits.admin.failed-auth-per-window", "10").start();
-                GatewayHarness b = onRedis(REDIS).setting("fleetgate.limits.admin.failed-auth-per-window", "10").start()) {
-            long firstSent = System.nanoTime();
-            for (int i = 0; i < 10; i++) {
-                assertThat(admin(i % 2 == 0 ? a : b, ip, "guess-" + i).statusCode()).as("attempt %d", i + 1).isEqualTo(401);
-            }
-
-            for (GatewayHarness instance : List.of(a, b)) {
-                HttpResponse<byte[]> refused = admin(instance, ip, GatewayHarness.ADMIN_TOKEN);
-                assertThat(refused.statusCode()).isEqualTo(429);
-                assertThat(header(refused, "RateLimit-Limit")).isEqualTo("10");
-                assertThat(Long.parseLong(header(refused, "Retry-After")))
-                        .isBetween(59L - Duration.ofNanos(System.nanoTime() - firstSent).toSeconds(), 60L);
-            }
-            assertThat(inspector.zcard(PREFIX + "admin-auth:" + ip)).isEqualTo(10);
-            // the ten failures counted against the address, the two refusals did not
-            assertThat(inspector.zcard(PREFIX + "ip:" + ip)).isEqualTo(10);
-            assertThat(admin(a, "198.51.100.13", GatewayHarness.ADMIN_TOKEN).statusCode()).isEqualTo(200);
+        long firstSent = System.nanoTime();
+        for (int i = 0; i < 10; i++) {
+            assertThat(admin(i % 2 == 0 ? a : b, ip, "guess-" + i).statusCode()).as("attempt %d", i + 1).isEqualTo(401);
         }
+
+        for (GatewayHarness instance : List.of(a, b)) {
+            HttpResponse<byte[]> refused = admin(instance, ip, GatewayHarness.ADMIN_TOKEN);
+            assertThat(refused.statusCode()).isEqualTo(429);
+            assertThat(header(refused, "RateLimit-Limit")).isEqualTo("10");
+            assertThat(Long.parseLong(header(refused, "Retry-After")))
+                    .isBetween(59L - Duration.ofNanos(System.nanoTime() - firstSent).toSeconds(), 60L);
+        }
+        assertThat(inspector.zcard(PREFIX + "admin-auth:" + ip)).isEqualTo(10);
+        // the ten failures counted against the address, the two refusals did not
+        assertThat(inspector.zcard(PREFIX + "ip:" + ip)).isEqualTo(10);
+        assertThat(admin(a, "198.51.100.13", GatewayHarness.ADMIN_TOKEN).statusCode()).isEqualTo(200);
     }
 
     @Test
