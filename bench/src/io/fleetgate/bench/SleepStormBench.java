@@ -169,6 +169,15 @@ final class SleepStormBench {
             Thread histogram = histogramAt <= 0 ? null : Thread.ofPlatform().daemon().start(() -> {
                 try {
                     Thread.sleep(histogramAt * 1000L);
+                    String heapDump = System.getProperty("storm.heap-dump", "");
+                    if (!heapDump.isBlank()) {
+                        // the live objects themselves, for finding who holds them; stops Fleetgate for seconds
+                        Process dump = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                                String.valueOf(gateway.process.pid()), "GC.heap_dump", heapDump).redirectErrorStream(true).start();
+                        r.put("heap_dump", new String(dump.getInputStream().readAllBytes()).strip());
+                        r.put("heap_dump_at_s", histogramAt);
+                        return;
+                    }
                     // live objects (jcmd collects first) while the storm is in full swing
                     Process jcmd = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
                             String.valueOf(gateway.process.pid()), "GC.class_histogram").redirectErrorStream(true).start();
