@@ -172,16 +172,12 @@ final class SleepStormBench {
                     String heapDump = System.getProperty("storm.heap-dump", "");
                     if (!heapDump.isBlank()) {
                         // the live objects themselves, for finding who holds them; stops Fleetgate for seconds
-                        Process dump = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                                String.valueOf(gateway.process.pid()), "GC.heap_dump", heapDump).redirectErrorStream(true).start();
-                        r.put("heap_dump", new String(dump.getInputStream().readAllBytes()).strip());
+                        r.put("heap_dump", jcmd(gateway.process.pid(), "GC.heap_dump", heapDump).strip());
                         r.put("heap_dump_at_s", histogramAt);
                         return;
                     }
                     // live objects (jcmd collects first) while the storm is in full swing
-                    Process jcmd = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                            String.valueOf(gateway.process.pid()), "GC.class_histogram").redirectErrorStream(true).start();
-                    List<String> lines = new String(jcmd.getInputStream().readAllBytes()).lines().toList();
+                    List<String> lines = jcmd(gateway.process.pid(), "GC.class_histogram").lines().toList();
                     java.nio.file.Files.write(bench.work.resolve(xmx.isBlank() ? "storm-histogram.txt" : "storm-histogram-" + xmx + ".txt"), lines);
                     r.put("live_histogram_at_s", histogramAt);
                     r.put("live_histogram_top", lines.stream().limit(25).toList());
@@ -320,5 +316,14 @@ final class SleepStormBench {
             return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(seconds, java.util.concurrent.TimeUnit.SECONDS))
                     .thenCompose(again -> sendHonouringRetryAfter(client, request, refusals, deadline));
         });
+    }
+
+    /** What {@code jcmd <pid> <command...>} of this JDK prints (output and errors). */
+    private static String jcmd(long pid, String... command) throws java.io.IOException {
+        List<String> line = new ArrayList<>(List.of(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                String.valueOf(pid)));
+        line.addAll(List.of(command));
+        Process jcmd = new ProcessBuilder(line).redirectErrorStream(true).start();
+        return new String(jcmd.getInputStream().readAllBytes());
     }
 }
