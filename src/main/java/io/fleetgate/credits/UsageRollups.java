@@ -153,8 +153,10 @@ public final class UsageRollups extends ServiceSupport {
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 16L * 1024 * 1024);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         p.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), (int) TRANSACTION_TIMEOUT.toMillis());
-        // what Kafka 5 will do anyway; without it every start warns about it
+        // what Kafka 5 will do anyway; without it every start warns about it, once for this config
+        // and once for the copy the partition assignor makes of the main consumer's
         p.put("processing.exception.handler.global.enabled", true);
+        p.put(StreamsConfig.mainConsumerPrefix("processing.exception.handler.global.enabled"), true);
         return p;
     }
 

@@ -57,6 +57,9 @@ class StartFromAnyDirectoryTest {
             // SIGTERM: Camel stops, then the broker and the simulator; nothing keeps the JVM alive
             fleetgate.stop();
             assertThat(fleetgate.exitCode()).isPresent();
+            // the usage roll-ups' Kafka Streams config says the new default it is asked for at every start, unless given it
+            assertThat(fleetgate.outputLines()).as("Kafka Streams' config warnings, the whole run")
+                    .noneMatch(line -> line.contains("WARN org.apache.kafka.streams.StreamsConfig"));
             FailedStartTest.assertFree(fleetgate.port(), fleetgate.managementPort(),
                     Integer.parseInt(fleetgate.settings().get("fleetgate.kafka.embedded.port")));
         }
