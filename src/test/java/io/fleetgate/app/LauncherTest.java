@@ -58,6 +58,11 @@ class LauncherTest {
         second.awaitReady();
         second.stop();
         assertThat(Files.readString(second.log)).doesNotContainIgnoringCase("unable to use").doesNotContain("AOTCacheOutput");
+        // a read was answered and audited (lz4-compressed: the native library loaded), then Fleetgate stopped
+        for (Start start : List.of(first, second)) {
+            assertThat(Files.readString(start.log)).as("JDK warnings in %s", start.log)
+                    .doesNotContain("WARNING: A restricted method").doesNotContain("sun.misc.Unsafe");
+        }
     }
 
     private record Start(Process process, Path log, int port) {
