@@ -155,8 +155,8 @@ public final class UsageRollups extends ServiceSupport {
         p.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), (int) TRANSACTION_TIMEOUT.toMillis());
         // what Kafka 5 will do anyway; without it every start warns about it, once for this config
         // and once for the copy the partition assignor makes of the main consumer's
-        p.put("processing.exception.handler.global.enabled", true);
-        p.put(StreamsConfig.mainConsumerPrefix("processing.exception.handler.global.enabled"), true);
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        p.put(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG), true);
         return p;
     }
 
