@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.LifecycleStrategySupport;
@@ -48,15 +49,25 @@ final class AccountsConfiguration {
         KafkaAccountStore store = new KafkaAccountStore(kafkaClients, settings.required("fleetgate.topics.accounts"),
                 new AccountRecords(TokenCipher.fromSetting(key)), writeTimeout);
         context.addService(store, true, false);
-        store.start();
-        // the topic is read while the rest of Fleetgate is configured and its routes are built; the
-        // routes start once it has been read to its end (or the ready timeout has passed)
+        // the topic is read (once Kafka is up) while the rest of Fleetgate is configured and its
+        // routes are built; the routes start once it has been read to its end (or the ready timeout
+        // has passed)
+        CompletableFuture<?> kafkaStarted = registry.lookupByNameAndType(KafkaSetup.STARTED, CompletableFuture.class);
+        CompletableFuture<Void> reading = (kafkaStarted == null ? CompletableFuture.completedFuture(null) : kafkaStarted)
+                .thenRun(store::start);
         Duration readyTimeout = settings.duration("fleetgate.accounts.ready-timeout-ms");
         Optional<String> file = settings.optional("fleetgate.accounts.file");
         context.addLifecycleStrategy(new LifecycleStrategySupport() {
             @Override
             public void onContextStarting(CamelContext starting) {
+                KafkaSetup.await(reading);
                 awaitLoaded(store, readyTimeout, file);
+            }
+
+            @Override
+            public String toString() {
+                // Camel names it in its warning when the start fails here
+                return "'Kafka and the accounts first'";
             }
         });
         registry.bind("accountStore", store);

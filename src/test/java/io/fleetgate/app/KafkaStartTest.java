@@ -1,0 +1,46 @@
+package io.fleetgate.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import io.fleetgate.sim.FleetApiSimulator;
+import io.fleetgate.sim.SimulatedFleet;
+import io.fleetgate.sim.SimulatorConfig;
+import io.fleetgate.testing.GatewayHarness;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The embedded broker starts, and the topics are made, while Camel configures Fleetgate and builds
+ * its routes; the routes start once Kafka and the accounts are there. A start that fails after
+ * that leaves nothing of the broker behind.
+ */
+class KafkaStartTest {
+
+    @Test
+    void aStartThatFailsOnceTheBrokerIsUpLeavesItsPortsFree(@TempDir Path dir) throws Exception {
+        try (FleetApiSimulator simulator = FleetApiSimulator.start(SimulatorConfig.ephemeral(SimulatedFleet.demo()))) {
+            Path missing = dir.resolve("no-such-accounts.yaml");
+            Map<String, String> settings = new HashMap<>(GatewayHarness.testSettings(simulator, dir, missing));
+            settings.put("camel.server.port", String.valueOf(GatewayHarness.freePort()));
+            Fleetgate gateway = new Fleetgate(settings);
+            try {
+                Throwable refused = catchThrowable(gateway::start);
+                StringBuilder messages = new StringBuilder();
+                for (Throwable t = refused; t != null; t = t.getCause()) {
+                    messages.append(t.getMessage()).append('\n');
+                }
+                assertThat(messages.toString()).as("the accounts file is read once Kafka is up").contains(missing.toString());
+                assertThat(dir.resolve("kafka/fleetgate.accounts.v1-0")).as("the broker was up, with the topics").isDirectory();
+            } finally {
+                gateway.close();
+            }
+            FailedStartTest.assertFree(Integer.parseInt(settings.get("fleetgate.kafka.embedded.port")),
+                    Integer.parseInt(settings.get("fleetgate.kafka.embedded.controller-port")),
+                    Integer.parseInt(settings.get("camel.server.port")));
+        }
+    }
+}
