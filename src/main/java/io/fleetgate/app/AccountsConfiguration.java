@@ -18,11 +18,8 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
-import org.apache.camel.support.LifecycleStrategySupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,27 +46,23 @@ final class AccountsConfiguration {
         KafkaAccountStore store = new KafkaAccountStore(kafkaClients, settings.required("fleetgate.topics.accounts"),
                 new AccountRecords(TokenCipher.fromSetting(key)), writeTimeout);
         context.addService(store, true, false);
-        // the topic is read (once Kafka is up) while the rest of Fleetgate is configured and its
-        // routes are built; the routes start once it has been read to its end (or the ready timeout
-        // has passed)
-        CompletableFuture<?> kafkaStarted = registry.lookupByNameAndType(KafkaSetup.STARTED, CompletableFuture.class);
-        CompletableFuture<Void> reading = (kafkaStarted == null ? CompletableFuture.completedFuture(null) : kafkaStarted)
-                .thenRun(store::start);
+        store.start();
         Duration readyTimeout = settings.duration("fleetgate.accounts.ready-timeout-ms");
-        Optional<String> file = settings.optional("fleetgate.accounts.file");
-        context.addLifecycleStrategy(new LifecycleStrategySupport() {
-            @Override
-            public void onContextStarting(CamelContext starting) {
-                KafkaSetup.await(reading);
-                awaitLoaded(store, readyTimeout, file);
+        if (store.awaitReady(readyTimeout)) {
+            if (!store.unreadableAccounts().isEmpty()) {
+                // starting anyway would re-import the file over them and serve none of the others
+                throw new StartupFailure(store.unreadableAccounts().size() + " account(s) on the accounts topic do not"
+                        + " decrypt with fleetgate.accounts.token-encryption-key (a different key than the one they were"
+                        + " written with?): " + String.join(", ", new java.util.TreeSet<>(store.unreadableAccounts())));
             }
-
-            @Override
-            public String toString() {
-                // Camel names it in its warning when the start fails here
-                return "'Kafka and the accounts first'";
-            }
-        });
+            settings.optional("fleetgate.accounts.file").ifPresent(file -> {
+                int imported = store.importAbsent(YamlAccountStore.load(file).all());
+                LOG.info("accounts file {}: {} account(s) imported onto the accounts topic", file, imported);
+            });
+        } else {
+            LOG.warn("the accounts topic was not read to its end within {} ms; not ready yet, the accounts file is not imported",
+                    readyTimeout.toMillis());
+        }
         registry.bind("accountStore", store);
 
         if (settings.optional("fleetgate.tesla.client-id").isEmpty()) {
@@ -99,31 +92,5 @@ final class AccountsConfiguration {
                 registry.lookupByNameAndType("clientAddresses", ClientAddressResolver.class)));
         registry.bind("adminAccounts", new AdminAccounts(store, tesla, timing, baseUrls, clock, new SecureRandom()));
         return store;
-    }
-
-    /** Waits for the accounts topic to be read to its end, then imports the accounts file's new accounts. */
-    private static void awaitLoaded(KafkaAccountStore store, Duration readyTimeout, Optional<String> file) {
-        boolean ready;
-        try {
-            ready = store.awaitReady(readyTimeout);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StartupFailure("interrupted while reading the accounts topic", e);
-        }
-        if (!ready) {
-            LOG.warn("the accounts topic was not read to its end within {} ms; not ready yet, the accounts file is not imported",
-                    readyTimeout.toMillis());
-            return;
-        }
-        if (!store.unreadableAccounts().isEmpty()) {
-            // starting anyway would re-import the file over them and serve none of the others
-            throw new StartupFailure(store.unreadableAccounts().size() + " account(s) on the accounts topic do not"
-                    + " decrypt with fleetgate.accounts.token-encryption-key (a different key than the one they were"
-                    + " written with?): " + String.join(", ", new java.util.TreeSet<>(store.unreadableAccounts())));
-        }
-        file.ifPresent(location -> {
-            int imported = store.importAbsent(YamlAccountStore.load(location).all());
-            LOG.info("accounts file {}: {} account(s) imported onto the accounts topic", location, imported);
-        });
     }
 }

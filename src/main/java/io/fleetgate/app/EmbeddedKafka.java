@@ -88,11 +88,6 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     public String bootstrapServers() {
-        return bootstrapServers(brokerPort);
-    }
-
-    /** The address a broker started on {@code brokerPort} is reached at. */
-    static String bootstrapServers(int brokerPort) {
         return "127.0.0.1:" + brokerPort;
     }
 

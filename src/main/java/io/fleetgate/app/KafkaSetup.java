@@ -5,11 +5,6 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.spi.PropertiesComponent;
@@ -25,16 +20,9 @@ import org.slf4j.LoggerFactory;
 final class KafkaSetup extends MainListenerSupport {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaSetup.class);
 
-    /** The name under which the registry holds {@link #started()} for the beans that talk to Kafka at once. */
-    static final String STARTED = "kafkaStarted";
-    private static final Duration STOP_WAIT = Duration.ofSeconds(30);
-
     private EmbeddedKafka embedded;
     private String bootstrapServers;
     private Path dataDir;
-    private final CompletableFuture<Void> started = new CompletableFuture<>();
-    private Thread starting;
-    private boolean stopped;
 
     @Override
     public void beforeConfigure(BaseMainSupport main) {
@@ -46,19 +34,18 @@ final class KafkaSetup extends MainListenerSupport {
         Duration readyTimeout = readyTimeout(properties);
         bootstrapServers = properties.resolveProperty("fleetgate.kafka.bootstrap-servers")
                 .map(String::trim).filter(s -> !s.isEmpty()).orElse(null);
-        Path brokerDir;
-        int port;
-        int controllerPort;
         if (bootstrapServers == null) {
-            brokerDir = Path.of(properties.resolveProperty("fleetgate.kafka.embedded.data-dir").orElse("data/kafka"));
-            port = port(properties, "fleetgate.kafka.embedded.port");
-            controllerPort = port(properties, "fleetgate.kafka.embedded.controller-port");
-            dataDir = brokerDir;
-            bootstrapServers = EmbeddedKafka.bootstrapServers(port);
-        } else {
-            brokerDir = null;
-            port = 0;
-            controllerPort = 0;
+            dataDir = Path.of(properties.resolveProperty("fleetgate.kafka.embedded.data-dir").orElse("data/kafka"));
+            int port = port(properties, "fleetgate.kafka.embedded.port");
+            int controllerPort = port(properties, "fleetgate.kafka.embedded.controller-port");
+            long started = System.nanoTime();
+            EmbeddedKafka broker = EmbeddedKafka.start(dataDir, port, controllerPort);
+            synchronized (this) {
+                embedded = broker;
+            }
+            bootstrapServers = broker.bootstrapServers();
+            LOG.info("embedded Kafka broker on {} (data in {}) started in {} ms", bootstrapServers, dataDir,
+                    (System.nanoTime() - started) / 1_000_000);
         }
         properties.addOverrideProperty("camel.component.kafka.brokers", bootstrapServers);
         properties.addOverrideProperty("fleetgate.kafka.bootstrap-servers", bootstrapServers);
@@ -66,63 +53,8 @@ final class KafkaSetup extends MainListenerSupport {
         boolean createTelemetryTopics = Boolean.parseBoolean(properties.resolveProperty("fleetgate.telemetry.create-topics")
                 .map(String::trim).orElse("false"));
         String namespace = properties.resolveProperty("fleetgate.telemetry.namespace").map(String::trim).orElse("");
-        Map<String, Object> clientConfig = KafkaClientConfig.of(bootstrapServers, properties);
-        List<KafkaTopics.Topic> telemetryTopics = createTelemetryTopics && !namespace.isEmpty()
-                ? topics.fleetTelemetryTopics(namespace) : List.of();
-        // the accounts are read to their end before Fleetgate serves: their topic first
-        Set<String> accountsTopic = properties.resolveProperty("fleetgate.topics.accounts").map(String::trim)
-                .filter(s -> !s.isEmpty()).map(Set::of).orElse(Set.of());
-        main.getCamelContext().getRegistry().bind(STARTED, started);
-        // the broker starts and the topics are made while Camel configures Fleetgate and builds its
-        // routes: nothing talks to Kafka before started() completes (the routes start after it)
-        synchronized (this) {
-            starting = Thread.ofPlatform().name("fleetgate-kafka-start").start(() -> {
-                try {
-                    if (brokerDir != null) {
-                        startEmbedded(brokerDir, port, controllerPort);
-                    }
-                    topics.createMissing(clientConfig, readyTimeout, telemetryTopics, accountsTopic);
-                    started.complete(null);
-                } catch (Throwable e) {
-                    started.completeExceptionally(e);
-                }
-            });
-        }
-    }
-
-    private void startEmbedded(Path brokerDir, int port, int controllerPort) {
-        long startedAt = System.nanoTime();
-        EmbeddedKafka broker = EmbeddedKafka.start(brokerDir, port, controllerPort);
-        synchronized (this) {
-            if (stopped) {
-                // Fleetgate stopped (a failed start) while the broker was starting
-                broker.close();
-                throw new StartupFailure("Fleetgate stopped while the embedded Kafka broker was starting");
-            }
-            embedded = broker;
-        }
-        LOG.info("embedded Kafka broker on {} (data in {}) started in {} ms", broker.bootstrapServers(), brokerDir,
-                (System.nanoTime() - startedAt) / 1_000_000);
-    }
-
-    /**
-     * Completes once the Kafka cluster answers with the declared topics (the embedded broker up);
-     * fails with what went wrong.
-     */
-    CompletableFuture<Void> started() {
-        return started;
-    }
-
-    /** Waits for {@code started} (from the registry, under {@link #STARTED}); its failure is thrown as it was. */
-    static void await(CompletableFuture<?> started) {
-        try {
-            started.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException failure) {
-                throw failure;
-            }
-            throw new StartupFailure("Kafka did not start: " + e.getCause(), e.getCause());
-        }
+        topics.createMissing(KafkaClientConfig.of(bootstrapServers, properties), readyTimeout,
+                createTelemetryTopics && !namespace.isEmpty() ? topics.fleetTelemetryTopics(namespace) : java.util.List.of());
     }
 
     @Override
@@ -130,25 +62,10 @@ final class KafkaSetup extends MainListenerSupport {
         stopEmbedded();
     }
 
-    void stopEmbedded() {
-        Thread starter;
-        synchronized (this) {
-            stopped = true;
-            starter = starting;
-        }
-        if (starter != null) {
-            try {
-                // a broker half started would outlive Fleetgate
-                starter.join(STOP_WAIT);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        synchronized (this) {
-            if (embedded != null) {
-                embedded.close();
-                embedded = null;
-            }
+    synchronized void stopEmbedded() {
+        if (embedded != null) {
+            embedded.close();
+            embedded = null;
         }
     }
 

@@ -169,14 +169,6 @@ public final class AuditPublisher extends ServiceSupport {
         }
     }
 
-    @Override
-    protected void doShutdown() {
-        if (thread == null) {
-            // never started (the start failed after the journal was opened): let the next start have it
-            journal.close();
-        }
-    }
-
     private void publish() {
         try {
             try {

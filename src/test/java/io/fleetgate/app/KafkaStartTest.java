@@ -13,11 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/**
- * The embedded broker starts, and the topics are made, while Camel configures Fleetgate and builds
- * its routes; the routes start once Kafka and the accounts are there. A start that fails after
- * that leaves nothing of the broker behind.
- */
+/** A start that fails once the embedded broker is up (and the topics made) leaves nothing of the broker behind. */
 class KafkaStartTest {
 
     @Test
@@ -33,7 +29,7 @@ class KafkaStartTest {
                 for (Throwable t = refused; t != null; t = t.getCause()) {
                     messages.append(t.getMessage()).append('\n');
                 }
-                assertThat(messages.toString()).as("the accounts file is read once Kafka is up").contains(missing.toString());
+                assertThat(messages.toString()).as("the accounts file is read after Kafka is up").contains(missing.toString());
                 assertThat(dir.resolve("kafka/fleetgate.accounts.v1-0")).as("the broker was up, with the topics").isDirectory();
             } finally {
                 gateway.close();
