@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 /**
  * REST commands waiting on sleeping vehicles hold no platform thread each: 300 of them at once
  * (each vehicle waking in 1 s) raise the JVM's peak platform thread count by far less than 300;
- * and no thread at all, virtual or not, while they wait for their results.
+ * and no thread at all, virtual or not, is held while they wait for their results.
  * The benchmark (README) runs 2,000 × 5.
  */
 class WaitingCommandsThreadsTest {
@@ -130,11 +130,11 @@ class WaitingCommandsThreadsTest {
             Instant probeEnded = eventTime(recorded, "jdk.VirtualThreadEnd", probe.threadId());
             assertThat(probeStarted).as("the recording saw the probe thread start").isNotNull();
             assertThat(probeEnded).as("the recording saw the probe thread end").isNotNull();
-            long virtualLive = fewestLiveVirtualThreads(recorded, probeStarted, probeEnded, probe.threadId());
-            System.out.printf("%d commands waiting: %d new virtual threads alive besides the probe, %d platform threads in the command package%n",
-                    waiting, virtualLive, platformFrames);
+            long virtualHeld = virtualThreadsAliveThroughout(recorded, probeStarted, probeEnded, probe.threadId());
+            System.out.printf("%d commands waiting: %d virtual threads alive the whole window besides the probe, %d platform threads in the command package%n",
+                    waiting, virtualHeld, platformFrames);
 
-            assertThat(virtualLive).as("virtual threads started since the commands were sent and alive while %d commands waited", waiting)
+            assertThat(virtualHeld).as("virtual threads alive from before to after the window while %d commands waited", waiting)
                     .isLessThan(waiting / 10);
             assertThat(platformFrames).as("platform threads in the command package while %d commands waited", waiting)
                     .isLessThan(waiting / 10);
@@ -154,10 +154,12 @@ class WaitingCommandsThreadsTest {
     }
 
     /**
-     * The fewest virtual threads alive at once between {@code from} and {@code to}, of those the
-     * recording saw start, the probe ({@code excluded}) not counted.
+     * The virtual threads alive from {@code from} to {@code to}, the probe ({@code excluded}) not
+     * counted: a thread held by a waiting command lives through the whole window, while the wake-up
+     * polls (200 vehicles, every 200 ms) each run briefly on a thread of their own, and on a loaded
+     * machine over a hundred of those overlap at any moment (CI saw 119).
      */
-    private static long fewestLiveVirtualThreads(List<RecordedEvent> events, Instant from, Instant to, long excluded) {
+    private static long virtualThreadsAliveThroughout(List<RecordedEvent> events, Instant from, Instant to, long excluded) {
         Map<Long, Instant> started = new HashMap<>();
         Map<Long, Instant> ended = new HashMap<>();
         for (RecordedEvent event : events) {
@@ -171,15 +173,9 @@ class WaitingCommandsThreadsTest {
                 default -> { }
             }
         }
-        // the live count only changes at an event, so looking at each event time in the window (and its start) finds the least
-        List<Instant> moments = new ArrayList<>(List.of(from));
-        started.values().stream().filter(at -> at.isAfter(from) && at.isBefore(to)).forEach(moments::add);
-        ended.values().stream().filter(at -> at.isAfter(from) && at.isBefore(to)).forEach(moments::add);
-        return moments.stream()
-                .mapToLong(at -> started.entrySet().stream()
-                        .filter(thread -> !thread.getValue().isAfter(at))
-                        .filter(thread -> !ended.containsKey(thread.getKey()) || ended.get(thread.getKey()).isAfter(at))
-                        .count())
-                .min().orElseThrow();
+        return started.entrySet().stream()
+                .filter(thread -> !thread.getValue().isAfter(from))
+                .filter(thread -> !ended.containsKey(thread.getKey()) || !ended.get(thread.getKey()).isBefore(to))
+                .count();
     }
 }
