@@ -190,6 +190,8 @@ public final class CommandConsumer extends ServiceSupport implements ConsumerReb
         if (partitions.isEmpty()) {
             return;
         }
+        long began = System.nanoTime();
+        int running = intake.runningCommands(partitions);
         if (!intake.release(partitions, handoverTimeout)) {
             LOG.warn("commands of partitions {} still ran after {} s; the next owner runs those again",
                     partitions, handoverTimeout.toSeconds());
@@ -205,7 +207,9 @@ public final class CommandConsumer extends ServiceSupport implements ConsumerReb
             }
         }
         intake.forget(partitions);
-        LOG.info("handed over command partitions {}", partitions);
+        // the wait holds this consumer's poll: the partitions it keeps are not read meanwhile either
+        LOG.info("handed over command partitions {} in {} ms, after {} running commands finished", partitions,
+                Duration.ofNanos(System.nanoTime() - began).toMillis(), running);
     }
 
     private void resumeWhereLedgerCaughtUp() {

@@ -126,6 +126,13 @@ public final class CommandIntake {
         lanes.close();
     }
 
+    /** Commands running now on these partitions. */
+    public int runningCommands(Collection<Integer> partitions) {
+        synchronized (running) {
+            return partitions.stream().mapToInt(p -> running.getOrDefault(p, 0)).sum();
+        }
+    }
+
     /** Commands running now, over all partitions. */
     public int runningCommands() {
         synchronized (running) {
