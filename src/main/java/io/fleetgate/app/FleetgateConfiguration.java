@@ -184,7 +184,8 @@ public final class FleetgateConfiguration implements CamelConfiguration {
         registry.bind("commandScheduler", scheduler);
         CommandResults results = new CommandResults(clock, context.createProducerTemplate(),
                 "kafka:" + settings.required("fleetgate.topics.command-results"));
-        CommandIntake intake = new CommandIntake(ledger, results, scheduler, clock);
+        CommandIntake intake = new CommandIntake(ledger, results, scheduler, clock,
+                settings.duration("fleetgate.wake.poll-interval-ms").multipliedBy(settings.longValue("fleetgate.wake.max-polls")));
         CommandConsumer consumer = new CommandConsumer(commandConsumerProperties(kafkaClients, settings),
                 settings.required("fleetgate.topics.commands"), intake, ledger,
                 settings.duration("fleetgate.commands.commit-interval-ms"),

@@ -7,8 +7,10 @@ import java.time.Instant;
 /**
  * One mark on {@code fleetgate.command-attempts.v1} (key: the VIN): a command's attempt is about to
  * go to the Fleet API ({@code sending}), or came back with an answer on which another attempt
- * follows ({@code answered}). A command whose last mark is {@code sending} and that has no result
- * was with Tesla when its replica died: it may have run, so it is not sent again.
+ * follows ({@code answered}), or moved to another replica between its wake polls ({@code handed_over},
+ * with the wake_up calls Tesla took, which its next owner bills and does not repeat while they are
+ * under way). A command whose last mark is {@code sending} and that has no result was with Tesla
+ * when its replica died: it may have run, so it is not sent again.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CommandAttempt(
@@ -19,12 +21,18 @@ public record CommandAttempt(
         Integer status,
         @JsonProperty("command_partition") Integer commandPartition,
         @JsonProperty("command_offset") Long commandOffset,
-        Instant at) {
+        Instant at,
+        @JsonProperty("wake_up_calls") Integer wakeUpCalls) {
 
     public static final String SENDING = "sending";
     public static final String ANSWERED = "answered";
+    public static final String HANDED_OVER = "handed_over";
 
     public boolean inFlight() {
         return SENDING.equals(state);
+    }
+
+    public boolean handedOver() {
+        return HANDED_OVER.equals(state);
     }
 }

@@ -1,5 +1,6 @@
 package io.fleetgate.command;
 
+import io.fleetgate.ingress.ExchangeKeys;
 import io.fleetgate.ingress.GatewayError;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,6 +15,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Marks each attempt of a vehicle command on the attempts topic before it goes to the Fleet API,
@@ -23,6 +26,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * signing handshakes change nothing in the car and are not marked.
  */
 public final class CommandAttempts extends ServiceSupport {
+    private static final Logger LOG = LoggerFactory.getLogger(CommandAttempts.class);
     private final Properties producerProperties;
     private final String topic;
     private final Clock clock;
@@ -64,12 +68,27 @@ public final class CommandAttempts extends ServiceSupport {
         }
     }
 
+    /**
+     * The command stops between its wake polls because its partition moved: its next owner learns
+     * the wake_up calls Tesla took. Kafka away, the stop goes on unmarked (the next owner wakes the
+     * vehicle again).
+     */
+    public void handedOver(Exchange exchange) {
+        try {
+            mark(exchange, CommandAttempt.HANDED_OVER, null);
+        } catch (GatewayError kafkaAway) {
+            LOG.warn("could not mark command {} as handed over; its next owner wakes the vehicle again",
+                    exchange.getProperty(ExchangeKeys.COMMAND_ID));
+        }
+    }
+
     private void mark(Exchange exchange, String state, Integer status) {
         CommandRequest request = exchange.getProperty(CommandExchange.REQUEST, CommandRequest.class);
         int attempt = CommandExchange.intProperty(exchange, CommandExchange.ATTEMPTS) + (CommandAttempt.SENDING.equals(state) ? 1 : 0);
         CommandAttempt mark = new CommandAttempt(request.id(), request.vin(), attempt, state, status,
                 exchange.getProperty(CommandExchange.PARTITION, Integer.class), exchange.getProperty(CommandExchange.OFFSET, Long.class),
-                clock.instant());
+                clock.instant(), CommandAttempt.HANDED_OVER.equals(state)
+                        ? CommandExchange.intProperty(exchange, CommandExchange.WAKE_UP_CALLS) : null);
         try {
             producer.send(new ProducerRecord<>(topic, request.vin(), CommandJson.write(mark)))
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);

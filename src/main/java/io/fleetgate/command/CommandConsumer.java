@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Partitions that arrive are paused until the command ledger has read the results topic up to
  * its end as of then, so a command the previous owner finished is answered, not run again.
- * Partitions that leave are handed over: their queued commands do not start, running ones finish
+ * Partitions that leave are handed over: their queued commands do not start, running ones waiting
+ * for their vehicle to wake stop at their next poll (the next owner runs them), the others finish
  * (up to the hand-over timeout) and are committed before the next owner reads on.
  *
  * <p>It reads ahead at most {@code maxHeld} commands (running or queued in their lanes): a backlog

@@ -41,6 +41,12 @@ public final class CommandExchange {
     /** Set when the last call failed in transport (refused, reset, timed out). */
     public static final String TRANSPORT_FAILURE = "fleetgateTransportFailure";
     public static final String RESULT = "fleetgateCommandResult";
+    /** The partition assignment the command was taken under (an {@link OffsetTracker.Assignment}). */
+    public static final String ASSIGNMENT = "fleetgateCommandAssignment";
+    /** True when the command stopped between wake polls because its partition moved to another replica. */
+    public static final String HANDED_OVER = "fleetgateCommandHandedOver";
+    /** True when the previous owner's wake_up is still under way: the wake cycle polls without sending another. */
+    public static final String WAKE_UP_UNDER_WAY = "fleetgateWakeUpUnderWay";
 
     private CommandExchange() {}
 
@@ -58,6 +64,22 @@ public final class CommandExchange {
         exchange.setProperty(BILLABLE_ATTEMPTS, 0);
         exchange.setProperty(WAKE_UP_CALLS, 0);
         exchange.setProperty(WOKE, false);
+    }
+
+    /**
+     * What the partition's previous owner did before the command moved: the wake_up calls Tesla
+     * took are billed with this run, and one sent within the last wake cycle is still under way.
+     */
+    static void carryOver(Exchange exchange, CommandAttempt mark, java.time.Instant now, java.time.Duration wakeCycle) {
+        int wakeUps = mark.wakeUpCalls() == null ? 0 : mark.wakeUpCalls();
+        if (wakeUps > 0) {
+            exchange.setProperty(WAKE_UP_CALLS, wakeUps);
+            exchange.setProperty(WOKE, true);
+            if (mark.at() != null && mark.at().plus(wakeCycle).isAfter(now)) {
+                exchange.setProperty(WAKE_UP_UNDER_WAY, true);
+                exchange.setProperty(WAKE_UP_DELIVERED, true);
+            }
+        }
     }
 
     static CommandResult result(Exchange exchange) {

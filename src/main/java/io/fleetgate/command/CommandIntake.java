@@ -35,13 +35,16 @@ public final class CommandIntake {
     private final CommandResults results;
     private final ScheduledExecutorService scheduler;
     private final Clock clock;
+    private final Duration wakeCycle;
     /** Commands running now, per partition: a hand-over waits for them. */
     private final Map<Integer, Integer> running = new HashMap<>();
     private volatile boolean stopping;
     private volatile AsyncProducer runRoute;
     private volatile CamelContext context;
 
-    public CommandIntake(CommandLedger ledger, CommandResults results, ScheduledExecutorService scheduler, Clock clock) {
+    /** @param wakeCycle how long a wake cycle polls: a wake_up sent longer ago than that is no longer under way */
+    public CommandIntake(CommandLedger ledger, CommandResults results, ScheduledExecutorService scheduler, Clock clock, Duration wakeCycle) {
+        this.wakeCycle = wakeCycle;
         this.ledger = ledger;
         this.results = results;
         this.scheduler = scheduler;
@@ -126,6 +129,20 @@ public final class CommandIntake {
         lanes.close();
     }
 
+    /**
+     * Between the polls of a wake cycle nothing of the command is with Tesla: if its partition is
+     * being handed to another replica meanwhile, the command is marked to stop there, unanswered and
+     * uncommitted, so the hand-over need not wait out the vehicle's wake-up. A wake_up command is
+     * never stopped: its wake_up went already.
+     */
+    public void noteHandOver(Exchange exchange) {
+        OffsetTracker.Assignment assignment = exchange.getProperty(CommandExchange.ASSIGNMENT, OffsetTracker.Assignment.class);
+        if (assignment != null && !"wake_up".equals(exchange.getProperty(CommandExchange.NAME, String.class))
+                && !offsets.mayStart(assignment)) {
+            exchange.setProperty(CommandExchange.HANDED_OVER, true);
+        }
+    }
+
     /** Commands running now on these partitions. */
     public int runningCommands(Collection<Integer> partitions) {
         synchronized (running) {
@@ -194,8 +211,17 @@ public final class CommandIntake {
         }
         Exchange exchange = new DefaultExchange(context);
         CommandExchange.prepare(exchange, request, taken.assignment().partition(), taken.offset());
+        exchange.setProperty(CommandExchange.ASSIGNMENT, taken.assignment());
+        ledger.handedOver(request.id()).ifPresent(mark -> CommandExchange.carryOver(exchange, mark, clock.instant(), wakeCycle));
         CompletableFuture<Void> done = new CompletableFuture<>();
         runRoute.process(exchange, doneSync -> {
+            if (Boolean.TRUE.equals(exchange.getProperty(CommandExchange.HANDED_OVER))) {
+                // not finished, so not committed: the partition's next owner runs it
+                LOG.info("command {} for {} moved with its partition while its vehicle woke; its next owner runs it",
+                        request.id(), request.vin());
+                done.complete(null);
+                return;
+            }
             CommandResult result = CommandExchange.result(exchange);
             if (result == null) {
                 // every command gets exactly one result, also when no stage answered its failure

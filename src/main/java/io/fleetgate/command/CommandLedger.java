@@ -73,6 +73,13 @@ public final class CommandLedger extends ServiceSupport {
         }
     }
 
+    /** The command's hand-over mark, when its last mark says it moved between wake polls. */
+    public Optional<CommandAttempt> handedOver(String id) {
+        synchronized (attempts) {
+            return Optional.ofNullable(attempts.get(id)).filter(CommandAttempt::handedOver);
+        }
+    }
+
     /** The result of an executed command id, if it is still remembered. */
     public Optional<CommandResult> executed(String id) {
         Object kept;

@@ -1,0 +1,119 @@
+package io.fleetgate.command;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fleetgate.app.Fleetgate;
+import io.fleetgate.sim.RecordedRequest;
+import io.fleetgate.testing.CommandFleet;
+import io.fleetgate.testing.GatewayHarness;
+import io.fleetgate.testing.TestAccount;
+import io.fleetgate.testing.TopicRecords;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.common.GroupState;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A replica that joins takes its share of the command partitions while the vehicles of those
+ * partitions are still waking: the old owner's commands waiting between wake polls stop there,
+ * unanswered and uncommitted, and the new owner runs them, each once, polling for the old owner's
+ * wake_up rather than sending another, and billing it. (Before, the old owner's
+ * hand-over waited for them, holding its whole poll: a rolling deploy stalled behind wake-ups.)
+ */
+class CommandHandOverTest {
+    private static final int VEHICLES = 24;
+    private static final int WAKE_SECONDS = 20;
+
+    @Test
+    void aJoiningReplicaTakesPartitionsWhoseVehiclesAreStillWakingAndRunsTheirCommandsOnce() throws Exception {
+        TestAccount ops = CommandFleet.account();
+        try (GatewayHarness harness = GatewayHarness.builder().fleet(CommandFleet.fleet(WAKE_SECONDS)).accounts(ops)
+                // polls every 200 ms for up to 40 s: the 20 s wake delay fits
+                .setting("fleetgate.wake.max-polls", "200").start()) {
+            List<String> vins = IntStream.range(0, VEHICLES).mapToObj(CommandFleet::vin).toList();
+            List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+            for (String vin : vins) {
+                answers.add(harness.httpClient().sendAsync(HttpRequest.newBuilder(URI.create(harness.url("/api/1/vehicles/" + vin + "/command/honk_horn")))
+                        .header("Authorization", "Bearer " + ops.gatewayToken())
+                        .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString()));
+            }
+            // the first replica is waking every vehicle
+            Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> CommandFleet.wakeUps(harness.simulator().requests()) >= VEHICLES);
+
+            String group = harness.settings().getOrDefault("fleetgate.commands.consumer-group", "fleetgate-commands");
+            try (Fleetgate second = new Fleetgate(secondReplica(harness)).start();
+                 Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, harness.kafkaBootstrapServers()))) {
+                // both replicas own command partitions while no vehicle has woken yet: the hand-over
+                // did not wait for the wake-ups of the commands on the partitions that moved
+                Awaitility.await().atMost(Duration.ofSeconds(WAKE_SECONDS)).pollInterval(Duration.ofMillis(100))
+                        .until(() -> bothOwnPartitions(admin, group));
+                assertThat(honks(harness.simulator().requests())).as("honk_horn calls when the second replica got its partitions").isEmpty();
+
+                for (CompletableFuture<HttpResponse<String>> answer : answers) {
+                    assertThat(answer.get().statusCode()).isEqualTo(200);
+                }
+                // each command reached Tesla once, whichever replica ran it, and has one result
+                Map<String, Long> honksPerVin = honks(harness.simulator().requests()).stream()
+                        .collect(Collectors.groupingBy(r -> r.path().split("/")[4], Collectors.counting()));
+                assertThat(honksPerVin).hasSize(VEHICLES).allSatisfy((vin, count) -> assertThat(count).as(vin).isEqualTo(1L));
+                ObjectMapper json = new ObjectMapper();
+                TopicRecords.settle();
+                Map<String, Long> resultsPerId = new HashMap<>();
+                for (var record : new TopicRecords(harness.kafkaBootstrapServers()).all("fleetgate.command-results.v1")) {
+                    resultsPerId.merge(json.readTree(record.value()).path("id").asText(), 1L, Long::sum);
+                }
+                assertThat(resultsPerId).hasSize(VEHICLES).allSatisfy((id, count) -> assertThat(count).as(id).isEqualTo(1L));
+                // each vehicle was woken once: the new owner polled for the old owner's wake_up, and
+                // billed it (20 credits, and 1 for the command) on the command's one audit event
+                Map<String, Long> wakeUpsPerVin = harness.simulator().requests().stream().filter(r -> r.path().endsWith("/wake_up"))
+                        .collect(Collectors.groupingBy(r -> r.path().split("/")[4], Collectors.counting()));
+                assertThat(wakeUpsPerVin).hasSize(VEHICLES).allSatisfy((vin, count) -> assertThat(count).as(vin).isEqualTo(1L));
+                Map<String, List<Integer>> creditsPerId = new HashMap<>();
+                for (var record : new TopicRecords(harness.kafkaBootstrapServers()).all("fleetgate.audit.v1")) {
+                    var event = json.readTree(record.value());
+                    if (resultsPerId.containsKey(event.path("command_id").asText())) {
+                        creditsPerId.computeIfAbsent(event.path("command_id").asText(), id -> new ArrayList<>()).add(event.path("credits").asInt());
+                    }
+                }
+                assertThat(creditsPerId).hasSize(VEHICLES).allSatisfy((id, credits) -> assertThat(credits).as(id).containsExactly(21));
+            }
+        }
+    }
+
+    private static boolean bothOwnPartitions(Admin admin, String group) throws Exception {
+        ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
+        Collection<MemberDescription> members = description.members();
+        return description.groupState() == GroupState.STABLE && members.size() == 2
+                && members.stream().allMatch(member -> !member.assignment().topicPartitions().isEmpty());
+    }
+
+    private static List<RecordedRequest> honks(List<RecordedRequest> requests) {
+        return requests.stream().filter(r -> r.path().endsWith("/command/honk_horn")).toList();
+    }
+
+    private static Map<String, String> secondReplica(GatewayHarness harness) {
+        Map<String, String> second = new HashMap<>(harness.settings());
+        second.put("camel.main.name", "fleetgate-second");
+        second.put("camel.server.port", String.valueOf(GatewayHarness.freePort()));
+        second.put("camel.management.port", String.valueOf(GatewayHarness.freePort()));
+        second.put("fleetgate.kafka.bootstrap-servers", harness.kafkaBootstrapServers());
+        second.put("fleetgate.audit.journal-dir", harness.settings().get("fleetgate.audit.journal-dir") + "-second");
+        return second;
+    }
+}
