@@ -34,7 +34,7 @@ class TwoReplicasRefreshTest {
                 admin.addAccount(user, TokenRefreshTest.grantsOf(harness, user).getFirst().token());
                 gatewayTokens.put(user, admin.issueToken(user, "app"));
             }
-            Map<String, String> second = secondReplica(harness);
+            Map<String, String> second = harness.secondReplicaSettings();
             try (Fleetgate replica = new Fleetgate(second).start()) {
                 RefreshOwnership firstOwner = ownership(harness.gateway());
                 RefreshOwnership secondOwner = ownership(replica);
@@ -66,7 +66,7 @@ class TwoReplicasRefreshTest {
                 harness.simulator().addUserWithRefreshToken(user, "na");
                 admin.addAccount(user, TokenRefreshTest.grantsOf(harness, user).getFirst().token());
             }
-            Map<String, String> second = secondReplica(harness);
+            Map<String, String> second = harness.secondReplicaSettings();
             try (Fleetgate replica = new Fleetgate(second).start()) {
                 KafkaAccountStore secondStore = replica.context().getRegistry()
                         .lookupByNameAndType("accountStore", KafkaAccountStore.class);
@@ -104,17 +104,6 @@ class TwoReplicasRefreshTest {
             KafkaAccountStore store = TokenRefreshTest.store(harness);
             assertThat(USERS).allSatisfy(u -> assertThat(store.findById(u).orElseThrow().signInRequired()).isFalse());
         }
-    }
-
-    /** The harness's settings for a second replica: its own ports and name, the first one's Kafka. */
-    private static Map<String, String> secondReplica(GatewayHarness harness) {
-        Map<String, String> second = new HashMap<>(harness.settings());
-        second.put("camel.main.name", "fleetgate-second");
-        second.put("camel.server.port", String.valueOf(GatewayHarness.freePort()));
-        second.put("camel.management.port", String.valueOf(GatewayHarness.freePort()));
-        second.put("fleetgate.kafka.bootstrap-servers", harness.kafkaBootstrapServers());
-        second.put("fleetgate.audit.journal-dir", harness.settings().get("fleetgate.audit.journal-dir") + "-second");
-        return second;
     }
 
     private static RefreshOwnership ownership(Fleetgate gateway) {

@@ -57,7 +57,7 @@ class CommandHandOverTest {
             Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> CommandFleet.wakeUps(harness.simulator().requests()) >= VEHICLES);
 
             String group = harness.settings().getOrDefault("fleetgate.commands.consumer-group", "fleetgate-commands");
-            try (Fleetgate second = new Fleetgate(secondReplica(harness)).start();
+            try (Fleetgate second = new Fleetgate(harness.secondReplicaSettings()).start();
                  Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, harness.kafkaBootstrapServers()))) {
                 // both replicas own command partitions while no vehicle has woken yet: the hand-over
                 // did not wait for the wake-ups of the commands on the partitions that moved
@@ -105,15 +105,5 @@ class CommandHandOverTest {
 
     private static List<RecordedRequest> honks(List<RecordedRequest> requests) {
         return requests.stream().filter(r -> r.path().endsWith("/command/honk_horn")).toList();
-    }
-
-    private static Map<String, String> secondReplica(GatewayHarness harness) {
-        Map<String, String> second = new HashMap<>(harness.settings());
-        second.put("camel.main.name", "fleetgate-second");
-        second.put("camel.server.port", String.valueOf(GatewayHarness.freePort()));
-        second.put("camel.management.port", String.valueOf(GatewayHarness.freePort()));
-        second.put("fleetgate.kafka.bootstrap-servers", harness.kafkaBootstrapServers());
-        second.put("fleetgate.audit.journal-dir", harness.settings().get("fleetgate.audit.journal-dir") + "-second");
-        return second;
     }
 }

@@ -7,7 +7,6 @@ import io.fleetgate.testing.GatewayHarness;
 import io.fleetgate.testing.TestFleet;
 import io.fleetgate.testing.TopicRecords;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -80,13 +79,7 @@ class LastValuesSurviveRestartTest {
             // a second replica, in a consumer group of its own, reads every record again: it agrees on
             // the last values and publishes nothing twice
             int eventsBefore = topics.all(EVENTS).size();
-            Map<String, String> second = new HashMap<>(harness.settings());
-            second.put("camel.main.name", "fleetgate-second");
-            second.put("camel.server.port", String.valueOf(GatewayHarness.freePort()));
-            second.put("camel.management.port", String.valueOf(GatewayHarness.freePort()));
-            second.put("fleetgate.kafka.bootstrap-servers", harness.kafkaBootstrapServers());
-            second.put("fleetgate.audit.journal-dir", harness.settings().get("fleetgate.audit.journal-dir") + "-second");
-            second.put("fleetgate.usage.state-dir", harness.settings().get("fleetgate.usage.state-dir") + "-second");
+            Map<String, String> second = harness.secondReplicaSettings();
             second.put("fleetgate.telemetry.consumer-group", "fleetgate-telemetry-replay");
             try (Fleetgate replica = new Fleetgate(second).start()) {
                 TelemetryIngest replayed = replica.context().getRegistry().lookupByNameAndType("telemetryIngest", TelemetryIngest.class);

@@ -67,6 +67,21 @@ public final class GatewayHarness implements AutoCloseable {
         return Map.copyOf(settings);
     }
 
+    /**
+     * Settings for a second replica beside this one: the same Kafka cluster, Tesla and accounts; its
+     * own ports, audit journal and usage state.
+     */
+    public Map<String, String> secondReplicaSettings() {
+        Map<String, String> second = new HashMap<>(settings);
+        second.put("camel.main.name", "fleetgate-second");
+        second.put("camel.server.port", String.valueOf(freePort()));
+        second.put("camel.management.port", String.valueOf(freePort()));
+        second.put("fleetgate.kafka.bootstrap-servers", kafkaBootstrapServers());
+        second.put("fleetgate.audit.journal-dir", settings.get("fleetgate.audit.journal-dir") + "-second");
+        second.put("fleetgate.usage.state-dir", settings.get("fleetgate.usage.state-dir") + "-second");
+        return second;
+    }
+
     public String kafkaBootstrapServers() {
         return gateway.kafkaBootstrapServers();
     }
