@@ -209,7 +209,7 @@ public final class CommandConsumer extends ServiceSupport implements ConsumerReb
         }
         intake.forget(partitions);
         // the wait holds this consumer's poll: the partitions it keeps are not read meanwhile either
-        LOG.info("handed over command partitions {} in {} ms, after {} running commands finished", partitions,
+        LOG.info("handed over command partitions {} in {} ms, {} commands running when it began", partitions,
                 Duration.ofNanos(System.nanoTime() - began).toMillis(), running);
     }
 

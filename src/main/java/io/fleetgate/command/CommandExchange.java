@@ -1,6 +1,8 @@
 package io.fleetgate.command;
 
 import io.fleetgate.ingress.ExchangeKeys;
+import java.time.Duration;
+import java.time.Instant;
 import org.apache.camel.Exchange;
 
 /** The exchange properties of a running command (the routes read them as {@code exchangeProperty.*}). */
@@ -70,7 +72,7 @@ public final class CommandExchange {
      * What the partition's previous owner did before the command moved: the wake_up calls Tesla
      * took are billed with this run, and one sent within the last wake cycle is still under way.
      */
-    static void carryOver(Exchange exchange, CommandAttempt mark, java.time.Instant now, java.time.Duration wakeCycle) {
+    static void carryOver(Exchange exchange, CommandAttempt mark, Instant now, Duration wakeCycle) {
         int wakeUps = mark.wakeUpCalls() == null ? 0 : mark.wakeUpCalls();
         if (wakeUps > 0) {
             exchange.setProperty(WAKE_UP_CALLS, wakeUps);
