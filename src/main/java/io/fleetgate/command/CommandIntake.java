@@ -137,7 +137,7 @@ public final class CommandIntake {
      */
     public void noteHandOver(Exchange exchange) {
         OffsetTracker.Assignment assignment = exchange.getProperty(CommandExchange.ASSIGNMENT, OffsetTracker.Assignment.class);
-        if (assignment != null && !"wake_up".equals(exchange.getProperty(CommandExchange.NAME, String.class))
+        if (assignment != null && !CommandRequest.WAKE_UP.equals(exchange.getProperty(CommandExchange.NAME, String.class))
                 && !offsets.mayStart(assignment)) {
             exchange.setProperty(CommandExchange.HANDED_OVER, true);
         }
