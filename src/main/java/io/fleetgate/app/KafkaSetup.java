@@ -53,8 +53,13 @@ final class KafkaSetup extends MainListenerSupport {
         boolean createTelemetryTopics = Boolean.parseBoolean(properties.resolveProperty("fleetgate.telemetry.create-topics")
                 .map(String::trim).orElse("false"));
         String namespace = properties.resolveProperty("fleetgate.telemetry.namespace").map(String::trim).orElse("");
+        // the accounts are read to their end before Fleetgate serves: their topic is made, and led,
+        // before the others, whose logs the broker then creates while Fleetgate configures
+        java.util.Set<String> accountsTopic = properties.resolveProperty("fleetgate.topics.accounts").map(String::trim)
+                .filter(s -> !s.isEmpty()).map(java.util.Set::of).orElse(java.util.Set.of());
         topics.createMissing(KafkaClientConfig.of(bootstrapServers, properties), readyTimeout,
-                createTelemetryTopics && !namespace.isEmpty() ? topics.fleetTelemetryTopics(namespace) : java.util.List.of());
+                createTelemetryTopics && !namespace.isEmpty() ? topics.fleetTelemetryTopics(namespace) : java.util.List.of(),
+                accountsTopic);
     }
 
     @Override

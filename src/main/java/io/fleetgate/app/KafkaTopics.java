@@ -16,13 +16,18 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +38,7 @@ public final class KafkaTopics {
 
     /** Where the jar keeps the declarations of the repository's kafka/topics.yaml. */
     static final String PACKAGED = "classpath:kafka/topics.yaml";
+    private static final long LED_POLL_MS = 20;
     private static final String CLASSPATH = "classpath:";
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -105,6 +111,15 @@ public final class KafkaTopics {
 
     /** Also the {@code more} topics (fleet-telemetry's, when Fleetgate is to create them). */
     void createMissing(Map<String, Object> clientConfig, Duration readyTimeout, List<Topic> more) {
+        createMissing(clientConfig, readyTimeout, more, Set.of());
+    }
+
+    /**
+     * The {@code first} topics (those a start reads to their end before it serves) are made first,
+     * and are ready to be read when the others are asked for: a broker that makes a hundred
+     * partitions at once would keep their first read waiting for all of them.
+     */
+    void createMissing(Map<String, Object> clientConfig, Duration readyTimeout, List<Topic> more, Set<String> first) {
         Object bootstrapServers = clientConfig.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
         long deadline = System.nanoTime() + readyTimeout.toNanos();
         int timeoutMs = (int) Math.max(1, Math.min(Integer.MAX_VALUE, readyTimeout.toMillis()));
@@ -137,13 +152,16 @@ public final class KafkaTopics {
             if (missing.isEmpty()) {
                 return;
             }
-            try {
-                admin.createTopics(missing, new CreateTopicsOptions().timeoutMs(remainingMs(deadline)))
-                        .all().get(remainingMs(deadline), TimeUnit.MILLISECONDS);
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw e;
-                }
+            List<NewTopic> early = missing.stream().filter(t -> first.contains(t.name())).toList();
+            if (!early.isEmpty()) {
+                create(admin, early, deadline);
+                Map<TopicPartition, OffsetSpec> ends = new java.util.HashMap<>();
+                early.forEach(t -> IntStream.range(0, t.numPartitions()).forEach(p -> ends.put(new TopicPartition(t.name(), p), OffsetSpec.latest())));
+                awaitLed(admin, ends, deadline);
+            }
+            List<NewTopic> rest = missing.stream().filter(t -> !first.contains(t.name())).toList();
+            if (!rest.isEmpty()) {
+                create(admin, rest, deadline);
             }
             LOG.info("created Kafka topics {}", missing.stream().map(NewTopic::name).toList());
         } catch (InterruptedException e) {
@@ -160,6 +178,36 @@ public final class KafkaTopics {
                     + " client's permissions (describe cluster, list and create topics)", e);
         } finally {
             admin.close(Duration.ofSeconds(1));
+        }
+    }
+
+    /** Until the partitions' end offsets are answered, i.e. they are led: then a reader finds them at once. */
+    private static void awaitLed(Admin admin, Map<TopicPartition, OffsetSpec> ends, long deadline)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        while (true) {
+            try {
+                admin.listOffsets(ends, new ListOffsetsOptions().timeoutMs(remainingMs(deadline)))
+                        .all().get(remainingMs(deadline), TimeUnit.MILLISECONDS);
+                return;
+            } catch (ExecutionException e) {
+                // a topic just made is unknown to the broker's metadata for a moment
+                if (!(e.getCause() instanceof RetriableException) || remainingMs(deadline) <= LED_POLL_MS) {
+                    throw e;
+                }
+                Thread.sleep(LED_POLL_MS);
+            }
+        }
+    }
+
+    private static void create(Admin admin, List<NewTopic> topics, long deadline)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        try {
+            admin.createTopics(topics, new CreateTopicsOptions().timeoutMs(remainingMs(deadline)))
+                    .all().get(remainingMs(deadline), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw e;
+            }
         }
     }
 
