@@ -17,17 +17,23 @@ import org.slf4j.LoggerFactory;
 /**
  * Whether the Kafka cluster answers, checked every {@code interval} ms with a short timeout.
  * A REST command is refused with 503 at once while it does not, instead of waiting out the
- * producer's delivery timeout, which is long enough to carry a burst of commands. Each change
- * is one WARN line: "unreachable", then "reachable again" with how long it was away and how
- * many audit events wait for it. It decides no readiness: reads go on while Kafka is away.
+ * producer's delivery timeout, which is long enough to carry a burst of commands. Kafka counts as
+ * away after {@value #MISSES_BEFORE_AWAY} probes in a row went unanswered: one slow answer (a
+ * broker's collection, a busy host) does not turn commands away. Each change is one WARN line:
+ * "unreachable", then "reachable again" with how long it was away and how many audit events wait
+ * for it. It decides no readiness: reads go on while Kafka is away.
  */
 public final class KafkaHealth extends ServiceSupport {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaHealth.class);
 
     private final String bootstrapServers;
     private final Map<String, Object> clientConfig;
+    static final int MISSES_BEFORE_AWAY = 2;
+
     private final long intervalMillis;
     private volatile boolean up = true;
+    /** Probes unanswered in a row (the probe thread's alone). */
+    private int misses;
     /** System.nanoTime() when Kafka stopped answering; meaningful while it does not. */
     private volatile long downSince;
     private volatile LongSupplier waitingAuditEvents = () -> 0;
@@ -103,18 +109,32 @@ public final class KafkaHealth extends ServiceSupport {
         } catch (Exception e) {
             answered = false;
         }
-        if (answered != up) {
-            if (answered) {
-                long awaySeconds = Math.round((System.nanoTime() - downSince) / 1e9);
+        probed(answered, System.nanoTime());
+    }
+
+    /** One probe's outcome at {@code nanoTime}: what it changes, and the line saying so. */
+    void probed(boolean answered, long nanoTime) {
+        if (answered) {
+            if (misses >= MISSES_BEFORE_AWAY) {
+                long awaySeconds = Math.round((nanoTime - downSince) / 1e9);
                 up = true;
                 LOG.warn("Kafka reachable again at {} (away {} s, {} audit events waiting)", bootstrapServers, awaySeconds,
                         waitingAuditEvents.getAsLong());
-            } else {
-                downSince = System.nanoTime();
-                up = false;
-                LOG.warn("Kafka unreachable at {}: REST commands get 503 and audit events wait until it answers; reads go on",
-                        bootstrapServers);
             }
+            misses = 0;
+            return;
+        }
+        if (misses >= MISSES_BEFORE_AWAY) {
+            return;
+        }
+        if (++misses == 1) {
+            // away since the first probe it did not answer, should the next one not be answered either
+            downSince = nanoTime;
+        }
+        if (misses == MISSES_BEFORE_AWAY) {
+            up = false;
+            LOG.warn("Kafka unreachable at {}: REST commands get 503 and audit events wait until it answers; reads go on",
+                    bootstrapServers);
         }
     }
 }
