@@ -312,6 +312,12 @@ public final class FleetgateProcess implements AutoCloseable {
 
                 List<String> command = new ArrayList<>();
                 command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+                // as bin/fleetgate (and for native access the jar's manifest) runs it: no JDK warnings when
+                // the lz4 library or Netty's buffers are first used, which an outage test would count
+                command.add("--enable-native-access=ALL-UNNAMED");
+                if (Runtime.version().feature() >= 23) {
+                    command.add("--sun-misc-unsafe-memory-access=allow");
+                }
                 // the build's choice for test JVMs (pom.xml: C1 only), before the test's own
                 for (String option : System.getProperty("fleetgate.test.child-jvm-options", "").trim().split("\\s+")) {
                     if (!option.isEmpty()) {
