@@ -73,8 +73,11 @@ class WaitingCommandsThreadsTest {
         int waiting = 200;
         TestAccount ops = CommandFleet.account();
         try (GatewayHarness harness = GatewayHarness.builder().fleet(CommandFleet.fleet(8)).accounts(ops)
-                // polls every 200 ms, for up to 16 s: the 8 s wake delay fits
-                .setting("fleetgate.wake.max-polls", "80").start();
+                // polls every second, for up to 16 s: the 8 s wake delay fits. Every 200 ms, 1,000 polls a
+                // second overloaded a CI machine (four test JVMs on 2 cores): 154 polls, each on its
+                // virtual thread while its HTTP call is out, took over a second and were counted as held
+                .setting("fleetgate.wake.poll-interval-ms", "1000")
+                .setting("fleetgate.wake.max-polls", "16").start();
                 // virtual threads are counted from JFR's start and end events, not from a thread dump:
                 // HotSpotDiagnosticMXBean.dumpThreads can abort the JVM while virtual threads park
                 // (JDK-8364343, still in JDK 25)
