@@ -25,11 +25,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class KafkaHealth extends ServiceSupport {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaHealth.class);
+    static final int MISSES_BEFORE_AWAY = 2;
 
     private final String bootstrapServers;
     private final Map<String, Object> clientConfig;
-    static final int MISSES_BEFORE_AWAY = 2;
-
     private final long intervalMillis;
     private volatile boolean up = true;
     /** Probes unanswered in a row (the probe thread's alone). */

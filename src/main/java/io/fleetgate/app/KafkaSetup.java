@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.spi.PropertiesComponent;
@@ -53,12 +55,11 @@ final class KafkaSetup extends MainListenerSupport {
         boolean createTelemetryTopics = Boolean.parseBoolean(properties.resolveProperty("fleetgate.telemetry.create-topics")
                 .map(String::trim).orElse("false"));
         String namespace = properties.resolveProperty("fleetgate.telemetry.namespace").map(String::trim).orElse("");
-        // the accounts are read to their end before Fleetgate serves: their topic is made, and led,
-        // before the others, whose logs the broker then creates while Fleetgate configures
-        java.util.Set<String> accountsTopic = properties.resolveProperty("fleetgate.topics.accounts").map(String::trim)
-                .filter(s -> !s.isEmpty()).map(java.util.Set::of).orElse(java.util.Set.of());
+        // the accounts are read to their end before Fleetgate serves: their topic first
+        Set<String> accountsTopic = properties.resolveProperty("fleetgate.topics.accounts").map(String::trim)
+                .filter(s -> !s.isEmpty()).map(Set::of).orElse(Set.of());
         topics.createMissing(KafkaClientConfig.of(bootstrapServers, properties), readyTimeout,
-                createTelemetryTopics && !namespace.isEmpty() ? topics.fleetTelemetryTopics(namespace) : java.util.List.of(),
+                createTelemetryTopics && !namespace.isEmpty() ? topics.fleetTelemetryTopics(namespace) : List.of(),
                 accountsTopic);
     }
 

@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -25,8 +26,8 @@ import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
@@ -102,22 +103,12 @@ public final class KafkaTopics {
     }
 
     /**
-     * Creates the declared topics the cluster lacks; replication is capped at the cluster's size.
-     * The cluster has {@code readyTimeout} to answer and take them, else start-up fails.
-     */
-    void createMissing(Map<String, Object> clientConfig, Duration readyTimeout) {
-        createMissing(clientConfig, readyTimeout, List.of());
-    }
-
-    /** Also the {@code more} topics (fleet-telemetry's, when Fleetgate is to create them). */
-    void createMissing(Map<String, Object> clientConfig, Duration readyTimeout, List<Topic> more) {
-        createMissing(clientConfig, readyTimeout, more, Set.of());
-    }
-
-    /**
-     * The {@code first} topics (those a start reads to their end before it serves) are made first,
-     * and are ready to be read when the others are asked for: a broker that makes a hundred
-     * partitions at once would keep their first read waiting for all of them.
+     * Creates the declared topics the cluster lacks, and the {@code more} ones (fleet-telemetry's,
+     * when Fleetgate is to create them); replication is capped at the cluster's size. The cluster has
+     * {@code readyTimeout} to answer and take them, else start-up fails. The {@code first} topics
+     * (those a start reads to their end before it serves) are made first, and are ready to be read
+     * when the others are asked for: a broker that makes a hundred partitions at once would keep
+     * their first read waiting for all of them.
      */
     void createMissing(Map<String, Object> clientConfig, Duration readyTimeout, List<Topic> more, Set<String> first) {
         Object bootstrapServers = clientConfig.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
@@ -152,16 +143,16 @@ public final class KafkaTopics {
             if (missing.isEmpty()) {
                 return;
             }
-            List<NewTopic> early = missing.stream().filter(t -> first.contains(t.name())).toList();
-            if (!early.isEmpty()) {
-                create(admin, early, deadline);
+            Map<Boolean, List<NewTopic>> byFirst = missing.stream().collect(Collectors.partitioningBy(t -> first.contains(t.name())));
+            if (!byFirst.get(true).isEmpty()) {
+                create(admin, byFirst.get(true), deadline);
                 Map<TopicPartition, OffsetSpec> ends = new java.util.HashMap<>();
-                early.forEach(t -> IntStream.range(0, t.numPartitions()).forEach(p -> ends.put(new TopicPartition(t.name(), p), OffsetSpec.latest())));
+                byFirst.get(true).forEach(t -> IntStream.range(0, t.numPartitions())
+                        .forEach(p -> ends.put(new TopicPartition(t.name(), p), OffsetSpec.latest())));
                 awaitLed(admin, ends, deadline);
             }
-            List<NewTopic> rest = missing.stream().filter(t -> !first.contains(t.name())).toList();
-            if (!rest.isEmpty()) {
-                create(admin, rest, deadline);
+            if (!byFirst.get(false).isEmpty()) {
+                create(admin, byFirst.get(false), deadline);
             }
             LOG.info("created Kafka topics {}", missing.stream().map(NewTopic::name).toList());
         } catch (InterruptedException e) {

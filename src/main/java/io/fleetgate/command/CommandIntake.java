@@ -44,11 +44,11 @@ public final class CommandIntake {
 
     /** @param wakeCycle how long a wake cycle polls: a wake_up sent longer ago than that is no longer under way */
     public CommandIntake(CommandLedger ledger, CommandResults results, ScheduledExecutorService scheduler, Clock clock, Duration wakeCycle) {
-        this.wakeCycle = wakeCycle;
         this.ledger = ledger;
         this.results = results;
         this.scheduler = scheduler;
         this.clock = clock;
+        this.wakeCycle = wakeCycle;
         this.lanes = new VinLanes<>(scheduler, this::run);
     }
 
