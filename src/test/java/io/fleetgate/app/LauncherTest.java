@@ -13,6 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -78,7 +79,12 @@ class LauncherTest {
         Map<String, Integer> nice = new TreeMap<>();
         try (Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
             for (Path task : tasks.toList()) {
-                String stat = Files.readString(task.resolve("stat"));
+                String stat;
+                try {
+                    stat = Files.readString(task.resolve("stat"));
+                } catch (NoSuchFileException ended) {
+                    continue; // a thread that ended since the listing
+                }
                 // the fields after the name: state is the 3rd of the line, nice the 19th
                 String[] after = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
                 nice.putIfAbsent(stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')), Integer.parseInt(after[16]));
