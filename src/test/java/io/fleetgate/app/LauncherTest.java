@@ -3,11 +3,11 @@ package io.fleetgate.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.fleetgate.testing.ClassesJar;
 import io.fleetgate.testing.FleetgateProcess;
 import io.fleetgate.testing.GatewayHarness;
 import java.io.File;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,8 +22,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -170,25 +168,11 @@ class LauncherTest {
             }
         }
         assertThat(classes).as("target/classes on the test classpath").isNotNull();
-        Manifest manifest = new Manifest();
-        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        Manifest manifest = ClassesJar.manifest();
         manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, FleetgateApp.class.getName());
         manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH, String.join(" ", classPath));
         Path jar = dir.resolve("fleetgate.jar");
-        Path root = classes;
-        try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file, manifest);
-             Stream<Path> files = Files.walk(root)) {
-            // directories too: the routes are found by listing classpath:routes/
-            for (Path path : files.filter(p -> !p.equals(root)).sorted().toList()) {
-                String name = root.relativize(path).toString().replace(File.separatorChar, '/');
-                boolean directory = Files.isDirectory(path);
-                out.putNextEntry(new JarEntry(directory ? name + "/" : name));
-                if (!directory) {
-                    Files.copy(path, out);
-                }
-                out.closeEntry();
-            }
-        }
+        ClassesJar.write(classes, jar, manifest);
         return jar;
     }
 }

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
@@ -24,7 +25,8 @@ import java.util.jar.Manifest;
  * Fleetgate ({@code io.fleetgate.app.FleetgateApp}, the jar's main class) as a separate JVM, as an
  * operator runs it: its settings as {@code -D} system properties, its working directory chosen by
  * the test (a fresh temporary folder unless told), its console (stdout and stderr) in a file. The
- * child's classpath is the test JVM's, so it runs the classes and routes this build just made.
+ * child runs the classes and routes this build just made, packed as a jar, with the test JVM's
+ * libraries, and maps the class archive the suite's first child recorded ({@link ChildClassArchive}).
  *
  * <p>By default it listens on loopback only, on free ports: the API ({@link #port()}), the
  * management endpoints ({@link #managementPort()}), the embedded broker and its controller, and
@@ -256,6 +258,7 @@ public final class FleetgateProcess implements AutoCloseable {
         private final List<String> args = new ArrayList<>();
         private final List<String> jvmOptions = new ArrayList<>();
         private Path workingDirectory;
+        private boolean recording;
 
         /** A setting, passed as {@code -Dkey=value}; wins over the defaults. */
         public Builder setting(String key, String value) {
@@ -282,6 +285,17 @@ public final class FleetgateProcess implements AutoCloseable {
         /** A JVM option before the main class, e.g. {@code -Xmx256m}. */
         public Builder jvmOption(String option) {
             jvmOptions.add(option);
+            return this;
+        }
+
+        Builder jvmOptions(List<String> more) {
+            jvmOptions.addAll(more);
+            return this;
+        }
+
+        /** The process that records the child class archive: it runs without one. */
+        Builder recording() {
+            recording = true;
             return this;
         }
 
@@ -324,10 +338,14 @@ public final class FleetgateProcess implements AutoCloseable {
                         command.add(option);
                     }
                 }
+                Optional<ChildClassArchive> archive = ChildClassArchive.forThisBuild();
+                if (!recording) {
+                    archive.ifPresent(classData -> command.addAll(classData.nextStartOptions()));
+                }
                 command.addAll(jvmOptions);
                 all.forEach((key, value) -> command.add("-D" + key + "=" + value));
                 command.add("-cp");
-                command.add(classpath());
+                command.add(archive.map(ChildClassArchive::classpath).orElseGet(FleetgateProcess::classpath));
                 command.add(MAIN_CLASS);
                 command.addAll(args);
 
