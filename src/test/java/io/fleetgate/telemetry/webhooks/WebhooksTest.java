@@ -113,6 +113,9 @@ class WebhooksTest {
         } finally {
             System.setOut(originalOut);
             System.setErr(originalErr);
+            if (dir != null) {
+                GatewayHarness.deleteQuietly(dir); // the receiver's certificate
+            }
         }
     }
 
