@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -146,7 +147,7 @@ public final class KafkaTopics {
             Map<Boolean, List<NewTopic>> byFirst = missing.stream().collect(Collectors.partitioningBy(t -> first.contains(t.name())));
             if (!byFirst.get(true).isEmpty()) {
                 create(admin, byFirst.get(true), deadline);
-                Map<TopicPartition, OffsetSpec> ends = new java.util.HashMap<>();
+                Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
                 byFirst.get(true).forEach(t -> IntStream.range(0, t.numPartitions())
                         .forEach(p -> ends.put(new TopicPartition(t.name(), p), OffsetSpec.latest())));
                 awaitLed(admin, ends, deadline);

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.fleetgate.testing.ClassesJar;
-import io.fleetgate.testing.FleetgateProcess;
 import io.fleetgate.testing.GatewayHarness;
-import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -151,28 +149,21 @@ class LauncherTest {
     /** target/classes as fleetgate.jar, its libraries in lib/ next to it, as mvn package makes them. */
     private static Path fleetgateJar(Path dir) throws IOException {
         Path lib = Files.createDirectories(dir.resolve("lib"));
-        Path classes = null;
+        ClassesJar.BuildClasspath build = ClassesJar.BuildClasspath.ofTestJvm();
+        assertThat(build.classes()).as("target/classes on the test classpath").isNotNull();
         List<String> classPath = new ArrayList<>();
-        for (String entry : FleetgateProcess.classpath().split(File.pathSeparator)) {
-            Path path = Path.of(entry);
-            if (Files.isDirectory(path)) {
-                if (path.endsWith(Path.of("target", "classes"))) {
-                    classes = path;
-                }
-            } else if (entry.endsWith(".jar")) {
-                Path link = lib.resolve(path.getFileName());
-                if (!Files.exists(link)) {
-                    Files.createSymbolicLink(link, path);
-                    classPath.add("lib/" + path.getFileName());
-                }
+        for (Path library : build.libraries()) {
+            Path link = lib.resolve(library.getFileName());
+            if (!Files.exists(link)) {
+                Files.createSymbolicLink(link, library);
+                classPath.add("lib/" + library.getFileName());
             }
         }
-        assertThat(classes).as("target/classes on the test classpath").isNotNull();
         Manifest manifest = ClassesJar.manifest();
         manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, FleetgateApp.class.getName());
         manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH, String.join(" ", classPath));
         Path jar = dir.resolve("fleetgate.jar");
-        ClassesJar.write(classes, jar, manifest);
+        ClassesJar.write(build.classes(), jar, manifest);
         return jar;
     }
 }

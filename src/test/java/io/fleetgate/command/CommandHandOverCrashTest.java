@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fleetgate.testing.CommandFleet;
 import io.fleetgate.testing.FleetgateProcess;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,7 +25,7 @@ class CommandHandOverCrashTest extends KilledCommandReplicas {
     void aNewOwnerKilledRightAfterAHandOverLosesNoCommandAndWakesNoVehicleTwice() throws Exception {
         FleetgateProcess first = start();
         List<String> vins = CommandFleet.vins().subList(300, 324);
-        Set<String> ids = new java.util.HashSet<>();
+        Set<String> ids = new HashSet<>();
         for (String vin : vins) {
             // still asleep when the second replica is up and killed, awake well within the 40 s wake cycle
             simulator.fleet().setWakeDelay(vin, 30);

@@ -11,6 +11,7 @@ import io.fleetgate.testing.SimControl;
 import io.fleetgate.testing.TestAccount;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -124,7 +125,7 @@ class CommandRetriesTest {
             new SimControl(budgeted.simulator()).script("{\"vin\":\"%s\",\"path\":\"/command/charge_start\",\"responses\":[%s]}"
                     .formatted(vin, "{\"status\":503},".repeat(7) + "{\"status\":200}"));
             HttpResponse<byte[]> response = budgeted.post("/api/1/vehicles/" + vin + "/command/charge_start", OPS.gatewayToken(), "{}");
-            java.time.Instant answered = java.time.Instant.now();
+            Instant answered = Instant.now();
             assertThat(response.statusCode()).isEqualTo(503);
             List<RecordedRequest> calls = commandCalls(budgeted.simulator().requests(vin));
             assertThat(calls).hasSize(5);

@@ -51,20 +51,12 @@ final class ChildClassArchive {
     /** This build's archive, or empty when the test classpath has no {@code target/classes} (e.g. an IDE's). */
     static synchronized Optional<ChildClassArchive> forThisBuild() {
         if (instance == null) {
-            List<Path> libraries = new ArrayList<>();
-            Path classes = null;
-            for (String entry : FleetgateProcess.classpath().split(File.pathSeparator)) {
-                Path path = Path.of(entry).toAbsolutePath();
-                if (path.endsWith(Path.of("target", "classes"))) {
-                    classes = path;
-                } else if (entry.endsWith(".jar")) {
-                    libraries.add(path);
-                }
-            }
+            ClassesJar.BuildClasspath build = ClassesJar.BuildClasspath.ofTestJvm();
+            Path classes = build.classes();
+            List<Path> libraries = build.libraries();
             if (classes == null) {
                 return Optional.empty();
             }
-            Path classesFolder = classes;
             Path folder = classes.resolveSibling("child-class-archive").resolve(fingerprint(classes, libraries));
             Path jar = folder.resolve("classes.jar");
             List<String> entries = new ArrayList<>();
@@ -73,7 +65,7 @@ final class ChildClassArchive {
             instance = new ChildClassArchive(folder, String.join(File.pathSeparator, entries));
             instance.locked(() -> {
                 if (!Files.isRegularFile(jar)) {
-                    ClassesJar.write(classesFolder, jar, ClassesJar.manifest());
+                    ClassesJar.write(classes, jar, ClassesJar.manifest());
                     forgetOtherBuilds(folder);
                 }
                 return null;

@@ -6,6 +6,8 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -15,6 +17,26 @@ import java.util.stream.Stream;
 /** A folder of classes (e.g. target/classes) packed as a jar, as the tests run before the package phase. */
 public final class ClassesJar {
     private ClassesJar() {
+    }
+
+    /**
+     * This build's {@code target/classes} (null when the classpath has none, e.g. an IDE's) and the
+     * library jars, in classpath order, from the test JVM's classpath.
+     */
+    public record BuildClasspath(Path classes, List<Path> libraries) {
+        public static BuildClasspath ofTestJvm() {
+            Path classes = null;
+            List<Path> libraries = new ArrayList<>();
+            for (String entry : FleetgateProcess.classpath().split(File.pathSeparator)) {
+                Path path = Path.of(entry).toAbsolutePath();
+                if (path.endsWith(Path.of("target", "classes"))) {
+                    classes = path;
+                } else if (entry.endsWith(".jar")) {
+                    libraries.add(path);
+                }
+            }
+            return new BuildClasspath(classes, List.copyOf(libraries));
+        }
     }
 
     /** A manifest with its version and nothing else. */
