@@ -15,12 +15,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
@@ -192,6 +195,27 @@ final class FleetgateProcess implements AutoCloseable {
             mbeans = jmx.getMBeanServerConnection();
         }
         return mbeans;
+    }
+
+    /**
+     * Requests a second each Kafka client of the process sends (Kafka's own {@code request-rate}, a
+     * rate over its last minute or so), by client id with Streams' instance UUID taken out; busiest first.
+     */
+    Map<String, Double> kafkaRequestRates() throws Exception {
+        Map<String, Double> rates = new HashMap<>();
+        for (String clients : List.of("kafka.consumer:type=consumer-metrics,*", "kafka.producer:type=producer-metrics,*",
+                "kafka.admin.client:type=admin-client-metrics,*")) {
+            for (ObjectName client : mbeans().queryNames(new ObjectName(clients), null)) {
+                if (mbeans().getAttribute(client, "request-rate") instanceof Double rate && rate > 0) {
+                    rates.merge(client.getKeyProperty("client-id").replaceAll("-[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}", ""),
+                            rate, Double::sum);
+                }
+            }
+        }
+        Map<String, Double> busiestFirst = new LinkedHashMap<>();
+        rates.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .forEach(e -> busiestFirst.put(e.getKey(), Math.round(e.getValue() * 10) / 10.0));
+        return busiestFirst;
     }
 
     /** Samples heap (used, and live after the last collection), platform threads and RSS while work runs. */

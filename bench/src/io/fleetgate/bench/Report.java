@@ -413,6 +413,17 @@ final class Report {
                 md.append("| ").append(i + 1).append(" | ").append(ready.get(i)).append(" | ").append(rss.get(i))
                         .append(" | ").append(cpu == null ? "" : cpu.get(i)).append(" |\n");
             }
+            Map<String, Object> alone = map(startup.get("left_alone"));
+            if (alone != null) {
+                Map<String, Object> byClient = map(alone.get("kafka_requests_per_s_by_client"));
+                StringBuilder clients = new StringBuilder();
+                if (byClient != null) {
+                    byClient.entrySet().stream().limit(8).forEach(e -> clients.append(clients.isEmpty() ? "" : ", ")
+                            .append(e.getKey()).append(' ').append(e.getValue()));
+                }
+                md.append(String.format(Locale.ROOT, "%nRun 1 left alone, %s s after ready, over %s s: %s ms of CPU a second; its Kafka clients sent %s requests a second (busiest: %s).%n",
+                        alone.get("after_ready_s"), alone.get("window_s"), alone.get("cpu_ms_per_s"), alone.get("kafka_requests_per_s"), clients));
+            }
             if (startup.containsKey("cached_ready_ms")) {
                 md.append("\nThrough the launcher, `bin/fleetgate`, with the ahead-of-time cache its first start wrote (")
                         .append(startup.get("cached_options")).append("): ready after ").append(startup.get("cached_ready_ms")).append(" ms.\n");

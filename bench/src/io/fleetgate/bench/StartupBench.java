@@ -21,6 +21,9 @@ final class StartupBench {
         List<Long> readyMillis = new ArrayList<>();
         List<Long> rssMb = new ArrayList<>();
         List<Long> idleCpuPercent = new ArrayList<>();
+        int settledSeconds = Integer.getInteger("startup.settled-seconds", bench.quick ? 0 : 60);
+        int settledWindowSeconds = Integer.getInteger("startup.settled-window-seconds", 20);
+        Map<String, Object> settled = null;
         for (int run = 1; run <= runs; run++) {
             try (FleetgateProcess gateway = bench.startFleetgate("startup-" + run, List.of())) {
                 readyMillis.add(gateway.readyMillis);
@@ -31,6 +34,11 @@ final class StartupBench {
                 rssMb.add(gateway.rssBytes() / (1024 * 1024));
                 Bench.say("start-up %d: ready after %d ms, idle RSS %d MB, idle CPU %d %% of a core", run, gateway.readyMillis,
                         rssMb.getLast(), idleCpuPercent.getLast());
+                if (run == 1 && settledSeconds > 0) {
+                    settled = leftAlone(gateway, settledSeconds - 1 - idleSeconds, settledWindowSeconds);
+                    settled.put("after_ready_s", settledSeconds);
+                    Bench.say("start-up 1, left alone %d s after ready: %s", settledSeconds, settled);
+                }
             }
         }
         // the same through the launcher (bin/fleetgate), as README starts Fleetgate: its first start
@@ -66,6 +74,9 @@ final class StartupBench {
         r.put("idle_rss_mb_median", median(rssMb));
         r.put("idle_seconds_before_rss", idleSeconds);
         r.put("idle_cpu_percent_of_a_core", idleCpuPercent);
+        if (settled != null) {
+            r.put("left_alone", settled);
+        }
         if (!cachedReadyMillis.isEmpty()) {
             r.put("cached_options", cachedOptions);
             r.put("cached_ready_ms", cachedReadyMillis);
@@ -73,6 +84,24 @@ final class StartupBench {
         }
         r.put("ready_means", "first GET /api/1/vehicles through Fleetgate answered 200 (simulator upstream), timed from process spawn");
         r.put("jvm_options", "none (JVM defaults), fresh embedded Kafka data folder each run");
+        return r;
+    }
+
+    /**
+     * What a Fleetgate costs with no traffic once the start's compiling is over: CPU over the window,
+     * and its Kafka clients' requests (each one the embedded broker answers as well).
+     */
+    private static Map<String, Object> leftAlone(FleetgateProcess gateway, int waitSeconds, int windowSeconds) throws Exception {
+        Thread.sleep(Math.max(0, waitSeconds) * 1000L);
+        long cpuBefore = FleetgateProcess.cpuMillis(gateway.process.toHandle());
+        Thread.sleep(windowSeconds * 1000L);
+        long cpuMillis = FleetgateProcess.cpuMillis(gateway.process.toHandle()) - cpuBefore;
+        Map<String, Double> requests = gateway.kafkaRequestRates();
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("window_s", windowSeconds);
+        r.put("cpu_ms_per_s", Math.round(cpuMillis / (double) windowSeconds));
+        r.put("kafka_requests_per_s", Math.round(requests.values().stream().mapToDouble(Double::doubleValue).sum() * 10) / 10.0);
+        r.put("kafka_requests_per_s_by_client", requests);
         return r;
     }
 
