@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -58,6 +59,7 @@ public final class UsageReports {
     private final CreditBudgets budgets;
     private final CreditLedger ledger;
     private final AtomicLong reports = new AtomicLong();
+    private final LongAdder recordsRead = new LongAdder();
 
     public UsageReports(Map<String, Object> clientConfig, String topic, Clock clock, CreditBudgets budgets, CreditLedger ledger) {
         this.clientConfig = Map.copyOf(clientConfig);
@@ -144,6 +146,19 @@ public final class UsageReports {
      * of a vehicle (io.fleetgate.ops.AdminVehicles).
      */
     public void readEvents(String accountId, Instant from, Instant to, Consumer<AuditEvent> sink) {
+        readEventsSince(accountId, null, from, to, sink);
+    }
+
+    /** Where a read of an account's events ended: the audit topic's partition count then, and the next offset. */
+    public record ReadUpTo(int partitions, long offset) {}
+
+    /**
+     * {@link #readEvents}, but after an earlier read of the same account's events only what the topic
+     * got since ({@code after}: where that read ended; null, or the topic's partitions changed since:
+     * from shortly before {@code from}). The console's page, refreshed every few seconds, then reads
+     * the records of those seconds, not the whole window again. Returns where this read ended.
+     */
+    public ReadUpTo readEventsSince(String accountId, ReadUpTo after, Instant from, Instant to, Consumer<AuditEvent> sink) {
         // one consumer per report; distinct ids keep concurrent reports' client metrics apart
         Properties p = KafkaClientConfig.topicReader(clientConfig, "fleetgate-usage-report-" + reports.incrementAndGet(),
                 ByteArrayDeserializer.class);
@@ -152,9 +167,13 @@ public final class UsageReports {
             TopicPartition partition = new TopicPartition(topic, partitionOf(accountId, partitions));
             consumer.assign(List.of(partition));
             long end = consumer.endOffsets(List.of(partition)).get(partition);
-            OffsetAndTimestamp start = consumer.offsetsForTimes(
-                    Map.of(partition, from.minus(READ_BACK_MARGIN).toEpochMilli())).get(partition);
-            consumer.seek(partition, start != null ? start.offset() : end);
+            if (after != null && after.partitions() == partitions) {
+                consumer.seek(partition, Math.min(after.offset(), end));
+            } else {
+                OffsetAndTimestamp start = consumer.offsetsForTimes(
+                        Map.of(partition, from.minus(READ_BACK_MARGIN).toEpochMilli())).get(partition);
+                consumer.seek(partition, start != null ? start.offset() : end);
+            }
             // records are stamped when published, at or after their request arrived
             long lastStamp = to.plus(READ_BACK_MARGIN).toEpochMilli();
             long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
@@ -163,9 +182,13 @@ public final class UsageReports {
                     throw new GatewayError(503, "service_unavailable", "The audit topic could not be read in time; try again shortly.");
                 }
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (record.offset() >= end || record.timestamp() > lastStamp) {
-                        return; // past where the topic ended when the report began, or past the window
+                    if (record.offset() >= end) {
+                        return new ReadUpTo(partitions, end); // past where the topic ended when the read began
                     }
+                    if (record.timestamp() > lastStamp) {
+                        return new ReadUpTo(partitions, record.offset()); // past the window
+                    }
+                    recordsRead.increment();
                     if (accountId.equals(record.key())) {
                         AuditRecords.read(record.value())
                                 .filter(e -> accountId.equals(e.accountId()))
@@ -174,9 +197,15 @@ public final class UsageReports {
                     }
                 }
             }
+            return new ReadUpTo(partitions, end);
         } catch (KafkaException e) {
             throw new GatewayError(503, "service_unavailable", "The audit topic cannot be read right now; try again shortly.");
         }
+    }
+
+    /** Audit records reports and the console have read so far (what a read costs grows with it). */
+    public long recordsRead() {
+        return recordsRead.sum();
     }
 
     /** The partition Kafka's default partitioner puts a record with this (String) key in. */

@@ -21,7 +21,10 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import org.apache.camel.Exchange;
 
@@ -39,12 +42,24 @@ public final class AdminVehicles {
     static final Duration RECENT = Duration.ofDays(1);
     private static final int DEFAULT_LIMIT = 20;
     private static final int MAX_LIMIT = 100;
+    private static final int MAX_PAGES = 256;
     private static final String COMMAND_CLASS = EndpointClass.VEHICLE_COMMAND.name().toLowerCase(Locale.ROOT);
 
     private final AccountStore accounts;
     private final AdminFleet fleet;
     private final UsageReports audit;
     private final Clock clock;
+    /**
+     * The vehicle pages refreshed lately (the console asks every 5 s): each refresh reads only the
+     * audit records since the last, not a day of the account's partition again. The least recently
+     * asked go first past {@link #MAX_PAGES}.
+     */
+    private final Map<String, RecentCommands> pages = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, RecentCommands> eldest) {
+            return size() > MAX_PAGES;
+        }
+    };
 
     public AdminVehicles(AccountStore accounts, AdminFleet fleet, UsageReports audit, Clock clock) {
         this.accounts = accounts;
@@ -87,19 +102,42 @@ public final class AdminVehicles {
         String vin = exchange.getMessage().getHeader("vin", String.class);
         int limit = limit(IncomingRequest.rawQuery(exchange.getMessage()));
         Instant now = clock.instant();
-        Deque<AuditEvent> newest = new ArrayDeque<>(limit + 1);
-        // events come in topic order, about the order they arrived: keep the last ones
-        audit.readEvents(account.id(), now.minus(RECENT), now.plusMillis(1), event -> {
-            if (vin.equals(event.vin()) && COMMAND_CLASS.equals(event.endpointClass())) {
-                newest.addFirst(event);
-                if (newest.size() > limit) {
-                    newest.removeLast();
+        Instant from = now.minus(RECENT);
+        RecentCommands recent;
+        synchronized (pages) {
+            recent = pages.computeIfAbsent(account.id() + "/" + vin, key -> new RecentCommands());
+        }
+        List<AuditEvent> newest;
+        synchronized (recent) {
+            // events come in topic order, about the order they arrived: keep the last ones. Taken
+            // in only once the read got through: a read that failed is made again from the same place
+            Deque<AuditEvent> came = new ArrayDeque<>();
+            recent.readUpTo = audit.readEventsSince(account.id(), recent.readUpTo, from, now.plusMillis(1), event -> {
+                if (vin.equals(event.vin()) && COMMAND_CLASS.equals(event.endpointClass())) {
+                    keepLatest(came, event);
                 }
-            }
-        });
+            });
+            came.descendingIterator().forEachRemaining(event -> keepLatest(recent.events, event));
+            recent.events.removeIf(event -> event.time().isBefore(from));
+            newest = recent.events.stream().limit(limit).toList();
+        }
         ArrayNode list = JSON.createArrayNode();
         newest.stream().sorted(Comparator.comparing(AuditEvent::time).reversed()).forEach(event -> list.add(view(event)));
         AdminAccounts.answer(exchange, 200, list);
+    }
+
+    private static void keepLatest(Deque<AuditEvent> latestFirst, AuditEvent event) {
+        latestFirst.addFirst(event);
+        if (latestFirst.size() > MAX_LIMIT) {
+            latestFirst.removeLast();
+        }
+    }
+
+    /** A vehicle page's commands as its last refresh left them, and where in the audit topic it got to. */
+    private static final class RecentCommands {
+        /** The vehicle's last {@link #MAX_LIMIT} commands of the window, the latest in topic order first. */
+        final Deque<AuditEvent> events = new ArrayDeque<>(MAX_LIMIT + 1);
+        UsageReports.ReadUpTo readUpTo;
     }
 
     /**

@@ -10,12 +10,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fleetgate.credits.UsageReports;
 import io.fleetgate.testing.GatewayHarness;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -234,6 +236,43 @@ class ConsoleHttpTest {
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> JSON.readTree(
                 harness.get("/admin/accounts/bernd/usage", GatewayHarness.ADMIN_TOKEN).body()).path("response").path("by_token_name")
                 .findValuesAsText("token_name").contains("console"));
+    }
+
+    @Test
+    void aRefreshedVehiclePageReadsOnlyWhatTheAuditTopicGotSince() throws Exception {
+        UsageReports reports = harness.gateway().context().getRegistry().lookupByNameAndType("usageReports", UsageReports.class);
+        Instant started = Instant.now();
+        // the account's other traffic, in the same audit partition as its commands
+        for (int i = 0; i < 40; i++) {
+            assertThat(harness.get("/api/1/vehicles/" + NA_VIN + "/vehicle_data", ALICE.gatewayToken()).statusCode()).isEqualTo(200);
+        }
+        assertThat(harness.post("/api/1/vehicles/" + NA_VIN + "/command/flash_lights", ALICE.gatewayToken(), "{}").statusCode())
+                .isEqualTo(200);
+        Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> newestSince(recentCommands(NA_VIN), started, "flash_lights"));
+        List<JsonNode> listed = recentCommands(NA_VIN);
+
+        // what reading the day again would cost, against what the page's refresh costs
+        long before = reports.recordsRead();
+        reports.readEvents(ALICE.id(), started.minus(Duration.ofDays(1)), Instant.now(), event -> { });
+        long wholeDay = reports.recordsRead() - before;
+        before = reports.recordsRead();
+        List<JsonNode> refreshed = recentCommands(NA_VIN);
+        long refresh = reports.recordsRead() - before;
+        assertThat(wholeDay).isGreaterThanOrEqualTo(41);
+        assertThat(refresh).as("only the records since the last refresh (the listings' own audit events)").isLessThan(10);
+        assertThat(refreshed).isEqualTo(listed);
+
+        // a command after it: first, and the ones the page had stay behind it
+        assertThat(harness.post("/api/1/vehicles/" + NA_VIN + "/command/honk_horn", ALICE.gatewayToken(), "{}").statusCode())
+                .isEqualTo(200);
+        Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> newestSince(recentCommands(NA_VIN), started, "honk_horn"));
+        List<JsonNode> after = recentCommands(NA_VIN);
+        assertThat(after.subList(1, after.size())).isEqualTo(listed.subList(0, Math.min(listed.size(), after.size() - 1)));
+    }
+
+    private static boolean newestSince(List<JsonNode> commands, Instant since, String command) {
+        return !commands.isEmpty() && commands.get(0).path("command").asText().equals(command)
+                && !Instant.parse(commands.get(0).path("time").asText()).isBefore(since);
     }
 
     @Test
