@@ -167,13 +167,14 @@ public final class UsageReports {
             TopicPartition partition = new TopicPartition(topic, partitionOf(accountId, partitions));
             consumer.assign(List.of(partition));
             long end = consumer.endOffsets(List.of(partition)).get(partition);
+            OffsetAndTimestamp windowStart = consumer.offsetsForTimes(
+                    Map.of(partition, from.minus(READ_BACK_MARGIN).toEpochMilli())).get(partition);
+            long start = windowStart != null ? windowStart.offset() : end;
             if (after != null && after.partitions() == partitions) {
-                consumer.seek(partition, Math.min(after.offset(), end));
-            } else {
-                OffsetAndTimestamp start = consumer.offsetsForTimes(
-                        Map.of(partition, from.minus(READ_BACK_MARGIN).toEpochMilli())).get(partition);
-                consumer.seek(partition, start != null ? start.offset() : end);
+                // a read long ago may have ended before the window starts now: what lies between is outside it
+                start = Math.max(start, Math.min(after.offset(), end));
             }
+            consumer.seek(partition, start);
             // records are stamped when published, at or after their request arrived
             long lastStamp = to.plus(READ_BACK_MARGIN).toEpochMilli();
             long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
