@@ -155,8 +155,9 @@ public final class UsageReports {
     /**
      * {@link #readEvents}, but after an earlier read of the same account's events only what the topic
      * got since ({@code after}: where that read ended; null, or the topic's partitions changed since:
-     * from shortly before {@code from}). The console's page, refreshed every few seconds, then reads
-     * the records of those seconds, not the whole window again. Returns where this read ended.
+     * from shortly before {@code from}, as always when that read ended before it). The console's page,
+     * refreshed every few seconds, then reads the records of those seconds, not the whole window
+     * again. Returns where this read ended.
      */
     public ReadUpTo readEventsSince(String accountId, ReadUpTo after, Instant from, Instant to, Consumer<AuditEvent> sink) {
         // one consumer per report; distinct ids keep concurrent reports' client metrics apart

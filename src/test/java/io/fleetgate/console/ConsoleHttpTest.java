@@ -259,14 +259,16 @@ class ConsoleHttpTest {
         List<JsonNode> refreshed = recentCommands(NA_VIN);
         long refresh = reports.recordsRead() - before;
         assertThat(wholeDay).isGreaterThanOrEqualTo(41);
+        assertThat(refresh).as("only the records since the last refresh (the listings' own audit events)").isLessThan(10);
+        assertThat(refreshed).isEqualTo(listed);
+
         // a page asked again long after its last read: not from where that read ended, from the window's start
         UsageReports.ReadUpTo upTo = reports.readEventsSince(ALICE.id(), null, started, Instant.now(), event -> { });
         before = reports.recordsRead();
         Instant windowAfterAll = Instant.now().plus(Duration.ofMinutes(10));
-        reports.readEventsSince(ALICE.id(), new UsageReports.ReadUpTo(upTo.partitions(), 0), windowAfterAll, windowAfterAll.plusSeconds(1), event -> { });
+        reports.readEventsSince(ALICE.id(), new UsageReports.ReadUpTo(upTo.partitions(), 0), windowAfterAll,
+                windowAfterAll.plusSeconds(1), event -> { });
         assertThat(reports.recordsRead() - before).as("nothing before the window").isZero();
-        assertThat(refresh).as("only the records since the last refresh (the listings' own audit events)").isLessThan(10);
-        assertThat(refreshed).isEqualTo(listed);
 
         // a command after it: first, and the ones the page had stay behind it
         assertThat(harness.post("/api/1/vehicles/" + NA_VIN + "/command/honk_horn", ALICE.gatewayToken(), "{}").statusCode())
