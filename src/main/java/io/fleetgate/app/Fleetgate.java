@@ -37,6 +37,10 @@ public final class Fleetgate implements AutoCloseable {
             }
         });
         main.addMainListener(new Preflight(checkPorts, demoMode));
+        if (checkPorts) {
+            // the command line's JVM is Fleetgate's alone; an in-JVM Fleetgate leaves its host's compilers be
+            main.addMainListener(new CompilerPriority());
+        }
         main.addMainListener(new StartupSummary(kafka));
         demo = demoMode ? new DemoSetup() : null;
         if (demo != null) {

@@ -11,17 +11,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.Manifest;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,12 +51,10 @@ class LauncherTest {
 
         Start second = start(folder, jar, cache, "-XX:AOTMode=on");
         second.awaitReady();
-        if ("0".equals(String.valueOf(Files.getAttribute(Path.of("/proc/self"), "unix:uid")))) {
-            // as root the JIT's compilers run below the application's threads, and nothing else moves
-            Map<String, Integer> nice = niceByThread(second.process.pid());
-            assertThat(nice).as("nice by thread").containsEntry("C1 CompilerThre", 5).containsEntry("C2 CompilerThre", 5)
-                    .containsEntry("VM Thread", 0).containsEntry("java", 0);
-        }
+        // the JIT's compilers run below the application's threads, whoever starts it, and nothing else moves
+        assertThat(ThreadNice.byThread(second.process.pid())).as("nice by thread")
+                .containsEntry("C1 CompilerThre", 5).containsEntry("C2 CompilerThre", 5)
+                .containsEntry("VM Thread", 0).containsEntry("java", 0);
         second.stop();
         assertThat(Files.readString(second.log)).doesNotContainIgnoringCase("unable to use").doesNotContain("AOTCacheOutput");
         // a read was answered and audited (lz4-compressed: the native library loaded), then Fleetgate stopped
@@ -68,25 +62,6 @@ class LauncherTest {
             assertThat(Files.readString(start.log)).as("JDK warnings in %s", start.log)
                     .doesNotContain("WARNING: A restricted method").doesNotContain("sun.misc.Unsafe");
         }
-    }
-
-    /** The nice value of each thread of process {@code pid}, by the kernel's thread name (the first of a name). */
-    private static Map<String, Integer> niceByThread(long pid) throws IOException {
-        Map<String, Integer> nice = new TreeMap<>();
-        try (Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
-            for (Path task : tasks.toList()) {
-                String stat;
-                try {
-                    stat = Files.readString(task.resolve("stat"));
-                } catch (NoSuchFileException ended) {
-                    continue; // a thread that ended since the listing
-                }
-                // the fields after the name: state is the 3rd of the line, nice the 19th
-                String[] after = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                nice.putIfAbsent(stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')), Integer.parseInt(after[16]));
-            }
-        }
-        return nice;
     }
 
     private record Start(Process process, Path log, int port) {

@@ -29,6 +29,9 @@ class StartFromAnyDirectoryTest {
     void demoStartsInAnEmptyFolderAndServesTheDemoFleet(@TempDir Path emptyFolder) throws Exception {
         try (FleetgateProcess fleetgate = FleetgateProcess.builder().workingDirectory(emptyFolder).arg("--demo").start()) {
             fleetgate.awaitReady(Duration.ofSeconds(90));
+            // java -jar's JVM is Fleetgate's: its JIT compilers (here C1 alone) run 5 nice levels below the rest
+            assertThat(ThreadNice.byThread(fleetgate.pid())).as("nice by thread")
+                    .containsEntry("C1 CompilerThre", 5).containsEntry("VM Thread", 0).containsEntry("java", 0);
 
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             HttpResponse<String> vehicles = http.send(HttpRequest.newBuilder(URI.create(fleetgate.url("/api/1/vehicles")))
