@@ -2,7 +2,6 @@ package io.fleetgate.app;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -108,13 +107,13 @@ final class CompilerPriority extends MainListenerSupport {
         return stat(SELF).map(CompilerPriority::nice).orElse(0);
     }
 
+    /** A task's stat line; empty for a thread that ended since the listing, or a /proc that cannot be read. */
     private static Optional<String> stat(Path task) {
         try {
             return Optional.of(Files.readString(task.resolve("stat")));
-        } catch (NoSuchFileException ended) {
-            return Optional.empty();
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            // never a reason to fail a start: without it, the compilers are left as they are
+            return Optional.empty();
         }
     }
 
