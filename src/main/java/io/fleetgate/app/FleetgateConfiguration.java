@@ -40,6 +40,7 @@ import io.fleetgate.command.SignedCommands;
 import io.fleetgate.vcp.SignedRetryPolicy;
 import io.fleetgate.vcp.crypto.EcKeyPair;
 import io.fleetgate.vcp.session.VcpClient;
+import io.vertx.core.VertxOptions;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -72,6 +73,9 @@ public final class FleetgateConfiguration implements CamelConfiguration {
                 settings.required("fleetgate.regions.cn.base-url"));
         AccountStore accounts = AccountsConfiguration.bind(context, settings, baseUrls, clock);
 
+        // the options the platform-http server makes its Vert.x with (it looks them up by type)
+        registry.bind("vertxOptions", new VertxOptions()
+                .setPreferNativeTransport(Boolean.parseBoolean(settings.optional("fleetgate.http.native-transport").orElse("true"))));
         registry.bind("regionalBaseUrls", baseUrls);
         registry.bind("incomingRequest",
                 new IncomingRequest(settings.longValue("fleetgate.ingress.max-body-bytes"), clientAddresses, clock));

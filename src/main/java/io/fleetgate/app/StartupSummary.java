@@ -1,8 +1,11 @@
 package io.fleetgate.app;
 
+import io.vertx.core.Vertx;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.spi.PropertiesComponent;
@@ -24,12 +27,16 @@ final class StartupSummary extends MainListenerSupport {
 
     @Override
     public void afterStart(BaseMainSupport main) {
-        LOG.info("{}", line(main.getCamelContext().getPropertiesComponent(), kafka));
+        boolean epoll = main.getCamelContext().hasServices(VertxPlatformHttpServer.class).stream()
+                .map(VertxPlatformHttpServer::getVertx).filter(Objects::nonNull).anyMatch(Vertx::isNativeTransportEnabled);
+        LOG.info("{}", line(main.getCamelContext().getPropertiesComponent(), kafka, epoll));
     }
 
-    static String line(PropertiesComponent properties, KafkaSetup kafka) {
+    /** @param epoll whether the HTTP server's Vert.x polls with Linux's epoll (fleetgate.http.native-transport) */
+    static String line(PropertiesComponent properties, KafkaSetup kafka, boolean epoll) {
         List<String> parts = new ArrayList<>();
-        parts.add("API on " + get(properties, "camel.server.host", "0.0.0.0") + ":" + get(properties, "camel.server.port", "?"));
+        parts.add("API on " + get(properties, "camel.server.host", "0.0.0.0") + ":" + get(properties, "camel.server.port", "?")
+                + (epoll ? " (epoll)" : " (JDK selector)"));
         if (Boolean.parseBoolean(get(properties, "camel.management.enabled", "false"))) {
             parts.add("health and metrics on " + get(properties, "camel.management.host", "0.0.0.0") + ":"
                     + get(properties, "camel.management.port", "?"));

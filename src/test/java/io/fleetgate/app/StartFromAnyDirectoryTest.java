@@ -65,7 +65,7 @@ class StartFromAnyDirectoryTest {
             assertThat(console).as("Kafka's INFO lines").noneMatch(line -> KAFKA_INFO.matcher(line).find());
             assertThat(console).as("the settings summary, once")
                     .filteredOn(line -> line.contains("Fleetgate ready: ")).singleElement().asString()
-                    .contains("API on 127.0.0.1:" + fleetgate.port(), "Kafka embedded at", "routes from classpath:routes",
+                    .contains("API on 127.0.0.1:" + fleetgate.port() + " (epoll)", "Kafka embedded at", "routes from classpath:routes",
                             "topics from classpath:kafka/topics.yaml");
             assertThat(String.join("\n", console)).doesNotContain(tokenKey, SimulatedFleet.DEMO_ACCESS_TOKEN);
             assertThat(console.size()).as("console lines of a demo start").isLessThan(100);
