@@ -73,9 +73,10 @@ public final class FleetgateConfiguration implements CamelConfiguration {
                 settings.required("fleetgate.regions.cn.base-url"));
         AccountStore accounts = AccountsConfiguration.bind(context, settings, baseUrls, clock);
 
-        // the options the platform-http server makes its Vert.x with (it looks them up by type)
+        // the options the platform-http servers make their Vert.x with (they look them up by type);
+        // Preflight has already refused a value other than true or false
         registry.bind("vertxOptions", new VertxOptions()
-                .setPreferNativeTransport(Boolean.parseBoolean(settings.optional("fleetgate.http.native-transport").orElse("true"))));
+                .setPreferNativeTransport(Boolean.parseBoolean(settings.required("fleetgate.http.native-transport"))));
         registry.bind("regionalBaseUrls", baseUrls);
         registry.bind("incomingRequest",
                 new IncomingRequest(settings.longValue("fleetgate.ingress.max-body-bytes"), clientAddresses, clock));
