@@ -218,6 +218,24 @@ final class FleetgateProcess implements AutoCloseable {
         return busiestFirst;
     }
 
+    /**
+     * Requests each Kafka client of the process has sent since it started (Kafka's own
+     * {@code request-total}), by client id with Streams' instance UUID taken out.
+     */
+    Map<String, Double> kafkaRequestTotals() throws Exception {
+        Map<String, Double> totals = new HashMap<>();
+        for (String clients : List.of("kafka.consumer:type=consumer-metrics,*", "kafka.producer:type=producer-metrics,*",
+                "kafka.admin.client:type=admin-client-metrics,*")) {
+            for (ObjectName client : mbeans().queryNames(new ObjectName(clients), null)) {
+                if (mbeans().getAttribute(client, "request-total") instanceof Double total) {
+                    totals.merge(client.getKeyProperty("client-id").replaceAll("-[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}", ""),
+                            total, Double::sum);
+                }
+            }
+        }
+        return totals;
+    }
+
     /** Samples heap (used, and live after the last collection), platform threads and RSS while work runs. */
     Watch watch() throws Exception {
         return new Watch(mbeans(), this);

@@ -127,6 +127,9 @@ final class KafkaCommandBench {
         int total = rate * seconds;
         long period = 1_000_000_000L / rate;
         List<String> vins = bench.kafkaVins;
+        // read in warm-up steps too, so that the JMX calls' code in Fleetgate is compiled before the measured ones
+        Map<String, Long> threadsBefore = FleetgateProcess.cpuMillisByThread(gateway.process.toHandle());
+        Map<String, Double> requestsBefore = gateway.kafkaRequestTotals();
         long cpuBefore = FleetgateProcess.cpuMillis(gateway.process.toHandle());
         long start = System.nanoTime();
         for (int i = 0; i < total; i++) {
@@ -161,6 +164,10 @@ final class KafkaCommandBench {
         if (done > 0) {
             // Fleetgate's own CPU (its embedded broker included) per finished command
             row.put("fleetgate_cpu_ms_per_command", Math.round((FleetgateProcess.cpuMillis(gateway.process.toHandle()) - cpuBefore) * 1000.0 / done) / 1000.0);
+            ReadPathBench.threadGroups(threadsBefore, FleetgateProcess.cpuMillisByThread(gateway.process.toHandle()), done, row);
+            row.put("cpu_us_per_command_by_thread", row.remove("cpu_us_per_request_by_thread"));
+            row.remove("busy_event_loops");
+            row.put("kafka_requests_per_command_by_client", requestsPerCommand(requestsBefore, gateway.kafkaRequestTotals(), done));
         }
         row.put("non_200", statuses.entrySet().stream().filter(e -> e.getValue() != 200).count());
         if (done < total) {
@@ -170,6 +177,19 @@ final class KafkaCommandBench {
             }
         }
         return row;
+    }
+
+    /** Requests each of Fleetgate's Kafka clients sent per finished command over a step; busiest first, all of them under "all". */
+    private static Map<String, Object> requestsPerCommand(Map<String, Double> before, Map<String, Double> after, long commands) {
+        Map<String, Object> perCommand = new LinkedHashMap<>();
+        perCommand.put("all", Math.round(after.entrySet().stream()
+                .mapToDouble(e -> e.getValue() - before.getOrDefault(e.getKey(), 0.0)).sum() * 100.0 / commands) / 100.0);
+        after.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), (e.getValue() - before.getOrDefault(e.getKey(), 0.0)) / commands))
+                .filter(e -> e.getValue() >= 0.005)
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .forEach(e -> perCommand.put(e.getKey(), Math.round(e.getValue() * 100.0) / 100.0));
+        return perCommand;
     }
 
     private void readResults(KafkaConsumer<String, String> consumer) {

@@ -52,6 +52,13 @@ final class Report {
         return o instanceof List ? (List<Map<String, Object>>) o : List.of();
     }
 
+
+    /** "name value, name value" in the map's order. */
+    private static String inline(Map<String, Object> values) {
+        StringBuilder text = new StringBuilder();
+        values.forEach((name, value) -> text.append(text.isEmpty() ? "" : ", ").append(name).append(' ').append(value));
+        return text.toString();
+    }
     private static double num(Object o) {
         return o instanceof Number n ? n.doubleValue() : Double.NaN;
     }
@@ -366,10 +373,8 @@ final class Report {
                     md.append("\nFleetgate's CPU per request by thread (µs, from /proc; busy event loops: those with a tenth of the loops' CPU or more, 1 when every read stays on the loop it arrived on):\n\n")
                             .append("| concurrency | busy event loops | by thread |\n| --- | --- | --- |\n");
                     for (Map<String, Object> row : fg) {
-                        StringBuilder split = new StringBuilder();
-                        map(row.get("cpu_us_per_request_by_thread")).forEach((group, us) -> split.append(split.isEmpty() ? "" : ", ")
-                                .append(group).append(' ').append(us));
-                        md.append(String.format(Locale.ROOT, "| %s | %s | %s |%n", row.get("concurrency"), row.get("busy_event_loops"), split));
+                        md.append(String.format(Locale.ROOT, "| %s | %s | %s |%n", row.get("concurrency"), row.get("busy_event_loops"),
+                                inline(map(row.get("cpu_us_per_request_by_thread")))));
                     }
                 }
             } else {
@@ -397,6 +402,16 @@ final class Report {
                 md.append(String.format(Locale.ROOT, "| %s | %.0f | %.1f | %.1f | %.1f | %s | %s | %s |%n", s.get("offered_per_s"), num(s.get("achieved_per_s")),
                         num(s.get("p50_ms")), num(s.get("p99_ms")), num(s.get("max_ms")), s.get("non_200"), s.get("unfinished"),
                         s.getOrDefault("fleetgate_cpu_ms_per_command", "-")));
+            }
+            if (rows(kafka.get("steps")).stream().anyMatch(s -> s.containsKey("kafka_requests_per_command_by_client"))) {
+                md.append("\nPer command at each rate: Fleetgate's CPU by thread (µs, from /proc) and the requests its Kafka clients sent (Kafka's `request-total`, by client id; each one the embedded broker answers too):\n\n"
+                        + "| offered/s | CPU µs by thread | Kafka requests by client |\n| --- | --- | --- |\n");
+                for (Map<String, Object> s : rows(kafka.get("steps"))) {
+                    if (s.containsKey("kafka_requests_per_command_by_client")) {
+                        md.append(String.format(Locale.ROOT, "| %s | %s | %s |%n", s.get("offered_per_s"),
+                                inline(map(s.get("cpu_us_per_command_by_thread"))), inline(map(s.get("kafka_requests_per_command_by_client")))));
+                    }
+                }
             }
         }
         stormSection(md, map(results.get("storm")));
