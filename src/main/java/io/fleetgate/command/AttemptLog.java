@@ -45,6 +45,13 @@ public final class AttemptLog {
                 CommandExchange.intProperty(exchange, CommandExchange.LAST_STATUS), outcome, nextAfterMs));
     }
 
+    /** The attempts a command's previous owner made before it moved to this replica (none: null). */
+    static void carryOver(Exchange exchange, List<Entry> earlier) {
+        if (earlier != null && !earlier.isEmpty()) {
+            exchange.setProperty(ENTRIES, new ArrayList<>(earlier));
+        }
+    }
+
     /** The attempts made so far; null when none was (a command refused before any, a read). */
     @SuppressWarnings("unchecked")
     public static List<Entry> of(Exchange exchange) {

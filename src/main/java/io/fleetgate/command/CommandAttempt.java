@@ -3,14 +3,18 @@ package io.fleetgate.command;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * One mark on {@code fleetgate.command-attempts.v1} (key: the VIN): a command's attempt is about to
  * go to the Fleet API ({@code sending}), or came back with an answer on which another attempt
  * follows ({@code answered}), or moved to another replica between its wake polls ({@code handed_over},
  * with the wake_up calls Tesla took, which its next owner bills and does not repeat while they are
- * under way). A command whose last mark is {@code sending} and that has no result was with Tesla
- * when its replica died: it may have run, so it is not sent again.
+ * under way, and the attempts made so far, its {@code attempt}, of which {@code billable_attempts}
+ * Tesla answered, with their {@code attempt_log}: a 408 before a wake cycle, which its next owner
+ * counts, bills and logs as its own). A command
+ * whose last mark is {@code sending} and that has no result was with Tesla when its replica died:
+ * it may have run, so it is not sent again.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CommandAttempt(
@@ -22,7 +26,9 @@ public record CommandAttempt(
         @JsonProperty("command_partition") Integer commandPartition,
         @JsonProperty("command_offset") Long commandOffset,
         Instant at,
-        @JsonProperty("wake_up_calls") Integer wakeUpCalls) {
+        @JsonProperty("wake_up_calls") Integer wakeUpCalls,
+        @JsonProperty("billable_attempts") Integer billableAttempts,
+        @JsonProperty("attempt_log") List<AttemptLog.Entry> attemptLog) {
 
     public static final String SENDING = "sending";
     public static final String ANSWERED = "answered";

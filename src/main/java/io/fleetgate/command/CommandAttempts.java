@@ -70,7 +70,7 @@ public final class CommandAttempts extends ServiceSupport {
 
     /**
      * The command stops between its wake polls because its partition moved: its next owner learns
-     * the wake_up calls Tesla took. Kafka away, the stop goes on unmarked (the next owner wakes the
+     * the wake_up calls Tesla took and the attempts made (a 408 before a wake cycle). Kafka away, the stop goes on unmarked (the next owner wakes the
      * vehicle again).
      */
     public void handedOver(Exchange exchange) {
@@ -85,10 +85,12 @@ public final class CommandAttempts extends ServiceSupport {
     private void mark(Exchange exchange, String state, Integer status) {
         CommandRequest request = exchange.getProperty(CommandExchange.REQUEST, CommandRequest.class);
         int attempt = CommandExchange.intProperty(exchange, CommandExchange.ATTEMPTS) + (CommandAttempt.SENDING.equals(state) ? 1 : 0);
+        boolean handedOver = CommandAttempt.HANDED_OVER.equals(state);
         CommandAttempt mark = new CommandAttempt(request.id(), request.vin(), attempt, state, status,
                 exchange.getProperty(CommandExchange.PARTITION, Integer.class), exchange.getProperty(CommandExchange.OFFSET, Long.class),
-                clock.instant(), CommandAttempt.HANDED_OVER.equals(state)
-                        ? CommandExchange.intProperty(exchange, CommandExchange.WAKE_UP_CALLS) : null);
+                clock.instant(), handedOver ? CommandExchange.intProperty(exchange, CommandExchange.WAKE_UP_CALLS) : null,
+                handedOver ? CommandExchange.intProperty(exchange, CommandExchange.BILLABLE_ATTEMPTS) : null,
+                handedOver ? AttemptLog.of(exchange) : null);
         try {
             producer.send(new ProducerRecord<>(topic, request.vin(), CommandJson.write(mark)))
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);

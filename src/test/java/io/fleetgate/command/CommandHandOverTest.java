@@ -2,11 +2,13 @@ package io.fleetgate.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetgate.app.Fleetgate;
 import io.fleetgate.sim.RecordedRequest;
 import io.fleetgate.testing.CommandFleet;
 import io.fleetgate.testing.GatewayHarness;
+import io.fleetgate.testing.SimControl;
 import io.fleetgate.testing.TestAccount;
 import io.fleetgate.testing.TopicRecords;
 import java.net.URI;
@@ -92,6 +94,85 @@ class CommandHandOverTest {
                     }
                 }
                 assertThat(creditsPerId).hasSize(VEHICLES).allSatisfy((id, credits) -> assertThat(credits).as(id).containsExactly(21));
+            }
+        }
+    }
+
+    /**
+     * A command Tesla answered 408 (the vehicle fell asleep after its state check) waits in its one
+     * wake cycle when its partition moves: the new owner counts and bills that first attempt as the
+     * old owner would have, beside the wake_up (before, the caller saw 1 attempt and the audit event
+     * 21 credits instead of 2 and 22).
+     */
+    @Test
+    void aCommandHandedOverInItsWakeCycleAfterA408KeepsThatAttemptInItsCountAndCredits() throws Exception {
+        TestAccount ops = CommandFleet.account();
+        try (GatewayHarness harness = GatewayHarness.builder().fleet(CommandFleet.fleet(WAKE_SECONDS)).accounts(ops)
+                .setting("fleetgate.wake.max-polls", "200").start()) {
+            List<String> vins = IntStream.range(0, VEHICLES).mapToObj(CommandFleet::vin).toList();
+            SimControl sim = new SimControl(harness.simulator());
+            for (String vin : vins) {
+                // the state check finds it online; the command then meets it asleep
+                sim.script("""
+                        {"vin":"%s","path":"/%s","responses":[{"status":200,"body":{"response":{"vin":"%s","state":"online"}}}]}
+                        """.formatted(vin, vin, vin));
+                sim.script("""
+                        {"vin":"%s","path":"/command/honk_horn","responses":[{"status":408}]}
+                        """.formatted(vin));
+            }
+            List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+            for (String vin : vins) {
+                answers.add(harness.httpClient().sendAsync(HttpRequest.newBuilder(URI.create(harness.url("/api/1/vehicles/" + vin + "/command/honk_horn")))
+                        .header("Authorization", "Bearer " + ops.gatewayToken())
+                        .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString()));
+            }
+            // every command met its 408 and its vehicle is waking
+            Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> CommandFleet.wakeUps(harness.simulator().requests()) >= VEHICLES);
+
+            String group = harness.settings().getOrDefault("fleetgate.commands.consumer-group", "fleetgate-commands");
+            try (Fleetgate second = new Fleetgate(harness.secondReplicaSettings()).start();
+                 Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, harness.kafkaBootstrapServers()))) {
+                Awaitility.await().atMost(Duration.ofSeconds(WAKE_SECONDS)).pollInterval(Duration.ofMillis(100))
+                        .until(() -> bothOwnPartitions(admin, group));
+                for (CompletableFuture<HttpResponse<String>> answer : answers) {
+                    assertThat(answer.get().statusCode()).isEqualTo(200);
+                    assertThat(answer.get().headers().firstValue("x-fleetgate-attempts")).contains("2");
+                }
+                // the 408, then the one more try after the vehicle woke, whichever replica sent it
+                Map<String, List<Integer>> honkStatusesPerVin = honks(harness.simulator().requests()).stream()
+                        .collect(Collectors.groupingBy(r -> r.path().split("/")[4], Collectors.mapping(RecordedRequest::status, Collectors.toList())));
+                assertThat(honkStatusesPerVin).hasSize(VEHICLES).allSatisfy((vin, statuses) -> assertThat(statuses).as(vin).containsExactly(408, 200));
+                ObjectMapper json = new ObjectMapper();
+                TopicRecords.settle();
+                List<JsonNode> handedOver = new ArrayList<>();
+                for (var record : new TopicRecords(harness.kafkaBootstrapServers()).all("fleetgate.command-attempts.v1")) {
+                    JsonNode mark = json.readTree(record.value());
+                    if ("handed_over".equals(mark.path("state").asText())) {
+                        handedOver.add(mark);
+                    }
+                }
+                assertThat(handedOver).as("commands that moved in their wake cycle").isNotEmpty()
+                        .allSatisfy(mark -> {
+                            assertThat(mark.path("attempt").asInt()).isEqualTo(1);
+                            assertThat(mark.path("billable_attempts").asInt()).isEqualTo(1);
+                            assertThat(mark.path("wake_up_calls").asInt()).isEqualTo(1);
+                            assertThat(mark.path("attempt_log")).hasSize(1);
+                            assertThat(mark.path("attempt_log").get(0).path("status").asInt()).isEqualTo(408);
+                        });
+                // each command's one audit event: two attempts, both billed, and the wake_up (1 + 1 + 20)
+                Map<String, List<JsonNode>> eventsPerId = new HashMap<>();
+                for (var record : new TopicRecords(harness.kafkaBootstrapServers()).all("fleetgate.audit.v1")) {
+                    JsonNode event = json.readTree(record.value());
+                    if ("honk_horn".equals(event.path("command").asText())) {
+                        eventsPerId.computeIfAbsent(event.path("command_id").asText(), id -> new ArrayList<>()).add(event);
+                    }
+                }
+                assertThat(eventsPerId).hasSize(VEHICLES).allSatisfy((id, events) -> {
+                    assertThat(events).as(id).hasSize(1);
+                    assertThat(events.getFirst().path("credits").asInt()).as(id).isEqualTo(22);
+                    assertThat(events.getFirst().path("attempts").asInt()).as(id).isEqualTo(2);
+                    assertThat(events.getFirst().path("attempt_log").findValuesAsText("status")).as(id).containsExactly("408", "200");
+                });
             }
         }
     }
