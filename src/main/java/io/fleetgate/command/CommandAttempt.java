@@ -12,7 +12,8 @@ import java.util.List;
  * with the wake_up calls Tesla took, which its next owner bills and does not repeat while they are
  * under way, and the attempts made so far, its {@code attempt}, of which {@code billable_attempts}
  * Tesla answered, with their {@code attempt_log}: a 408 before a wake cycle, which its next owner
- * counts, bills and logs as its own). A command
+ * counts, bills and logs as its own; {@code rewoken} then, as that was the command's one wake cycle
+ * after a 408, and a 408 on the next owner's try is its answer). A command
  * whose last mark is {@code sending} and that has no result was with Tesla when its replica died:
  * it may have run, so it is not sent again.
  */
@@ -28,7 +29,8 @@ public record CommandAttempt(
         Instant at,
         @JsonProperty("wake_up_calls") Integer wakeUpCalls,
         @JsonProperty("billable_attempts") Integer billableAttempts,
-        @JsonProperty("attempt_log") List<AttemptLog.Entry> attemptLog) {
+        @JsonProperty("attempt_log") List<AttemptLog.Entry> attemptLog,
+        Boolean rewoken) {
 
     public static final String SENDING = "sending";
     public static final String ANSWERED = "answered";

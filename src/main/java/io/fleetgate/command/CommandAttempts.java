@@ -90,7 +90,8 @@ public final class CommandAttempts extends ServiceSupport {
                 exchange.getProperty(CommandExchange.PARTITION, Integer.class), exchange.getProperty(CommandExchange.OFFSET, Long.class),
                 clock.instant(), handedOver ? CommandExchange.intProperty(exchange, CommandExchange.WAKE_UP_CALLS) : null,
                 handedOver ? CommandExchange.intProperty(exchange, CommandExchange.BILLABLE_ATTEMPTS) : null,
-                handedOver ? AttemptLog.of(exchange) : null);
+                handedOver ? AttemptLog.of(exchange) : null,
+                handedOver && Boolean.TRUE.equals(exchange.getProperty(CommandExchange.REWOKEN, Boolean.class)) ? Boolean.TRUE : null);
         try {
             producer.send(new ProducerRecord<>(topic, request.vin(), CommandJson.write(mark)))
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);

@@ -71,12 +71,15 @@ public final class CommandExchange {
     /**
      * What the partition's previous owner did before the command moved: the wake_up calls Tesla
      * took and the command's attempts (a 408 before a wake cycle) count, are billed and logged with
-     * this run, and a wake_up sent within the last wake cycle is still under way.
+     * this run; that wake cycle was the command's one after a 408; and a wake_up sent within the last wake cycle is still under way.
      */
     static void carryOver(Exchange exchange, CommandAttempt mark, Instant now, Duration wakeCycle) {
         exchange.setProperty(ATTEMPTS, mark.attempt());
         exchange.setProperty(BILLABLE_ATTEMPTS, mark.billableAttempts() == null ? 0 : mark.billableAttempts());
         AttemptLog.carryOver(exchange, mark.attemptLog());
+        if (Boolean.TRUE.equals(mark.rewoken())) {
+            exchange.setProperty(REWOKEN, true);
+        }
         int wakeUps = mark.wakeUpCalls() == null ? 0 : mark.wakeUpCalls();
         if (wakeUps > 0) {
             exchange.setProperty(WAKE_UP_CALLS, wakeUps);

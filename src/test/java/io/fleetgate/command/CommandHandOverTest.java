@@ -100,48 +100,69 @@ class CommandHandOverTest {
 
     /**
      * A command Tesla answered 408 (the vehicle fell asleep after its state check) waits in its one
-     * wake cycle when its partition moves: the new owner counts and bills that first attempt as the
-     * old owner would have, beside the wake_up (before, the caller saw 1 attempt and the audit event
-     * 21 credits instead of 2 and 22).
+     * wake cycle when its partition moves: the new owner counts, bills and logs that first attempt
+     * as the old owner would have, beside the wake_up (before, the caller saw 1 attempt and the
+     * audit event 21 credits instead of 2 and 22), and a 408 on its one more try is the answer, not
+     * the start of a second wake cycle. Each partition has a vehicle that wakes for good and one that
+     * answers the try 408 again, so whichever partitions move, both kinds move.
      */
     @Test
-    void aCommandHandedOverInItsWakeCycleAfterA408KeepsThatAttemptInItsCountAndCredits() throws Exception {
+    void aCommandHandedOverInItsWakeCycleAfterA408KeepsThatAttemptAndItsOneWakeCycle() throws Exception {
         TestAccount ops = CommandFleet.account();
         try (GatewayHarness harness = GatewayHarness.builder().fleet(CommandFleet.fleet(WAKE_SECONDS)).accounts(ops)
                 .setting("fleetgate.wake.max-polls", "200").start()) {
-            List<String> vins = IntStream.range(0, VEHICLES).mapToObj(CommandFleet::vin).toList();
+            int partitions = 12;
+            Map<Integer, List<String>> byPartition = new HashMap<>();
+            for (String vin : CommandFleet.vins()) {
+                List<String> ofPartition = byPartition.computeIfAbsent(CommandFleet.partition(vin, partitions), p -> new ArrayList<>());
+                if (ofPartition.size() < 2) {
+                    ofPartition.add(vin);
+                }
+            }
+            List<String> wakeForGood = byPartition.values().stream().map(List::getFirst).toList();
+            List<String> asleepAgain = byPartition.values().stream().map(List::getLast).toList();
+            assertThat(wakeForGood).hasSize(partitions);
+            List<String> vins = new ArrayList<>(wakeForGood);
+            vins.addAll(asleepAgain);
             SimControl sim = new SimControl(harness.simulator());
             for (String vin : vins) {
-                // the state check finds it online; the command then meets it asleep
+                // the state check finds it online; the command then meets it asleep (and those of
+                // asleepAgain once more, after the wake cycle)
                 sim.script("""
                         {"vin":"%s","path":"/%s","responses":[{"status":200,"body":{"response":{"vin":"%s","state":"online"}}}]}
                         """.formatted(vin, vin, vin));
                 sim.script("""
-                        {"vin":"%s","path":"/command/honk_horn","responses":[{"status":408}]}
-                        """.formatted(vin));
+                        {"vin":"%s","path":"/command/honk_horn","responses":[%s]}
+                        """.formatted(vin, asleepAgain.contains(vin) ? "{\"status\":408},{\"status\":408}" : "{\"status\":408}"));
             }
-            List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+            Map<String, CompletableFuture<HttpResponse<String>>> answers = new HashMap<>();
             for (String vin : vins) {
-                answers.add(harness.httpClient().sendAsync(HttpRequest.newBuilder(URI.create(harness.url("/api/1/vehicles/" + vin + "/command/honk_horn")))
+                answers.put(vin, harness.httpClient().sendAsync(HttpRequest.newBuilder(URI.create(harness.url("/api/1/vehicles/" + vin + "/command/honk_horn")))
                         .header("Authorization", "Bearer " + ops.gatewayToken())
                         .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString()));
             }
             // every command met its 408 and its vehicle is waking
-            Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> CommandFleet.wakeUps(harness.simulator().requests()) >= VEHICLES);
+            Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> CommandFleet.wakeUps(harness.simulator().requests()) >= vins.size());
 
             String group = harness.settings().getOrDefault("fleetgate.commands.consumer-group", "fleetgate-commands");
             try (Fleetgate second = new Fleetgate(harness.secondReplicaSettings()).start();
                  Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, harness.kafkaBootstrapServers()))) {
                 Awaitility.await().atMost(Duration.ofSeconds(WAKE_SECONDS)).pollInterval(Duration.ofMillis(100))
                         .until(() -> bothOwnPartitions(admin, group));
-                for (CompletableFuture<HttpResponse<String>> answer : answers) {
-                    assertThat(answer.get().statusCode()).isEqualTo(200);
-                    assertThat(answer.get().headers().firstValue("x-fleetgate-attempts")).contains("2");
+                for (String vin : vins) {
+                    HttpResponse<String> answer = answers.get(vin).get();
+                    assertThat(answer.statusCode()).as(vin).isEqualTo(asleepAgain.contains(vin) ? 408 : 200);
+                    assertThat(answer.headers().firstValue("x-fleetgate-attempts")).as(vin).contains("2");
                 }
-                // the 408, then the one more try after the vehicle woke, whichever replica sent it
+                // the 408, then the one more try after the vehicle woke, whichever replica sent it;
+                // one wake_up per vehicle
                 Map<String, List<Integer>> honkStatusesPerVin = honks(harness.simulator().requests()).stream()
                         .collect(Collectors.groupingBy(r -> r.path().split("/")[4], Collectors.mapping(RecordedRequest::status, Collectors.toList())));
-                assertThat(honkStatusesPerVin).hasSize(VEHICLES).allSatisfy((vin, statuses) -> assertThat(statuses).as(vin).containsExactly(408, 200));
+                assertThat(honkStatusesPerVin).hasSize(vins.size()).allSatisfy((vin, statuses) -> assertThat(statuses).as(vin)
+                        .containsExactly(408, asleepAgain.contains(vin) ? 408 : 200));
+                Map<String, Long> wakeUpsPerVin = harness.simulator().requests().stream().filter(r -> r.path().endsWith("/wake_up"))
+                        .collect(Collectors.groupingBy(r -> r.path().split("/")[4], Collectors.counting()));
+                assertThat(wakeUpsPerVin).hasSize(vins.size()).allSatisfy((vin, count) -> assertThat(count).as(vin).isEqualTo(1L));
                 ObjectMapper json = new ObjectMapper();
                 TopicRecords.settle();
                 List<JsonNode> handedOver = new ArrayList<>();
@@ -156,22 +177,26 @@ class CommandHandOverTest {
                             assertThat(mark.path("attempt").asInt()).isEqualTo(1);
                             assertThat(mark.path("billable_attempts").asInt()).isEqualTo(1);
                             assertThat(mark.path("wake_up_calls").asInt()).isEqualTo(1);
+                            assertThat(mark.path("rewoken").asBoolean()).isTrue();
                             assertThat(mark.path("attempt_log")).hasSize(1);
                             assertThat(mark.path("attempt_log").get(0).path("status").asInt()).isEqualTo(408);
                         });
+                assertThat(handedOver).extracting(mark -> mark.path("vin").asText()).as("both kinds moved")
+                        .anyMatch(wakeForGood::contains).anyMatch(asleepAgain::contains);
                 // each command's one audit event: two attempts, both billed, and the wake_up (1 + 1 + 20)
-                Map<String, List<JsonNode>> eventsPerId = new HashMap<>();
+                Map<String, List<JsonNode>> eventsPerVin = new HashMap<>();
                 for (var record : new TopicRecords(harness.kafkaBootstrapServers()).all("fleetgate.audit.v1")) {
                     JsonNode event = json.readTree(record.value());
                     if ("honk_horn".equals(event.path("command").asText())) {
-                        eventsPerId.computeIfAbsent(event.path("command_id").asText(), id -> new ArrayList<>()).add(event);
+                        eventsPerVin.computeIfAbsent(event.path("vin").asText(), id -> new ArrayList<>()).add(event);
                     }
                 }
-                assertThat(eventsPerId).hasSize(VEHICLES).allSatisfy((id, events) -> {
-                    assertThat(events).as(id).hasSize(1);
-                    assertThat(events.getFirst().path("credits").asInt()).as(id).isEqualTo(22);
-                    assertThat(events.getFirst().path("attempts").asInt()).as(id).isEqualTo(2);
-                    assertThat(events.getFirst().path("attempt_log").findValuesAsText("status")).as(id).containsExactly("408", "200");
+                assertThat(eventsPerVin).hasSize(vins.size()).allSatisfy((vin, events) -> {
+                    assertThat(events).as(vin).hasSize(1);
+                    assertThat(events.getFirst().path("credits").asInt()).as(vin).isEqualTo(22);
+                    assertThat(events.getFirst().path("attempts").asInt()).as(vin).isEqualTo(2);
+                    assertThat(events.getFirst().path("attempt_log").findValuesAsText("status")).as(vin)
+                            .containsExactly("408", asleepAgain.contains(vin) ? "408" : "200");
                 });
             }
         }
