@@ -204,6 +204,7 @@ public final class FleetgateConfiguration implements CamelConfiguration {
         registry.bind("commandAttempts", attempts);
         registry.bind("commandResults", results);
         registry.bind("commandIntake", intake);
+        registry.bind("commandRetryWait", intake.retryWait());
         registry.bind("restCommands", new RestCommands());
         registry.bind("commandResultWait", new CommandResultWait(ledger, settings.duration("fleetgate.commands.reply-timeout-ms"),
                 context.getRegistry().lookupByNameAndType("blockingWork", java.util.concurrent.ExecutorService.class)));

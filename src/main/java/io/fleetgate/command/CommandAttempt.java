@@ -13,7 +13,8 @@ import java.util.List;
  * under way, and the attempts made so far, its {@code attempt}, of which {@code billable_attempts}
  * Tesla answered, with their {@code attempt_log}: a 408 before a wake cycle, which its next owner
  * counts, bills and logs as its own; {@code rewoken} then, as that was the command's one wake cycle
- * after a 408, and a 408 on the next owner's try is its answer). A command
+ * after a 408, and a 408 on the next owner's try is its answer; {@code retry_at} when it moved while
+ * waiting for its next attempt, which its next owner does not make before then). A command
  * whose last mark is {@code sending} and that has no result was with Tesla when its replica died:
  * it may have run, so it is not sent again.
  */
@@ -30,7 +31,8 @@ public record CommandAttempt(
         @JsonProperty("wake_up_calls") Integer wakeUpCalls,
         @JsonProperty("billable_attempts") Integer billableAttempts,
         @JsonProperty("attempt_log") List<AttemptLog.Entry> attemptLog,
-        Boolean rewoken) {
+        Boolean rewoken,
+        @JsonProperty("retry_at") Instant retryAt) {
 
     public static final String SENDING = "sending";
     public static final String ANSWERED = "answered";

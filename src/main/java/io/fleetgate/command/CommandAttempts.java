@@ -69,8 +69,9 @@ public final class CommandAttempts extends ServiceSupport {
     }
 
     /**
-     * The command stops between its wake polls because its partition moved: its next owner learns
-     * the wake_up calls Tesla took and the attempts made (a 408 before a wake cycle). Kafka away, the stop goes on unmarked (the next owner wakes the
+     * The command stops between its wake polls or in the wait for its next attempt because its
+     * partition moved: its next owner learns the wake_up calls Tesla took, the attempts made (a 408
+     * before a wake cycle) and when the next attempt is due. Kafka away, the stop goes on unmarked (the next owner wakes the
      * vehicle again).
      */
     public void handedOver(Exchange exchange) {
@@ -91,7 +92,8 @@ public final class CommandAttempts extends ServiceSupport {
                 clock.instant(), handedOver ? CommandExchange.intProperty(exchange, CommandExchange.WAKE_UP_CALLS) : null,
                 handedOver ? CommandExchange.intProperty(exchange, CommandExchange.BILLABLE_ATTEMPTS) : null,
                 handedOver ? AttemptLog.of(exchange) : null,
-                handedOver && Boolean.TRUE.equals(exchange.getProperty(CommandExchange.REWOKEN, Boolean.class)) ? Boolean.TRUE : null);
+                handedOver && Boolean.TRUE.equals(exchange.getProperty(CommandExchange.REWOKEN, Boolean.class)) ? Boolean.TRUE : null,
+                handedOver ? exchange.getProperty(CommandExchange.RETRY_DUE_AT, java.time.Instant.class) : null);
         try {
             producer.send(new ProducerRecord<>(topic, request.vin(), CommandJson.write(mark)))
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);

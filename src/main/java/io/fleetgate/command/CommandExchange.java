@@ -36,6 +36,8 @@ public final class CommandExchange {
     /** {@code retry} or {@code done}, decided after each attempt. */
     public static final String RETRY_DECISION = "fleetgateRetryDecision";
     public static final String RETRY_DELAY_MS = "fleetgateRetryDelayMs";
+    /** When the next attempt is due ({@link CommandRetryWait}); carried to the next owner of a command handed over in its wait. */
+    public static final String RETRY_DUE_AT = "fleetgateRetryDueAt";
     /** The last upstream answer: status, body bytes, pass-through headers. */
     public static final String LAST_STATUS = "fleetgateLastStatus";
     public static final String LAST_BODY = "fleetgateLastBody";
@@ -71,7 +73,8 @@ public final class CommandExchange {
     /**
      * What the partition's previous owner did before the command moved: the wake_up calls Tesla
      * took and the command's attempts (a 408 before a wake cycle) count, are billed and logged with
-     * this run; that wake cycle was the command's one after a 408; and a wake_up sent within the last wake cycle is still under way.
+     * this run; that wake cycle was the command's one after a 408; an attempt it waited for is not
+     * made before it was due; and a wake_up sent within the last wake cycle is still under way.
      */
     static void carryOver(Exchange exchange, CommandAttempt mark, Instant now, Duration wakeCycle) {
         exchange.setProperty(ATTEMPTS, mark.attempt());
@@ -79,6 +82,9 @@ public final class CommandExchange {
         AttemptLog.carryOver(exchange, mark.attemptLog());
         if (Boolean.TRUE.equals(mark.rewoken())) {
             exchange.setProperty(REWOKEN, true);
+        }
+        if (mark.retryAt() != null) {
+            exchange.setProperty(RETRY_DUE_AT, mark.retryAt());
         }
         int wakeUps = mark.wakeUpCalls() == null ? 0 : mark.wakeUpCalls();
         if (wakeUps > 0) {

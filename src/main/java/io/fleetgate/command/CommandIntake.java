@@ -41,6 +41,7 @@ public final class CommandIntake {
     private volatile boolean stopping;
     private volatile AsyncProducer runRoute;
     private volatile CamelContext context;
+    private final CommandRetryWait retryWait;
 
     /** @param wakeCycle how long a wake cycle polls: a wake_up sent longer ago than that is no longer under way */
     public CommandIntake(CommandLedger ledger, CommandResults results, ScheduledExecutorService scheduler, Clock clock, Duration wakeCycle) {
@@ -50,6 +51,12 @@ public final class CommandIntake {
         this.clock = clock;
         this.wakeCycle = wakeCycle;
         this.lanes = new VinLanes<>(scheduler, this::run);
+        this.retryWait = new CommandRetryWait(scheduler, clock, offsets::mayStart);
+    }
+
+    /** The wait before a command's next attempt (the route's {@code commandRetryWait}), cut short by a hand-over. */
+    public CommandRetryWait retryWait() {
+        return retryWait;
     }
 
     /** The route that runs one command; its consumer starts before records are taken. */
@@ -105,6 +112,7 @@ public final class CommandIntake {
      */
     public boolean release(Collection<Integer> partitions, Duration timeout) throws InterruptedException {
         offsets.release(partitions);
+        retryWait.cutShort(partitions);
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (running) {
             while (partitions.stream().anyMatch(p -> running.getOrDefault(p, 0) > 0)) {
@@ -130,10 +138,10 @@ public final class CommandIntake {
     }
 
     /**
-     * Between the polls of a wake cycle nothing of the command is with Tesla: if its partition is
-     * being handed to another replica meanwhile, the command is marked to stop there, unanswered and
-     * uncommitted, so the hand-over need not wait out the vehicle's wake-up. A wake_up command is
-     * never stopped: its wake_up went already.
+     * Between the polls of a wake cycle, and while it waits for its next attempt, nothing of the
+     * command is with Tesla: if its partition is being handed to another replica meanwhile, the
+     * command is marked to stop there, unanswered and uncommitted, so the hand-over need not wait out
+     * the vehicle's wake-up or the backoff. A wake_up command is never stopped: its wake_up went already.
      */
     public void noteHandOver(Exchange exchange) {
         OffsetTracker.Assignment assignment = exchange.getProperty(CommandExchange.ASSIGNMENT, OffsetTracker.Assignment.class);

@@ -49,6 +49,9 @@ public final class RetryPolicy {
                 attempts, arrival == null ? clock.instant() : arrival);
         exchange.setProperty(CommandExchange.RETRY_DECISION, delay == null ? DONE : RETRY);
         exchange.setProperty(CommandExchange.RETRY_DELAY_MS, delay == null ? 0L : delay.toMillis());
+        if (delay != null) {
+            exchange.setProperty(CommandExchange.RETRY_DUE_AT, clock.instant().plus(delay));
+        }
         AttemptLog.record(exchange, attempts, null, delay == null ? null : delay.toMillis());
     }
 

@@ -202,6 +202,85 @@ class CommandHandOverTest {
         }
     }
 
+    /**
+     * Commands waiting out a 429's Retry-After when their partition moves stop at once: the
+     * hand-over does not wait the 15 s (before, it held the rebalance until the retries were made),
+     * and the new owner makes each attempt when it was due, once, counted and billed with the first.
+     */
+    @Test
+    void aCommandWaitingForItsNextAttemptMovesAtOnceAndItsNextOwnerMakesItWhenDue() throws Exception {
+        int retryAfterSeconds = 15;
+        TestAccount ops = CommandFleet.account();
+        // the retries' budget (the contract's 90 s; the harness's 10 s) holds a 15 s Retry-After
+        try (GatewayHarness harness = GatewayHarness.builder().fleet(CommandFleet.fleet()).accounts(ops)
+                .setting("fleetgate.retries.budget-ms", "60000").start()) {
+            List<String> vins = IntStream.range(0, VEHICLES).mapToObj(CommandFleet::vin).toList();
+            SimControl sim = new SimControl(harness.simulator());
+            for (String vin : vins) {
+                harness.simulator().fleet().bringOnline(vin);
+                sim.script("""
+                        {"vin":"%s","path":"/command/honk_horn","responses":[{"status":429,"headers":{"Retry-After":"%d"}}]}
+                        """.formatted(vin, retryAfterSeconds));
+            }
+            List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+            for (String vin : vins) {
+                answers.add(harness.httpClient().sendAsync(HttpRequest.newBuilder(URI.create(harness.url("/api/1/vehicles/" + vin + "/command/honk_horn")))
+                        .header("Authorization", "Bearer " + ops.gatewayToken())
+                        .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString()));
+            }
+            // every command got its 429 and waits for its retry
+            Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> honks(harness.simulator().requests()).size() >= VEHICLES);
+
+            String group = harness.settings().getOrDefault("fleetgate.commands.consumer-group", "fleetgate-commands");
+            try (Fleetgate second = new Fleetgate(harness.secondReplicaSettings()).start();
+                 Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, harness.kafkaBootstrapServers()))) {
+                Awaitility.await().atMost(Duration.ofSeconds(retryAfterSeconds)).pollInterval(Duration.ofMillis(100))
+                        .until(() -> bothOwnPartitions(admin, group));
+                assertThat(honks(harness.simulator().requests())).as("honk_horn retries when the second replica got its partitions")
+                        .extracting(RecordedRequest::status).containsOnly(429);
+                for (CompletableFuture<HttpResponse<String>> answer : answers) {
+                    assertThat(answer.get().statusCode()).isEqualTo(200);
+                    assertThat(answer.get().headers().firstValue("x-fleetgate-attempts")).contains("2");
+                }
+                // the 429, then the retry once Retry-After had passed, whichever replica made it
+                Map<String, List<RecordedRequest>> honksPerVin = honks(harness.simulator().requests()).stream()
+                        .collect(Collectors.groupingBy(r -> r.path().split("/")[4]));
+                assertThat(honksPerVin).hasSize(VEHICLES).allSatisfy((vin, honks) -> {
+                    assertThat(honks).as(vin).extracting(RecordedRequest::status).containsExactly(429, 200);
+                    assertThat(Duration.between(honks.get(0).at(), honks.get(1).at())).as(vin)
+                            .isGreaterThanOrEqualTo(Duration.ofSeconds(retryAfterSeconds).minusMillis(100));
+                });
+                ObjectMapper json = new ObjectMapper();
+                TopicRecords.settle();
+                List<JsonNode> handedOver = new ArrayList<>();
+                for (var record : new TopicRecords(harness.kafkaBootstrapServers()).all("fleetgate.command-attempts.v1")) {
+                    JsonNode mark = json.readTree(record.value());
+                    if ("handed_over".equals(mark.path("state").asText())) {
+                        handedOver.add(mark);
+                    }
+                }
+                assertThat(handedOver).as("commands that moved in their wait").isNotEmpty().allSatisfy(mark -> {
+                    assertThat(mark.path("attempt").asInt()).isEqualTo(1);
+                    assertThat(mark.path("billable_attempts").asInt()).isEqualTo(1);
+                    assertThat(mark.path("retry_at").isTextual()).isTrue();
+                });
+                // each command's one audit event: both attempts billed, no wake_up
+                Map<String, List<JsonNode>> eventsPerVin = new HashMap<>();
+                for (var record : new TopicRecords(harness.kafkaBootstrapServers()).all("fleetgate.audit.v1")) {
+                    JsonNode event = json.readTree(record.value());
+                    if ("honk_horn".equals(event.path("command").asText())) {
+                        eventsPerVin.computeIfAbsent(event.path("vin").asText(), id -> new ArrayList<>()).add(event);
+                    }
+                }
+                assertThat(eventsPerVin).hasSize(VEHICLES).allSatisfy((vin, events) -> {
+                    assertThat(events).as(vin).hasSize(1);
+                    assertThat(events.getFirst().path("credits").asInt()).as(vin).isEqualTo(2);
+                    assertThat(events.getFirst().path("attempt_log").findValuesAsText("status")).as(vin).containsExactly("429", "200");
+                });
+            }
+        }
+    }
+
     private static boolean bothOwnPartitions(Admin admin, String group) throws Exception {
         ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
         Collection<MemberDescription> members = description.members();
