@@ -8,6 +8,9 @@ import io.fleetgate.testing.TestFleet;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,6 +50,37 @@ class RoutesFolderTest {
             // the copied routes serve as the packaged ones do
             assertThat(harness.get("/api/1/vehicles/" + TestFleet.NA_VIN, TestFleet.ALICE.gatewayToken()).statusCode()).isEqualTo(200);
         }
+    }
+
+    /**
+     * The packaged routes reach Camel named one by one, from the classes folder (here) or the jar
+     * (a jar written here; StartFromAnyDirectoryTest starts the real one): all of the routes folder's
+     * files and nothing else, so Camel need not look through every jar of the class path for them.
+     */
+    @Test
+    void thePackagedRoutesAreNamedOneByOne(@TempDir Path work) throws Exception {
+        List<String> files;
+        try (Stream<Path> packaged = Files.list(Path.of("routes"))) {
+            files = packaged.map(p -> p.getFileName().toString()).filter(name -> name.endsWith(".camel.yaml")).sorted().toList();
+        }
+        assertThat(files).hasSizeGreaterThan(10);
+        String expected = String.join(",", files.stream().map(name -> "classpath:routes/" + name).toList());
+        assertThat(Preflight.packagedRoutes()).contains(expected);
+
+        Path jar = work.resolve("fleetgate.jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            for (String entry : List.of("routes/", "routes/README.md", "routes/old/", "routes/old/gone.camel.yaml", "kafka/topics.yaml")) {
+                out.putNextEntry(new JarEntry(entry));
+                out.closeEntry();
+            }
+            for (String name : files.reversed()) {
+                out.putNextEntry(new JarEntry("routes/" + name));
+                out.write(Files.readAllBytes(Path.of("routes", name)));
+                out.closeEntry();
+            }
+        }
+        assertThat(Preflight.packagedRoutes(jar)).contains(expected);
+        assertThat(Preflight.packagedRoutes(work.resolve("missing.jar"))).isEmpty();
     }
 
     @Test
