@@ -4,6 +4,7 @@ import io.fleetgate.ingress.ExchangeKeys;
 import io.fleetgate.ingress.GatewayError;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -71,8 +72,8 @@ public final class CommandAttempts extends ServiceSupport {
     /**
      * The command stops between its wake polls or in the wait for its next attempt because its
      * partition moved: its next owner learns the wake_up calls Tesla took, the attempts made (a 408
-     * before a wake cycle) and when the next attempt is due. Kafka away, the stop goes on unmarked (the next owner wakes the
-     * vehicle again).
+     * before a wake cycle) and when the next attempt is due. Kafka away, the stop goes on unmarked
+     * (the next owner wakes the vehicle again).
      */
     public void handedOver(Exchange exchange) {
         try {
@@ -89,11 +90,13 @@ public final class CommandAttempts extends ServiceSupport {
         boolean handedOver = CommandAttempt.HANDED_OVER.equals(state);
         CommandAttempt mark = new CommandAttempt(request.id(), request.vin(), attempt, state, status,
                 exchange.getProperty(CommandExchange.PARTITION, Integer.class), exchange.getProperty(CommandExchange.OFFSET, Long.class),
-                clock.instant(), handedOver ? CommandExchange.intProperty(exchange, CommandExchange.WAKE_UP_CALLS) : null,
+                clock.instant(),
+                // what a handed-over command's next owner carries over (CommandExchange.carryOver)
+                handedOver ? CommandExchange.intProperty(exchange, CommandExchange.WAKE_UP_CALLS) : null,
                 handedOver ? CommandExchange.intProperty(exchange, CommandExchange.BILLABLE_ATTEMPTS) : null,
                 handedOver ? AttemptLog.of(exchange) : null,
                 handedOver && Boolean.TRUE.equals(exchange.getProperty(CommandExchange.REWOKEN, Boolean.class)) ? Boolean.TRUE : null,
-                handedOver ? exchange.getProperty(CommandExchange.RETRY_DUE_AT, java.time.Instant.class) : null);
+                handedOver ? exchange.getProperty(CommandExchange.RETRY_DUE_AT, Instant.class) : null);
         try {
             producer.send(new ProducerRecord<>(topic, request.vin(), CommandJson.write(mark)))
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
