@@ -52,13 +52,13 @@ final class Report {
         return o instanceof List ? (List<Map<String, Object>>) o : List.of();
     }
 
-
     /** "name value, name value" in the map's order. */
     private static String inline(Map<String, Object> values) {
         StringBuilder text = new StringBuilder();
         values.forEach((name, value) -> text.append(text.isEmpty() ? "" : ", ").append(name).append(' ').append(value));
         return text.toString();
     }
+
     private static double num(Object o) {
         return o instanceof Number n ? n.doubleValue() : Double.NaN;
     }

@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * One mark on {@code fleetgate.command-attempts.v1} (key: the VIN): a command's attempt is about to
  * go to the Fleet API ({@code sending}), or came back with an answer on which another attempt
- * follows ({@code answered}), or moved to another replica between its wake polls ({@code handed_over},
+ * follows ({@code answered}), or moved to another replica between its wake polls or in its wait for
+ * its next attempt ({@code handed_over},
  * with the wake_up calls Tesla took, which its next owner bills and does not repeat while they are
  * under way, and the attempts made so far, its {@code attempt}, of which {@code billable_attempts}
  * Tesla answered, with their {@code attempt_log}: a 408 before a wake cycle, which its next owner

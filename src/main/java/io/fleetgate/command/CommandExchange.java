@@ -35,6 +35,7 @@ public final class CommandExchange {
     public static final String REWOKEN = "fleetgateRewoken";
     /** {@code retry} or {@code done}, decided after each attempt. */
     public static final String RETRY_DECISION = "fleetgateRetryDecision";
+    /** A signed command's wait before its next attempt (routes/retries.camel.yaml's signed loop). */
     public static final String RETRY_DELAY_MS = "fleetgateRetryDelayMs";
     /** When the next attempt is due ({@link CommandRetryWait}); carried to the next owner of a command handed over in its wait. */
     public static final String RETRY_DUE_AT = "fleetgateRetryDueAt";

@@ -48,7 +48,6 @@ public final class RetryPolicy {
         Duration delay = nextDelay(status, transportFailure, headers == null ? null : headers.get("Retry-After"),
                 attempts, arrival == null ? clock.instant() : arrival);
         exchange.setProperty(CommandExchange.RETRY_DECISION, delay == null ? DONE : RETRY);
-        exchange.setProperty(CommandExchange.RETRY_DELAY_MS, delay == null ? 0L : delay.toMillis());
         if (delay != null) {
             exchange.setProperty(CommandExchange.RETRY_DUE_AT, clock.instant().plus(delay));
         }
