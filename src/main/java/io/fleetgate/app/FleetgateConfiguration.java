@@ -28,6 +28,7 @@ import io.fleetgate.audit.AuditConfiguration;
 import io.fleetgate.command.CommandChecks;
 import io.fleetgate.command.CommandCalls;
 import io.fleetgate.command.CommandAttempts;
+import io.fleetgate.command.CommandRecords;
 import io.fleetgate.command.CommandConsumer;
 import io.fleetgate.command.CommandIntake;
 import io.fleetgate.command.CommandLedger;
@@ -187,8 +188,10 @@ public final class FleetgateConfiguration implements CamelConfiguration {
         context.addService(ledger, true, true);
         VirtualThreadScheduler scheduler = new VirtualThreadScheduler("fleetgate-command");
         registry.bind("commandScheduler", scheduler);
-        CommandResults results = new CommandResults(clock, context.createProducerTemplate(),
-                "kafka:" + settings.required("fleetgate.topics.command-results"));
+        CommandRecords records = new CommandRecords(kafkaClients, settings.duration("fleetgate.commands.send-timeout-ms"),
+                settings.duration("fleetgate.commands.request-timeout-ms"), settings.duration("fleetgate.commands.linger-ms"));
+        context.addService(records, true, true);
+        CommandResults results = new CommandResults(clock, records, settings.required("fleetgate.topics.command-results"));
         CommandIntake intake = new CommandIntake(ledger, results, scheduler, clock,
                 settings.duration("fleetgate.wake.poll-interval-ms").multipliedBy(settings.longValue("fleetgate.wake.max-polls")));
         CommandConsumer consumer = new CommandConsumer(commandConsumerProperties(kafkaClients, settings),
@@ -197,11 +200,7 @@ public final class FleetgateConfiguration implements CamelConfiguration {
                 settings.duration("fleetgate.commands.handover-timeout-ms"),
                 (int) settings.longValue("fleetgate.commands.max-held"));
         registry.bind("commandLedger", ledger);
-        // a command's attempt waits for Kafka to record it as long as its record may wait to be taken
-        CommandAttempts attempts = new CommandAttempts(kafkaClients, settings.required("fleetgate.topics.command-attempts"),
-                clock, settings.duration("fleetgate.commands.send-timeout-ms"), settings.duration("fleetgate.commands.linger-ms"));
-        context.addService(attempts, true, true);
-        registry.bind("commandAttempts", attempts);
+        registry.bind("commandAttempts", new CommandAttempts(records, settings.required("fleetgate.topics.command-attempts"), clock));
         registry.bind("commandResults", results);
         registry.bind("commandIntake", intake);
         registry.bind("commandRetryWait", intake.retryWait());

@@ -3,19 +3,10 @@ package io.fleetgate.command;
 import io.fleetgate.ingress.ExchangeKeys;
 import io.fleetgate.ingress.GatewayError;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.camel.Exchange;
-import org.apache.camel.support.service.ServiceSupport;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,33 +17,16 @@ import org.slf4j.LoggerFactory;
  * Tesla when its replica died (may have run: answered, not sent again). State checks, wake-ups and
  * signing handshakes change nothing in the car and are not marked.
  */
-public final class CommandAttempts extends ServiceSupport {
+public final class CommandAttempts {
     private static final Logger LOG = LoggerFactory.getLogger(CommandAttempts.class);
-    private final Properties producerProperties;
+    private final CommandRecords records;
     private final String topic;
     private final Clock clock;
-    private final Duration timeout;
-    private KafkaProducer<String, String> producer;
 
-    /**
-     * @param clientConfig bootstrap servers and security settings (KafkaClientConfig)
-     * @param linger how long a mark waits for other lanes' marks to share its produce request
-     */
-    public CommandAttempts(Map<String, Object> clientConfig, String topic, Clock clock, Duration timeout, Duration linger) {
+    public CommandAttempts(CommandRecords records, String topic, Clock clock) {
+        this.records = records;
         this.topic = topic;
         this.clock = clock;
-        this.timeout = timeout;
-        producerProperties = new Properties();
-        producerProperties.putAll(clientConfig);
-        producerProperties.put(ProducerConfig.ACKS_CONFIG, "all");
-        producerProperties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        producerProperties.put(ProducerConfig.LINGER_MS_CONFIG, (int) linger.toMillis());
-        producerProperties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) timeout.toMillis());
-        producerProperties.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-        producerProperties.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 5000));
-        producerProperties.put(ProducerConfig.CLIENT_ID_CONFIG, "fleetgate-command-attempts");
-        producerProperties.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        producerProperties.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     }
 
     /** Before an attempt of the command itself: its mark, acknowledged, or 503 and nothing is sent. */
@@ -98,8 +72,7 @@ public final class CommandAttempts extends ServiceSupport {
                 handedOver && Boolean.TRUE.equals(exchange.getProperty(CommandExchange.REWOKEN, Boolean.class)) ? Boolean.TRUE : null,
                 handedOver ? exchange.getProperty(CommandExchange.RETRY_DUE_AT, Instant.class) : null);
         try {
-            producer.send(new ProducerRecord<>(topic, request.vin(), CommandJson.write(mark)))
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            records.sendAcknowledged(topic, request.vin(), CommandJson.write(mark));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw unavailable();
@@ -116,17 +89,5 @@ public final class CommandAttempts extends ServiceSupport {
     private static GatewayError unavailable() {
         return new GatewayError(503, "service_unavailable",
                 "Fleetgate could not record the command's attempt on Kafka, so it was not sent; try again shortly.");
-    }
-
-    @Override
-    protected void doStart() {
-        producer = new KafkaProducer<>(producerProperties);
-    }
-
-    @Override
-    protected void doStop() {
-        if (producer != null) {
-            producer.close(Duration.ofSeconds(2));
-        }
     }
 }

@@ -8,20 +8,20 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import org.apache.camel.Exchange;
-import org.apache.camel.ProducerTemplate;
-import org.apache.camel.component.kafka.KafkaConstants;
 
-/** Builds the one result of each command, and publishes results the run route does not. */
+/** Builds the one result of each command and publishes it on the results topic, keyed by VIN. */
 public final class CommandResults {
     private final Clock clock;
-    private final ProducerTemplate producer;
-    private final String resultsEndpoint;
+    private final CommandRecords records;
+    private final String topic;
 
-    public CommandResults(Clock clock, ProducerTemplate producer, String resultsEndpoint) {
+    public CommandResults(Clock clock, CommandRecords records, String topic) {
         this.clock = clock;
-        this.producer = producer;
-        this.resultsEndpoint = resultsEndpoint;
+        this.records = records;
+        this.topic = topic;
     }
 
     /** The command's last upstream answer is its result. */
@@ -74,12 +74,10 @@ public final class CommandResults {
         set(exchange, error.status(), envelope(error.error(), error.description()), "application/json", Map.of());
     }
 
-    /** Puts the result on the message as the results-topic record: JSON body, keyed by VIN. */
-    public void toRecord(Exchange exchange) {
+    /** The run route's result, once Kafka acknowledged it (throws when Kafka did not take it). */
+    public void publish(Exchange exchange) throws InterruptedException, ExecutionException, TimeoutException {
         CommandResult result = CommandExchange.result(exchange);
-        exchange.getMessage().getHeaders().clear();
-        exchange.getMessage().setHeader(KafkaConstants.KEY, result.vin());
-        exchange.getMessage().setBody(CommandJson.write(result));
+        records.sendAcknowledged(topic, result.vin(), CommandJson.write(result));
     }
 
     CommandResult malformed(String key, int partition, long offset) {
@@ -112,8 +110,7 @@ public final class CommandResults {
 
     /** Publishes a result outside the run route (malformed records, repeated ids). */
     CompletableFuture<Void> publish(CommandResult result) {
-        return producer.asyncRequestBodyAndHeader(resultsEndpoint, CommandJson.write(result), KafkaConstants.KEY,
-                result.vin() == null ? "" : result.vin()).thenApply(reply -> null);
+        return records.send(topic, result.vin() == null ? "" : result.vin(), CommandJson.write(result));
     }
 
     private void set(Exchange exchange, int status, JsonNode response, String contentType, Map<String, String> headers) {

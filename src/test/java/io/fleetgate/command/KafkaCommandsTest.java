@@ -9,10 +9,18 @@ import io.fleetgate.testing.CommandFleet;
 import io.fleetgate.testing.GatewayHarness;
 import io.fleetgate.testing.TestAccount;
 import io.fleetgate.testing.TopicRecords;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.UUID;
+import javax.management.ObjectName;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -128,6 +136,38 @@ class KafkaCommandsTest {
         assertThat(command.get("source").asText()).isEqualTo("rest");
         assertThat(command.get("id").asText()).isNotBlank();
         assertThat(records.getFirst().value()).doesNotContain(OPS.gatewayToken()).doesNotContain(OPS.teslaToken());
+    }
+
+    /** The lanes' attempt marks and results share produce requests: the broker pays per request. */
+    @Test
+    void lanesWritingTogetherShareProduceRequests() throws Exception {
+        int commands = 40;
+        double writesBefore = clientMetric("kafka.producer:type=producer-metrics,client-id=fleetgate-command-records", "request-total");
+        List<String> ids = new ArrayList<>();
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, harness.kafkaBootstrapServers());
+        try (var producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+            for (int i = 0; i < commands; i++) {
+                String vin = VINS.next();
+                String id = UUID.randomUUID().toString();
+                ids.add(id);
+                producer.send(new ProducerRecord<>(COMMANDS, vin, """
+                        {"id":"%s","account_id":"ops","vin":"%s","command":"honk_horn"}""".formatted(id, vin)));
+            }
+            // taken together, so their vehicles wake together and their lanes write at about the same time
+            producer.flush();
+        }
+        List<ConsumerRecord<String, String>> results = topics.await(RESULTS, r -> ids.stream().anyMatch(r.value()::contains),
+                commands, Duration.ofSeconds(30));
+        assertThat(results).hasSize(commands).allSatisfy(r -> assertThat(JSON.readTree(r.value()).get("status").asInt()).isEqualTo(200));
+        // 80 writes (a mark and a result per command), in fewer requests than commands
+        assertThat(clientMetric("kafka.producer:type=producer-metrics,client-id=fleetgate-command-records", "request-total")
+                - writesBefore).isLessThan(commands);
+    }
+
+    private static double clientMetric(String name, String attribute) throws Exception {
+        return ((Number) ManagementFactory.getPlatformMBeanServer()
+                .getAttribute(new ObjectName(name), attribute)).doubleValue();
     }
 
     private static JsonNode onlyResult(String id) throws Exception {
