@@ -162,6 +162,15 @@ public final class Bench {
      * @return each window's measure
      */
     static List<Double> warmUntilSteady(String what, int minSeconds, int maxSeconds, double tolerance, Window window) throws Exception {
+        return warmUntilSteady(what, minSeconds, maxSeconds, tolerance, window, () -> false);
+    }
+
+    /**
+     * As above, and no window counts as steady while {@code compiling} says the JIT was still busy
+     * in it: two windows can agree on a plateau that C2 leaves a minute later.
+     */
+    static List<Double> warmUntilSteady(String what, int minSeconds, int maxSeconds, double tolerance, Window window,
+                                        java.util.function.BooleanSupplier compiling) throws Exception {
         List<Double> measures = new ArrayList<>();
         long started = System.nanoTime();
         while (true) {
@@ -169,7 +178,8 @@ public final class Bench {
             long elapsed = java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
             int n = measures.size();
             // the first window is the cold one: a second as slow (the host busy) is no sign of a warm JIT
-            boolean steady = n >= 3 && Math.abs(measures.get(n - 1) - measures.get(n - 2)) <= tolerance * measures.get(n - 2);
+            boolean steady = n >= 3 && Math.abs(measures.get(n - 1) - measures.get(n - 2)) <= tolerance * measures.get(n - 2)
+                    && !compiling.getAsBoolean();
             if ((elapsed >= minSeconds && steady) || elapsed >= maxSeconds) {
                 say("%s warm after %d s: per window %s", what, elapsed, measures);
                 return measures;

@@ -53,7 +53,7 @@ final class KafkaCommandBench {
         r.put("seconds_per_rate", seconds);
         r.put("latency", "producer send() to the result record consumed, per command");
         r.put("warm_up", Integer.getInteger("kafka.warm-rate", bench.quick ? 100 : 1000) + "/s in 5 s steps, at least "
-                + Integer.getInteger("kafka.warm-seconds", bench.quick ? 3 : 120) + " s and until two steps in a row cost the same CPU per command within 10 %, before the first rate");
+                + Integer.getInteger("kafka.warm-seconds", bench.quick ? 3 : 120) + " s and until two steps in a row cost the same CPU per command within 10 % with the JIT under 5 % of it, before the first rate");
         List<Map<String, Object>> steps = new ArrayList<>();
         Properties producerProps = new Properties();
         producerProps.put("bootstrap.servers", gateway.kafkaBootstrap());
@@ -78,11 +78,20 @@ final class KafkaCommandBench {
                 // the JIT (C2 needs thousands of commands through each route before it compiles them)
                 // in 5 s steps until two in a row cost the same CPU per command within 10 %; two minutes at
                 // least: C2 was still compiling the broker's and clients' code after 60 s (steps of 1.6 ms
-                // per command that agreed, then 1.0 ms from about 85 s on)
+                // per command that agreed, then 1.0 ms from about 85 s on; on a slower host from 115 s on,
+                // after two steps at 1.6 ms had ended the warm-up): steady only once the JIT's threads took
+                // under 5 % of Fleetgate's CPU in the step
                 int warmRate = Integer.getInteger("kafka.warm-rate", bench.quick ? 100 : 1000);
+                Map<String, Object>[] lastWarmStep = new Map[1];
                 r.put("warm_up_cpu_ms_per_command", Bench.warmUntilSteady("kafka", Integer.getInteger("kafka.warm-seconds", bench.quick ? 3 : 120),
                         Integer.getInteger("kafka.warm-max-seconds", bench.quick ? 10 : 180), 0.10,
-                        () -> step(producer, "warm", warmRate, 5).get("fleetgate_cpu_ms_per_command") instanceof Double cpu ? cpu : Double.NaN));
+                        () -> (lastWarmStep[0] = step(producer, "warm", warmRate, 5)).get("fleetgate_cpu_ms_per_command") instanceof Double cpu ? cpu : Double.NaN,
+                        () -> {
+                            double jit = jitShare(lastWarmStep[0]);
+                            Bench.say("kafka warm-up step: %s ms of CPU per command, the JIT %.0f %% of it",
+                                    lastWarmStep[0].get("fleetgate_cpu_ms_per_command"), jit * 100);
+                            return jit >= 0.05;
+                        }));
                 try (AutoCloseable profiling = bench.profile(gateway.process.toHandle(), "kafka")) {
                     for (int rate : rates) {
                         Map<String, Object> step = step(producer, "r" + rate, rate, seconds);
@@ -177,6 +186,15 @@ final class KafkaCommandBench {
             }
         }
         return row;
+    }
+
+    /** The JIT's threads' part of Fleetgate's CPU in a step (1 when the step has no CPU figures). */
+    private static double jitShare(Map<String, Object> step) {
+        if (!(step.get("cpu_us_per_command_by_thread") instanceof Map<?, ?> byThread)) {
+            return 1;
+        }
+        double all = byThread.values().stream().mapToDouble(v -> ((Number) v).doubleValue()).sum();
+        return all > 0 && byThread.get("JIT") instanceof Number jit ? jit.doubleValue() / all : 0;
     }
 
     /** Requests each of Fleetgate's Kafka clients sent per finished command over a step; busiest first, all of them under "all". */
