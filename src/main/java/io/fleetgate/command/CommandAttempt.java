@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * One mark on {@code fleetgate.command-attempts.v1} (key: the VIN): a command's attempt is about to
  * go to the Fleet API ({@code sending}), or came back with an answer on which another attempt
- * follows ({@code answered}), or moved to another replica between its wake polls or in its wait for
+ * follows ({@code answered}, with the same carried fields as a hand-over: a replica that dies in
+ * the wait for the next attempt leaves them to the next owner), or moved to another replica between its wake polls or in its wait for
  * its next attempt ({@code handed_over},
  * with the wake_up calls Tesla took, which its next owner bills and does not repeat while they are
  * under way, and the attempts made so far, its {@code attempt}, of which {@code billable_attempts}
@@ -45,5 +46,10 @@ public record CommandAttempt(
 
     public boolean handedOver() {
         return HANDED_OVER.equals(state);
+    }
+
+    /** A hand-over, or an answer with what came before it (marks of earlier versions carry nothing). */
+    public boolean carriesOver() {
+        return handedOver() || ANSWERED.equals(state) && attemptLog != null;
     }
 }

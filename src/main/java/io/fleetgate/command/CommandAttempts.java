@@ -61,16 +61,17 @@ public final class CommandAttempts {
     private void mark(Exchange exchange, String state, Integer status) {
         CommandRequest request = exchange.getProperty(CommandExchange.REQUEST, CommandRequest.class);
         int attempt = CommandExchange.intProperty(exchange, CommandExchange.ATTEMPTS) + (CommandAttempt.SENDING.equals(state) ? 1 : 0);
-        boolean handedOver = CommandAttempt.HANDED_OVER.equals(state);
+        // what the command's next owner carries over (CommandExchange.carryOver): after a hand-over,
+        // or after a crash in the wait for its next attempt
+        boolean carried = !CommandAttempt.SENDING.equals(state);
         CommandAttempt mark = new CommandAttempt(request.id(), request.vin(), attempt, state, status,
                 exchange.getProperty(CommandExchange.PARTITION, Integer.class), exchange.getProperty(CommandExchange.OFFSET, Long.class),
                 clock.instant(),
-                // what a handed-over command's next owner carries over (CommandExchange.carryOver)
-                handedOver ? CommandExchange.intProperty(exchange, CommandExchange.WAKE_UP_CALLS) : null,
-                handedOver ? CommandExchange.intProperty(exchange, CommandExchange.BILLABLE_ATTEMPTS) : null,
-                handedOver ? AttemptLog.of(exchange) : null,
-                handedOver && Boolean.TRUE.equals(exchange.getProperty(CommandExchange.REWOKEN, Boolean.class)) ? Boolean.TRUE : null,
-                handedOver ? exchange.getProperty(CommandExchange.RETRY_DUE_AT, Instant.class) : null);
+                carried ? CommandExchange.intProperty(exchange, CommandExchange.WAKE_UP_CALLS) : null,
+                carried ? CommandExchange.intProperty(exchange, CommandExchange.BILLABLE_ATTEMPTS) : null,
+                carried ? AttemptLog.of(exchange) : null,
+                carried && Boolean.TRUE.equals(exchange.getProperty(CommandExchange.REWOKEN, Boolean.class)) ? Boolean.TRUE : null,
+                carried ? exchange.getProperty(CommandExchange.RETRY_DUE_AT, Instant.class) : null);
         try {
             records.sendAcknowledged(topic, request.vin(), CommandJson.write(mark));
         } catch (InterruptedException e) {

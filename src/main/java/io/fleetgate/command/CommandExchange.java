@@ -72,7 +72,8 @@ public final class CommandExchange {
     }
 
     /**
-     * What the partition's previous owner did before the command moved: the wake_up calls Tesla
+     * What the partition's previous owner did before the command moved (or before it died while the
+     * command waited for its next attempt): the wake_up calls Tesla
      * took and the command's attempts (a 408 before a wake cycle) count, are billed and logged with
      * this run; that wake cycle was the command's one after a 408; an attempt it waited for is not
      * made before it was due; and a wake_up sent within the last wake cycle is still under way.
@@ -91,7 +92,8 @@ public final class CommandExchange {
         if (wakeUps > 0) {
             exchange.setProperty(WAKE_UP_CALLS, wakeUps);
             exchange.setProperty(WOKE, true);
-            if (mark.at() != null && mark.at().plus(wakeCycle).isAfter(now)) {
+            // a hand-over between wake polls: the wake-up is under way (an answered vehicle was awake)
+            if (mark.handedOver() && mark.at() != null && mark.at().plus(wakeCycle).isAfter(now)) {
                 exchange.setProperty(WAKE_UP_UNDER_WAY, true);
                 exchange.setProperty(WAKE_UP_DELIVERED, true);
             }

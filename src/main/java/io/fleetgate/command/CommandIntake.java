@@ -220,7 +220,7 @@ public final class CommandIntake {
         Exchange exchange = new DefaultExchange(context);
         CommandExchange.prepare(exchange, request, taken.assignment().partition(), taken.offset());
         exchange.setProperty(CommandExchange.ASSIGNMENT, taken.assignment());
-        ledger.handedOver(request.id()).ifPresent(mark -> CommandExchange.carryOver(exchange, mark, clock.instant(), wakeCycle));
+        ledger.carriedOver(request.id()).ifPresent(mark -> CommandExchange.carryOver(exchange, mark, clock.instant(), wakeCycle));
         CompletableFuture<Void> done = new CompletableFuture<>();
         runRoute.process(exchange, doneSync -> {
             if (Boolean.TRUE.equals(exchange.getProperty(CommandExchange.HANDED_OVER))) {

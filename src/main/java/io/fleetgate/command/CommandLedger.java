@@ -73,10 +73,14 @@ public final class CommandLedger extends ServiceSupport {
         }
     }
 
-    /** The command's hand-over mark, when its last mark says it moved between wake polls. */
-    public Optional<CommandAttempt> handedOver(String id) {
+    /**
+     * The command's last mark when its next owner carries it over: it moved to this replica (between
+     * wake polls, or waiting for its next attempt), or its replica died while it waited for its next
+     * attempt (an answer came and another attempt follows).
+     */
+    public Optional<CommandAttempt> carriedOver(String id) {
         synchronized (attempts) {
-            return Optional.ofNullable(attempts.get(id)).filter(CommandAttempt::handedOver);
+            return Optional.ofNullable(attempts.get(id)).filter(CommandAttempt::carriesOver);
         }
     }
 

@@ -90,6 +90,12 @@ class CommandCrashTest extends KilledCommandReplicas {
         assertThat(unknown.path("status").asInt()).isEqualTo(504);
         assertThat(unknown.path("response").path("error").asText()).isEqualTo("upstream_timeout");
         assertThat(unknown.path("response").path("error_description").asText()).contains("may have run");
+        // the attempt made before the kill counts, is billed and logged with the retry after it
+        String retried = ids.get(4);
+        assertThat(resultOf(retried).path("attempts").asInt()).as("attempts of the command killed between them").isEqualTo(2);
+        JsonNode retriedEvent = json(topics.await("fleetgate.audit.v1", r -> r.value().contains("\"command_id\":\"" + retried + "\""), 1,
+                Duration.ofSeconds(20)).getFirst().value());
+        assertThat(retriedEvent.path("attempt_log").findValuesAsText("status")).containsExactly("503", "200");
         TopicRecords.settle();
         assertThat(resultIds()).as("one result per command").allSatisfy((id, n) -> assertThat(n).isEqualTo(1L));
     }
