@@ -187,6 +187,15 @@ public final class Bench {
         }
     }
 
+    /** The JIT's threads' part of Fleetgate's CPU in a window, from its CPU by thread group (1 when there is none). */
+    static double jitShare(Object cpuByThreadGroup) {
+        if (!(cpuByThreadGroup instanceof Map<?, ?> byThread)) {
+            return 1;
+        }
+        double all = byThread.values().stream().mapToDouble(v -> ((Number) v).doubleValue()).sum();
+        return all > 0 && byThread.get("JIT") instanceof Number jit ? jit.doubleValue() / all : 0;
+    }
+
     /** The last run's results.json, as written. */
     @SuppressWarnings("unchecked")
     static Map<String, Object> readResults(Path file) throws IOException {

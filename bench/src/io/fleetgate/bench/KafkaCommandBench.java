@@ -87,7 +87,7 @@ final class KafkaCommandBench {
                         Integer.getInteger("kafka.warm-max-seconds", bench.quick ? 10 : 180), 0.10,
                         () -> (lastWarmStep[0] = step(producer, "warm", warmRate, 5)).get("fleetgate_cpu_ms_per_command") instanceof Double cpu ? cpu : Double.NaN,
                         () -> {
-                            double jit = jitShare(lastWarmStep[0]);
+                            double jit = Bench.jitShare(lastWarmStep[0].get("cpu_us_per_command_by_thread"));
                             Bench.say("kafka warm-up step: %s ms of CPU per command, the JIT %.0f %% of it",
                                     lastWarmStep[0].get("fleetgate_cpu_ms_per_command"), jit * 100);
                             return jit >= 0.05;
@@ -186,15 +186,6 @@ final class KafkaCommandBench {
             }
         }
         return row;
-    }
-
-    /** The JIT's threads' part of Fleetgate's CPU in a step (1 when the step has no CPU figures). */
-    private static double jitShare(Map<String, Object> step) {
-        if (!(step.get("cpu_us_per_command_by_thread") instanceof Map<?, ?> byThread)) {
-            return 1;
-        }
-        double all = byThread.values().stream().mapToDouble(v -> ((Number) v).doubleValue()).sum();
-        return all > 0 && byThread.get("JIT") instanceof Number jit ? jit.doubleValue() / all : 0;
     }
 
     /** Requests each of Fleetgate's Kafka clients sent per finished command over a step; busiest first, all of them under "all". */
