@@ -139,12 +139,21 @@ public final class GatewayHarness implements AutoCloseable {
         return send(URI.create(simulator.baseUrl(region) + pathAndQuery), method, headers, body);
     }
 
+    /**
+     * How long a caller waits for an answer: as long as Fleetgate may take to answer a REST command
+     * (its reply timeout, 30 s here unless a test sets more), and a little more, so that a test that
+     * has a command wait through an outage gets Fleetgate's answer, not its own client's timeout.
+     */
+    private Duration callerTimeout() {
+        return Duration.ofMillis(Long.parseLong(settings.getOrDefault("fleetgate.commands.reply-timeout-ms", "30000"))).plusSeconds(10);
+    }
+
     public static Map<String, String> bearer(String token) {
         return Map.of("Authorization", "Bearer " + token);
     }
 
     private HttpResponse<byte[]> send(URI uri, String method, Map<String, String> headers, byte[] body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(callerTimeout())
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         headers.forEach(request::header);
         try {
