@@ -37,7 +37,10 @@ public final class CommandExchange {
     public static final String RETRY_DECISION = "fleetgateRetryDecision";
     /** A signed command's wait before its next attempt (routes/retries.camel.yaml's signed loop). */
     public static final String RETRY_DELAY_MS = "fleetgateRetryDelayMs";
-    /** When the next attempt is due ({@link CommandRetryWait}); carried to the next owner of a command handed over in its wait. */
+    /**
+     * When the next attempt is due ({@link CommandRetryWait}); in the {@code handed_over} and
+     * {@code answered} marks, so the command's next owner (after a hand-over or a crash) waits for it too.
+     */
     public static final String RETRY_DUE_AT = "fleetgateRetryDueAt";
     /** The last upstream answer: status, body bytes, pass-through headers. */
     public static final String LAST_STATUS = "fleetgateLastStatus";

@@ -27,6 +27,7 @@ public final class CommandRecords extends ServiceSupport {
     /**
      * @param clientConfig bootstrap servers and security settings (KafkaClientConfig)
      * @param timeout how long a write may wait to be taken and acknowledged
+     * @param requestTimeout one produce request's own timeout (at most {@code timeout}): a busy broker is asked again
      * @param linger how long a write waits for other lanes' writes to share its produce request
      */
     public CommandRecords(Map<String, Object> clientConfig, Duration timeout, Duration requestTimeout, Duration linger) {
