@@ -106,6 +106,9 @@ public final class FleetgateConfiguration implements CamelConfiguration {
         IngressGuard guard = new IngressGuard(settings.longValue("fleetgate.ingress.max-body-bytes"), () -> defaultRegion);
         // first: the guard installer looks for the API server, which needs it listening
         context.addStartupListener(new ServersListening((int) settings.longValue("camel.server.port")));
+        StartAfterTheApi startAfterTheApi = new StartAfterTheApi(settings.duration("fleetgate.startup.background-delay-ms"));
+        registry.bind("startAfterTheApi", startAfterTheApi);
+        context.addStartupListener(startAfterTheApi);
         context.addStartupListener(new IngressGuardInstaller(new IpLimitGuard(clientAddresses, rateLimitGate, () -> defaultRegion),
                 guard, (int) settings.longValue("camel.server.port")));
         // Kafka's health first: the audit publisher reads its journal only while Kafka answers

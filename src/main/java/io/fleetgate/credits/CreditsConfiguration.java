@@ -51,7 +51,8 @@ public final class CreditsConfiguration {
                 new UsageTotals(), retentionMonths);
         // the ledger reads where the aggregation had committed before it starts again; both start off
         // the start's critical path
-        UsageStartup usageStartup = new UsageStartup(ledger, rollups);
+        UsageStartup usageStartup = new UsageStartup(ledger, rollups,
+                Duration.ofMillis(Long.parseLong(required(properties, "fleetgate.startup.background-delay-ms"))));
         context.addService(usageStartup, true, true);
         context.addStartupListener(usageStartup);
         CreditBudgets budgets = new CreditBudgets(ledger, clock,

@@ -1,6 +1,8 @@
 package io.fleetgate.credits;
 
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ExtendedStartupListener;
 import org.apache.camel.support.service.ServiceHelper;
@@ -13,7 +15,9 @@ import org.slf4j.LoggerFactory;
  * where the aggregation had committed before it commits again), on a thread of their own once the
  * routes are running: their Kafka admin calls and the Streams start added 3.6 s to a start to the
  * first proxied answer, which needs neither. Until the ledger has read back its totals, a budget check waits
- * for them (bounded, as after any start); reads and commands without a budget go on at once.
+ * for them (bounded, as after any start); reads and commands without a budget go on at once. No
+ * request waits for the aggregation: it starts with the background routes, {@code fleetgate.startup.background-delay-ms}
+ * after the others, so that its Streams start does not compete with the first requests on few cores.
  */
 final class UsageStartup extends ServiceSupport implements ExtendedStartupListener {
     private static final Logger LOG = LoggerFactory.getLogger(UsageStartup.class);
@@ -21,11 +25,14 @@ final class UsageStartup extends ServiceSupport implements ExtendedStartupListen
 
     private final CreditLedger ledger;
     private final UsageRollups rollups;
+    private final Duration rollupsDelay;
+    private final CountDownLatch stopping = new CountDownLatch(1);
     private Thread starting;
 
-    UsageStartup(CreditLedger ledger, UsageRollups rollups) {
+    UsageStartup(CreditLedger ledger, UsageRollups rollups, Duration rollupsDelay) {
         this.ledger = ledger;
         this.rollups = rollups;
+        this.rollupsDelay = rollupsDelay;
     }
 
     @Override
@@ -38,12 +45,18 @@ final class UsageStartup extends ServiceSupport implements ExtendedStartupListen
         if (starting != null || !isStarted()) {
             return;
         }
+        long rollupsAt = System.nanoTime() + rollupsDelay.toNanos();
         starting = Thread.ofVirtual().name("fleetgate-usage-start").start(() -> {
             try {
                 ServiceHelper.startService(ledger);
-                ServiceHelper.startService(rollups);
+                // a virtual thread's wait holds no carrier; a stop ends it at once
+                if (!stopping.await(Math.max(0, rollupsAt - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    ServiceHelper.startService(rollups);
+                }
             } catch (RuntimeException e) {
                 LOG.warn("usage totals: could not start ({}); budget checks go on with what is known", e.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         });
     }
@@ -55,6 +68,7 @@ final class UsageStartup extends ServiceSupport implements ExtendedStartupListen
 
     @Override
     protected void doStop() throws InterruptedException {
+        stopping.countDown();
         Thread starting;
         synchronized (this) {
             starting = this.starting;

@@ -230,6 +230,8 @@ public final class GatewayHarness implements AutoCloseable {
         all.put("fleetgate.retries.initial-backoff-ms", "100");
         all.put("fleetgate.retries.budget-ms", "10000");
         all.put("fleetgate.commands.reply-timeout-ms", "30000");
+        // the routes no request needs at once start 100 ms after the others, not 2 s (StartAfterTheApiTest)
+        all.put("fleetgate.startup.background-delay-ms", "100");
         // accounts: a key per harness (kept across restart), the simulator's token endpoint,
         // and a refresh sweep every 200 ms; TokenRefreshDefaultsTest proves the shipped numbers
         all.put("fleetgate.accounts.token-encryption-key", io.fleetgate.account.TokenCipher.newKey());
