@@ -3,6 +3,7 @@ package io.fleetgate.app;
 import static io.fleetgate.testing.TestFleet.ALICE;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetgate.credits.UsageRollups;
 import io.fleetgate.telemetry.FleetTelemetryTopics;
 import io.fleetgate.telemetry.RecordType;
 import io.fleetgate.telemetry.proto.VehicleData.Datum;
@@ -22,9 +23,9 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
- * The routes no request needs at once (routePolicy startAfterTheApi) start
- * fleetgate.startup.background-delay-ms after the others: the API answers before they run, what
- * came meanwhile waits in Kafka, and a disabled one stays stopped.
+ * The routes no request needs at once (routePolicy startAfterTheApi) and the usage roll-ups'
+ * aggregation start fleetgate.startup.background-delay-ms after the others: the API answers before
+ * they run, what came meanwhile waits in Kafka, and a disabled route stays stopped.
  */
 class StartAfterTheApiTest {
     private static final List<String> BACKGROUND = List.of("telemetry-ingest", "vehicle-polling-schedule", "tesla-token-refresh-schedule");
@@ -42,6 +43,8 @@ class StartAfterTheApiTest {
                 assertThat(routes.getRouteStatus(id)).as(id).isEqualTo(ServiceStatus.Stopped);
             }
             assertThat(routes.getRouteStatus("fleet-api-ingress")).isEqualTo(ServiceStatus.Started);
+            UsageRollups rollups = harness.gateway().context().getRegistry().lookupByNameAndType("usageRollups", UsageRollups.class);
+            assertThat(rollups.isRunning()).as("the usage roll-ups' aggregation waits as well").isFalse();
             assertThat(harness.get("/api/1/vehicles", ALICE.gatewayToken()).statusCode()).isEqualTo(200);
 
             // a fleet-telemetry record written before the ingest runs is read once it does
@@ -53,9 +56,11 @@ class StartAfterTheApiTest {
             }
             assertThat(routes.getRouteStatus("telemetry-ingest")).as("the record is in Kafka before the ingest runs")
                     .isEqualTo(ServiceStatus.Stopped);
+            assertThat(rollups.isRunning()).isFalse();
 
             Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
                     BACKGROUND.stream().allMatch(id -> routes.getRouteStatus(id) == ServiceStatus.Started));
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(rollups::isRunning);
             // the delay counts from Camel's start, a moment before the harness returned
             assertThat(Duration.ofNanos(System.nanoTime() - up)).isGreaterThan(Duration.ofMillis(delayMillis - 1000));
             assertThat(new TopicRecords(harness.kafkaBootstrapServers()).await("fleetgate.vehicle-events.v1",
