@@ -51,6 +51,8 @@ class ContractDefaultsTest {
         assertThat(p.getProperty("fleetgate.breaker.minimum-calls").trim()).isEqualTo("10");
         assertThat(p.getProperty("fleetgate.breaker.open-wait-ms").trim()).isEqualTo("30000");
         assertThat(p.getProperty("fleetgate.breaker.half-open-calls").trim()).isEqualTo("3");
+        // not a contract number: what no request needs at once starts 2 s after the API (StartAfterTheApiTest)
+        assertThat(p.getProperty("fleetgate.startup.background-delay-ms").trim()).isEqualTo("2000");
         // CONTRACT section 10: an SSE keep-alive at least every 10 s
         assertThat(p.getProperty("fleetgate.stream.keep-alive-ms").trim()).isEqualTo("10000");
         // CONTRACT section 8 in Tesla's prices: 150,000 streamed signals cost what 1,000 commands do

@@ -13,10 +13,8 @@ import io.fleetgate.telemetry.proto.VehicleData.Value;
 import io.fleetgate.testing.GatewayHarness;
 import io.fleetgate.testing.TestFleet;
 import io.fleetgate.testing.TopicRecords;
-import java.io.InputStream;
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
 import org.apache.camel.ServiceStatus;
 import org.apache.camel.spi.RouteController;
 import org.awaitility.Awaitility;
@@ -25,7 +23,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The routes no request needs at once (routePolicy startAfterTheApi) and the usage roll-ups'
  * aggregation start fleetgate.startup.background-delay-ms after the others: the API answers before
- * they run, what came meanwhile waits in Kafka, and a disabled route stays stopped.
+ * they run, what came meanwhile waits in Kafka, and a disabled route stays stopped. The shipped
+ * delay (2 s) is in ContractDefaultsTest.
  */
 class StartAfterTheApiTest {
     private static final List<String> BACKGROUND = List.of("telemetry-ingest", "vehicle-polling-schedule", "tesla-token-refresh-schedule");
@@ -68,14 +67,5 @@ class StartAfterTheApiTest {
             // a disabled route is not started by the policy either
             assertThat(routes.getRouteStatus("webhook-dispatch")).isEqualTo(ServiceStatus.Stopped);
         }
-    }
-
-    @Test
-    void theShippedDelayIsTwoSeconds() throws Exception {
-        Properties p = new Properties();
-        try (InputStream in = getClass().getClassLoader().getResourceAsStream("application.properties")) {
-            p.load(in);
-        }
-        assertThat(p.getProperty("fleetgate.startup.background-delay-ms").trim()).isEqualTo("2000");
     }
 }
