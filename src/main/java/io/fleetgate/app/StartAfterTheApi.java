@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * after Camel has started the others, not with them. On a few cores a start is CPU-bound, and their
  * Kafka consumers joining groups (and compiling their code) delayed the first proxied answer.
  * A route whose {@code autoStartup} is false (a disabled feature) stays stopped. Only these routes
- * carry the policy: a route policy is called for every exchange that enters its route.
+ * carry the policy: a route policy is called for every exchange that enters its route. The usage
+ * roll-ups' aggregation, a service, waits the same setting in its own starter ({@code UsageStartup}).
  */
 public final class StartAfterTheApi extends RoutePolicySupport implements ExtendedStartupListener {
     private static final Logger LOG = LoggerFactory.getLogger(StartAfterTheApi.class);
