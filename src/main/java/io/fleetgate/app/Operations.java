@@ -23,6 +23,7 @@ import io.fleetgate.ops.AdminFleet;
 import io.fleetgate.ops.AdminHealth;
 import io.fleetgate.ops.AdminVehicles;
 import io.fleetgate.ops.AuditObservers;
+import io.fleetgate.ops.BackgroundRoutesCheck;
 import io.fleetgate.ops.ConsoleFiles;
 import io.fleetgate.ops.FleetgateMetrics;
 import io.fleetgate.ops.KafkaStateCheck;
@@ -91,6 +92,12 @@ final class Operations {
         HealthCheck kafka = kafkaCheck(registry);
         registry.bind("fleetgate-state-kafka", kafka);
         checks.add(kafka);
+        StartAfterTheApi background = registry.lookupByNameAndType("startAfterTheApi", StartAfterTheApi.class);
+        if (background != null) {
+            HealthCheck backgroundRoutes = new BackgroundRoutesCheck(background::notStarted);
+            registry.bind("fleetgate-state-background-routes", backgroundRoutes);
+            checks.add(backgroundRoutes);
+        }
         registry.bind("adminHealth", new AdminHealth(() -> List.copyOf(checks), metrics.registry()));
     }
 

@@ -2,6 +2,8 @@ package io.fleetgate.app;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -20,12 +22,19 @@ import org.slf4j.LoggerFactory;
  * A route whose {@code autoStartup} is false (a disabled feature) stays stopped. Only these routes
  * carry the policy: a route policy is called for every exchange that enters its route. The usage
  * roll-ups' aggregation, a service, waits the same setting in its own starter ({@code UsageStartup}).
+ * <p>
+ * A route that does not start is tried again, after twice the wait each time (at most
+ * {@link #MOST_BETWEEN_TRIES}), and named by {@link #notStarted()} until it runs: the full health
+ * list shows it, as a start that failed outright would have been seen before these routes waited.
  */
 public final class StartAfterTheApi extends RoutePolicySupport implements ExtendedStartupListener {
     private static final Logger LOG = LoggerFactory.getLogger(StartAfterTheApi.class);
+    static final Duration LEAST_BETWEEN_TRIES = Duration.ofMillis(100);
+    static final Duration MOST_BETWEEN_TRIES = Duration.ofMinutes(1);
 
     private final Duration delay;
     private final List<String> waiting = new CopyOnWriteArrayList<>();
+    private final Map<String, String> failures = new TreeMap<>();
     private ScheduledExecutorService later;
 
     public StartAfterTheApi(Duration delay) {
@@ -52,22 +61,46 @@ public final class StartAfterTheApi extends RoutePolicySupport implements Extend
             return;
         }
         later = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "fleetgate-start-after-the-api");
-        later.schedule(() -> startWaiting(context), delay.toMillis(), TimeUnit.MILLISECONDS);
+        later.schedule(() -> startWaiting(context, delay), delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private void startWaiting(CamelContext context) {
+    /** The routes that were due to start and have not, each with why its last try failed. */
+    public synchronized Map<String, String> notStarted() {
+        return Map.copyOf(failures);
+    }
+
+    private void startWaiting(CamelContext context, Duration waited) {
         for (String routeId : waiting) {
             if (!context.isStarted()) {
                 return; // stopping: nothing more to start
             }
             try {
                 context.getRouteController().startRoute(routeId);
+                waiting.remove(routeId);
+                String failed;
+                synchronized (this) {
+                    failed = failures.remove(routeId);
+                }
+                if (failed != null) {
+                    LOG.info("route {} started at last", routeId);
+                }
             } catch (Exception e) {
-                // too late to fail the start: said once, and the API goes on serving
-                LOG.error("route {} did not start: {}", routeId, e.getMessage());
+                String reason = String.valueOf(e.getMessage());
+                String before;
+                synchronized (this) {
+                    before = failures.put(routeId, reason);
+                }
+                // too late to fail the start: the API goes on serving, and the health list names the route
+                if (!reason.equals(before)) {
+                    LOG.error("route {} did not start, trying again: {}", routeId, reason);
+                }
             }
         }
-        waiting.clear();
-        context.getExecutorServiceManager().shutdown(later);
+        if (waiting.isEmpty()) {
+            context.getExecutorServiceManager().shutdown(later);
+        } else {
+            Duration next = Duration.ofMillis(Math.clamp(waited.toMillis() * 2, LEAST_BETWEEN_TRIES.toMillis(), MOST_BETWEEN_TRIES.toMillis()));
+            later.schedule(() -> startWaiting(context, next), next.toMillis(), TimeUnit.MILLISECONDS);
+        }
     }
 }

@@ -44,6 +44,9 @@ class HealthChecksTest {
             assertThat(check(probe(harness, "/observe/health/ready"), "accounts")).isEqualTo("UP");
             assertThat(check(probe(harness, "/observe/health/ready"), "kafka")).as("not a readiness check").startsWith("absent");
             assertThat(check(probe(harness, "/observe/health"), "kafka")).isEqualTo("UP");
+            // the routes that start after the API, all started (StartAfterTheApiTest: one that does not)
+            assertThat(check(probe(harness, "/observe/health"), "background-routes")).isEqualTo("UP");
+            assertThat(check(probe(harness, "/observe/health/ready"), "background-routes")).startsWith("absent");
             assertThat(MetricsEndpointTest.scrape(harness).value("fleetgate_kafka_up")).isEqualTo(1.0);
 
             kafka.close();

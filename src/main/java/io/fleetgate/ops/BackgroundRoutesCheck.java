@@ -1,0 +1,42 @@
+package io.fleetgate.ops;
+
+import java.util.Map;
+import java.util.function.Supplier;
+import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.impl.health.AbstractHealthCheck;
+
+/**
+ * The routes that start after the API (telemetry ingest, webhook deliveries, the polling and
+ * token-refresh schedules) for operators, in the full health list ({@code /observe/health}): DOWN
+ * while one of them failed to start, naming it and why; they are tried again meanwhile. Neither a
+ * readiness nor a liveness check: the API serves without them.
+ */
+public final class BackgroundRoutesCheck extends AbstractHealthCheck {
+    private final Supplier<Map<String, String>> notStarted;
+
+    public BackgroundRoutesCheck(Supplier<Map<String, String>> notStarted) {
+        super("fleetgate", "background-routes");
+        this.notStarted = notStarted;
+    }
+
+    @Override
+    public boolean isReadiness() {
+        return false;
+    }
+
+    @Override
+    public boolean isLiveness() {
+        return false;
+    }
+
+    @Override
+    protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        Map<String, String> failed = notStarted.get();
+        if (failed.isEmpty()) {
+            builder.up();
+            return;
+        }
+        failed.forEach((route, reason) -> builder.detail("route." + route, reason));
+        builder.down().message("not started, tried again: " + String.join(", ", new java.util.TreeMap<>(failed).keySet()));
+    }
+}
