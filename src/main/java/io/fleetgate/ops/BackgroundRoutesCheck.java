@@ -1,9 +1,9 @@
 package io.fleetgate.ops;
 
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
  * The routes that start after the API (telemetry ingest, webhook deliveries, the polling and
@@ -11,22 +11,12 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
  * while one of them failed to start, naming it and why; they are tried again meanwhile. Neither a
  * readiness nor a liveness check: the API serves without them.
  */
-public final class BackgroundRoutesCheck extends AbstractHealthCheck {
+public final class BackgroundRoutesCheck extends StateCheck {
     private final Supplier<Map<String, String>> notStarted;
 
     public BackgroundRoutesCheck(Supplier<Map<String, String>> notStarted) {
-        super("fleetgate", "background-routes");
+        super("background-routes");
         this.notStarted = notStarted;
-    }
-
-    @Override
-    public boolean isReadiness() {
-        return false;
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
     }
 
     @Override
@@ -37,6 +27,6 @@ public final class BackgroundRoutesCheck extends AbstractHealthCheck {
             return;
         }
         failed.forEach((route, reason) -> builder.detail("route." + route, reason));
-        builder.down().message("not started, tried again: " + String.join(", ", new java.util.TreeMap<>(failed).keySet()));
+        builder.down().message("not started, tried again: " + String.join(", ", new TreeMap<>(failed).keySet()));
     }
 }

@@ -6,7 +6,6 @@ import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
  * Kafka's state for operators, in the full health list ({@code /observe/health}): DOWN while
@@ -14,28 +13,18 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
  * readiness nor a liveness check: a replica without Kafka still serves reads (its commands
  * refuse themselves with 503), and a restart would not bring Kafka back.
  */
-public final class KafkaStateCheck extends AbstractHealthCheck {
+public final class KafkaStateCheck extends StateCheck {
     private final String bootstrapServers;
     private final BooleanSupplier up;
     private final Supplier<Duration> away;
     private final LongSupplier waitingAuditEvents;
 
     public KafkaStateCheck(String bootstrapServers, BooleanSupplier up, Supplier<Duration> away, LongSupplier waitingAuditEvents) {
-        super("fleetgate", "kafka");
+        super("kafka");
         this.bootstrapServers = bootstrapServers;
         this.up = up;
         this.away = away;
         this.waitingAuditEvents = waitingAuditEvents;
-    }
-
-    @Override
-    public boolean isReadiness() {
-        return false;
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
     }
 
     @Override
