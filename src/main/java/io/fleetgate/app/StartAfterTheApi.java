@@ -2,7 +2,9 @@ package io.fleetgate.app;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Collections;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
@@ -11,6 +13,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.ExtendedStartupListener;
 import org.apache.camel.Route;
 import org.apache.camel.support.RoutePolicySupport;
+import org.apache.camel.util.URISupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,9 +67,9 @@ public final class StartAfterTheApi extends RoutePolicySupport implements Extend
         later.schedule(() -> startWaiting(context, delay), delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** The routes that were due to start and have not, each with why its last try failed. */
-    public synchronized Map<String, String> notStarted() {
-        return Map.copyOf(failures);
+    /** The routes that were due to start and have not, each with why its last try failed, by route id. */
+    public synchronized SortedMap<String, String> notStarted() {
+        return Collections.unmodifiableSortedMap(new TreeMap<>(failures));
     }
 
     private void startWaiting(CamelContext context, Duration waited) {
@@ -85,7 +88,8 @@ public final class StartAfterTheApi extends RoutePolicySupport implements Extend
                     LOG.info("route {} started at last", routeId);
                 }
             } catch (Exception e) {
-                String reason = String.valueOf(e.getMessage());
+                // shown in the health list: any credential in an endpoint's URI masked
+                String reason = URISupport.sanitizeUri(String.valueOf(e.getMessage()));
                 String before;
                 synchronized (this) {
                     before = failures.put(routeId, reason);

@@ -1,7 +1,7 @@
 package io.fleetgate.ops;
 
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.SortedMap;
 import java.util.function.Supplier;
 import org.apache.camel.health.HealthCheckResultBuilder;
 
@@ -12,21 +12,22 @@ import org.apache.camel.health.HealthCheckResultBuilder;
  * readiness nor a liveness check: the API serves without them.
  */
 public final class BackgroundRoutesCheck extends StateCheck {
-    private final Supplier<Map<String, String>> notStarted;
+    private final Supplier<SortedMap<String, String>> notStarted;
 
-    public BackgroundRoutesCheck(Supplier<Map<String, String>> notStarted) {
+    /** @param notStarted the routes that failed to start and why, by route id */
+    public BackgroundRoutesCheck(Supplier<SortedMap<String, String>> notStarted) {
         super("background-routes");
         this.notStarted = notStarted;
     }
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
-        Map<String, String> failed = notStarted.get();
+        SortedMap<String, String> failed = notStarted.get();
         if (failed.isEmpty()) {
             builder.up();
             return;
         }
         failed.forEach((route, reason) -> builder.detail("route." + route, reason));
-        builder.down().message("not started, tried again: " + String.join(", ", new TreeMap<>(failed).keySet()));
+        builder.down().message("not started, tried again: " + String.join(", ", failed.keySet()));
     }
 }

@@ -4,6 +4,7 @@ import static io.fleetgate.testing.TestFleet.ALICE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetgate.credits.UsageRollups;
+import io.fleetgate.ops.BackgroundRoutesCheck;
 import io.fleetgate.telemetry.FleetTelemetryTopics;
 import io.fleetgate.telemetry.RecordType;
 import io.fleetgate.telemetry.proto.VehicleData.Datum;
@@ -13,7 +14,6 @@ import io.fleetgate.telemetry.proto.VehicleData.Value;
 import io.fleetgate.testing.GatewayHarness;
 import io.fleetgate.testing.TestFleet;
 import io.fleetgate.testing.TopicRecords;
-import io.fleetgate.ops.BackgroundRoutesCheck;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -27,10 +27,10 @@ import org.apache.camel.ServiceStatus;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.spi.RouteController;
 import org.apache.camel.support.DefaultComponent;
 import org.apache.camel.support.DefaultConsumer;
 import org.apache.camel.support.DefaultEndpoint;
-import org.apache.camel.spi.RouteController;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
