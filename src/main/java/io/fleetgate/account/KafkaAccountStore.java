@@ -75,7 +75,7 @@ public final class KafkaAccountStore extends ServiceSupport implements AccountSt
         this.records = records;
         this.sendTimeout = sendTimeout;
         this.follower = new TopicFollower<String>("the account store",
-                KafkaClientConfig.promptReader(clientConfig, "fleetgate-accounts", StringDeserializer.class),
+                KafkaClientConfig.followerReader(clientConfig, "fleetgate-accounts", StringDeserializer.class),
                 topic, StartPosition.beginning(), new TopicFollower.Reader<>() {
                     @Override
                     public void read(ConsumerRecord<String, String> record) {

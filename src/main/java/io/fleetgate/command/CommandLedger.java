@@ -54,7 +54,8 @@ public final class CommandLedger extends ServiceSupport {
             }
         };
         this.follower = new TopicFollower<>("the command ledger",
-                // a REST command waits for its result on this reader
+                // a REST command waits for its result on this reader; not a followerReader, as
+                // readToEnd's end offsets would wait behind its long fetch
                 KafkaClientConfig.promptReader(clientConfig, "fleetgate-command-ledger", StringDeserializer.class),
                 topic, StartPosition.beginning(), this::read);
         this.attemptsFollower = new TopicFollower<>("the command ledger",

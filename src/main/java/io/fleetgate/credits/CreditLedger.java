@@ -60,7 +60,7 @@ public final class CreditLedger extends ServiceSupport {
         this.clock = clock;
         this.totals = totals;
         this.retentionMonths = retentionMonths;
-        Properties committedOnly = KafkaClientConfig.promptReader(clientConfig, "fleetgate-usage-rollups-reader", ByteArrayDeserializer.class);
+        Properties committedOnly = KafkaClientConfig.followerReader(clientConfig, "fleetgate-usage-rollups-reader", ByteArrayDeserializer.class);
         // a roll-up is read once its transaction (with the audit offsets it covers) has committed
         committedOnly.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         this.rollups = new TopicFollower<byte[]>("the usage roll-ups reader", committedOnly, rollupTopic, StartPosition.beginning(),
@@ -76,7 +76,7 @@ public final class CreditLedger extends ServiceSupport {
                     }
                 }).paced(KafkaClientConfig.FOLLOWER_PACE);
         this.events = new TopicFollower<byte[]>("the credit ledger",
-                KafkaClientConfig.promptReader(clientConfig, "fleetgate-credit-ledger", ByteArrayDeserializer.class),
+                KafkaClientConfig.followerReader(clientConfig, "fleetgate-credit-ledger", ByteArrayDeserializer.class),
                 auditTopic, this::seekPastRolledUp, new TopicFollower.Reader<>() {
                     @Override
                     public void read(ConsumerRecord<String, byte[]> record) {

@@ -37,7 +37,7 @@ public final class TopicFollower<V> extends ServiceSupport {
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
     /**
      * A follower has no group and nothing to commit, so its consumer closes without waiting for the
-     * fetch it has out (up to a prompt reader's 500 ms): stopping Fleetgate's dozen followers one
+     * fetch it has out (up to a follower reader's 5 s): stopping Fleetgate's dozen followers one
      * after another had taken about 2 s of its shutdown.
      */
     private static final CloseOptions CLOSE_AT_ONCE = CloseOptions.timeout(Duration.ZERO);
@@ -85,7 +85,7 @@ public final class TopicFollower<V> extends ServiceSupport {
     /**
      * Once caught up, polls at most once per {@code pace} while records keep coming (a record
      * after a quiet spell is still read at once), nobody waiting on {@link #readToEnd()}: for a
-     * follower nothing waits on, reading through {@link KafkaClientConfig#promptReader}, so that
+     * follower nothing waits on, reading through {@link KafkaClientConfig#followerReader}, so that
      * it neither asks the broker 50 times a second while the topic is idle nor once per batch while
      * it is busy. Set before {@link #start()}.
      */
@@ -105,9 +105,15 @@ public final class TopicFollower<V> extends ServiceSupport {
 
     /**
      * Completes once the topic has been read up to its end offsets as of this call (taken by the
-     * follower at its next poll): whatever was acknowledged before the call has then been read.
+     * follower at its next poll): whatever was acknowledged before the call has then been read. Not
+     * for a follower reading through {@link KafkaClientConfig#followerReader}: the end offsets would
+     * wait for its fetch out.
      */
     public CompletableFuture<Void> readToEnd() {
+        Object fetchWait = consumerProperties.get(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG);
+        if (fetchWait != null && Integer.parseInt(fetchWait.toString()) >= KafkaClientConfig.FOLLOWER_FETCH_WAIT_MS) {
+            throw new IllegalStateException(owner + " reads through a followerReader: its end offsets would wait for its fetch out");
+        }
         CompletableFuture<Void> read = new CompletableFuture<>();
         endRequests.add(read);
         Thread t = thread;

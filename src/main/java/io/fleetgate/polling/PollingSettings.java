@@ -58,7 +58,7 @@ public final class PollingSettings extends ServiceSupport {
         this.json = json;
         this.writeTimeout = writeTimeout;
         this.follower = new TopicFollower<>("the polling settings",
-                KafkaClientConfig.promptReader(kafkaClients, "fleetgate-polling-reader", StringDeserializer.class),
+                KafkaClientConfig.followerReader(kafkaClients, "fleetgate-polling-reader", StringDeserializer.class),
                 topic, StartPosition.beginning(), this::read).paced(KafkaClientConfig.FOLLOWER_PACE);
     }
 

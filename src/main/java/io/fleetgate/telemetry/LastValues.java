@@ -42,6 +42,7 @@ public final class LastValues extends ServiceSupport {
 
     public LastValues(Map<String, Object> kafkaClients, String stateTopic, ObjectMapper json) {
         this.json = json;
+        // not a followerReader: readToEnd's end offsets would wait behind its long fetch
         this.follower = new TopicFollower<>("the vehicle last values",
                 KafkaClientConfig.promptReader(kafkaClients, "fleetgate-vehicle-state-reader", StringDeserializer.class),
                 stateTopic, StartPosition.beginning(), this::read).paced(KafkaClientConfig.FOLLOWER_PACE);

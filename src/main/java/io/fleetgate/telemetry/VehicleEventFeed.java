@@ -72,7 +72,7 @@ public final class VehicleEventFeed extends ServiceSupport {
         this.topic = topic;
         this.json = json;
         // live streams wait on this reader
-        Properties reader = KafkaClientConfig.promptReader(kafkaClients, "fleetgate-vehicle-event-feed", StringDeserializer.class);
+        Properties reader = KafkaClientConfig.followerReader(kafkaClients, "fleetgate-vehicle-event-feed", StringDeserializer.class);
         this.follower = new TopicFollower<>("the vehicle event feed", reader, topic, StartPosition.end(), this::read);
     }
 

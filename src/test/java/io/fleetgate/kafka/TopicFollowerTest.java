@@ -42,7 +42,7 @@ class TopicFollowerTest {
             admin.createTopics(List.of(new NewTopic("from-beginning", 2, (short) 1),
                     // stamped months back: kept for good, or the broker's first retention pass deletes them
                     new NewTopic("from-instant", 2, (short) 1).configs(java.util.Map.of("retention.ms", "-1")),
-                    new NewTopic("paced", 2, (short) 1))).all().get();
+                    new NewTopic("paced", 2, (short) 1), new NewTopic("idle", 2, (short) 1))).all().get();
         }
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
@@ -156,6 +156,43 @@ class TopicFollowerTest {
             follower.stop();
             assertThat(Duration.ofNanos(System.nanoTime() - stopping)).isLessThan(pace.dividedBy(2));
         }
+    }
+
+    @Test
+    void aFollowerReaderAsksTheBrokerOncePerFiveSecondsWhileTheTopicIsIdleAndReadsARecordAtOnce() throws Exception {
+        List<String> read = new CopyOnWriteArrayList<>();
+        TopicFollower<String> follower = new TopicFollower<>("the test",
+                KafkaClientConfig.followerReader(clientConfig, "follower-idle", StringDeserializer.class),
+                "idle", StartPosition.beginning(), record -> read.add(record.value()));
+        follower.start();
+        try {
+            assertThat(follower.awaitCaughtUp(WAIT)).isTrue();
+            Thread.sleep(500);
+            double before = fetches("follower-idle");
+            Thread.sleep(4000);
+            // a prompt reader's 500 ms wait made about eight here
+            assertThat(fetches("follower-idle") - before).as("fetches in 4 idle seconds").isLessThanOrEqualTo(1);
+
+            // its end offsets would wait behind the fetch out: refused, where a caller would wait 5 s
+            org.assertj.core.api.Assertions.assertThatThrownBy(follower::readToEnd).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("followerReader");
+
+            long sent = System.nanoTime();
+            producer.send(new ProducerRecord<>("idle", "k", "woken")).get();
+            Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(10)).until(() -> read.contains("woken"));
+            assertThat(Duration.ofNanos(System.nanoTime() - sent)).as("read while the fetch waited").isLessThan(Duration.ofSeconds(1));
+        } finally {
+            long stopping = System.nanoTime();
+            follower.stop();
+            assertThat(Duration.ofNanos(System.nanoTime() - stopping)).as("stopped without waiting for the fetch")
+                    .isLessThan(Duration.ofSeconds(2));
+        }
+    }
+
+    /** The fetches the consumer of that client id sent so far (its {@code fetch-total} metric, over JMX). */
+    private static double fetches(String clientId) throws Exception {
+        return (Double) java.lang.management.ManagementFactory.getPlatformMBeanServer().getAttribute(new javax.management.ObjectName(
+                "kafka.consumer:type=consumer-fetch-manager-metrics,client-id=" + clientId), "fetch-total");
     }
 
     private static Properties reader(String clientId) {
