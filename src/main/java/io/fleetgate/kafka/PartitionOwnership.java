@@ -34,7 +34,9 @@ public final class PartitionOwnership extends ServiceSupport {
      * @param purpose         names the thread and the log line ("polling", "token refresh")
      * @param clientConfig    bootstrap servers and security settings ({@link KafkaClientConfig})
      * @param consumerConfig  group id, offset reset, client id and timeouts of this group's consumer
-     * @param records         what to do with each record read (the topic may carry only assignments)
+     * @param records         what to do with each record read; null when the group only holds the
+     *                        assignment (another consumer reads the topic): its partitions are then
+     *                        paused, so this consumer sends the broker heartbeats and no fetches
      * @param beforeRelease   runs with the partitions this replica is about to lose
      */
     public record Settings(String purpose, Map<String, Object> clientConfig, String topic, Map<String, Object> consumerConfig,
@@ -116,6 +118,9 @@ public final class PartitionOwnership extends ServiceSupport {
                 @Override
                 public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
                     assigned.forEach(tp -> owned.add(tp.partition()));
+                    if (settings.records() == null) {
+                        consumer.pause(assigned);
+                    }
                     if (!told.equals(owned)) {
                         told = Set.copyOf(owned);
                         LOG.info("{}: this replica now owns partitions {} of {}", settings.purpose(), told, settings.topic());
@@ -124,7 +129,7 @@ public final class PartitionOwnership extends ServiceSupport {
             });
             while (isRunAllowed()) {
                 for (ConsumerRecord<String, String> record : consumer.poll(settings.pollTimeout())) {
-                    settings.records().accept(record);
+                    settings.records().accept(record); // never for paused partitions
                 }
             }
         } catch (WakeupException e) {

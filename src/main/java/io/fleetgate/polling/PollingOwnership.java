@@ -30,7 +30,7 @@ public final class PollingOwnership extends ServiceSupport {
                 ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) heartbeatInterval.toMillis());
         // the records are PollingSettings' to read; this consumer only holds the assignment
         this.partitions = new PartitionOwnership(new PartitionOwnership.Settings("polling", clientConfig, topic, consumer,
-                Duration.ofMillis(500), record -> { }, released -> { }));
+                Duration.ofMillis(500), null, released -> { }));
     }
 
     /** True while this replica holds the VIN's partition. */
