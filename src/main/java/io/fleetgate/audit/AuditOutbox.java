@@ -41,6 +41,16 @@ public final class AuditOutbox {
      * batch anyway, cost nothing.
      */
     private static final long LOOK_AGAIN_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    /**
+     * Looks that found memory empty after which the publisher waits to be woken instead (the first
+     * event offered then wakes it): an idle Fleetgate's publisher looked 200 times a second, 6-7 ms
+     * of CPU a second for nothing. Events 5 ms apart or closer (200 reads a second) never get there.
+     */
+    private static final int QUIET_LOOKS = 10;
+    /** The publisher's looks in a row that found memory empty; the publisher's thread only. */
+    private int quietLooks;
+    /** The publisher while it waits to be woken by an offer; null while it looks every 5 ms. */
+    private volatile Thread sleeper;
     /** Events of memory: waiting for the publisher, or handed to Kafka and not yet acknowledged. */
     private final AtomicInteger inMemory = new AtomicInteger();
     private final LongAdder journaled = new LongAdder();
@@ -83,6 +93,10 @@ public final class AuditOutbox {
             if (up && journal.unread() == 0 && inMemory.get() < capacity) {
                 inMemory.incrementAndGet();
                 memory.add(event);
+                Thread publisher = sleeper;
+                if (publisher != null) {
+                    LockSupport.unpark(publisher);
+                }
                 return true;
             }
             if (journal.append(AuditEventJson.bytes(event), origin)) {
@@ -107,11 +121,26 @@ public final class AuditOutbox {
         AuditEvent event = memory.poll();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         for (long left = deadline - System.nanoTime(); event == null && left > 0; left = deadline - System.nanoTime()) {
-            LockSupport.parkNanos(this, Math.min(left, LOOK_AGAIN_NANOS));
+            if (quietLooks < QUIET_LOOKS) {
+                quietLooks++;
+                LockSupport.parkNanos(this, Math.min(left, LOOK_AGAIN_NANOS));
+            } else {
+                sleeper = Thread.currentThread();
+                // an offer made before sleeper was set saw null and woke nobody: look once more first
+                if ((event = memory.poll()) == null) {
+                    LockSupport.parkNanos(this, left);
+                }
+                sleeper = null;
+            }
             if (Thread.interrupted()) {
                 throw new InterruptedException();
             }
-            event = memory.poll();
+            if (event == null) {
+                event = memory.poll();
+            }
+        }
+        if (event != null) {
+            quietLooks = 0;
         }
         return event;
     }

@@ -36,6 +36,29 @@ class AuditOutboxTest {
     }
 
     @Test
+    void aPublisherThatFoundMemoryEmptyTenTimesWaitsToBeWokenAndTheNextOfferWakesItAtOnce() throws Exception {
+        // ten looks 5 ms apart find nothing: the publisher then waits to be woken
+        assertThat(outbox.takeFromMemory(100)).isNull();
+        AuditEvent event = event("alice");
+        java.util.concurrent.CompletableFuture<AuditEvent> taken = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return outbox.takeFromMemory(10_000);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Thread.sleep(300);
+        assertThat(taken).as("still waiting").isNotDone();
+        long offered = System.nanoTime();
+        assertThat(outbox.offer(event)).isTrue();
+        assertThat(taken.get(5, java.util.concurrent.TimeUnit.SECONDS)).isSameAs(event);
+        assertThat(Duration.ofNanos(System.nanoTime() - offered)).as("woken by the offer, not at the end of its wait")
+                .isLessThan(Duration.ofSeconds(1));
+        // an event found: the next empty looks are 5 ms apart again, and nothing is taken twice
+        assertThat(outbox.takeFromMemory(20)).isNull();
+    }
+
+    @Test
     void keepsEventsInMemoryUpToItsCapacityThenInTheJournalInTheirOrder() throws Exception {
         List<AuditEvent> events = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
