@@ -13,6 +13,7 @@ import org.apache.camel.support.service.ServiceSupport;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.apache.kafka.common.TopicPartition;
@@ -128,8 +129,9 @@ public final class PartitionOwnership extends ServiceSupport {
                 }
             });
             while (isRunAllowed()) {
-                for (ConsumerRecord<String, String> record : consumer.poll(settings.pollTimeout())) {
-                    settings.records().accept(record); // never for paused partitions
+                ConsumerRecords<String, String> records = consumer.poll(settings.pollTimeout());
+                if (settings.records() != null) { // paused partitions give none
+                    records.forEach(settings.records());
                 }
             }
         } catch (WakeupException e) {
