@@ -1,8 +1,8 @@
 package io.fleetgate.app;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;

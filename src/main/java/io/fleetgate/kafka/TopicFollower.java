@@ -59,6 +59,8 @@ public final class TopicFollower<V> extends ServiceSupport {
     private final String topic;
     private final StartPosition start;
     private final Reader<V> reader;
+    /** Whether it reads through a {@link KafkaClientConfig#followerReader}, whose long fetch rules out {@link #readToEnd()}. */
+    private final boolean longFetch;
     private final Map<TopicPartition, Long> positions = new ConcurrentHashMap<>();
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     /** Waits for the topic to be read to its end as of the request; the follower takes the end offsets. */
@@ -80,6 +82,8 @@ public final class TopicFollower<V> extends ServiceSupport {
         this.topic = topic;
         this.start = start;
         this.reader = reader;
+        Object fetchWait = consumerProperties.get(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG);
+        this.longFetch = fetchWait != null && Integer.parseInt(fetchWait.toString()) >= KafkaClientConfig.FOLLOWER_FETCH_WAIT_MS;
     }
 
     /**
@@ -110,8 +114,7 @@ public final class TopicFollower<V> extends ServiceSupport {
      * wait for its fetch out.
      */
     public CompletableFuture<Void> readToEnd() {
-        Object fetchWait = consumerProperties.get(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG);
-        if (fetchWait != null && Integer.parseInt(fetchWait.toString()) >= KafkaClientConfig.FOLLOWER_FETCH_WAIT_MS) {
+        if (longFetch) {
             throw new IllegalStateException(owner + " reads through a followerReader: its end offsets would wait for its fetch out");
         }
         CompletableFuture<Void> read = new CompletableFuture<>();

@@ -7,15 +7,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetgate.testing.CommandFleet;
 import io.fleetgate.testing.GatewayHarness;
+import io.fleetgate.testing.KafkaClientMetrics;
 import io.fleetgate.testing.TestAccount;
 import io.fleetgate.testing.TopicRecords;
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
-import javax.management.ObjectName;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -142,7 +141,7 @@ class KafkaCommandsTest {
     @Test
     void lanesWritingTogetherShareProduceRequests() throws Exception {
         int commands = 40;
-        double writesBefore = clientMetric("kafka.producer:type=producer-metrics,client-id=fleetgate-command-records", "request-total");
+        double writesBefore = KafkaClientMetrics.value("kafka.producer:type=producer-metrics,client-id=fleetgate-command-records", "request-total");
         List<String> ids = new ArrayList<>();
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, harness.kafkaBootstrapServers());
@@ -161,13 +160,8 @@ class KafkaCommandsTest {
                 commands, Duration.ofSeconds(30));
         assertThat(results).hasSize(commands).allSatisfy(r -> assertThat(JSON.readTree(r.value()).get("status").asInt()).isEqualTo(200));
         // 80 writes (a mark and a result per command), in fewer requests than commands
-        assertThat(clientMetric("kafka.producer:type=producer-metrics,client-id=fleetgate-command-records", "request-total")
+        assertThat(KafkaClientMetrics.value("kafka.producer:type=producer-metrics,client-id=fleetgate-command-records", "request-total")
                 - writesBefore).isLessThan(commands);
-    }
-
-    private static double clientMetric(String name, String attribute) throws Exception {
-        return ((Number) ManagementFactory.getPlatformMBeanServer()
-                .getAttribute(new ObjectName(name), attribute)).doubleValue();
     }
 
     private static JsonNode onlyResult(String id) throws Exception {

@@ -1,17 +1,16 @@
 package io.fleetgate.kafka;
 
+import static io.fleetgate.testing.KafkaClientMetrics.fetches;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetgate.app.EmbeddedKafka;
 import io.fleetgate.testing.GatewayHarness;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import javax.management.ObjectName;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -81,11 +80,5 @@ class PartitionOwnershipTest {
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.CLIENT_ID_CONFIG, "ownership-" + name);
         return new PartitionOwnership(new PartitionOwnership.Settings(name, clientConfig, "owned", consumer,
                 Duration.ofMillis(200), records, released -> { }));
-    }
-
-    /** The fetches the consumer of that client id sent so far ({@code fetch-total}, over JMX). */
-    private static double fetches(String clientId) throws Exception {
-        return (Double) ManagementFactory.getPlatformMBeanServer().getAttribute(
-                new ObjectName("kafka.consumer:type=consumer-fetch-manager-metrics,client-id=" + clientId), "fetch-total");
     }
 }

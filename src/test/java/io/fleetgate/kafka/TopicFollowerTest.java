@@ -1,5 +1,6 @@
 package io.fleetgate.kafka;
 
+import static io.fleetgate.testing.KafkaClientMetrics.fetches;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetgate.app.EmbeddedKafka;
@@ -187,12 +188,6 @@ class TopicFollowerTest {
             assertThat(Duration.ofNanos(System.nanoTime() - stopping)).as("stopped without waiting for the fetch")
                     .isLessThan(Duration.ofSeconds(2));
         }
-    }
-
-    /** The fetches the consumer of that client id sent so far (its {@code fetch-total} metric, over JMX). */
-    private static double fetches(String clientId) throws Exception {
-        return (Double) java.lang.management.ManagementFactory.getPlatformMBeanServer().getAttribute(new javax.management.ObjectName(
-                "kafka.consumer:type=consumer-fetch-manager-metrics,client-id=" + clientId), "fetch-total");
     }
 
     private static Properties reader(String clientId) {
