@@ -72,12 +72,13 @@ class WaitingCommandsThreadsTest {
     void aCommandWaitingForItsResultHoldsNoThreadAtAll() throws Exception {
         int waiting = 200;
         TestAccount ops = CommandFleet.account();
-        try (GatewayHarness harness = GatewayHarness.builder().fleet(CommandFleet.fleet(8)).accounts(ops)
-                // polls every second, for up to 16 s: the 8 s wake delay fits. Every 200 ms, 1,000 polls a
-                // second overloaded a CI machine (four test JVMs on 2 cores): 154 polls, each on its
-                // virtual thread while its HTTP call is out, took over a second and were counted as held
-                .setting("fleetgate.wake.poll-interval-ms", "1000")
-                .setting("fleetgate.wake.max-polls", "16").start();
+        try (GatewayHarness harness = GatewayHarness.builder().fleet(CommandFleet.fleet(12)).accounts(ops)
+                // polls every 2 s, for up to 20 s: the 12 s wake delay fits. A poll holds its virtual
+                // thread while its HTTP call is out: on a loaded CI machine (four test JVMs on 2 cores)
+                // 1,000 polls a second had 154 of them out for over a second, and 200 a second had 191,
+                // so the window below is 3 s and the polls half as many
+                .setting("fleetgate.wake.poll-interval-ms", "2000")
+                .setting("fleetgate.wake.max-polls", "10").start();
                 // virtual threads are counted from JFR's start and end events, not from a thread dump:
                 // HotSpotDiagnosticMXBean.dumpThreads can abort the JVM while virtual threads park
                 // (JDK-8364343, still in JDK 25)
@@ -94,7 +95,7 @@ class WaitingCommandsThreadsTest {
                         .build();
                 answers.add(harness.httpClient().sendAsync(request, HttpResponse.BodyHandlers.ofString()));
             }
-            // every command sent and waiting for its vehicle to wake (8 s; a loaded machine with other
+            // every command sent and waiting for its vehicle to wake (12 s; a loaded machine with other
             // test JVMs may take seconds to send 200)
             Awaitility.await().atMost(Duration.ofSeconds(6)).pollInterval(Duration.ofMillis(20))
                     .until(() -> bulkheads.active("rest-commands-waiting") == waiting);
@@ -109,10 +110,10 @@ class WaitingCommandsThreadsTest {
                 }
             });
             // a loaded machine may still be handing the last sends to Kafka: the fewest threads seen
-            // in the next second counts (the vehicles wake after 8 s, so a command path that held a
-            // thread per waiting command would show them all the whole second)
+            // in the next 3 s counts (the vehicles wake after 12 s, so a command path that held a
+            // thread per waiting command would show them all the whole window)
             long platformFrames = Long.MAX_VALUE;
-            long lookUntil = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+            long lookUntil = System.nanoTime() + Duration.ofSeconds(3).toNanos();
             do {
                 platformFrames = Math.min(platformFrames, platformThreadsInCommandPath());
                 Thread.sleep(20);
@@ -159,7 +160,7 @@ class WaitingCommandsThreadsTest {
     /**
      * The virtual threads alive from {@code from} to {@code to}, the probe ({@code excluded}) not
      * counted: a thread held by a waiting command lives through the whole window, while the wake-up
-     * polls (200 vehicles, every 200 ms) each run briefly on a thread of their own, and on a loaded
+     * polls (200 vehicles, every 2 s) each run briefly on a thread of their own, and on a loaded
      * machine over a hundred of those overlap at any moment (CI saw 119).
      */
     private static long virtualThreadsAliveThroughout(List<RecordedEvent> events, Instant from, Instant to, long excluded) {
