@@ -9,6 +9,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,7 +42,7 @@ class AuditOutboxTest {
         // ten looks 5 ms apart find nothing: the publisher then waits to be woken
         assertThat(outbox.takeFromMemory(100)).isNull();
         AuditEvent event = event("alice");
-        java.util.concurrent.CompletableFuture<AuditEvent> taken = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<AuditEvent> taken = CompletableFuture.supplyAsync(() -> {
             try {
                 return outbox.takeFromMemory(10_000);
             } catch (InterruptedException e) {
@@ -51,7 +53,7 @@ class AuditOutboxTest {
         assertThat(taken).as("still waiting").isNotDone();
         long offered = System.nanoTime();
         assertThat(outbox.offer(event)).isTrue();
-        assertThat(taken.get(5, java.util.concurrent.TimeUnit.SECONDS)).isSameAs(event);
+        assertThat(taken.get(5, TimeUnit.SECONDS)).isSameAs(event);
         assertThat(Duration.ofNanos(System.nanoTime() - offered)).as("woken by the offer, not at the end of its wait")
                 .isLessThan(Duration.ofSeconds(1));
         // an event found: the next empty looks are 5 ms apart again, and nothing is taken twice
