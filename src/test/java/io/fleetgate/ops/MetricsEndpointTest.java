@@ -67,9 +67,9 @@ class MetricsEndpointTest {
             assertThat(metrics.value("fleetgate_upstream_latency_seconds_bucket", "region=na", "le=+Inf"))
                     .isEqualTo(harness.simulator().requests().size());
             assertThat(metrics.value("fleetgate_upstream_latency_seconds_sum", "region=na")).isPositive();
-            // Camel's and the JVM's own meters are there too
+            // the JVM's own meters are there too
             assertThat(metrics.has("jvm_memory_used_bytes")).isTrue();
-            // and none of them listens to exchanges: Camel would build events at every step of every request
+            // no Camel event notifier listens to exchanges: Camel would build events at every step of every request
             assertThat(harness.gateway().context().getCamelContextExtension().isEventNotificationApplicable())
                     .as("an event notifier asks for exchange events").isFalse();
         }
