@@ -10,6 +10,7 @@ import io.fleetgate.ingress.IncomingRequest;
 import io.fleetgate.ingress.IngressGuard;
 import io.fleetgate.ingress.IpLimitGuard;
 import io.fleetgate.ingress.RequestClassifier;
+import io.fleetgate.ingress.UnreadableRequests;
 import io.fleetgate.kafka.KafkaClientConfig;
 import io.fleetgate.limits.ClientAddressResolver;
 import io.fleetgate.limits.RateLimitGate;
@@ -110,7 +111,7 @@ public final class FleetgateConfiguration implements CamelConfiguration {
         registry.bind("startAfterTheApi", startAfterTheApi);
         context.addStartupListener(startAfterTheApi);
         context.addStartupListener(new IngressGuardInstaller(new IpLimitGuard(clientAddresses, rateLimitGate, () -> defaultRegion),
-                guard, (int) settings.longValue("camel.server.port")));
+                guard, new UnreadableRequests(() -> defaultRegion), (int) settings.longValue("camel.server.port")));
         // Kafka's health first: the audit publisher reads its journal only while Kafka answers
         KafkaHealth kafkaHealth = new KafkaHealth(KafkaClientConfig.of(settings.required("fleetgate.kafka.bootstrap-servers"),
                 context.getPropertiesComponent()), settings.longValue("fleetgate.kafka.health-interval-ms"));

@@ -2,12 +2,17 @@ package io.fleetgate.app;
 
 import io.fleetgate.ingress.IngressGuard;
 import io.fleetgate.ingress.IpLimitGuard;
+import io.fleetgate.ingress.UnreadableRequests;
 import io.fleetgate.ops.OpenApiDocument;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
@@ -15,23 +20,28 @@ import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
 import org.apache.camel.ExtendedStartupListener;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
+import org.apache.camel.support.service.ServiceSupport;
 
 /**
  * Puts the {@link IpLimitGuard} and the {@link IngressGuard} on the HTTP server once it exists:
  * the per-IP limit in front of everything, the guard in front of the Fleet API routes, behind
  * Fleetgate's own routes for the methods they do not take and for while they are not running, and
  * behind everything for the paths nothing serves. Only on the main server: the management server
- * keeps its own answers, and its requests (health, metrics) are not counted.
+ * keeps its own answers, and its requests (health, metrics) are not counted. Once everything has
+ * started, a server of Fleetgate's takes over the API port from Camel's (see {@link #takeOverThePort}).
  */
 final class IngressGuardInstaller implements ExtendedStartupListener {
     private final IpLimitGuard ipLimit;
     private final IngressGuard guard;
+    private final UnreadableRequests unreadable;
     private final int serverPort;
     private final AtomicBoolean installed = new AtomicBoolean();
+    private final AtomicBoolean tookOver = new AtomicBoolean();
 
-    IngressGuardInstaller(IpLimitGuard ipLimit, IngressGuard guard, int serverPort) {
+    IngressGuardInstaller(IpLimitGuard ipLimit, IngressGuard guard, UnreadableRequests unreadable, int serverPort) {
         this.ipLimit = ipLimit;
         this.guard = guard;
+        this.unreadable = unreadable;
         this.serverPort = serverPort;
     }
 
@@ -63,17 +73,55 @@ final class IngressGuardInstaller implements ExtendedStartupListener {
     }
 
     @Override
-    public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
-        // installed in onCamelContextStarted
+    public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) throws Exception {
+        // the guards were installed in onCamelContextStarted; ServersListening has checked Camel's server by now
+        if (tookOver.compareAndSet(false, true)) {
+            takeOverThePort(context);
+        }
+    }
+
+    /**
+     * Listens on the API port with a server of Fleetgate's, beside Camel's, then closes Camel's:
+     * Vert.x shares the bound socket between the two, so no connection is refused meanwhile, and
+     * the connections Camel's server took stay with it. Why: Vert.x fixes a server's answer to
+     * requests its decoder cannot read (an empty 414 or 431) when the server listens, and Camel
+     * creates and listens its server in one step; Fleetgate's answers those in the envelope
+     * ({@link UnreadableRequests}). Same router, same options (Camel sets none but TLS: with
+     * Camel's global TLS settings in use, its server is left as it is).
+     */
+    private void takeOverThePort(CamelContext context) throws Exception {
+        VertxPlatformHttpServer camels = apiServer(context);
+        if (camels.isUseGlobalSslContextParameters()) {
+            return;
+        }
+        HttpServer ours = camels.getVertx().createHttpServer(new HttpServerOptions())
+                .requestHandler(camels.getServer().requestHandler())
+                .invalidRequestHandler(unreadable);
+        await(ours.listen(camels.getConfigurationPort(), camels.getHost()));
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() throws Exception {
+                await(ours.close());
+            }
+        }, true, true);
+        await(camels.getServer().close());
+    }
+
+    private static <T> T await(Future<T> future) throws Exception {
+        return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
     /** The router the HTTP server hands requests to; the routes' router is mounted on it. */
     private Router serverRouter(CamelContext context) {
+        if (apiServer(context).getServer().requestHandler() instanceof Router router) {
+            return router;
+        }
+        throw new IllegalStateException("the platform-http server on port " + serverPort + " has no router");
+    }
+
+    private VertxPlatformHttpServer apiServer(CamelContext context) {
         return context.hasServices(VertxPlatformHttpServer.class).stream()
-                .filter(server -> server.getPort() == serverPort)
-                .map(server -> server.getServer().requestHandler())
-                .filter(Router.class::isInstance)
-                .map(Router.class::cast)
+                .filter(server -> server.getConfigurationPort() == serverPort)
                 .findFirst()
                 .orElseThrow(() -> new IllegalStateException("no platform-http server on port " + serverPort));
     }

@@ -219,6 +219,35 @@ class BadInputTest {
         assertThat(GATEWAY.harness().get("/api/1/vehicles?x=%EF%AC%81", ALICE.gatewayToken()).statusCode()).isEqualTo(200);
     }
 
+    @Test
+    void aRequestLineOrHeadersTooLongToReadAre414And431InTheEnvelopeAndNotForwarded() throws Exception {
+        // Vert.x's decoder refuses these before any route or guard sees them; its own answers had no body
+        RawHttp http = new RawHttp(URI.create(GATEWAY.harness().url("/")).getPort(), java.time.Duration.ofSeconds(10));
+        Map<String, RawHttp.Response> answers = new LinkedHashMap<>();
+        answers.put("a 5,000-byte request line", http.send("GET", "/api/1/vehicles?pad=" + "x".repeat(5_000),
+                RawHttp.headers("Authorization", "Bearer " + ALICE.gatewayToken()), null, false));
+        answers.put("9 KiB of headers", http.send("GET", "/api/1/vehicles",
+                RawHttp.headers("Authorization", "Bearer " + ALICE.gatewayToken(), "X-Pad", "x".repeat(9 * 1024)), null, false));
+        answers.put("a request line that is no HTTP", http.send("GET", "/api/1/vehicles HTTP/1.1 extra",
+                RawHttp.headers("Authorization", "Bearer " + ALICE.gatewayToken()), null, false));
+        Map<String, Integer> expected = Map.of("a 5,000-byte request line", 414, "9 KiB of headers", 431,
+                "a request line that is no HTTP", 400);
+        answers.forEach((what, answer) -> {
+            assertThat(answer.status()).as(what).isEqualTo(expected.get(what));
+            assertThat(answer.header("content-type")).as(what).hasValue("application/json");
+            assertThat(answer.header("x-region")).as(what).hasValue("na");
+            assertThat(answer.header("connection")).as(what).hasValue("close");
+            try {
+                assertThat(new ObjectMapper().readTree(answer.body()).get("error").asText()).as(what).isEqualTo("invalid_request");
+            } catch (java.io.IOException notJson) {
+                throw new AssertionError(what + ": the body is not the envelope: " + answer.bodyText(), notJson);
+            }
+        });
+        assertThat(GATEWAY.harness().simulator().requests()).isEmpty();
+        // and the port still serves what it can read
+        assertThat(GATEWAY.harness().get("/api/1/vehicles", ALICE.gatewayToken()).statusCode()).isEqualTo(200);
+    }
+
     /** {@code {"vins":["<vin>"],"pad":"xxx..."}} of exactly {@code size} bytes. */
     private static String jsonOfSize(int size) {
         String head = "{\"vins\":[\"" + NA_VIN + "\"],\"pad\":\"";
