@@ -1,6 +1,9 @@
 package io.fleetgate.ingress;
 
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -177,19 +180,24 @@ public final class IngressGuard {
 
     /** An answer in the error envelope from the server itself, where no route is involved. */
     static void answer(RoutingContext ctx, GatewayError error, String region, boolean dropConnection) {
-        if (ctx.response().headWritten()) {
-            return;
+        // the rest of an oversized or refused body is not worth reading (HTTP/2 has no such header)
+        answer(ctx.request(), error, region, dropConnection && ctx.request().version() != HttpVersion.HTTP_2);
+    }
+
+    /** The same for a request no router holds (one the server's decoder could not read). */
+    static Future<Void> answer(HttpServerRequest request, GatewayError error, String region, boolean closeConnection) {
+        HttpServerResponse response = request.response();
+        if (response.headWritten()) {
+            return Future.succeededFuture();
         }
-        ctx.response()
-                .setStatusCode(error.status())
+        response.setStatusCode(error.status())
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .putHeader("x-region", region);
-        error.headers().forEach(ctx.response()::putHeader);
-        if (dropConnection && ctx.request().version() != HttpVersion.HTTP_2) {
-            // the rest of an oversized or refused body is not worth reading (HTTP/2 has no such header)
-            ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+        error.headers().forEach(response::putHeader);
+        if (closeConnection) {
+            response.putHeader(HttpHeaders.CONNECTION, "close");
         }
-        ctx.response().end(ErrorResponses.envelope(error.error(), error.description()));
+        return response.end(ErrorResponses.envelope(error.error(), error.description()));
     }
 
     private static boolean isPrintableAscii(String text) {

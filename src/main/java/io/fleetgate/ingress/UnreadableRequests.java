@@ -3,7 +3,6 @@ package io.fleetgate.ingress;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Handler;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.function.Supplier;
 
@@ -23,13 +22,7 @@ public final class UnreadableRequests implements Handler<HttpServerRequest> {
 
     @Override
     public void handle(HttpServerRequest request) {
-        GatewayError error = errorFor(request.decoderResult().cause());
-        request.response()
-                .setStatusCode(error.status())
-                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .putHeader("x-region", defaultRegion.get())
-                .putHeader(HttpHeaders.CONNECTION, "close")
-                .end(ErrorResponses.envelope(error.error(), error.description()))
+        IngressGuard.answer(request, errorFor(request.decoderResult().cause()), defaultRegion.get(), true)
                 .onComplete(written -> request.connection().close());
     }
 
