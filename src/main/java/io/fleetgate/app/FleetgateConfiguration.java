@@ -111,7 +111,8 @@ public final class FleetgateConfiguration implements CamelConfiguration {
         registry.bind("startAfterTheApi", startAfterTheApi);
         context.addStartupListener(startAfterTheApi);
         context.addStartupListener(new IngressGuardInstaller(new IpLimitGuard(clientAddresses, rateLimitGate, () -> defaultRegion),
-                guard, new UnreadableRequests(() -> defaultRegion), (int) settings.longValue("camel.server.port")));
+                guard, new UnreadableRequests(() -> defaultRegion), (int) settings.longValue("camel.server.port"),
+                (int) settings.longValue("fleetgate.server.event-loops")));
         // Kafka's health first: the audit publisher reads its journal only while Kafka answers
         KafkaHealth kafkaHealth = new KafkaHealth(KafkaClientConfig.of(settings.required("fleetgate.kafka.bootstrap-servers"),
                 context.getPropertiesComponent()), settings.longValue("fleetgate.kafka.health-interval-ms"));

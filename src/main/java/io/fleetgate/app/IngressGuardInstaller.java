@@ -4,9 +4,13 @@ import io.fleetgate.ingress.IngressGuard;
 import io.fleetgate.ingress.IpLimitGuard;
 import io.fleetgate.ingress.UnreadableRequests;
 import io.fleetgate.ops.OpenApiDocument;
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
-import io.vertx.core.http.HttpServer;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import java.util.Map;
 import java.util.Set;
@@ -35,14 +39,18 @@ final class IngressGuardInstaller implements ExtendedStartupListener {
     private final IngressGuard guard;
     private final UnreadableRequests unreadable;
     private final int serverPort;
+    private final int eventLoops;
     private final AtomicBoolean installed = new AtomicBoolean();
     private final AtomicBoolean tookOver = new AtomicBoolean();
 
-    IngressGuardInstaller(IpLimitGuard ipLimit, IngressGuard guard, UnreadableRequests unreadable, int serverPort) {
+    /** @param eventLoops how many event loops take the API port's connections (0: one per core) */
+    IngressGuardInstaller(IpLimitGuard ipLimit, IngressGuard guard, UnreadableRequests unreadable, int serverPort,
+            int eventLoops) {
         this.ipLimit = ipLimit;
         this.guard = guard;
         this.unreadable = unreadable;
         this.serverPort = serverPort;
+        this.eventLoops = eventLoops > 0 ? eventLoops : Runtime.getRuntime().availableProcessors();
     }
 
     @Override
@@ -81,27 +89,37 @@ final class IngressGuardInstaller implements ExtendedStartupListener {
     }
 
     /**
-     * Listens on the API port with a server of Fleetgate's, beside Camel's, then closes Camel's:
-     * Vert.x shares the bound socket between the two, so no connection is refused meanwhile, and
-     * the connections Camel's server took stay with it. Why: Vert.x fixes a server's answer to
-     * requests its decoder cannot read (an empty 414 or 431) when the server listens, and Camel
-     * creates and listens its server in one step; Fleetgate's answers those in the envelope
-     * ({@link UnreadableRequests}). Same router, same options (Camel sets none but TLS: with
-     * Camel's global TLS settings in use, its server is left as it is).
+     * Listens on the API port with servers of Fleetgate's, beside Camel's, then closes Camel's:
+     * Vert.x shares the bound socket among them, so no connection is refused meanwhile, and the
+     * connections Camel's server took stay with it. Why: Vert.x fixes a server's answer to requests
+     * its decoder cannot read (an empty 414 or 431) when the server listens, and Camel creates and
+     * listens its server in one step; Fleetgate's answers those in the envelope
+     * ({@link UnreadableRequests}). And Camel's is one server on one event loop, so one core would
+     * carry every connection's reads: one server per event loop (a verticle instance each), among
+     * which Vert.x deals the new connections in turn. Same router, same options (Camel sets none
+     * but TLS: with Camel's global TLS settings in use, its server is left as it is).
      */
     private void takeOverThePort(CamelContext context) throws Exception {
         VertxPlatformHttpServer camels = apiServer(context);
         if (camels.isUseGlobalSslContextParameters()) {
             return;
         }
-        HttpServer ours = camels.getVertx().createHttpServer(new HttpServerOptions())
-                .requestHandler(camels.getServer().requestHandler())
-                .invalidRequestHandler(unreadable);
-        await(ours.listen(camels.getConfigurationPort(), camels.getHost()));
+        Handler<HttpServerRequest> requests = camels.getServer().requestHandler();
+        String deployment = await(camels.getVertx().deployVerticle(() -> new AbstractVerticle() {
+            @Override
+            public void start(Promise<Void> listening) {
+                vertx.createHttpServer(new HttpServerOptions())
+                        .requestHandler(requests)
+                        .invalidRequestHandler(unreadable)
+                        .listen(camels.getConfigurationPort(), camels.getHost())
+                        .<Void>mapEmpty()
+                        .onComplete(listening);
+            }
+        }, new DeploymentOptions().setInstances(eventLoops)));
         context.addService(new ServiceSupport() {
             @Override
             protected void doStop() throws Exception {
-                await(ours.close());
+                await(camels.getVertx().undeploy(deployment));
             }
         }, true, true);
         await(camels.getServer().close());
