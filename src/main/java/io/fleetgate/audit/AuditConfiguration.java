@@ -1,10 +1,10 @@
 package io.fleetgate.audit;
 
+import io.fleetgate.ids.RandomIds;
 import io.fleetgate.kafka.KafkaClientConfig;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
@@ -52,21 +52,11 @@ public final class AuditConfiguration {
                 wholeNumber(properties, "fleetgate.audit.journal-fsync-interval-ms"), kafkaUp, clock);
         context.addService(publisher, true, true);
         registry.bind("auditCredits", credits);
-        registry.bind("auditEvents", new RequestAuditEvents(credits, clock, AuditConfiguration::eventId));
-        registry.bind("auditCommandEvents", new CommandAuditEvents(credits, clock, AuditConfiguration::eventId));
+        registry.bind("auditEvents", new RequestAuditEvents(credits, clock, RandomIds::uuid));
+        registry.bind("auditCommandEvents", new CommandAuditEvents(credits, clock, RandomIds::uuid));
         registry.bind("auditOutbox", outbox);
         registry.bind("auditPublisher", publisher);
         registry.bind("auditFailures", new AuditFailures(clock));
-    }
-
-    /**
-     * A random (version 4) UUID for an event: ids must not repeat, not be unguessable, so they come
-     * from the thread's generator, not from UUID.randomUUID's SecureRandom (0.4 % of a read's CPU).
-     */
-    static UUID eventId() {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        return new UUID((random.nextLong() & ~0xF000L) | 0x4000L,
-                (random.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L);
     }
 
     static Credits credits(PropertiesComponent properties) {

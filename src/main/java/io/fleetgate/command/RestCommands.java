@@ -2,13 +2,13 @@ package io.fleetgate.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fleetgate.account.Account;
+import io.fleetgate.ids.RandomIds;
 import io.fleetgate.ingress.Classification;
 import io.fleetgate.ingress.ExchangeKeys;
 import io.fleetgate.ingress.GatewayError;
 import io.fleetgate.ingress.IncomingRequest;
 import java.time.Instant;
 import java.util.Map;
-import java.util.UUID;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.kafka.KafkaConstants;
@@ -33,7 +33,7 @@ public final class RestCommands {
         if (problem != null) {
             throw GatewayError.invalidRequest("Invalid parameters for " + name + ": " + problem + ".");
         }
-        String id = UUID.randomUUID().toString();
+        String id = RandomIds.uuid().toString();
         CommandRequest command = new CommandRequest(id, account.id(), request.vin(), name, parameters, null,
                 exchange.getProperty(ExchangeKeys.RECEIVED_AT, Instant.class), "rest",
                 exchange.getProperty(ExchangeKeys.CLIENT_IP, String.class),
