@@ -1,10 +1,10 @@
 package io.fleetgate.telemetry;
 
 import io.fleetgate.audit.AuditEvent;
+import io.fleetgate.ids.RandomIds;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.UUID;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.apache.camel.CamelContext;
@@ -96,7 +96,7 @@ public final class SignalMeter {
         long due = last ? Math.ceilDiv(signals, signalsPerCredit) : signals / signalsPerCredit;
         int credits = (int) Math.max(0, due - creditsCharged);
         Instant now = clock.instant();
-        audit.accept(AuditEvent.builder(UUID.randomUUID(), now, AuditEvent.Source.REST)
+        audit.accept(AuditEvent.builder(RandomIds.uuid(), now, AuditEvent.Source.REST)
                 .accountId(recipient.accountId())
                 .tokenName(recipient.tokenName())
                 .clientIp(recipient.clientIp())
