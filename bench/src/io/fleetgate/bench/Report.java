@@ -157,8 +157,10 @@ final class Report {
                     num(storm.get("peak_heap_used_mb")), storm.getOrDefault("peak_heap_after_any_gc_mb", "?"), storm.getOrDefault("gc_collections", "?"),
                     Boolean.TRUE.equals(storm.get("out_of_memory")) ? ", OutOfMemoryError" : "")
                     + (num(storm.getOrDefault("warm_up_vehicles", 0)) > 0 ? String.format(Locale.ROOT,
-                    "; JIT warmed first by %.0f x %s storms on other vehicles until two took the same time (%s s; the first, cold, %.0f ok)",
+                    "; JIT warmed first by %.0f x %s storms on other vehicles until two took the same time%s (%s s; the first, cold, %.0f ok)",
                     num(storm.get("warm_up_vehicles")), storm.get("commands_per_vehicle"),
+                    storm.get("warm_up_last_jit_share") instanceof Number share
+                            ? String.format(Locale.ROOT, ", the JIT %.0f %% of the CPU in the last", share.doubleValue() * 100) : "",
                     storm.getOrDefault("warm_up_walls_s", List.of(storm.get("warm_up_cold_wall_s"))),
                     num(storm.get("warm_up_ok"))) : "; cold JVM"),
                     capped && complete && wall <= 20));

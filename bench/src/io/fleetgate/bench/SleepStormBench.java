@@ -63,18 +63,31 @@ final class SleepStormBench {
                         .localAddress(InetAddress.getByName("127.0.0." + n))
                         .executor(Executors.newVirtualThreadPerTaskExecutor()).connectTimeout(Duration.ofSeconds(30)).build());
             }
-            // warm-up storms until two in a row after the cold first take the same time within 10 %: after one, much of the
-            // code was still C1's profiling tier waiting for C2 (the storm at 30 s, 20-24 s after two or three)
+            // warm-up storms until two in a row after the cold first take the same time within 10 %, with the
+            // JIT's threads under storm.warm-jit-share of Fleetgate's CPU in the last: after one, much of the
+            // code was still C1's profiling tier waiting for C2 (the storm at 30 s, 20-24 s after two or three),
+            // and two storms can agree while C2 still compiles the request path (17 % of the measured storm's CPU)
             int[] warm = {0};
+            double[] jitShare = {1};
+            double jitBound = Double.parseDouble(System.getProperty("storm.warm-jit-share", "0.1"));
             List<Double> warmWalls = Bench.warmUntilSteady("storm", 0, Integer.getInteger("storm.warm-max-seconds", 240), 0.1, () -> {
                 warm[0]++;
+                Map<String, Object> warmUp = warm[0] == 1 ? r : new LinkedHashMap<>();
                 // watched over JMX like the measured storm: Fleetgate's JIT compiles the serialization behind
                 // the samples here, not in the measured storm (about 3 s of C2's time there before)
                 try (FleetgateProcess.Watch sampled = gateway.watch()) {
-                    return warmUp(gateway, clients, perVehicle, warm[0] == 1 ? r : new LinkedHashMap<>(), warm[0]);
+                    Map<String, Long> cpuBefore = FleetgateProcess.cpuMillisByThread(gateway.process.toHandle());
+                    double wall = warmUp(gateway, clients, perVehicle, warmUp, warm[0]);
+                    Map<String, Object> cpu = new LinkedHashMap<>();
+                    ReadPathBench.threadGroups(cpuBefore, FleetgateProcess.cpuMillisByThread(gateway.process.toHandle()),
+                            Math.max(1, ((Number) warmUp.getOrDefault("warm_up_ok", 1)).longValue()), cpu);
+                    jitShare[0] = Bench.jitShare(cpu.get("cpu_us_per_request_by_thread"));
+                    Bench.say("storm warm-up %d: the JIT %.0f %% of Fleetgate's CPU", warm[0], jitShare[0] * 100);
+                    return wall;
                 }
-            });
+            }, () -> jitShare[0] >= jitBound);
             r.put("warm_up_walls_s", warmWalls);
+            r.put("warm_up_last_jit_share", Math.round(jitShare[0] * 100) / 100.0);
             try (FleetgateProcess.Watch watch = gateway.watch()) {
                 measure(gateway, watch, clients, vins, perVehicle, maxInFlight, xmx, r);
             }
