@@ -81,7 +81,8 @@ final class SleepStormBench {
                     Map<String, Object> cpu = new LinkedHashMap<>();
                     ReadPathBench.threadGroups(cpuBefore, FleetgateProcess.cpuMillisByThread(gateway.process.toHandle()),
                             Math.max(1, ((Number) warmUp.getOrDefault("warm_up_ok", 1)).longValue()), cpu);
-                    jitShare[0] = Bench.jitShare(cpu.get("cpu_us_per_request_by_thread"));
+                    // no warm vehicles (storm.warm-vehicles=0, a cold measurement): nothing ran, nothing to wait for
+                    jitShare[0] = bench.stormWarmVins.isEmpty() ? 0 : Bench.jitShare(cpu.get("cpu_us_per_request_by_thread"));
                     Bench.say("storm warm-up %d: the JIT %.0f %% of Fleetgate's CPU", warm[0], jitShare[0] * 100);
                     return wall;
                 }
