@@ -2,11 +2,13 @@ package io.fleetgate.ids;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
+import java.util.Collections;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.IntStream;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,21 +18,19 @@ import org.junit.jupiter.api.Test;
 class RandomIdsTest {
 
     @Test
-    void idsAreVersionFourAndDoNotRepeat() {
+    void idsAreVersionFourAndDoNotRepeat() throws Exception {
         Set<UUID> ids = ConcurrentHashMap.newKeySet();
-        List<Thread> threads = IntStream.range(0, 4).mapToObj(t -> Thread.ofPlatform().start(() -> {
-            for (int i = 0; i < 100_000; i++) {
-                UUID id = RandomIds.uuid();
-                assertThat(id.version()).isEqualTo(4);
-                assertThat(id.variant()).isEqualTo(2);
-                ids.add(id);
-            }
-        })).toList();
-        for (Thread thread : threads) {
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
+        try (ExecutorService threads = Executors.newFixedThreadPool(4)) {
+            // get() hands a failed assertion on a drawing thread to this one
+            for (Future<?> drawn : threads.invokeAll(Collections.nCopies(4, Executors.callable(() -> {
+                for (int i = 0; i < 100_000; i++) {
+                    UUID id = RandomIds.uuid();
+                    assertThat(id.version()).isEqualTo(4);
+                    assertThat(id.variant()).isEqualTo(2);
+                    ids.add(id);
+                }
+            })))) {
+                drawn.get();
             }
         }
         assertThat(ids).hasSize(400_000);
