@@ -1,10 +1,15 @@
 package io.fleetgate.app;
 
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One Fleetgate instance: Camel Main with Fleetgate's beans and its routes (packaged in the jar,
@@ -12,6 +17,9 @@ import org.apache.camel.main.MainListenerSupport;
  * application.properties (tests and demo mode use that).
  */
 public final class Fleetgate implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Fleetgate.class);
+    /** Camel's shutdown timeout (45 s) and the embedded broker's clean shutdown after it. */
+    private static final Duration STOP_BUDGET = Duration.ofSeconds(60);
     private final Main main = new Main();
     private final KafkaSetup kafka = new KafkaSetup();
     private final DemoSetup demo;
@@ -57,9 +65,28 @@ public final class Fleetgate implements AutoCloseable {
         return this;
     }
 
-    /** Starts and blocks until the JVM is asked to stop. */
+    /** Starts and blocks until the JVM is asked to stop, and until Fleetgate has stopped. */
     public void run() throws Exception {
-        main.run();
+        // The JVM ends once its shutdown hooks have, and Camel's (SIGTERM) ends when the context has
+        // stopped, before run() gets to the after-stop listeners: the embedded broker was cut off
+        // mid-shutdown, so every restart found an unclean log and waited out the old broker's
+        // session (~9 s). This hook holds the JVM until run() has returned.
+        CountDownLatch returned = new CountDownLatch(1);
+        Thread holdUntilStopped = new Thread(() -> {
+            try {
+                if (!returned.await(STOP_BUDGET.toMillis(), TimeUnit.MILLISECONDS)) {
+                    LOG.warn("Fleetgate did not stop within {} s of the JVM's shutdown; exiting anyway", STOP_BUDGET.toSeconds());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "fleetgate-stop");
+        Runtime.getRuntime().addShutdownHook(holdUntilStopped);
+        try {
+            main.run();
+        } finally {
+            returned.countDown();
+        }
     }
 
     /** The Kafka cluster in use: the configured one, or the embedded broker's address. */

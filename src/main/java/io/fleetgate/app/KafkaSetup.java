@@ -70,8 +70,10 @@ final class KafkaSetup extends MainListenerSupport {
 
     synchronized void stopEmbedded() {
         if (embedded != null) {
+            long started = System.nanoTime();
             embedded.close();
             embedded = null;
+            LOG.info("embedded Kafka broker stopped in {} ms", (System.nanoTime() - started) / 1_000_000);
         }
     }
 

@@ -19,14 +19,17 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code java -jar fleetgate.jar --demo} as a new user runs it, from a folder that holds nothing:
  * the routes and topic declarations come from the classpath, the demo's data goes under data/
- * there, and the console is Fleetgate's own lines, not the broker's.
+ * there, and the console is Fleetgate's own lines, not the broker's; stopped, it starts again on
+ * that data.
  */
 class StartFromAnyDirectoryTest {
     /** slf4j-simple's format: {@code [thread] LEVEL logger - message}. */
+    private static final String BROKER_LIFECYCLE_LOG = "org.slf4j.simpleLogger.log.org.apache.kafka.server.BrokerLifecycleManager";
     private static final Pattern KAFKA_INFO = Pattern.compile("\\] INFO (org\\.apache\\.kafka\\.|kafka\\.|state\\.change\\.logger)");
 
     @Test
-    void demoStartsInAnEmptyFolderAndServesTheDemoFleet(@TempDir Path emptyFolder) throws Exception {
+    void demoStartsInAnEmptyFolderServesTheDemoFleetAndStartsAgainOnItsData(@TempDir Path emptyFolder) throws Exception {
+        java.util.Map<String, String> settings;
         try (FleetgateProcess fleetgate = FleetgateProcess.builder().workingDirectory(emptyFolder).arg("--demo")
                 .setting("org.slf4j.simpleLogger.log.io.fleetgate.app.CompilerPriority", "debug").start()) {
             fleetgate.awaitReady(Duration.ofSeconds(90));
@@ -78,6 +81,26 @@ class StartFromAnyDirectoryTest {
                     .noneMatch(line -> line.contains("WARN org.apache.kafka.streams.StreamsConfig"));
             FailedStartTest.assertFree(fleetgate.port(), fleetgate.managementPort(),
                     Integer.parseInt(fleetgate.settings().get("fleetgate.kafka.embedded.port")));
+            // the broker stopped before the JVM ended: Kafka's clean-shutdown marker, which lets the
+            // next start re-register the broker at once instead of waiting out its old session
+            assertThat(fleetgate.output()).contains("KafkaSetup - embedded Kafka broker stopped in");
+            assertThat(emptyFolder.resolve("data/kafka/.kafka_cleanshutdown")).exists();
+            settings = fleetgate.settings();
+        }
+
+        // a restart on the same data, as an operator's: the broker registers on its first try
+        // (before the fix it was refused as a duplicate for ~9 s, and recovered every log as unclean)
+        try (FleetgateProcess again = FleetgateProcess.builder().workingDirectory(emptyFolder).arg("--demo")
+                .settings(settings).setting(BROKER_LIFECYCLE_LOG, "info").start()) {
+            again.awaitReady(Duration.ofSeconds(90));
+            assertThat(again.output()).contains("Successfully registered broker 1")
+                    .doesNotContain("DUPLICATE_BROKER_REGISTRATION")
+                    .contains("accounts: 2 read from fleetgate.accounts.v1");
+            HttpResponse<String> vehicles = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(again.url("/api/1/vehicles")))
+                            .header("Authorization", "Bearer demo-token").timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(vehicles.statusCode()).isEqualTo(200);
+            again.stop();
         }
     }
 }
