@@ -69,7 +69,10 @@ final class FleetgateProcess implements AutoCloseable {
                                   List<String> jvmOptions, String gatewayToken, Path aotCache) throws Exception {
         int port = Bench.freePort();
         int kafkaPort = Bench.freePort();
-        Path dataDir = Files.createTempDirectory(work, "kafka-" + name + "-");
+        // a fresh Kafka data folder, unless given one (a restart on the data of the start before)
+        Map<String, String> rest = new java.util.LinkedHashMap<>(settings);
+        String keptData = rest.remove("fleetgate.kafka.embedded.data-dir");
+        Path dataDir = keptData != null ? Path.of(keptData) : Files.createTempDirectory(work, "kafka-" + name + "-");
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
@@ -80,7 +83,7 @@ final class FleetgateProcess implements AutoCloseable {
         command.add("-Dfleetgate.kafka.embedded.data-dir=" + dataDir);
         command.add("-Dfleetgate.kafka.embedded.port=" + kafkaPort);
         command.add("-Dfleetgate.kafka.embedded.controller-port=" + Bench.freePort());
-        settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
+        rest.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("-jar");
         command.add(repo.resolve("target/fleetgate.jar").toString());
         Path log = work.resolve("fleetgate-" + name + ".log");

@@ -445,6 +445,10 @@ final class Report {
                 md.append("\nThrough the launcher, `bin/fleetgate`, with the ahead-of-time cache its first start wrote (")
                         .append(startup.get("cached_options")).append("): ready after ").append(startup.get("cached_ready_ms")).append(" ms.\n");
             }
+            if (startup.containsKey("restart_ready_ms")) {
+                md.append("\nStarted again after a SIGTERM, through the launcher with its cache, on the data of the start before (Kafka's log, the usage roll-ups' state), as an operator restarts it: ready after ")
+                        .append(startup.get("restart_ready_ms")).append(" ms.\n");
+            }
         }
         Map<String, Object> flames = map(results.get("flame_graphs"));
         if (flames != null && !flames.isEmpty()) {

@@ -60,6 +60,23 @@ final class StartupBench {
                 }
             }
         }
+        // and as an operator restarts it: the launcher's cache and the data of the start before (the
+        // embedded broker's log, the usage roll-ups' state), after a SIGTERM; the first start lays the data
+        int restartRuns = Integer.getInteger("startup.restart-runs", bench.quick ? 1 : 3);
+        List<Long> restartReadyMillis = new ArrayList<>();
+        if (cachedRuns > 0 && restartRuns > 0 && Files.isRegularFile(cache)) {
+            Map<String, String> kept = new LinkedHashMap<>(bench.settings);
+            kept.put("fleetgate.kafka.embedded.data-dir", Files.createTempDirectory(bench.work, "kafka-restart-").toString());
+            kept.put("fleetgate.usage.state-dir", bench.work.resolve("usage-state-restart").toString());
+            for (int run = 0; run <= restartRuns; run++) {
+                try (FleetgateProcess gateway = bench.startFleetgate("startup-restart-" + run, kept, List.of(), cache)) {
+                    if (run > 0) {
+                        restartReadyMillis.add(gateway.readyMillis);
+                        Bench.say("start-up again on the data of the start before, with the cache, %d: ready after %d ms", run, gateway.readyMillis);
+                    }
+                }
+            }
+        }
         if (bench.profiler != null) {
             // one more start, not counted: sampled from the JVM's first instruction to the first proxied 200
             try (FleetgateProcess profiled = bench.startFleetgate("startup-profiled", bench.profiler.fromLaunch("startup"))) {
@@ -81,6 +98,10 @@ final class StartupBench {
             r.put("cached_options", cachedOptions);
             r.put("cached_ready_ms", cachedReadyMillis);
             r.put("cached_ready_ms_median", median(cachedReadyMillis));
+        }
+        if (!restartReadyMillis.isEmpty()) {
+            r.put("restart_ready_ms", restartReadyMillis);
+            r.put("restart_ready_ms_median", median(restartReadyMillis));
         }
         r.put("ready_means", "first GET /api/1/vehicles through Fleetgate answered 200 (simulator upstream), timed from process spawn");
         r.put("jvm_options", "none (JVM defaults), fresh embedded Kafka data folder each run");
