@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,12 +25,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StartFromAnyDirectoryTest {
     /** slf4j-simple's format: {@code [thread] LEVEL logger - message}. */
-    private static final String BROKER_LIFECYCLE_LOG = "org.slf4j.simpleLogger.log.org.apache.kafka.server.BrokerLifecycleManager";
     private static final Pattern KAFKA_INFO = Pattern.compile("\\] INFO (org\\.apache\\.kafka\\.|kafka\\.|state\\.change\\.logger)");
+    /** Kafka's broker registration, said at info for the restart. */
+    private static final String BROKER_LIFECYCLE_LOG = "org.slf4j.simpleLogger.log.org.apache.kafka.server.BrokerLifecycleManager";
 
     @Test
     void demoStartsInAnEmptyFolderServesTheDemoFleetAndStartsAgainOnItsData(@TempDir Path emptyFolder) throws Exception {
-        java.util.Map<String, String> settings;
+        Map<String, String> settings;
         try (FleetgateProcess fleetgate = FleetgateProcess.builder().workingDirectory(emptyFolder).arg("--demo")
                 .setting("org.slf4j.simpleLogger.log.io.fleetgate.app.CompilerPriority", "debug").start()) {
             fleetgate.awaitReady(Duration.ofSeconds(90));
