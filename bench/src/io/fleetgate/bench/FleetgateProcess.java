@@ -70,7 +70,7 @@ final class FleetgateProcess implements AutoCloseable {
         int port = Bench.freePort();
         int kafkaPort = Bench.freePort();
         // a fresh Kafka data folder, unless given one (a restart on the data of the start before)
-        Map<String, String> rest = new java.util.LinkedHashMap<>(settings);
+        Map<String, String> rest = new LinkedHashMap<>(settings);
         String keptData = rest.remove("fleetgate.kafka.embedded.data-dir");
         Path dataDir = keptData != null ? Path.of(keptData) : Files.createTempDirectory(work, "kafka-" + name + "-");
         List<String> command = new ArrayList<>();
