@@ -97,7 +97,6 @@ public final class FleetApiCatalog {
             row("POST", E + "/off_grid_vehicle_charging_reserve", ENERGY_COMMAND, ENERGY_CMDS, VinSource.NONE),
             row("POST", E + "/time_of_use_settings", ENERGY_COMMAND, ENERGY_CMDS, VinSource.NONE));
 
-    private static final Pattern VIN = Pattern.compile("[A-HJ-NPR-Z0-9]{17}");
     private static final Pattern SITE_ID = Pattern.compile("[0-9]{1,18}");
     /** An invitation or invoice id as Tesla issues them (digits, UUIDs); never "." or "..", which upstream would resolve. */
     private static final Pattern ID = Pattern.compile("(?!\\.{1,2}$)[A-Za-z0-9._~-]{1,128}");
@@ -142,8 +141,18 @@ public final class FleetApiCatalog {
         throw allowed.isEmpty() ? GatewayError.notFound(path) : GatewayError.methodNotAllowed(method, path, allowed);
     }
 
+    /** 17 characters of A-Z (not I, O or Q) and 0-9: checked by hand, as every request's VIN is (a regex was 0.6 % of a read). */
     public static boolean isVin(String text) {
-        return text != null && VIN.matcher(text).matches();
+        if (text == null || text.length() != 17) {
+            return false;
+        }
+        for (int i = 0; i < 17; i++) {
+            char c = text.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' && c != 'I' && c != 'O' && c != 'Q')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public static GatewayError malformedVin() {

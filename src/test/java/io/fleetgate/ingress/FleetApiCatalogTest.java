@@ -129,4 +129,23 @@ class FleetApiCatalogTest {
                     .isInstanceOf(GatewayError.class);
         }
     }
+
+    @Test
+    void aVinIsSeventeenOfTheLettersAndDigitsAVinMayHave() {
+        assertThat(FleetApiCatalog.isVin(VIN)).isTrue();
+        assertThat(FleetApiCatalog.isVin("ABCDEFGHJKLMNPRST")).isTrue();
+        assertThat(FleetApiCatalog.isVin("UVWXYZ01234567890")).isTrue();
+        for (String wrong : new String[] {null, "", "5YJ3E1EA7KF00000", "5YJ3E1EA7KF0000012", "5YJ3E1EA7KF00000I",
+                "5YJ3E1EA7KF00000O", "5YJ3E1EA7KF00000Q", "5yj3e1ea7kf000001", "5YJ3E1EA7KF00000-", "5YJ3E1EA7KF00000\u00c4"}) {
+            assertThat(FleetApiCatalog.isVin(wrong)).as(String.valueOf(wrong)).isFalse();
+        }
+        // the same verdicts as the VIN's pattern, over every character in each position
+        java.util.regex.Pattern vin = java.util.regex.Pattern.compile("[A-HJ-NPR-Z0-9]{17}");
+        for (int position = 0; position < 17; position++) {
+            for (char c = 0; c < 0x180; c++) {
+                String text = VIN.substring(0, position) + c + VIN.substring(position + 1);
+                assertThat(FleetApiCatalog.isVin(text)).as(text).isEqualTo(vin.matcher(text).matches());
+            }
+        }
+    }
 }
