@@ -1,6 +1,7 @@
 package io.fleetgate.ingress;
 
 import java.nio.ByteBuffer;
+import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
 /**
@@ -13,7 +14,9 @@ import org.apache.camel.Message;
  */
 public final class AnswerBody {
 
-    public void asByteBuffer(Message answer) {
+    /** Takes the exchange, not the message: such a bean step is called straight (see ExchangeBeanSteps). */
+    public void asByteBuffer(Exchange exchange) {
+        Message answer = exchange.getMessage();
         if (answer.getBody() instanceof byte[] bytes) {
             answer.setBody(ByteBuffer.wrap(bytes));
         }
