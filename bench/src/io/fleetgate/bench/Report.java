@@ -151,7 +151,7 @@ final class Report {
             String options = storm.get("fleetgate_jvm_options").toString();
             boolean capped = options.contains("-Xmx512m");
             t.add(target("sleep storm", "5,000 x 5 in <= 20 s, complete under -Xmx512m", String.format(Locale.ROOT,
-                    "%.1f s with %s; %.0f wake_up for %.0f vehicles, %.0f of %.0f ok, %s refusals sent again after Retry-After; peak %.0f MB used, %s MB after a collection at most; collections %s%s",
+                    "%.1f s with %s; %.0f wake_up for %.0f vehicles, %.0f of %.0f ok, %s refusals sent again after Retry-After; heap in use at most %.0f MB (of samples every 200 ms) and %s MB after a collection; collections %s%s",
                     wall, options.isBlank() ? "the JVM's default heap" : options, num(storm.get("wake_up_calls")), num(storm.get("vehicles")),
                     num(storm.get("commands_succeeded")), num(storm.get("commands_sent")), storm.getOrDefault("refused_503_then_sent_again", "?"),
                     num(storm.get("peak_heap_used_mb")), storm.getOrDefault("peak_heap_after_any_gc_mb", "?"), storm.getOrDefault("gc_collections", "?"),
