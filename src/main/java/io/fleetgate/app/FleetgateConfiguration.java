@@ -64,6 +64,7 @@ public final class FleetgateConfiguration implements CamelConfiguration {
         Settings settings = new Settings(context);
         Registry registry = context.getRegistry();
         Clock clock = Clock.systemUTC();
+        // before the routes are made: their bean steps that take the exchange are called straight
         ExchangeBeanSteps.install(context);
 
         // the limits come first: the admin API (accounts stage) holds failed authentications to one
