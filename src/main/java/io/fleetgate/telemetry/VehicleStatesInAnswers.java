@@ -61,9 +61,12 @@ public final class VehicleStatesInAnswers {
             }
             return;
         }
-        int below = ONE_VEHICLE.length() + VIN_LENGTH;
-        if (single && path.length() > below && !(path.length() == below + VEHICLE_DATA.length() && path.endsWith(VEHICLE_DATA))) {
-            return; // other reads' answers do not carry the vehicle's state
+        // only the vehicle itself and its vehicle_data carry its state, not the other reads below it
+        int vinEnd = ONE_VEHICLE.length() + VIN_LENGTH;
+        boolean vehicleItself = path.length() == vinEnd;
+        boolean vehicleData = path.length() == vinEnd + VEHICLE_DATA.length() && path.endsWith(VEHICLE_DATA);
+        if (single && !vehicleItself && !vehicleData) {
+            return;
         }
         byte[] body = exchange.getMessage().getBody(byte[].class);
         if (body == null || body.length == 0) {

@@ -2,7 +2,6 @@ package io.fleetgate.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.camel.CamelContext;
