@@ -10,6 +10,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import java.io.IOException;
@@ -124,7 +125,7 @@ final class FleetApiCall extends DefaultAsyncProducer {
     }
 
     /** The answer as read: status, headers, whole body. */
-    private record Answer(int status, MultiMap headers, Buffer body) {}
+    private record Answer(int status, MultiMap headers, byte[] body) {}
 
     /** The request is in flight once a pooled connection took it (a timeout after that is the host's). */
     private Future<Answer> send(Message message) {
@@ -160,13 +161,10 @@ final class FleetApiCall extends DefaultAsyncProducer {
                             return;
                         }
                         HttpClientResponse response = head.result();
-                        response.body(read -> {
-                            if (read.failed()) {
-                                answer.tryFail(read.cause());
-                            } else {
-                                answer.tryComplete(new Answer(response.statusCode(), response.headers(), read.result()));
-                            }
-                        });
+                        AnswerBytes read = new AnswerBytes(response.getHeader(HttpHeaders.CONTENT_LENGTH));
+                        response.handler(read::append);
+                        response.exceptionHandler(answer::tryFail);
+                        response.endHandler(end -> answer.tryComplete(new Answer(response.statusCode(), response.headers(), read.bytes())));
                     });
                     if (body == null) {
                         request.end().onFailure(answer::tryFail);
@@ -195,7 +193,7 @@ final class FleetApiCall extends DefaultAsyncProducer {
                 message.setHeader(header.getKey(), header.getValue());
             }
         });
-        message.setBody(answer.body().getBytes());
+        message.setBody(answer.body());
         breaker.onResult(took, TimeUnit.NANOSECONDS, exchange);
         latency.answered(region, Duration.ofNanos(took));
     }
