@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -279,19 +280,28 @@ public final class KafkaAccountStore extends ServiceSupport implements AccountSt
         }
         unreadable.remove(accountId);
         all = null;
+        // lookups run unlocked on the event loops: a token the account keeps stays in the index
+        // throughout (taking all out and back let requests meanwhile get 401 invalid_token), and a
+        // token it drops leaves before the new account is in place
+        Set<String> kept = account == null ? Set.of() : tokenHashes(account);
         if (current != null) {
-            current.account().gatewayTokens().forEach(t -> accountIdByTokenHash.remove(t.sha256(), accountId));
+            current.account().gatewayTokens().stream().map(GatewayToken::sha256).filter(hash -> !kept.contains(hash))
+                    .forEach(hash -> accountIdByTokenHash.remove(hash, accountId));
         }
         if (account == null) {
             byId.remove(accountId);
             return;
         }
         byId.put(accountId, new Stored(account, offset));
-        account.gatewayTokens().forEach(t -> accountIdByTokenHash.put(t.sha256(), accountId));
+        kept.forEach(hash -> accountIdByTokenHash.put(hash, accountId));
         for (ChangeWaiter waiter : changeWaiters) {
             if (waiter.accountId().equals(accountId) && waiter.condition().test(account)) {
                 waiter.done().complete(account);
             }
         }
+    }
+
+    private static Set<String> tokenHashes(Account account) {
+        return account.gatewayTokens().stream().map(GatewayToken::sha256).collect(Collectors.toUnmodifiableSet());
     }
 }

@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Accounts read once from a YAML file (or {@code classpath:} resource): the import path of the
@@ -78,11 +79,14 @@ public final class YamlAccountStore implements AccountStore {
     /** Kept in memory only: the file is the operator's and is never rewritten. */
     @Override
     public synchronized void save(Account account) {
+        // as KafkaAccountStore: a token the account keeps is never out of the index meanwhile
         Account previous = byId.put(account.id(), account);
-        if (previous != null) {
-            previous.gatewayTokens().forEach(t -> accountIdByTokenHash.remove(t.sha256()));
-        }
         account.gatewayTokens().forEach(t -> accountIdByTokenHash.put(t.sha256(), account.id()));
+        if (previous != null) {
+            Set<String> kept = account.gatewayTokens().stream().map(GatewayToken::sha256).collect(Collectors.toSet());
+            previous.gatewayTokens().stream().map(GatewayToken::sha256).filter(hash -> !kept.contains(hash))
+                    .forEach(hash -> accountIdByTokenHash.remove(hash, account.id()));
+        }
     }
 
     private static InputStream open(String location) throws IOException {
