@@ -176,10 +176,18 @@ public final class TokenRefresher {
                     yield saveUnsaved(accountId);
                 }
                 case TeslaOAuthClient.LoginRequired refused -> {
+                    failures.remove(accountId);
+                    // the owner may have signed in while Tesla answered (the admin API takes no lock
+                    // of ours): flag the account as it is now, and only while it holds the refused token
+                    Optional<Account> current = store.findById(accountId);
+                    if (current.isEmpty() || !account.teslaRefreshToken().equals(current.get().teslaRefreshToken())) {
+                        LOG.info("account {}: Tesla refused the refresh token ({}), which the account no longer holds;"
+                                + " left as it is", accountId, refused.error());
+                        yield Outcome.NOT_DUE;
+                    }
                     LOG.warn("account {}: Tesla refused the refresh token ({}); the account owner must sign in again",
                             accountId, refused.error());
-                    store.save(account.withSignInRequired());
-                    failures.remove(accountId);
+                    store.save(current.get().withSignInRequired());
                     yield Outcome.SIGN_IN_REQUIRED;
                 }
                 case TeslaOAuthClient.Failed failed -> {

@@ -77,6 +77,7 @@ final class ControlApi {
         });
         router.post("/sim/oauth/access-token-lifetime").handler(this::setAccessTokenLifetime);
         router.post("/sim/oauth/failures").handler(this::scriptTokenFailures);
+        router.post("/sim/oauth/delays").handler(this::delayTokenAnswers);
         router.get("/sim/oauth/refresh-tokens").handler(this::refreshTokens);
         router.post("/sim/regions/:region/outage").handler(this::failRegion);
         router.delete("/sim/regions/:region/outage").handler(ctx -> {
@@ -142,6 +143,18 @@ final class ControlApi {
         }
         sim.oauth().setAccessTokenLifetime(java.time.Duration.ofSeconds(seconds.asLong()));
         ok(ctx, sim.json().createObjectNode().put("seconds", seconds.asLong()));
+    }
+
+    /** Body {@code {"millis": 2000, "count": 1}}: the next token requests are answered that much later. */
+    private void delayTokenAnswers(RoutingContext ctx) {
+        JsonNode body = jsonBody(ctx);
+        int millis = body.path("millis").asInt(0);
+        int count = body.path("count").asInt(0);
+        if (millis < 1 || millis > 60_000 || count < 1 || count > 100) {
+            throw new BadControlInput("body must be {\"millis\": 1..60000, \"count\": 1..100}");
+        }
+        sim.oauth().delayNext(count, java.time.Duration.ofMillis(millis));
+        ok(ctx, sim.json().createObjectNode().put("millis", millis).put("count", count));
     }
 
     /** Body {@code {"status": 503, "count": 2}}: the next token requests fail so. */

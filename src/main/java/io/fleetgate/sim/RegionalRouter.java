@@ -151,7 +151,13 @@ final class RegionalRouter {
                         java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8));
             }
         }
-        write(ctx, sim.oauth().exchange(form, sim.fleet()));
+        Reply reply = sim.oauth().exchange(form, sim.fleet());
+        java.time.Duration delay = sim.oauth().takeAnswerDelay();
+        if (delay.isZero()) {
+            write(ctx, reply);
+        } else {
+            ctx.vertx().setTimer(delay.toMillis(), timer -> write(ctx, reply));
+        }
     }
 
     private void authenticate(RoutingContext ctx) {

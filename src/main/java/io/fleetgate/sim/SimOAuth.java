@@ -33,6 +33,8 @@ public final class SimOAuth {
     private Duration accessTokenLifetime = DEFAULT_ACCESS_TOKEN_LIFETIME;
     private int failuresToAnswer;
     private int failureStatus;
+    private int answersToDelay;
+    private Duration answerDelay = Duration.ZERO;
 
     SimOAuth(Clock clock, ObjectMapper json) {
         this.clock = clock;
@@ -60,6 +62,24 @@ public final class SimOAuth {
     public synchronized void failNext(int count, int status) {
         this.failuresToAnswer = count;
         this.failureStatus = status;
+    }
+
+    /**
+     * The next {@code count} token requests are decided when they arrive and answered {@code delay}
+     * later (a slow token endpoint): what a client does meanwhile meets the decision made.
+     */
+    public synchronized void delayNext(int count, Duration delay) {
+        this.answersToDelay = count;
+        this.answerDelay = delay;
+    }
+
+    /** How long the token request arriving now waits for its answer; zero unless delayed. */
+    synchronized Duration takeAnswerDelay() {
+        if (answersToDelay == 0) {
+            return Duration.ZERO;
+        }
+        answersToDelay--;
+        return answerDelay;
     }
 
     /** Every access token issued to the user so far expires now. */
@@ -99,6 +119,7 @@ public final class SimOAuth {
         refreshTokens.clear();
         accessTokenLifetime = DEFAULT_ACCESS_TOKEN_LIFETIME;
         failuresToAnswer = 0;
+        answersToDelay = 0;
     }
 
     /** {@code POST /oauth2/v3/token} with its form fields. */

@@ -14,6 +14,8 @@ import io.fleetgate.testing.TestFleet;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
@@ -99,6 +101,42 @@ class TokenRefreshTest {
             String again = new SimControl(harness.simulator()).post("/sim/oauth/users/gus/refresh-tokens", "{}")
                     .path("refresh_token").asText();
             AdminApi.expect(200, admin.send("POST", "/admin/accounts", "{\"id\":\"gus\",\"refresh_token\":\"" + again + "\"}"));
+            assertThat(harness.get("/api/1/vehicles/" + vin, gateway).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aRefusalThatArrivesAfterTheOwnerSignedInAgainLeavesTheNewSignInAlone() throws Exception {
+        try (GatewayHarness harness = harnessWithTokenLifetime("28800000")) {
+            String vin = addUserWithVehicle(harness, "ivy", "na", "5YJ3E1EA7KF300005");
+            AdminApi admin = new AdminApi(harness);
+            admin.addAccount("ivy", grantsOf(harness, "ivy").getFirst().token());
+            String gateway = admin.issueToken("ivy", "app");
+            SimControl control = new SimControl(harness.simulator());
+
+            // a password reset, and a read whose 401 makes Fleetgate present the dead refresh token;
+            // Tesla decides at once but answers 3 s later
+            control.post("/sim/oauth/users/ivy/revoke-refresh-tokens", "{}");
+            control.post("/sim/oauth/users/ivy/expire-access-tokens", "{}");
+            control.post("/sim/oauth/delays", "{\"millis\":3000,\"count\":1}");
+            int presentedBefore = grantsOf(harness, "ivy").stream().mapToInt(SimOAuth.RefreshGrant::presented).sum();
+            CompletableFuture<HttpResponse<byte[]>> inFlight =
+                    CompletableFuture.supplyAsync(() -> harness.get("/api/1/vehicles/" + vin, gateway));
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
+                    grantsOf(harness, "ivy").stream().mapToInt(SimOAuth.RefreshGrant::presented).sum() > presentedBefore);
+
+            // meanwhile the owner signs in again
+            String again = control.post("/sim/oauth/users/ivy/refresh-tokens", "{}").path("refresh_token").asText();
+            AdminApi.expect(200, admin.send("POST", "/admin/accounts", "{\"id\":\"ivy\",\"refresh_token\":\"" + again + "\"}"));
+            Account signedIn = store(harness).findById("ivy").orElseThrow();
+            assertThat(signedIn.signInRequired()).isFalse();
+
+            // the refusal of the old token arrives: the account keeps the sign-in, and the read goes
+            // on with its new token
+            assertThat(inFlight.get(20, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+            Account after = store(harness).findById("ivy").orElseThrow();
+            assertThat(after.signInRequired()).isFalse();
+            assertThat(after.teslaRefreshToken()).isEqualTo(signedIn.teslaRefreshToken());
             assertThat(harness.get("/api/1/vehicles/" + vin, gateway).statusCode()).isEqualTo(200);
         }
     }

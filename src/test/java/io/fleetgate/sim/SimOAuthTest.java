@@ -14,6 +14,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -91,6 +94,29 @@ class SimOAuthTest {
         assertThat(revoked.statusCode()).isEqualTo(401);
         assertThat(revoked.body()).contains("login_required");
         assertThat(http.post(SIM.simulator().controlUrl() + "/sim/oauth/users", null, "{\"id\":\"x\"}").statusCode())
+                .isEqualTo(400);
+    }
+
+    @Test
+    void aDelayedAnswerIsDecidedWhenItsRequestArrives() throws Exception {
+        String refreshToken = addUser("gil", "na");
+        control("/sim/oauth/delays", "{\"millis\":1500,\"count\":1}");
+        long start = System.nanoTime();
+        CompletableFuture<HttpResponse<String>> delayed =
+                CompletableFuture.supplyAsync(() -> refresh(refreshToken));
+        Awaitility.await().atMost(Duration.ofSeconds(5))
+                .until(() -> find(http.json(http.get(SIM.simulator().controlUrl() + "/sim/oauth/refresh-tokens", null)),
+                        refreshToken).path("presented").asInt() == 1);
+        // revoked after the request arrived: its answer was decided before
+        control("/sim/oauth/users/gil/revoke-refresh-tokens", "{}");
+        HttpResponse<String> answer = delayed.get(10, TimeUnit.SECONDS);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(1500));
+        assertThat(answer.statusCode()).isEqualTo(200);
+        // only the next request waited
+        long next = System.nanoTime();
+        assertThat(refresh(http.json(answer).path("refresh_token").asText()).statusCode()).isEqualTo(401);
+        assertThat(Duration.ofNanos(System.nanoTime() - next)).isLessThan(Duration.ofMillis(1500));
+        assertThat(http.post(SIM.simulator().controlUrl() + "/sim/oauth/delays", null, "{\"millis\":0,\"count\":1}").statusCode())
                 .isEqualTo(400);
     }
 
