@@ -46,7 +46,8 @@ public final class CreditsConfiguration {
         UsageRollups rollups = new UsageRollups(kafkaClients, auditTopic, rollupTopic, new UsageRollups.Settings(
                 required(properties, "fleetgate.usage.application-id"), UsageRollups.retentionOfMonths(retentionMonths),
                 Duration.ofMillis(Long.parseLong(required(properties, "fleetgate.usage.commit-interval-ms"))),
-                Path.of(required(properties, "fleetgate.usage.state-dir"))));
+                Path.of(required(properties, "fleetgate.usage.state-dir")),
+                Duration.ofMillis(Long.parseLong(required(properties, "fleetgate.usage.session-timeout-ms")))));
         CreditLedger ledger = new CreditLedger(kafkaClients, auditTopic, rollupTopic, rollups.applicationId(), clock,
                 new UsageTotals(), retentionMonths);
         // the ledger reads where the aggregation had committed before it starts again; both start off

@@ -76,8 +76,11 @@ public final class UsageRollups extends ServiceSupport {
      * @param retention how long a day stays in the store and on the roll-up topic
      * @param commitInterval how often the roll-ups are committed (and a day's record rewritten)
      * @param stateDir the Streams state folder (task locks and checkpoints; the store itself is in memory)
+     * @param sessionTimeout how long the group waits for a replica that stopped answering before its
+     *                       partitions move to the others (Kafka's own 45 s held a killed replica's
+     *                       share of the aggregation that long, a restart in its folder included)
      */
-    record Settings(String applicationId, Duration retention, Duration commitInterval, Path stateDir) {}
+    record Settings(String applicationId, Duration retention, Duration commitInterval, Path stateDir, Duration sessionTimeout) {}
 
     public UsageRollups(Map<String, Object> clientConfig, String auditTopic, String rollupTopic, Settings settings) {
         this.clientConfig = Map.copyOf(clientConfig);
@@ -152,6 +155,8 @@ public final class UsageRollups extends ServiceSupport {
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 16L * 1024 * 1024);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), (int) settings.sessionTimeout().toMillis());
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), (int) settings.sessionTimeout().toMillis() / 3);
         p.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), (int) TRANSACTION_TIMEOUT.toMillis());
         // what Kafka 5 will do anyway; without it every start warns about it, once for this config
         // and once for the copy the partition assignor makes of the main consumer's

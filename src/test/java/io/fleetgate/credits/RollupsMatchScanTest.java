@@ -54,7 +54,7 @@ class RollupsMatchScanTest {
         following = ledger();
         following.start();
         rollups = new UsageRollups(clients(), RandomUsage.AUDIT, RandomUsage.ROLLUPS, new UsageRollups.Settings(APPLICATION,
-                UsageRollups.retentionOfMonths(13), Duration.ofMillis(100), dir.resolve("streams")));
+                UsageRollups.retentionOfMonths(13), Duration.ofMillis(100), dir.resolve("streams"), Duration.ofSeconds(10)));
         rollups.start();
         for (int set = 0; set < SETS; set++) {
             events.addAll(RandomUsage.events(BASE_SEED + set, 400));

@@ -49,11 +49,28 @@ class UsageDefaultsTest {
     @Test
     void theAggregationsTransactionsOutlastAShortBrokerOutage() {
         UsageRollups rollups = new UsageRollups(java.util.Map.of("bootstrap.servers", "127.0.0.1:9"), "audit", "rollups",
-                new UsageRollups.Settings("app", UsageRollups.retentionOfMonths(13), Duration.ofSeconds(1), Path.of("streams")));
+                new UsageRollups.Settings("app", UsageRollups.retentionOfMonths(13), Duration.ofSeconds(1), Path.of("streams"),
+                        Duration.ofSeconds(10)));
         Properties streams = rollups.streamsProperties();
         // AuditOutageTest stops the broker for 20 s: Streams' own 10 s would have the coordinator abort
         // the open transaction on its return, which the stream thread can meet as a fatal error
         assertThat(streams.get("producer.transaction.timeout.ms")).isEqualTo(60_000);
         assertThat(streams.get("processing.guarantee")).isEqualTo("exactly_once_v2");
+    }
+
+    @Test
+    void aStoppedReplicasShareOfTheAggregationMovesAfterTenSeconds() throws Exception {
+        Properties p = new Properties();
+        try (InputStream in = getClass().getClassLoader().getResourceAsStream("application.properties")) {
+            p.load(in);
+        }
+        assertThat(p.getProperty("fleetgate.usage.session-timeout-ms").trim()).isEqualTo("10000");
+        UsageRollups rollups = new UsageRollups(java.util.Map.of("bootstrap.servers", "127.0.0.1:9"), "audit", "rollups",
+                new UsageRollups.Settings("app", UsageRollups.retentionOfMonths(13), Duration.ofSeconds(1), Path.of("streams"),
+                        Duration.ofMillis(Long.parseLong(p.getProperty("fleetgate.usage.session-timeout-ms").trim()))));
+        Properties streams = rollups.streamsProperties();
+        // Kafka's own 45 s, not set here, held a killed replica's partitions (UsageRollupsCrashTest sets 6 s)
+        assertThat(streams.get("consumer.session.timeout.ms")).isEqualTo(10_000);
+        assertThat(streams.get("consumer.heartbeat.interval.ms")).isEqualTo(3_333);
     }
 }

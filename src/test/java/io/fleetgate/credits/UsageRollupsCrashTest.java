@@ -70,6 +70,8 @@ class UsageRollupsCrashTest {
         settings.put("fleetgate.kafka.bootstrap-servers", kafka.bootstrapServers());
         // several commits before the kill (the default is 1 s)
         settings.put("fleetgate.usage.commit-interval-ms", "200");
+        // the killed replica's partitions wait out its session before the restarted one takes them
+        settings.put("fleetgate.usage.session-timeout-ms", "6000");
     }
 
     @AfterEach
