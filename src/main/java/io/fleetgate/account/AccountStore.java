@@ -3,6 +3,7 @@ package io.fleetgate.account;
 import io.fleetgate.region.Region;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /** Where accounts live: the compacted accounts topic ({@link KafkaAccountStore}), or memory in tests. */
 public interface AccountStore {
@@ -31,4 +32,14 @@ public interface AccountStore {
      * once the broker has acknowledged the record.
      */
     void save(Account account);
+
+    /**
+     * Changes the account as it is when the change runs, and stores the result as {@link #save}
+     * does (nothing when the change returns the account it was given). Changes of one account made
+     * through this replica run one at a time, so none is lost to another made meanwhile (two admin
+     * requests, a token refresh). The change may throw, to refuse; nothing is written then.
+     *
+     * @return the account as changed; empty when there is no such account
+     */
+    Optional<Account> update(String accountId, UnaryOperator<Account> change);
 }

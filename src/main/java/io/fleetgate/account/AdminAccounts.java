@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.random.RandomGenerator;
 import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
@@ -96,24 +97,24 @@ public final class AdminAccounts {
         }
         Instant now = clock.instant();
         Instant expires = now.plus(timing.lifetime(tokens.expiresInSeconds()));
-        Optional<Account> existing = store.findById(id);
-        Account account;
-        if (existing.isPresent()) {
-            String storedUser = TeslaOAuthClient.claims(existing.get().teslaAccessToken().reveal()).path("sub").asText("");
+        Optional<Account> existing = store.update(id, current -> {
+            String storedUser = TeslaOAuthClient.claims(current.teslaAccessToken().reveal()).path("sub").asText("");
             if (!storedUser.isEmpty() && tokens.subject() != null && !storedUser.equals(tokens.subject())) {
                 throw new GatewayError(409, "conflict", "This refresh token belongs to another Tesla user than account " + id
                         + "; add it under its own id.");
             }
-            account = existing.get().withTeslaTokens(tokens.accessToken(), tokens.refreshToken(), now, expires);
-            if (!tokens.scopes().isEmpty()) {
-                account = account.withScopes(tokens.scopes());
-            }
+            Account signedIn = current.withTeslaTokens(tokens.accessToken(), tokens.refreshToken(), now, expires);
+            return tokens.scopes().isEmpty() ? signedIn : signedIn.withScopes(tokens.scopes());
+        });
+        Account account;
+        if (existing.isPresent()) {
+            account = existing.get();
         } else {
             Region region = region(tokens);
             account = new Account(id, region, tokens.accessToken(), tokens.scopes(), products(region, tokens, activeUntil),
                     List.of(), null, tokens.refreshToken(), now, expires, false);
+            store.save(account);
         }
-        store.save(account);
         LOG.info("admin: account {} {} (region {}, {} vehicle(s), {} site(s))", id, existing.isPresent() ? "signed in again" : "added",
                 account.region().code(), account.subscription().vins().size(), account.subscription().energySites().size());
         answer(exchange, existing.isPresent() ? 200 : 201, view(account));
@@ -131,15 +132,17 @@ public final class AdminAccounts {
         if (name == null || !NAME.matcher(name).matches()) {
             throw GatewayError.invalidRequest("The body needs \"name\": 1-64 letters, digits, '.', '_' or '-'.");
         }
-        if (account.gatewayTokens().stream().anyMatch(t -> t.name().equals(name))) {
-            throw new GatewayError(409, "conflict", "Account " + account.id() + " already has a gateway token named " + name + ".");
-        }
         byte[] bytes = new byte[32];
         random.nextBytes(bytes);
         String token = "fg_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        List<GatewayToken> tokens = new ArrayList<>(account.gatewayTokens());
-        tokens.add(new GatewayToken(name, GatewayToken.hash(token)));
-        store.save(account.withGatewayTokens(tokens));
+        change(account, current -> {
+            if (current.gatewayTokens().stream().anyMatch(t -> t.name().equals(name))) {
+                throw new GatewayError(409, "conflict", "Account " + current.id() + " already has a gateway token named " + name + ".");
+            }
+            List<GatewayToken> tokens = new ArrayList<>(current.gatewayTokens());
+            tokens.add(new GatewayToken(name, GatewayToken.hash(token)));
+            return current.withGatewayTokens(tokens);
+        });
         LOG.info("admin: gateway token {} issued for account {}", name, account.id());
         ObjectNode issued = JSON.createObjectNode().put("account_id", account.id()).put("name", name).put("token", token)
                 .put("note", "Shown once: Fleetgate keeps only its SHA-256.");
@@ -147,15 +150,16 @@ public final class AdminAccounts {
     }
 
     public void revokeToken(Exchange exchange) {
-        Account account = account(exchange);
         String name = exchange.getMessage().getHeader("name", String.class);
-        List<GatewayToken> kept = account.gatewayTokens().stream().filter(t -> !t.name().equals(name)).toList();
-        if (kept.size() == account.gatewayTokens().size()) {
-            throw new GatewayError(404, "not_found", "Account " + account.id() + " has no gateway token named " + name + ".");
-        }
-        store.save(account.withGatewayTokens(kept));
-        LOG.info("admin: gateway token {} of account {} revoked", name, account.id());
-        answer(exchange, 200, view(account.withGatewayTokens(kept)));
+        Account changed = change(account(exchange), current -> {
+            List<GatewayToken> kept = current.gatewayTokens().stream().filter(t -> !t.name().equals(name)).toList();
+            if (kept.size() == current.gatewayTokens().size()) {
+                throw new GatewayError(404, "not_found", "Account " + current.id() + " has no gateway token named " + name + ".");
+            }
+            return current.withGatewayTokens(kept);
+        });
+        LOG.info("admin: gateway token {} of account {} revoked", name, changed.id());
+        answer(exchange, 200, view(changed));
     }
 
     /** {@code {"vins": [...], "energy_sites": [...], "active_until": "2030-01-01T00:00:00Z" | null}}. */
@@ -176,8 +180,8 @@ public final class AdminAccounts {
             }
             sites.add(site.asLong());
         }
-        Account changed = account.withSubscription(new Subscription(instant(body, "active_until"), vins, sites));
-        store.save(changed);
+        Subscription subscription = new Subscription(instant(body, "active_until"), vins, sites);
+        Account changed = change(account, current -> current.withSubscription(subscription));
         answer(exchange, 200, view(changed));
     }
 
@@ -195,15 +199,26 @@ public final class AdminAccounts {
         } catch (IllegalArgumentException e) {
             throw GatewayError.invalidRequest("The body needs \"period\": \"day\" or \"month\".");
         }
-        Account changed = account.withCreditBudget(budget);
-        store.save(changed);
+        Account changed = change(account, current -> current.withCreditBudget(budget));
         answer(exchange, 200, view(changed));
     }
 
     public void removeCreditBudget(Exchange exchange) {
-        Account changed = account(exchange).withCreditBudget(null);
-        store.save(changed);
+        Account changed = change(account(exchange), current -> current.withCreditBudget(null));
         answer(exchange, 200, view(changed));
+    }
+
+    private Account change(Account account, UnaryOperator<Account> change) {
+        return change(store, account, change);
+    }
+
+    /**
+     * An admin change of the account, applied to it as it is now (another change may have come
+     * first, see {@link AccountStore#update}); 404 if the account is gone meanwhile.
+     */
+    public static Account change(AccountStore store, Account account, UnaryOperator<Account> change) {
+        return store.update(account.id(), change)
+                .orElseThrow(() -> new GatewayError(404, "not_found", "No account " + account.id() + "."));
     }
 
     /** An account as the admin API shows it: everything but its secrets. */

@@ -17,7 +17,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.kafka.clients.admin.Admin;
@@ -49,6 +51,8 @@ public final class KafkaAccountStore extends ServiceSupport implements AccountSt
     private final AccountRecords records;
     private final Duration sendTimeout;
     private final Map<String, Stored> byId = new ConcurrentHashMap<>();
+    /** One writer per account at a time (see {@link #update}); an account's lock is kept, as accounts are. */
+    private final Map<String, ReentrantLock> writeLocks = new ConcurrentHashMap<>();
     /**
      * {@link #all()} as of the last change (null: to be made again); made and dropped under this
      * store's lock. The webhook delivery asks for every event it reads (bench/run stream: building
@@ -148,14 +152,33 @@ public final class KafkaAccountStore extends ServiceSupport implements AccountSt
 
     @Override
     public void updateRegion(String accountId, Region region) {
-        findById(accountId).ifPresent(account -> {
+        if (findById(accountId).isPresent()) {
             try {
-                save(account.withRegion(region));
+                update(accountId, account -> account.withRegion(region));
             } catch (RuntimeException e) {
                 // the request goes on in the learned region; the next 421 tries to record it again
                 LOG.warn("account {}: region {} could not be written to {}: {}", accountId, region.code(), topic, e.getMessage());
             }
-        });
+        }
+    }
+
+    @Override
+    public Optional<Account> update(String accountId, UnaryOperator<Account> change) {
+        ReentrantLock lock = writeLocks.computeIfAbsent(accountId, id -> new ReentrantLock());
+        lock.lock();
+        try {
+            Optional<Account> current = findById(accountId);
+            if (current.isEmpty()) {
+                return current;
+            }
+            Account changed = change.apply(current.get());
+            if (changed != current.get()) {
+                save(changed);
+            }
+            return Optional.of(changed);
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override

@@ -177,17 +177,17 @@ public final class TokenRefresher {
                 }
                 case TeslaOAuthClient.LoginRequired refused -> {
                     failures.remove(accountId);
-                    // the owner may have signed in while Tesla answered (the admin API takes no lock
-                    // of ours): flag the account as it is now, and only while it holds the refused token
-                    Optional<Account> current = store.findById(accountId);
-                    if (current.isEmpty() || !account.teslaRefreshToken().equals(current.get().teslaRefreshToken())) {
+                    // the owner may have signed in while Tesla answered: flag the account as it is
+                    // now, and only while it holds the refused token
+                    Optional<Account> flagged = store.update(accountId, current ->
+                            account.teslaRefreshToken().equals(current.teslaRefreshToken()) ? current.withSignInRequired() : current);
+                    if (flagged.isEmpty() || !flagged.get().signInRequired()) {
                         LOG.info("account {}: Tesla refused the refresh token ({}), which the account no longer holds;"
                                 + " left as it is", accountId, refused.error());
                         yield Outcome.NOT_DUE;
                     }
                     LOG.warn("account {}: Tesla refused the refresh token ({}); the account owner must sign in again",
                             accountId, refused.error());
-                    store.save(current.get().withSignInRequired());
                     yield Outcome.SIGN_IN_REQUIRED;
                 }
                 case TeslaOAuthClient.Failed failed -> {
@@ -217,15 +217,15 @@ public final class TokenRefresher {
 
     private Outcome saveUnsaved(String accountId) {
         Rotation rotation = unsaved.get(accountId);
-        Optional<Account> current = store.findById(accountId);
-        if (current.isEmpty()) {
-            unsaved.remove(accountId);
-            return Outcome.NOT_REFRESHABLE;
-        }
-        // applied to the account as it is now, so a change made meanwhile (a new gateway token) is kept
-        Account refreshed = rotation.applyTo(current.get());
+        Account refreshed;
         try {
-            store.save(refreshed);
+            // applied to the account as it is now, so a change made meanwhile (a new gateway token) is kept
+            Optional<Account> written = store.update(accountId, rotation::applyTo);
+            if (written.isEmpty()) {
+                unsaved.remove(accountId);
+                return Outcome.NOT_REFRESHABLE;
+            }
+            refreshed = written.get();
         } catch (RuntimeException e) {
             return failed(accountId, "the rotated refresh token is not yet on the accounts topic: " + e.getMessage());
         }
@@ -247,18 +247,21 @@ public final class TokenRefresher {
                 latest.remove(accountId);
                 return;
             }
-            Account account = stored.get();
-            Instant issued = account.teslaTokenIssuedAt();
-            if (!account.signInRequired() && issued != null && issued.isBefore(rotation.issuedAt())
-                    && !rotation.refresh().equals(account.teslaRefreshToken())) {
+            if (carriesAnOlderRotation(stored.get(), rotation)) {
                 LOG.warn("account {}: a write carried an older Tesla refresh token; writing the newest back", accountId);
                 try {
-                    store.save(rotation.applyTo(account));
+                    store.update(accountId, account -> carriesAnOlderRotation(account, rotation) ? rotation.applyTo(account) : account);
                 } catch (RuntimeException e) {
                     LOG.warn("account {}: the newest tokens could not be written back yet: {}", accountId, e.getMessage());
                 }
             }
         });
+    }
+
+    private static boolean carriesAnOlderRotation(Account account, Rotation rotation) {
+        Instant issued = account.teslaTokenIssuedAt();
+        return !account.signInRequired() && issued != null && issued.isBefore(rotation.issuedAt())
+                && !rotation.refresh().equals(account.teslaRefreshToken());
     }
 
     private Outcome failed(String accountId, String reason) {

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -74,6 +75,19 @@ public final class YamlAccountStore implements AccountStore {
     @Override
     public List<Account> all() {
         return List.copyOf(byId.values());
+    }
+
+    @Override
+    public synchronized Optional<Account> update(String accountId, UnaryOperator<Account> change) {
+        Account current = byId.get(accountId);
+        if (current == null) {
+            return Optional.empty();
+        }
+        Account changed = change.apply(current);
+        if (changed != current) {
+            save(changed);
+        }
+        return Optional.of(changed);
     }
 
     /** Kept in memory only: the file is the operator's and is never rewritten. */

@@ -3,12 +3,17 @@ package io.fleetgate.account;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetgate.region.Region;
+import io.fleetgate.testing.AdminApi;
 import io.fleetgate.testing.CommandFleet;
 import io.fleetgate.testing.GatewayHarness;
 import io.fleetgate.testing.TestAccount;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -20,6 +25,41 @@ import org.junit.jupiter.api.Test;
  * {@code invalid_token} for nothing. A token the write removes is refused at once.
  */
 class AccountWritesKeepTokensKnownTest {
+
+    @Test
+    void tokensIssuedAtOnceForOneAccountAreAllKept() throws Exception {
+        TestAccount ops = CommandFleet.account();
+        try (GatewayHarness harness = GatewayHarness.builder().fleet(CommandFleet.fleet()).accounts(ops)
+                .setting("fleetgate.webhooks.allow-private-addresses", "true").start()) {
+            AdminApi admin = new AdminApi(harness);
+            ExecutorService callers = Executors.newFixedThreadPool(16);
+            List<Future<String>> issued = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                String name = "at-once-" + i;
+                issued.add(callers.submit(() -> admin.issueToken(ops.id(), name)));
+            }
+            // and a webhook endpoint and a budget meanwhile, which rewrite the same account
+            Future<?> webhook = callers.submit(() -> AdminApi.expect(201, admin.send("POST", "/admin/accounts/" + ops.id()
+                    + "/webhooks", "{\"url\":\"https://127.0.0.1:9/fleet\",\"secret\":\"0123456789abcdef0123\",\"topics\":[\"data\"]}")));
+            Future<?> budget = callers.submit(() -> AdminApi.expect(200, admin.send("PUT", "/admin/accounts/" + ops.id()
+                    + "/credit-budget", "{\"credits\":5000,\"period\":\"month\"}")));
+            List<String> tokens = new ArrayList<>();
+            for (Future<String> token : issued) {
+                tokens.add(token.get(60, TimeUnit.SECONDS));
+            }
+            webhook.get(60, TimeUnit.SECONDS);
+            budget.get(60, TimeUnit.SECONDS);
+            callers.shutdown();
+
+            Account account = TokenRefreshTest.store(harness).findById(ops.id()).orElseThrow();
+            assertThat(account.gatewayTokens()).hasSize(17);
+            assertThat(account.webhooks()).hasSize(1);
+            assertThat(account.creditBudget()).isNotNull();
+            for (String token : tokens) {
+                assertThat(harness.get("/api/1/vehicles", token).statusCode()).as("a token issued at once with others").isEqualTo(200);
+            }
+        }
+    }
 
     @Test
     void aGatewayTokenTheAccountKeepsIsFoundThroughEveryWrite() throws Exception {

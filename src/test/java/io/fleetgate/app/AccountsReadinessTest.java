@@ -44,6 +44,11 @@ class AccountsReadinessTest {
             }
 
             @Override
+            public Optional<Account> update(String accountId, java.util.function.UnaryOperator<Account> change) {
+                return Optional.empty();
+            }
+
+            @Override
             public boolean isReady() {
                 return loaded.get();
             }

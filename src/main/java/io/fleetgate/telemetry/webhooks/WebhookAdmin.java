@@ -19,6 +19,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.random.RandomGenerator;
 import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
@@ -91,16 +92,18 @@ public final class WebhookAdmin {
                 vins.add(vin.asText());
             }
         }
-        if (account.webhooks().size() >= MAX_PER_ACCOUNT) {
-            throw new GatewayError(409, "conflict", "Account " + account.id() + " already has " + MAX_PER_ACCOUNT + " webhook endpoints.");
-        }
         byte[] idBytes = new byte[8];
         random.nextBytes(idBytes);
         WebhookEndpoint endpoint = new WebhookEndpoint("wh_" + HexFormat.of().formatHex(idBytes), url,
                 new Secret(secret.asText()), topics, vins, clock.instant());
-        List<WebhookEndpoint> all = new ArrayList<>(account.webhooks());
-        all.add(endpoint);
-        store.save(account.withWebhooks(all));
+        change(account, current -> {
+            if (current.webhooks().size() >= MAX_PER_ACCOUNT) {
+                throw new GatewayError(409, "conflict", "Account " + current.id() + " already has " + MAX_PER_ACCOUNT + " webhook endpoints.");
+            }
+            List<WebhookEndpoint> all = new ArrayList<>(current.webhooks());
+            all.add(endpoint);
+            return current.withWebhooks(all);
+        });
         LOG.info("admin: webhook endpoint {} added for account {} (host {}, topics {})", endpoint.id(), account.id(),
                 url.getHost(), topics);
         answer(exchange, 201, view(endpoint));
@@ -115,11 +118,13 @@ public final class WebhookAdmin {
     public void delete(Exchange exchange) {
         Account account = account(exchange);
         String webhookId = exchange.getMessage().getHeader("webhookId", String.class);
-        List<WebhookEndpoint> kept = account.webhooks().stream().filter(w -> !w.id().equals(webhookId)).toList();
-        if (kept.size() == account.webhooks().size()) {
-            throw new GatewayError(404, "not_found", "Account " + account.id() + " has no webhook endpoint " + webhookId + ".");
-        }
-        store.save(account.withWebhooks(kept));
+        change(account, current -> {
+            List<WebhookEndpoint> kept = current.webhooks().stream().filter(w -> !w.id().equals(webhookId)).toList();
+            if (kept.size() == current.webhooks().size()) {
+                throw new GatewayError(404, "not_found", "Account " + current.id() + " has no webhook endpoint " + webhookId + ".");
+            }
+            return current.withWebhooks(kept);
+        });
         LOG.info("admin: webhook endpoint {} of account {} deleted", webhookId, account.id());
         answer(exchange, 200, JSON.createObjectNode().put("id", webhookId).put("deleted", true));
     }
@@ -139,6 +144,10 @@ public final class WebhookAdmin {
 
     private Account account(Exchange exchange) {
         return AdminAccounts.requestedAccount(store, exchange);
+    }
+
+    private Account change(Account account, UnaryOperator<Account> change) {
+        return AdminAccounts.change(store, account, change);
     }
 
     private static JsonNode body(Exchange exchange) {
