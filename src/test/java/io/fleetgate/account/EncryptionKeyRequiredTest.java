@@ -19,8 +19,8 @@ class EncryptionKeyRequiredTest {
         settings.put("camel.server.host", "127.0.0.1");
         settings.put("camel.server.port", String.valueOf(GatewayHarness.freePort()));
         settings.put("fleetgate.kafka.embedded.data-dir", Files.createTempDirectory("fleetgate-nokey").resolve("kafka").toString());
-        settings.put("fleetgate.kafka.embedded.port", "0");
-        settings.put("fleetgate.kafka.embedded.controller-port", "0");
+        settings.put("fleetgate.kafka.embedded.port", String.valueOf(GatewayHarness.freePort()));
+        settings.put("fleetgate.kafka.embedded.controller-port", String.valueOf(GatewayHarness.freePort()));
         Fleetgate gateway = new Fleetgate(settings);
         try {
             Throwable refused = catchThrowable(gateway::start);

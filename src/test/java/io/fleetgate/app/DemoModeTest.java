@@ -47,8 +47,8 @@ class DemoModeTest {
             settings.put("camel.management.port", String.valueOf(GatewayHarness.freePort()));
             settings.put("fleetgate.kafka.embedded.data-dir",
                     java.nio.file.Files.createTempDirectory("fleetgate-demo-test").resolve("kafka").toString());
-            settings.put("fleetgate.kafka.embedded.port", "0");
-            settings.put("fleetgate.kafka.embedded.controller-port", "0");
+            settings.put("fleetgate.kafka.embedded.port", String.valueOf(GatewayHarness.freePort()));
+            settings.put("fleetgate.kafka.embedded.controller-port", String.valueOf(GatewayHarness.freePort()));
             try (Fleetgate gateway = new Fleetgate(settings).start()) {
                 HttpClient http = HttpClient.newHttpClient();
                 HttpResponse<String> vehicles = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/1/vehicles"))

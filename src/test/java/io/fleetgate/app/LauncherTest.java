@@ -109,8 +109,12 @@ class LauncherTest {
     private static Start start(Path folder, Path jar, Path cache, String extraJvmOptions, String argument) throws IOException {
         int port = GatewayHarness.freePort();
         List<String> options = List.of("-Dcamel.server.host=127.0.0.1", "-Dcamel.server.port=" + port,
-                "-Dcamel.management.port=" + GatewayHarness.freePort(), "-Dfleetgate.kafka.embedded.port=0",
-                "-Dfleetgate.kafka.embedded.controller-port=0", "-Dfleetgate.demo.simulator-port=0", extraJvmOptions);
+                "-Dcamel.management.port=" + GatewayHarness.freePort(),
+                // below the ephemeral range (port 0 here was a port free a moment before the broker
+                // bound it, which an outgoing connection took once: the broker's start failed)
+                "-Dfleetgate.kafka.embedded.port=" + GatewayHarness.freePort(),
+                "-Dfleetgate.kafka.embedded.controller-port=" + GatewayHarness.freePort(), "-Dfleetgate.demo.simulator-port=0",
+                extraJvmOptions);
         Path log = Files.createTempFile(folder, "launcher-", ".log");
         ProcessBuilder builder = new ProcessBuilder(Path.of("bin/fleetgate").toAbsolutePath().toString(), argument)
                 .directory(folder.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
