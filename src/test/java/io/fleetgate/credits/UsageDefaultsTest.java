@@ -17,10 +17,7 @@ class UsageDefaultsTest {
 
     @Test
     void rollupsAreKeptThirteenMonthsByDefaultWhateverTheAuditTopicKeeps() throws Exception {
-        Properties p = new Properties();
-        try (InputStream in = getClass().getClassLoader().getResourceAsStream("application.properties")) {
-            p.load(in);
-        }
+        Properties p = shippedSettings();
         assertThat(p.getProperty("fleetgate.usage.retention-months").trim()).isEqualTo("13");
         assertThat(p.getProperty("fleetgate.topics.usage-rollups").trim()).isEqualTo("fleetgate.usage-rollups.v1");
 
@@ -60,10 +57,7 @@ class UsageDefaultsTest {
 
     @Test
     void aStoppedReplicasShareOfTheAggregationMovesAfterTenSeconds() throws Exception {
-        Properties p = new Properties();
-        try (InputStream in = getClass().getClassLoader().getResourceAsStream("application.properties")) {
-            p.load(in);
-        }
+        Properties p = shippedSettings();
         assertThat(p.getProperty("fleetgate.usage.session-timeout-ms").trim()).isEqualTo("10000");
         UsageRollups rollups = new UsageRollups(java.util.Map.of("bootstrap.servers", "127.0.0.1:9"), "audit", "rollups",
                 new UsageRollups.Settings("app", UsageRollups.retentionOfMonths(13), Duration.ofSeconds(1), Path.of("streams"),
@@ -72,5 +66,13 @@ class UsageDefaultsTest {
         // Kafka's own 45 s, not set here, held a killed replica's partitions (UsageRollupsCrashTest sets 6 s)
         assertThat(streams.get("consumer.session.timeout.ms")).isEqualTo(10_000);
         assertThat(streams.get("consumer.heartbeat.interval.ms")).isEqualTo(3_333);
+    }
+
+    private static Properties shippedSettings() throws java.io.IOException {
+        Properties p = new Properties();
+        try (InputStream in = UsageDefaultsTest.class.getClassLoader().getResourceAsStream("application.properties")) {
+            p.load(in);
+        }
+        return p;
     }
 }

@@ -66,7 +66,12 @@ class BulkheadTest {
             (answer.get().response().statusCode() == 503 ? refused : accepted).add(answer.get());
         }
         assertThat(accepted).hasSize(LIMIT).allSatisfy(a -> assertThat(a.response().statusCode()).isEqualTo(200));
-        assertThat(refused).hasSize(5).allSatisfy(BulkheadTest::refusedAtOnce);
+        // at once: each refusal came before any accepted command was answered (they wait for a 2 s
+        // wake-up), so none waited for a place; timed from the caller's send, and eight connections opened
+        // at once on a busy host have taken a refusal just over a second
+        long firstAccepted = accepted.stream().mapToLong(Timed::millis).min().orElseThrow();
+        assertThat(firstAccepted).isGreaterThanOrEqualTo(2000);
+        assertThat(refused).hasSize(5).allSatisfy(answer -> refusedWithin(answer, firstAccepted));
         // refused commands were not queued: their vehicles were never asked anything
         for (Timed answer : refused) {
             String vin = answer.path().split("/")[4];
@@ -124,9 +129,13 @@ class BulkheadTest {
     }
 
     private static void refusedAtOnce(Timed answer) {
+        refusedWithin(answer, 1000);
+    }
+
+    private static void refusedWithin(Timed answer, long millis) {
         assertError(answer.response(), 503, "service_unavailable");
         assertThat(answer.response().headers().firstValue("Retry-After")).contains("1");
-        assertThat(answer.millis()).as("answered at once").isLessThan(1000);
+        assertThat(answer.millis()).as("answered at once").isLessThan(millis);
     }
 
     /** On a thread of its own: the common pool may have a single thread on a 2-core machine. */
