@@ -152,13 +152,11 @@ public final class KafkaAccountStore extends ServiceSupport implements AccountSt
 
     @Override
     public void updateRegion(String accountId, Region region) {
-        if (findById(accountId).isPresent()) {
-            try {
-                update(accountId, account -> account.withRegion(region));
-            } catch (RuntimeException e) {
-                // the request goes on in the learned region; the next 421 tries to record it again
-                LOG.warn("account {}: region {} could not be written to {}: {}", accountId, region.code(), topic, e.getMessage());
-            }
+        try {
+            update(accountId, account -> account.withRegion(region));
+        } catch (RuntimeException e) {
+            // the request goes on in the learned region; the next 421 tries to record it again
+            LOG.warn("account {}: region {} could not be written to {}: {}", accountId, region.code(), topic, e.getMessage());
         }
     }
 
@@ -324,7 +322,8 @@ public final class KafkaAccountStore extends ServiceSupport implements AccountSt
         }
     }
 
-    private static Set<String> tokenHashes(Account account) {
+    /** The SHA-256 of each of the account's gateway tokens. */
+    static Set<String> tokenHashes(Account account) {
         return account.gatewayTokens().stream().map(GatewayToken::sha256).collect(Collectors.toUnmodifiableSet());
     }
 }

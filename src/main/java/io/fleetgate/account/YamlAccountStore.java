@@ -18,7 +18,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * Accounts read once from a YAML file (or {@code classpath:} resource): the import path of the
@@ -97,7 +96,7 @@ public final class YamlAccountStore implements AccountStore {
         Account previous = byId.put(account.id(), account);
         account.gatewayTokens().forEach(t -> accountIdByTokenHash.put(t.sha256(), account.id()));
         if (previous != null) {
-            Set<String> kept = account.gatewayTokens().stream().map(GatewayToken::sha256).collect(Collectors.toSet());
+            Set<String> kept = KafkaAccountStore.tokenHashes(account);
             previous.gatewayTokens().stream().map(GatewayToken::sha256).filter(hash -> !kept.contains(hash))
                     .forEach(hash -> accountIdByTokenHash.remove(hash, account.id()));
         }
