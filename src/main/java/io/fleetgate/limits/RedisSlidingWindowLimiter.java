@@ -81,6 +81,8 @@ public final class RedisSlidingWindowLimiter implements SlidingWindowLimiter, Au
     static final String SCRIPT_SHA = sha1Hex(SCRIPT);
 
     private static final Duration WARM_UP = Duration.ofSeconds(3);
+    /** A readiness probe is no request in a hurry: one slow answer must not take the replica out of service. */
+    private static final Duration PING_PATIENCE = Duration.ofSeconds(1);
 
     private final Vertx vertx;
     private final Redis redis;
@@ -221,8 +223,12 @@ public final class RedisSlidingWindowLimiter implements SlidingWindowLimiter, Au
      * are.
      */
     private Future<Response> call(Request request) {
+        return call(request, timeoutMillis);
+    }
+
+    private Future<Response> call(Request request, long limitMillis) {
         Promise<RedisConnection> connected = Promise.promise();
-        long connectTimer = vertx.setTimer(timeoutMillis, fired -> connected.tryFail(silent("connecting")));
+        long connectTimer = vertx.setTimer(limitMillis, fired -> connected.tryFail(silent("connecting", limitMillis)));
         redis.connect().onComplete(connection -> {
             vertx.cancelTimer(connectTimer);
             if (connection.failed()) {
@@ -233,7 +239,7 @@ public final class RedisSlidingWindowLimiter implements SlidingWindowLimiter, Au
         });
         return connected.future().compose(connection -> {
             Promise<Response> answer = Promise.promise();
-            long answerTimer = vertx.setTimer(timeoutMillis, fired -> answer.tryFail(silent("answering")));
+            long answerTimer = vertx.setTimer(limitMillis, fired -> answer.tryFail(silent("answering", limitMillis)));
             connection.send(request).onComplete(sent -> {
                 vertx.cancelTimer(answerTimer);
                 connection.close();
@@ -247,8 +253,8 @@ public final class RedisSlidingWindowLimiter implements SlidingWindowLimiter, Au
         });
     }
 
-    private LimiterUnavailableException silent(String what) {
-        return new LimiterUnavailableException("Redis rate limiter: no answer within " + timeoutMillis + " ms (" + what + ")",
+    private static LimiterUnavailableException silent(String what, long limitMillis) {
+        return new LimiterUnavailableException("Redis rate limiter: no answer within " + limitMillis + " ms (" + what + ")",
                 null);
     }
 
@@ -256,10 +262,13 @@ public final class RedisSlidingWindowLimiter implements SlidingWindowLimiter, Au
         return new LimiterUnavailableException("Redis rate limiter: " + cause.getMessage(), cause);
     }
 
-    /** Whether Redis answers a PING within the timeout (for the readiness check; from a worker thread). */
+    /**
+     * Whether Redis answers a PING within the timeout, or {@link #PING_PATIENCE} if that is longer
+     * (for the readiness check; from a worker thread).
+     */
     public boolean answers() {
         try {
-            Response pong = await(call(Request.cmd(Command.PING)).toCompletionStage());
+            Response pong = await(call(Request.cmd(Command.PING), Math.max(timeoutMillis, PING_PATIENCE.toMillis())).toCompletionStage());
             return pong != null && "PONG".equalsIgnoreCase(pong.toString());
         } catch (RuntimeException e) {
             return false;

@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -19,6 +20,7 @@ final class RedisRelay implements AutoCloseable {
     private final ServerSocket server;
     private final URI target;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+    private volatile Duration answerDelay = Duration.ZERO;
 
     RedisRelay(URI target) throws IOException {
         this.target = target;
@@ -29,6 +31,11 @@ final class RedisRelay implements AutoCloseable {
     /** {@code redis://127.0.0.1:<relay port>} */
     URI url() {
         return URI.create("redis://127.0.0.1:" + server.getLocalPort());
+    }
+
+    /** Holds every answer from Redis this long before passing it on: a slow network path. */
+    void delayAnswers(Duration delay) {
+        answerDelay = delay;
     }
 
     void stop() {
@@ -48,19 +55,28 @@ final class RedisRelay implements AutoCloseable {
                 Socket redis = new Socket(target.getHost(), target.getPort());
                 sockets.add(client);
                 sockets.add(redis);
-                Thread.ofVirtual().start(() -> pump(client, redis));
-                Thread.ofVirtual().start(() -> pump(redis, client));
+                Thread.ofVirtual().start(() -> pump(client, redis, false));
+                Thread.ofVirtual().start(() -> pump(redis, client, true));
             } catch (IOException e) {
                 // closed: Redis is "down"
             }
         }
     }
 
-    private void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to, boolean answers) {
         try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-            in.transferTo(out);
+            byte[] buffer = new byte[8192];
+            for (int read; (read = in.read(buffer)) >= 0; ) {
+                if (answers && !answerDelay.isZero()) {
+                    Thread.sleep(answerDelay);
+                }
+                out.write(buffer, 0, read);
+                out.flush();
+            }
         } catch (IOException e) {
             // one side closed
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             closeQuietly(from);
             closeQuietly(to);

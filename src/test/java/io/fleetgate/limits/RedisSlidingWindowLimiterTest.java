@@ -243,6 +243,25 @@ class RedisSlidingWindowLimiterTest {
         }
     }
 
+    @Test
+    void readinessWaitsLongerThanADecisionSoThatOneSlowAnswerKeepsTheReplicaInService() throws IOException {
+        try (RedisRelay slow = new RedisRelay(REDIS)) {
+            RedisSlidingWindowLimiter limiter = limiter(slow.url(), PRODUCTION_TIMEOUT);
+            assertThat(limiter.answers()).isTrue();
+            slow.delayAnswers(Duration.ofMillis(400));
+
+            ResilientLimiter decisions = new ResilientLimiter(limiter, FailurePolicy.FAIL_OPEN, Clock.systemUTC());
+            assertThat(decisions.acquire("ip:a", 60, Duration.ofSeconds(60)).allowed()).isTrue();
+            assertThat(decisions.failures()).as("a decision waits no longer than its 100 ms").isEqualTo(1);
+            assertThat(limiter.answers()).as("readiness waits up to a second").isTrue();
+
+            slow.delayAnswers(Duration.ofMillis(1500));
+            long started = System.nanoTime();
+            assertThat(limiter.answers()).isFalse();
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(1400));
+        }
+    }
+
     private RedisSlidingWindowLimiter limiter(URI redis) {
         return limiter(redis, TIMEOUT);
     }
