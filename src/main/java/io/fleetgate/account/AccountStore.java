@@ -42,4 +42,12 @@ public interface AccountStore {
      * @return the account as changed; empty when there is no such account
      */
     Optional<Account> update(String accountId, UnaryOperator<Account> change);
+
+    /**
+     * Stores a new account as {@link #save} does, unless an account with its id is there by then:
+     * of two made at once through this replica under one id, one is stored and the other is told.
+     *
+     * @return whether it was stored
+     */
+    boolean saveIfAbsent(Account account);
 }

@@ -97,7 +97,30 @@ public final class AdminAccounts {
         }
         Instant now = clock.instant();
         Instant expires = now.plus(timing.lifetime(tokens.expiresInSeconds()));
-        Optional<Account> existing = store.update(id, current -> {
+        Account added = null;
+        Optional<Account> existing = signInAgain(id, tokens, now, expires);
+        if (existing.isEmpty()) {
+            Region region = region(tokens);
+            added = new Account(id, region, tokens.accessToken(), tokens.scopes(), products(region, tokens, activeUntil),
+                    List.of(), null, tokens.refreshToken(), now, expires, false);
+            if (!store.saveIfAbsent(added)) {
+                // added under this id meanwhile (another request): this one is a sign-in to it, or refused as one
+                added = null;
+                existing = signInAgain(id, tokens, now, expires);
+            }
+        }
+        Account account = added != null ? added : existing.orElseThrow(() -> new GatewayError(404, "not_found", "No account " + id + "."));
+        LOG.info("admin: account {} {} (region {}, {} vehicle(s), {} site(s))", id, added == null ? "signed in again" : "added",
+                account.region().code(), account.subscription().vins().size(), account.subscription().energySites().size());
+        answer(exchange, added == null ? 200 : 201, view(account));
+    }
+
+    /**
+     * The account's Tesla tokens replaced by these when it holds the same Tesla user's (409 when
+     * another's); empty when there is no such account.
+     */
+    private Optional<Account> signInAgain(String id, TeslaOAuthClient.Tokens tokens, Instant now, Instant expires) {
+        return store.update(id, current -> {
             String storedUser = TeslaOAuthClient.claims(current.teslaAccessToken().reveal()).path("sub").asText("");
             if (!storedUser.isEmpty() && tokens.subject() != null && !storedUser.equals(tokens.subject())) {
                 throw new GatewayError(409, "conflict", "This refresh token belongs to another Tesla user than account " + id
@@ -106,18 +129,6 @@ public final class AdminAccounts {
             Account signedIn = current.withTeslaTokens(tokens.accessToken(), tokens.refreshToken(), now, expires);
             return tokens.scopes().isEmpty() ? signedIn : signedIn.withScopes(tokens.scopes());
         });
-        Account account;
-        if (existing.isPresent()) {
-            account = existing.get();
-        } else {
-            Region region = region(tokens);
-            account = new Account(id, region, tokens.accessToken(), tokens.scopes(), products(region, tokens, activeUntil),
-                    List.of(), null, tokens.refreshToken(), now, expires, false);
-            store.save(account);
-        }
-        LOG.info("admin: account {} {} (region {}, {} vehicle(s), {} site(s))", id, existing.isPresent() ? "signed in again" : "added",
-                account.region().code(), account.subscription().vins().size(), account.subscription().energySites().size());
-        answer(exchange, existing.isPresent() ? 200 : 201, view(account));
     }
 
     /** Makes the account the {@code {id}} names the exchange's, as a gateway token would (404 when none): for the account's own reports. */

@@ -161,8 +161,23 @@ public final class KafkaAccountStore extends ServiceSupport implements AccountSt
     }
 
     @Override
+    public boolean saveIfAbsent(Account account) {
+        ReentrantLock lock = writeLock(account.id());
+        lock.lock();
+        try {
+            if (findById(account.id()).isPresent()) {
+                return false;
+            }
+            save(account);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
     public Optional<Account> update(String accountId, UnaryOperator<Account> change) {
-        ReentrantLock lock = writeLocks.computeIfAbsent(accountId, id -> new ReentrantLock());
+        ReentrantLock lock = writeLock(accountId);
         lock.lock();
         try {
             Optional<Account> current = findById(accountId);
@@ -177,6 +192,10 @@ public final class KafkaAccountStore extends ServiceSupport implements AccountSt
         } finally {
             lock.unlock();
         }
+    }
+
+    private ReentrantLock writeLock(String accountId) {
+        return writeLocks.computeIfAbsent(accountId, id -> new ReentrantLock());
     }
 
     @Override

@@ -89,6 +89,15 @@ public final class YamlAccountStore implements AccountStore {
         return Optional.of(changed);
     }
 
+    @Override
+    public synchronized boolean saveIfAbsent(Account account) {
+        if (byId.containsKey(account.id())) {
+            return false;
+        }
+        save(account);
+        return true;
+    }
+
     /** Kept in memory only: the file is the operator's and is never rewritten. */
     @Override
     public synchronized void save(Account account) {

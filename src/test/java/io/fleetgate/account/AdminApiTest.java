@@ -9,12 +9,16 @@ import io.fleetgate.sim.SimVehicle;
 import io.fleetgate.sim.VehicleState;
 import io.fleetgate.testing.AdminApi;
 import io.fleetgate.testing.GatewayHarness;
+import io.fleetgate.testing.SimControl;
 import io.fleetgate.testing.TestFleet;
 import io.fleetgate.testing.TopicRecords;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.IntUnaryOperator;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -141,6 +145,44 @@ class AdminApiTest {
                 .path("refresh_token").asText();
         AdminApi.expect(200, admin.send("POST", "/admin/accounts", "{\"id\":\"pat\",\"refresh_token\":\"" + again + "\"}"));
         assertThat(store.findById("pat").orElseThrow().teslaRefreshToken()).isNotEqualTo(before.teslaRefreshToken());
+    }
+
+    @Test
+    void ofAccountsAddedAtOnceUnderOneIdOneIsAddedAndTheOthersAreSignInsToIt() throws Exception {
+        // eight Tesla users, each a refresh token for the same new id "sol", and one more of the first user's
+        List<String> refreshTokens = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            refreshTokens.add(harness.simulator().addUserWithRefreshToken("sol-user-" + i, "na"));
+        }
+        refreshTokens.add(new SimControl(harness.simulator()).post("/sim/oauth/users/sol-user-0/refresh-tokens", "{}")
+                .path("refresh_token").asText());
+        List<Future<HttpResponse<byte[]>>> answers = new ArrayList<>();
+        try (var callers = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (String refreshToken : refreshTokens) {
+                answers.add(callers.submit(() -> admin.send("POST", "/admin/accounts",
+                        "{\"id\":\"sol\",\"refresh_token\":\"" + refreshToken + "\"}")));
+            }
+        }
+        List<Integer> added = new ArrayList<>();
+        List<Integer> conflicts = new ArrayList<>();
+        List<Integer> signedIn = new ArrayList<>();
+        for (int i = 0; i < answers.size(); i++) {
+            int status = answers.get(i).get().statusCode();
+            assertThat(status).as("answer %d", i).isIn(200, 201, 409);
+            (status == 201 ? added : status == 409 ? conflicts : signedIn).add(i);
+        }
+        assertThat(added).as("added").hasSize(1);
+        // the stored account is the added one's Tesla user; the others' tokens were refused, the owner's other one a sign-in
+        IntUnaryOperator userOf = i -> i == 8 ? 0 : i;
+        int owner = userOf.applyAsInt(added.get(0));
+        Account sol = harness.gateway().context().getRegistry().lookupByNameAndType("accountStore", AccountStore.class)
+                .findById("sol").orElseThrow();
+        assertThat(TeslaOAuthClient.claims(sol.teslaAccessToken().reveal()).path("sub").asText()).isEqualTo("sol-user-" + owner);
+        for (int i = 0; i < answers.size(); i++) {
+            if (i != added.get(0)) {
+                assertThat(userOf.applyAsInt(i) == owner ? signedIn : conflicts).as("answer %d", i).contains(i);
+            }
+        }
     }
 
     @Test

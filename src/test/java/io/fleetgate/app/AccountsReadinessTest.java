@@ -49,6 +49,11 @@ class AccountsReadinessTest {
             }
 
             @Override
+            public boolean saveIfAbsent(Account account) {
+                return false;
+            }
+
+            @Override
             public boolean isReady() {
                 return loaded.get();
             }
