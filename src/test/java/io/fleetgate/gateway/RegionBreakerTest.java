@@ -136,9 +136,12 @@ class RegionBreakerTest {
             assertError(read(BERND, EU_VIN), 504, "upstream_timeout");
         }
         assertThat(state("eu")).isEqualTo(1);
+        int calls = harness().simulator().requests(EU_VIN).size();
         long started = System.nanoTime();
         assertError(read(BERND, EU_VIN), 503, "upstream_unavailable");
-        assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(700);
+        // refused without a call: well within the 800 ms a call may take (a loaded host's stall aside)
+        assertThat(harness().simulator().requests(EU_VIN)).hasSize(calls);
+        assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(1500);
         assertThat(read(ALICE, NA_VIN).statusCode()).isEqualTo(200);
     }
 
