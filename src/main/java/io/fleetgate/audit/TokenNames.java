@@ -17,8 +17,13 @@ public final class TokenNames {
     public static String presentedName(Exchange exchange) {
         String name = exchange.getProperty(ExchangeKeys.TOKEN_NAME, String.class);
         Account account = exchange.getProperty(ExchangeKeys.ACCOUNT, Account.class);
-        if (name == null || account == null) {
-            return name;
+        return account == null ? name : shown(account, name);
+    }
+
+    /** The name, or null when it is null or the value of one of the account's tokens. */
+    public static String shown(Account account, String name) {
+        if (name == null) {
+            return null;
         }
         String nameHash = GatewayToken.hash(name);
         for (GatewayToken token : account.gatewayTokens()) {

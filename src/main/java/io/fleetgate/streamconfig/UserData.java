@@ -4,14 +4,15 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetgate.account.Account;
 import io.fleetgate.account.CreditBudget;
-import io.fleetgate.account.GatewayToken;
 import io.fleetgate.account.Subscription;
+import io.fleetgate.audit.TokenNames;
 import io.fleetgate.credits.CreditLedger;
 import io.fleetgate.ingress.ExchangeKeys;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.TreeSet;
 import org.apache.camel.Exchange;
 
@@ -55,8 +56,10 @@ public final class UserData {
         new TreeSet<>(subscription.energySites()).forEach(sites::add);
 
         ArrayNode tokens = user.putArray("gateway_token_names");
-        account.gatewayTokens().stream().map(GatewayToken::name).sorted().forEach(tokens::add);
-        user.put("token_name", exchange.getProperty(ExchangeKeys.TOKEN_NAME, String.class));
+        // as in audit events: a name that is a token's value is left out
+        account.gatewayTokens().stream().map(t -> TokenNames.shown(account, t.name())).filter(Objects::nonNull).sorted()
+                .forEach(tokens::add);
+        user.put("token_name", TokenNames.presentedName(exchange));
 
         // right after a start, the totals are read back first (bounded, as the budget check does)
         if (!ledger.isCaughtUp()) {

@@ -44,6 +44,8 @@ class TeslemetryApiTest {
             TestAccount.ALL_SCOPES, List.of(NA_VIN, NA_VIN_ASLEEP), List.of(), null);
     private static final String BUDGETED_TOKEN = "gw-budgeted-secret-value";
     private static final String BUDGETED_OTHER_TOKEN = "gw-budgeted-other-secret";
+    /** An operator's shortcut in the accounts file: the token is named after its own value. */
+    private static final String BUDGETED_LAZY_TOKEN = "gw-budgeted-lazy-token";
 
     private static GatewayHarness harness;
 
@@ -60,12 +62,15 @@ class TeslemetryApiTest {
                                 sha256: %s
                               - name: dispatch
                                 sha256: %s
+                              - name: %s
+                                sha256: %s
                             subscription:
                               active-until: 2099-01-01T00:00:00Z
                               vins: [%s]
                               energy-sites: []
                             credit-budget: {credits: 5000, period: day}
-                        """.formatted(GatewayToken.hash(BUDGETED_TOKEN), GatewayToken.hash(BUDGETED_OTHER_TOKEN), NA_VIN))
+                        """.formatted(GatewayToken.hash(BUDGETED_TOKEN), GatewayToken.hash(BUDGETED_OTHER_TOKEN), BUDGETED_LAZY_TOKEN,
+                        GatewayToken.hash(BUDGETED_LAZY_TOKEN), NA_VIN))
                 .start();
     }
 
@@ -212,6 +217,20 @@ class TeslemetryApiTest {
         Instant today = Instant.now().atOffset(ZoneOffset.UTC).toLocalDate().atStartOfDay().toInstant(ZoneOffset.UTC);
         assertThat(user.at("/credits/period_start").asText()).isEqualTo(today.toString());
         assertThat(user.at("/credits/renews_at").asText()).isEqualTo(today.plus(Duration.ofDays(1)).toString());
+    }
+
+    @Test
+    void userdataNeverNamesATokenAfterItsValue() throws IOException {
+        HttpResponse<byte[]> answer = harness.get("/api/userdata", BUDGETED_LAZY_TOKEN);
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(new String(answer.body(), StandardCharsets.UTF_8)).doesNotContain(BUDGETED_LAZY_TOKEN);
+        JsonNode user = JSON.readTree(answer.body()).get("response");
+        assertThat(user.get("token_name").isNull()).isTrue();
+        assertThat(user.get("gateway_token_names")).extracting(JsonNode::asText).containsExactly("dashboard", "dispatch");
+        // and a caller with another token of the account does not learn it either
+        assertThat(new String(harness.get("/api/userdata", BUDGETED_TOKEN).body(), StandardCharsets.UTF_8))
+                .doesNotContain(BUDGETED_LAZY_TOKEN);
     }
 
     @Test
