@@ -7,6 +7,18 @@ export const adminToken = {
   clear: () => sessionStorage.removeItem(TOKEN_KEY),
 };
 
+let settingsAnswer;
+
+/**
+ * The console's settings (/console/settings.json, read once): the map's tile server and how long
+ * an idle tab keeps the token. Should they not come, no map, and the default idle time.
+ */
+export function consoleSettings() {
+  settingsAnswer ??= fetch('/console/settings.json').then((r) => r.json())
+    .catch(() => ({ map_tiles_url: null, map_attribution: '', idle_sign_out_seconds: 1800 }));
+  return settingsAnswer;
+}
+
 /** A refusal in Fleetgate's error envelope, or a failure to reach it. */
 export class ApiError extends Error {
   constructor(status, error, description) {

@@ -1,7 +1,7 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { html } from './html.js';
-import { adminToken } from './api.js';
+import { adminToken, consoleSettings } from './api.js';
 import { SignIn } from './signin.js';
 import { FleetPage } from './fleet.js';
 import { AccountsPage } from './accounts.js';
@@ -24,19 +24,73 @@ function currentRoute() {
   return { page: PAGES.some((p) => p.path === page) ? page : 'fleet', rest: rest.map(decodeURIComponent) };
 }
 
+const LAST_INPUT_KEY = 'fleetgate.lastInput';
+const INPUT_EVENTS = ['pointerdown', 'keydown', 'wheel', 'touchstart'];
+
+function noteInput() {
+  sessionStorage.setItem(LAST_INPUT_KEY, String(Date.now()));
+}
+
+/**
+ * Calls onIdle once the tab has had no click, key or scroll for the console's idle time
+ * (fleetgate.console.idle-sign-out-seconds; 0: never). The time of the last input is kept with the
+ * token, so a reload, which is no input, does not start it again.
+ */
+function useIdleSignOut(signedIn, onIdle) {
+  useEffect(() => {
+    if (!signedIn) {
+      return undefined;
+    }
+    let stopped = false;
+    let timer;
+    if (sessionStorage.getItem(LAST_INPUT_KEY) === null) {
+      noteInput();
+    }
+    INPUT_EVENTS.forEach((name) => addEventListener(name, noteInput, { capture: true, passive: true }));
+    consoleSettings().then(({ idle_sign_out_seconds: seconds }) => {
+      if (stopped || !(seconds > 0)) {
+        return;
+      }
+      const check = () => {
+        if (Date.now() - Number(sessionStorage.getItem(LAST_INPUT_KEY)) >= seconds * 1000) {
+          onIdle(seconds);
+        }
+      };
+      check();
+      timer = setInterval(check, 1000);
+    });
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+      INPUT_EVENTS.forEach((name) => removeEventListener(name, noteInput, { capture: true }));
+    };
+  }, [signedIn]);
+}
+
+function idleTime(seconds) {
+  return seconds % 60 === 0 ? `${seconds / 60} minute${seconds === 60 ? '' : 's'}` : `${seconds} seconds`;
+}
+
 function App() {
   const [token, setToken] = useState(adminToken.get());
+  const [note, setNote] = useState(null);
   const [route, setRoute] = useState(currentRoute());
   useEffect(() => {
     const follow = () => setRoute(currentRoute());
     addEventListener('hashchange', follow);
     return () => removeEventListener('hashchange', follow);
   }, []);
+  const signOut = (why = null) => {
+    adminToken.clear();
+    sessionStorage.removeItem(LAST_INPUT_KEY);
+    setToken(null);
+    setNote(why);
+  };
+  useIdleSignOut(Boolean(token), (seconds) => signOut(`Signed out after ${idleTime(seconds)} without input. Sign in again.`));
 
   if (!token) {
-    return html`<${SignIn} onSignedIn=${(t) => { adminToken.set(t); setToken(t); }} />`;
+    return html`<${SignIn} note=${note} onSignedIn=${(t) => { adminToken.set(t); noteInput(); setNote(null); setToken(t); }} />`;
   }
-  const signOut = () => { adminToken.clear(); setToken(null); };
   const page = PAGES.find((p) => p.path === route.page);
   return html`
     <header class="top">
@@ -45,10 +99,10 @@ function App() {
         ${PAGES.filter((p) => !p.under).map((p) => html`
           <a href=${`#/${p.path}`} aria-current=${p === page || p.path === page.under ? 'page' : undefined}>${p.title}</a>`)}
       </nav>
-      <button type="button" class="link" onClick=${signOut}>Sign out</button>
+      <button type="button" class="link" onClick=${() => signOut()}>Sign out</button>
     </header>
     <main id="page" tabindex="-1">
-      <${page.view} rest=${route.rest} onUnauthorized=${signOut} />
+      <${page.view} rest=${route.rest} onUnauthorized=${() => signOut()} />
     </main>`;
 }
 

@@ -2,8 +2,8 @@ import { useState } from 'preact/hooks';
 import { html } from './html.js';
 import { api } from './api.js';
 
-/** Asks for the admin token and checks it against the admin API before keeping it. */
-export function SignIn({ onSignedIn }) {
+/** Asks for the admin token and checks it against the admin API before keeping it; note says why it is asked again. */
+export function SignIn({ onSignedIn, note }) {
   const [token, setToken] = useState('');
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
@@ -25,6 +25,7 @@ export function SignIn({ onSignedIn }) {
   return html`
     <main class="signin">
       <h1>Fleetgate console</h1>
+      ${note && html`<p class="hint" id="signed-out" role="status">${note}</p>`}
       <form onSubmit=${submit}>
         <label for="admin-token">Admin token</label>
         <input id="admin-token" type="password" autocomplete="current-password" required

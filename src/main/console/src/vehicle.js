@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import L from 'leaflet';
 import { html } from './html.js';
-import { api, readStream } from './api.js';
+import { api, consoleSettings, readStream } from './api.js';
 import { ErrorNote, useApi, when } from './load.js';
 
 /** How often the recent commands are asked again: a command's audit event comes a moment after its answer. */
@@ -121,8 +121,7 @@ function LiveValues({ fields, connected, error }) {
 function useConsoleSettings() {
   const [settings, setSettings] = useState(null);
   useEffect(() => {
-    fetch('/console/settings.json').then((r) => r.json()).then(setSettings)
-      .catch(() => setSettings({ map_tiles_url: null, map_attribution: '' }));
+    consoleSettings().then(setSettings);
   }, []);
   return settings;
 }

@@ -37,6 +37,7 @@ import io.fleetgate.telemetry.LastValues;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -72,7 +73,8 @@ final class Operations {
         registry.bind("openApiDocument", new OpenApiDocument(context, new FleetApiCatalog(), version));
         try {
             registry.bind("consoleFiles", new ConsoleFiles(settings.required("fleetgate.console.map-tiles-url"),
-                    settings.required("fleetgate.console.map-attribution")));
+                    settings.required("fleetgate.console.map-attribution"),
+                    Duration.ofSeconds(Math.max(0, settings.longValue("fleetgate.console.idle-sign-out-seconds")))));
         } catch (IllegalArgumentException badTiles) {
             throw new StartupFailure(badTiles.getMessage());
         }

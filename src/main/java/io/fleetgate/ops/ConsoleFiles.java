@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
@@ -20,7 +21,7 @@ import org.apache.camel.Message;
  * asks for the admin token and keeps it in the browser tab. Every answer forbids scripts, styles
  * and connections from anywhere but Fleetgate itself, and framing; images may also come from the
  * map tile server the operator set ({@code fleetgate.console.map-tiles-url}), which the page
- * learns from {@code /console/settings.json}.
+ * learns from {@code /console/settings.json}, as it learns how long an idle tab keeps the token.
  */
 public final class ConsoleFiles {
     private static final String PREFIX = "/console/";
@@ -44,17 +45,19 @@ public final class ConsoleFiles {
     /**
      * @param tilesUrl    the map tiles' URL template ({@code https://tile.openstreetmap.org/{z}/{x}/{y}.png})
      * @param attribution who the tiles are from, shown on the map as the tile server's terms ask
+     * @param idleSignOut how long a tab without input keeps the admin token (zero: for as long as it is open)
      */
-    public ConsoleFiles(String tilesUrl, String attribution) {
-        this("console/", tilesUrl, attribution);
+    public ConsoleFiles(String tilesUrl, String attribution, Duration idleSignOut) {
+        this("console/", tilesUrl, attribution, idleSignOut);
     }
 
-    ConsoleFiles(String root, String tilesUrl, String attribution) {
+    ConsoleFiles(String root, String tilesUrl, String attribution, Duration idleSignOut) {
         this.root = root;
         this.policy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: " + tileOrigin(tilesUrl) + ";"
                 + " connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
         this.settings = JsonNodeFactory.instance.objectNode()
-                .put("map_tiles_url", tilesUrl).put("map_attribution", attribution).toString()
+                .put("map_tiles_url", tilesUrl).put("map_attribution", attribution)
+                .put("idle_sign_out_seconds", idleSignOut.toSeconds()).toString()
                 .getBytes(StandardCharsets.UTF_8);
     }
 
