@@ -22,11 +22,13 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 
 /**
  * The operator console in real Chromium against a Fleetgate with the simulator: sign-in, the
- * fleet table, gateway tokens shown once. Each page's screenshot lands in target/console-screenshots.
+ * fleet table, gateway tokens shown once, the idle sign-out. Each page's screenshot lands in
+ * target/console-screenshots.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleBrowserTest {
     private static final Duration WAIT = Duration.ofSeconds(15);
+    private static final String TOKEN_IN_TAB = "return sessionStorage.getItem('fleetgate.adminToken')";
     private static GatewayHarness harness;
     private static Browser browser;
 
@@ -189,6 +191,45 @@ class ConsoleBrowserTest {
         } finally {
             browser.size(1280, 900);
         }
+    }
+
+    @Test
+    @Order(7)
+    void aTabWithoutInputForHalfAnHourForgetsTheAdminTokenAndAReloadDoesNotBringItBack() throws Exception {
+        // the tab keeps the time of its last input (a click, key, scroll or touch) with the token; the
+        // clock is not waited out: the last input is set back instead, against the default 30 minutes
+        browser.driver.get(harness.url("/console/#/fleet"));
+        WebElement filter = browser.waitUpTo(WAIT).until(ExpectedConditions.visibilityOfElementLocated(By.id("fleet-filter")));
+        setLastInputSecondsAgo(1700);
+        filter.sendKeys("a");
+        assertThat(secondsSinceLastInput()).as("a key is input").isLessThan(10);
+
+        setLastInputSecondsAgo(1790);
+        Thread.sleep(2000); // the page looks every second
+        assertThat(browser.driver.findElements(By.cssSelector("nav a"))).as("signed in before the half hour").isNotEmpty();
+
+        setLastInputSecondsAgo(1801);
+        WebElement note = browser.waitUpTo(WAIT).until(ExpectedConditions.visibilityOfElementLocated(By.id("signed-out")));
+        assertThat(note.getText()).contains("30 minutes without input");
+        assertThat(browser.driver.executeScript(TOKEN_IN_TAB)).isNull();
+        assertThat(browser.driver.findElements(By.cssSelector("nav a"))).isEmpty();
+        browser.screenshot("signed-out-idle");
+
+        // signed in again; a reload after the half hour signs out at once, as it is no input itself
+        signIn(GatewayHarness.ADMIN_TOKEN);
+        browser.waitUpTo(WAIT).until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("nav a[aria-current=page]")));
+        browser.driver.executeScript("sessionStorage.setItem('fleetgate.lastInput', String(Date.now() - 1801000)); location.reload()");
+        browser.waitUpTo(WAIT).until(ExpectedConditions.visibilityOfElementLocated(By.id("signed-out")));
+        assertThat(browser.driver.executeScript(TOKEN_IN_TAB)).isNull();
+    }
+
+    private static void setLastInputSecondsAgo(long seconds) {
+        browser.driver.executeScript("sessionStorage.setItem('fleetgate.lastInput', String(Date.now() - arguments[0] * 1000))", seconds);
+    }
+
+    private static long secondsSinceLastInput() {
+        return (Long) browser.driver.executeScript(
+                "return Math.floor((Date.now() - Number(sessionStorage.getItem('fleetgate.lastInput'))) / 1000)");
     }
 
     private static void signIn(String token) {

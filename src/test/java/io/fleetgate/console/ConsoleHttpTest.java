@@ -62,7 +62,7 @@ class ConsoleHttpTest {
         assertThat(settings.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/json");
         assertThat(JSON.readTree(settings.body()).path("map_tiles_url").asText()).isEqualTo("https://tile.openstreetmap.org/{z}/{x}/{y}.png");
         assertThat(JSON.readTree(settings.body()).path("map_attribution").asText()).isEqualTo("\u00a9 OpenStreetMap contributors");
-        // an idle tab forgets the admin token after 30 minutes by default (ConsoleIdleSignOutTest: in the browser)
+        // an idle tab forgets the admin token after 30 minutes by default (ConsoleBrowserTest: in the browser)
         assertThat(JSON.readTree(settings.body()).path("idle_sign_out_seconds").asLong()).isEqualTo(1800);
 
         HttpResponse<byte[]> script = harness.get("/console/app.js", null);

@@ -14,6 +14,7 @@ import io.fleetgate.telemetry.proto.VehicleData.Payload;
 import io.fleetgate.telemetry.proto.VehicleData.Value;
 import io.fleetgate.testing.GatewayHarness;
 import io.fleetgate.testing.TestAccount;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +55,9 @@ class VehicleConsoleBrowserTest {
     @BeforeAll
     static void start() throws Exception {
         harness = GatewayHarness.builder().accounts(ALICE, BERND, CHEN, NO_LOCATION)
-                .setting("fleetgate.console.map-tiles-url", TILES).start();
+                .setting("fleetgate.console.map-tiles-url", TILES)
+                // never signed out for want of input (ConsoleBrowserTest: the default half hour)
+                .setting("fleetgate.console.idle-sign-out-seconds", "0").start();
         browser = Browser.start();
         browser.driver.get(harness.url("/console/"));
         WebElement field = browser.waitUpTo(WAIT).until(ExpectedConditions.visibilityOfElementLocated(By.id("admin-token")));
@@ -190,6 +193,19 @@ class VehicleConsoleBrowserTest {
 
     private static long flashes() {
         return harness.simulator().requests(NA_VIN).stream().filter(r -> ConsoleHttpTest.executed(r, "flash_lights")).count();
+    }
+
+    @Test
+    @Order(6)
+    void withTheIdleSignOutOffATabKeepsTheTokenHoweverLongAgoItsLastInput() throws Exception {
+        assertThat(new String(harness.get("/console/settings.json", null).body(), StandardCharsets.UTF_8))
+                .contains("\"idle_sign_out_seconds\":0");
+        browser.driver.get(harness.url("/console/#/fleet"));
+        browser.waitUpTo(WAIT).until(ExpectedConditions.visibilityOfElementLocated(By.id("fleet-filter")));
+        browser.driver.executeScript("sessionStorage.setItem('fleetgate.lastInput', String(Date.now() - 86400000))");
+        Thread.sleep(2000); // the page would look every second
+        assertThat(browser.driver.findElements(By.cssSelector("nav a"))).as("still signed in").isNotEmpty();
+        assertThat(browser.driver.findElements(By.id("signed-out"))).isEmpty();
     }
 
     private static void sendData(String vin, VehicleData.Datum... data) {
