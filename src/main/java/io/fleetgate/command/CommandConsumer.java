@@ -1,5 +1,6 @@
 package io.fleetgate.command;
 
+import io.fleetgate.kafka.GroupExit;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -43,7 +44,6 @@ public final class CommandConsumer extends ServiceSupport implements ConsumerReb
     private static final Logger LOG = LoggerFactory.getLogger(CommandConsumer.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
     private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(10);
-    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
     private final Properties properties;
     private final String topic;
@@ -86,7 +86,7 @@ public final class CommandConsumer extends ServiceSupport implements ConsumerReb
     protected void doStop() throws InterruptedException {
         closing = true;
         if (thread != null) {
-            thread.join(handoverTimeout.plus(CLOSE_TIMEOUT).plusSeconds(5).toMillis());
+            thread.join(handoverTimeout.plusSeconds(10).toMillis());
         }
     }
 
@@ -108,7 +108,7 @@ public final class CommandConsumer extends ServiceSupport implements ConsumerReb
         } finally {
             try {
                 // leaving the group hands every partition over (onPartitionsRevoked): what finished is committed
-                consumer.close(CLOSE_TIMEOUT);
+                GroupExit.leaveAndClose(consumer);
             } catch (RuntimeException e) {
                 LOG.warn("closing the command consumer: {}", e.toString());
             }

@@ -140,7 +140,7 @@ public final class PartitionOwnership extends ServiceSupport {
             LOG.error("{} ownership stopped: {}", settings.purpose(), e.toString());
         } finally {
             owned.clear();
-            consumer.close(Duration.ofSeconds(5));
+            GroupExit.leaveAndClose(consumer);
         }
     }
 

@@ -7,6 +7,7 @@ import io.fleetgate.app.EmbeddedKafka;
 import io.fleetgate.testing.GatewayHarness;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -72,6 +73,43 @@ class PartitionOwnershipTest {
             holding.stop();
             reading.stop();
         }
+    }
+
+    @Test
+    void aStoppingMemberLeavesItsGroupAtOnceAndDoesNotWaitOutItsLastFetch() throws Exception {
+        // the broker holds a fetch that finds nothing for up to fetch.max.wait.ms, the last one (which
+        // closes the consumer's fetch session) too: 20 s here, so a plain close waits out its whole
+        // timeout (5 s, measured) where leaving first takes about 0.2 s
+        List<Collection<Integer>> releasedByFirst = new CopyOnWriteArrayList<>();
+        PartitionOwnership first = member("first", releasedByFirst);
+        PartitionOwnership second = member("second", new CopyOnWriteArrayList<>());
+        first.start();
+        Awaitility.await().atMost(WAIT).until(() -> first.ownedPartitions().size() == 3);
+        second.start();
+        Awaitility.await().atMost(WAIT).until(() -> first.ownedPartitions().size() + second.ownedPartitions().size() == 3
+                && !second.ownedPartitions().isEmpty());
+        Set<Integer> heldByFirst = first.ownedPartitions();
+        Thread.sleep(500); // both fetching, nothing to read
+
+        long stopping = System.nanoTime();
+        first.stop();
+        Duration stop = Duration.ofNanos(System.nanoTime() - stopping);
+        try {
+            assertThat(stop).as("the stop did not wait out the 5 s fetch").isLessThan(Duration.ofSeconds(4));
+            assertThat(Set.copyOf(releasedByFirst.getLast())).as("its partitions were handed over first").isEqualTo(heldByFirst);
+            // the leave reached the group: the other member has every partition long before a session timeout (45 s)
+            Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> second.ownedPartitions().size() == 3);
+        } finally {
+            second.stop();
+        }
+    }
+
+    private static PartitionOwnership member(String name, List<Collection<Integer>> released) {
+        Map<String, Object> consumer = Map.of(ConsumerConfig.GROUP_ID_CONFIG, "group-leaving",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.CLIENT_ID_CONFIG, "ownership-leaving-" + name,
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20000);
+        return new PartitionOwnership(new PartitionOwnership.Settings(name, clientConfig, "owned", consumer,
+                Duration.ofMillis(200), record -> { }, released::add));
     }
 
     private static PartitionOwnership ownership(String name,
