@@ -3,6 +3,7 @@ package io.fleetgate.account;
 import io.fleetgate.region.Region;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /** Where accounts live: the compacted accounts topic ({@link KafkaAccountStore}), or memory in tests. */
@@ -41,7 +42,15 @@ public interface AccountStore {
      *
      * @return the account as changed; empty when there is no such account
      */
-    Optional<Account> update(String accountId, UnaryOperator<Account> change);
+    default Optional<Account> update(String accountId, UnaryOperator<Account> change) {
+        return underWriteLock(accountId, () -> findById(accountId).map(current -> {
+            Account changed = change.apply(current);
+            if (changed != current) {
+                save(changed);
+            }
+            return changed;
+        }));
+    }
 
     /**
      * Stores a new account as {@link #save} does, unless an account with its id is there by then:
@@ -49,5 +58,16 @@ public interface AccountStore {
      *
      * @return whether it was stored
      */
-    boolean saveIfAbsent(Account account);
+    default boolean saveIfAbsent(Account account) {
+        return underWriteLock(account.id(), () -> {
+            if (findById(account.id()).isPresent()) {
+                return false;
+            }
+            save(account);
+            return true;
+        });
+    }
+
+    /** Runs the write while no other write of the account goes on through this store. */
+    <T> T underWriteLock(String accountId, Supplier<T> write);
 }

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
-import java.util.function.UnaryOperator;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.kafka.clients.admin.Admin;
@@ -51,7 +51,7 @@ public final class KafkaAccountStore extends ServiceSupport implements AccountSt
     private final AccountRecords records;
     private final Duration sendTimeout;
     private final Map<String, Stored> byId = new ConcurrentHashMap<>();
-    /** One writer per account at a time (see {@link #update}); an account's lock is kept, as accounts are. */
+    /** One writer per account at a time (see {@link #underWriteLock}); an account's lock is kept, as accounts are. */
     private final Map<String, ReentrantLock> writeLocks = new ConcurrentHashMap<>();
     /**
      * {@link #all()} as of the last change (null: to be made again); made and dropped under this
@@ -161,41 +161,14 @@ public final class KafkaAccountStore extends ServiceSupport implements AccountSt
     }
 
     @Override
-    public boolean saveIfAbsent(Account account) {
-        ReentrantLock lock = writeLock(account.id());
+    public <T> T underWriteLock(String accountId, Supplier<T> write) {
+        ReentrantLock lock = writeLocks.computeIfAbsent(accountId, id -> new ReentrantLock());
         lock.lock();
         try {
-            if (findById(account.id()).isPresent()) {
-                return false;
-            }
-            save(account);
-            return true;
+            return write.get();
         } finally {
             lock.unlock();
         }
-    }
-
-    @Override
-    public Optional<Account> update(String accountId, UnaryOperator<Account> change) {
-        ReentrantLock lock = writeLock(accountId);
-        lock.lock();
-        try {
-            Optional<Account> current = findById(accountId);
-            if (current.isEmpty()) {
-                return current;
-            }
-            Account changed = change.apply(current.get());
-            if (changed != current.get()) {
-                save(changed);
-            }
-            return Optional.of(changed);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private ReentrantLock writeLock(String accountId) {
-        return writeLocks.computeIfAbsent(accountId, id -> new ReentrantLock());
     }
 
     @Override

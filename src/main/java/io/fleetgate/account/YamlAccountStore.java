@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.UnaryOperator;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -77,25 +77,8 @@ public final class YamlAccountStore implements AccountStore {
     }
 
     @Override
-    public synchronized Optional<Account> update(String accountId, UnaryOperator<Account> change) {
-        Account current = byId.get(accountId);
-        if (current == null) {
-            return Optional.empty();
-        }
-        Account changed = change.apply(current);
-        if (changed != current) {
-            save(changed);
-        }
-        return Optional.of(changed);
-    }
-
-    @Override
-    public synchronized boolean saveIfAbsent(Account account) {
-        if (byId.containsKey(account.id())) {
-            return false;
-        }
-        save(account);
-        return true;
+    public synchronized <T> T underWriteLock(String accountId, Supplier<T> write) {
+        return write.get();
     }
 
     /** Kept in memory only: the file is the operator's and is never rewritten. */

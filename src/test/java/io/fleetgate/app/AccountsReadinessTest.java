@@ -44,13 +44,8 @@ class AccountsReadinessTest {
             }
 
             @Override
-            public Optional<Account> update(String accountId, java.util.function.UnaryOperator<Account> change) {
-                return Optional.empty();
-            }
-
-            @Override
-            public boolean saveIfAbsent(Account account) {
-                return false;
+            public <T> T underWriteLock(String accountId, java.util.function.Supplier<T> write) {
+                return write.get();
             }
 
             @Override
