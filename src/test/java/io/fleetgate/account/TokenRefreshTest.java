@@ -32,9 +32,7 @@ class TokenRefreshTest {
         // 1.5 s tokens: refreshed at 75 % (± 5 %) of that, every ~1.1 s
         try (GatewayHarness harness = harnessWithTokenLifetime("1500")) {
             String vin = addUserWithVehicle(harness, "erin", "na", "5YJ3E1EA7KF300001");
-            AdminApi admin = new AdminApi(harness);
-            admin.addAccount("erin", grantsOf(harness, "erin").getFirst().token());
-            String gateway = admin.issueToken("erin", "app");
+            String gateway = addAccountWithGatewayToken(harness, "erin");
             KafkaAccountStore store = store(harness);
             Secret first = store.findById("erin").orElseThrow().teslaAccessToken();
 
@@ -82,8 +80,7 @@ class TokenRefreshTest {
         try (GatewayHarness harness = harnessWithTokenLifetime("1500")) {
             String vin = addUserWithVehicle(harness, "gus", "eu", "LRW3E7FA7MC300002");
             AdminApi admin = new AdminApi(harness);
-            admin.addAccount("gus", grantsOf(harness, "gus").getFirst().token());
-            String gateway = admin.issueToken("gus", "app");
+            String gateway = addAccountWithGatewayToken(harness, "gus");
             new SimControl(harness.simulator()).post("/sim/oauth/users/gus/revoke-refresh-tokens", "{}");
 
             Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> store(harness).findById("gus").orElseThrow().signInRequired());
@@ -110,8 +107,7 @@ class TokenRefreshTest {
         try (GatewayHarness harness = harnessWithTokenLifetime("28800000")) {
             String vin = addUserWithVehicle(harness, "ivy", "na", "5YJ3E1EA7KF300005");
             AdminApi admin = new AdminApi(harness);
-            admin.addAccount("ivy", grantsOf(harness, "ivy").getFirst().token());
-            String gateway = admin.issueToken("ivy", "app");
+            String gateway = addAccountWithGatewayToken(harness, "ivy");
             SimControl control = new SimControl(harness.simulator());
 
             // a password reset, and a read whose 401 makes Fleetgate present the dead refresh token;
@@ -145,9 +141,7 @@ class TokenRefreshTest {
     void anUpstream401RefreshesOnceAndRetriesOnce() {
         try (GatewayHarness harness = harnessWithTokenLifetime("28800000")) {
             String vin = addUserWithVehicle(harness, "hana", "na", "5YJ3E1EA7KF300003");
-            AdminApi admin = new AdminApi(harness);
-            admin.addAccount("hana", grantsOf(harness, "hana").getFirst().token());
-            String gateway = admin.issueToken("hana", "app");
+            String gateway = addAccountWithGatewayToken(harness, "hana");
             SimControl control = new SimControl(harness.simulator());
 
             // a read: Tesla refuses the (expired) token, Fleetgate refreshes and asks again
@@ -182,9 +176,7 @@ class TokenRefreshTest {
     void aWriteThatCarriesASpentRefreshTokenIsRepairedByTheOwner() {
         try (GatewayHarness harness = harnessWithTokenLifetime("28800000")) {
             String vin = addUserWithVehicle(harness, "olga", "na", "5YJ3E1EA7KF300004");
-            AdminApi admin = new AdminApi(harness);
-            admin.addAccount("olga", grantsOf(harness, "olga").getFirst().token());
-            String gateway = admin.issueToken("olga", "app");
+            String gateway = addAccountWithGatewayToken(harness, "olga");
             KafkaAccountStore store = store(harness);
             Account beforeRotation = store.findById("olga").orElseThrow();
             // a rotation by this replica (the owner): the 401 path
@@ -207,6 +199,13 @@ class TokenRefreshTest {
     static GatewayHarness harnessWithTokenLifetime(String lifetimeMs) {
         return GatewayHarness.builder().accounts(TestFleet.ALICE)
                 .setting("fleetgate.tokens.access-token-lifetime-ms", lifetimeMs).start();
+    }
+
+    /** Adds the account from the user's first refresh token and issues it a gateway token ("app"), whose value it returns. */
+    private static String addAccountWithGatewayToken(GatewayHarness harness, String user) {
+        AdminApi admin = new AdminApi(harness);
+        admin.addAccount(user, grantsOf(harness, user).getFirst().token());
+        return admin.issueToken(user, "app");
     }
 
     static String addUserWithVehicle(GatewayHarness harness, String user, String region, String vin) {
