@@ -45,7 +45,7 @@ import org.junit.jupiter.api.Test;
 class UsageRollupsCrashTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String APPLICATION = "fleetgate-usage-rollups";
-    private static final int EVENTS = 120_000;
+    private static final int EVENTS = 40_000;
     private static final Map<String, String> TOKENS = Map.of("crash-a", "gw-crash-a", "crash-b", "gw-crash-b");
 
     private Path dir;
