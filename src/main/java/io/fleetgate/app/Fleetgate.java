@@ -40,6 +40,13 @@ public final class Fleetgate implements AutoCloseable {
     private Fleetgate(Map<String, String> overrides, boolean checkPorts, boolean demoMode, Runnable started) {
         main.addMainListener(new MainListenerSupport() {
             @Override
+            public void beforeConfigure(BaseMainSupport support) {
+                // before Main applies camel.main.shutdown-* to the context's strategy
+                CamelContext context = support.getCamelContext();
+                context.setShutdownStrategy(new QueueDrainingShutdown(context, QueueDrainingShutdown.DRAIN_LIMIT));
+            }
+
+            @Override
             public void afterStart(BaseMainSupport support) {
                 started.run();
             }
