@@ -12,6 +12,7 @@ import java.util.Optional;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
+import org.apache.camel.support.LifecycleStrategySupport;
 
 /**
  * Binds the credit and account-endpoint beans (settings {@code fleetgate.credits.*}) for
@@ -56,6 +57,13 @@ public final class CreditsConfiguration {
                 Duration.ofMillis(Long.parseLong(required(properties, "fleetgate.startup.background-delay-ms"))));
         context.addService(usageStartup, true, true);
         context.addStartupListener(usageStartup);
+        // the aggregation's stop begins with the context's, beside the routes' shutdown, not after it
+        context.addLifecycleStrategy(new LifecycleStrategySupport() {
+            @Override
+            public void onContextStopping(CamelContext stopping) {
+                rollups.beginStop();
+            }
+        });
         CreditBudgets budgets = new CreditBudgets(ledger, clock,
                 Duration.ofMillis(Long.parseLong(required(properties, "fleetgate.credits.catch-up-timeout-ms"))));
         registry.bind("usageRollups", rollups);

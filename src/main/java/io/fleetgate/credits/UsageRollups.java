@@ -188,6 +188,24 @@ public final class UsageRollups extends ServiceSupport {
         }
     }
 
+    /**
+     * Begins to stop without waiting (the stream thread's last commit, the leave, and its consumer's
+     * close, which waits out the fetch the broker holds, up to half a second): Fleetgate's other
+     * parts stop meanwhile, and {@link #doStop} waits for what is left. Under the service's lock,
+     * so a start that has not happened yet still happens, and is stopped by {@link #doStop}.
+     */
+    void beginStop() {
+        lock.lock();
+        try {
+            if (streams != null && isStarted()) {
+                streams.close(org.apache.kafka.streams.CloseOptions.timeout(Duration.ZERO)
+                        .withGroupMembershipOperation(org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Running or catching up (not failed, not stopped). */
     public boolean isRunning() {
         return streams != null && streams.state().isRunningOrRebalancing();
