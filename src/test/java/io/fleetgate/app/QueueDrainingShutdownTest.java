@@ -71,10 +71,12 @@ class QueueDrainingShutdownTest {
             // camel.main.shutdown-timeout's default reached it: Main configured it after it was set
             assertThat(context.getShutdownStrategy().getTimeout()).isEqualTo(45);
             QueueDrainingShutdown shutdown = (QueueDrainingShutdown) context.getShutdownStrategy();
+            assertThat(shutdown.leftToCamel()).as("no stop yet").isEqualTo(-1);
 
             harness.stopGateway();
 
-            assertThat(shutdown.leftToCamel()).isZero();
+            // the stop went through it (how much it left to Camel depends on the host's speed)
+            assertThat(shutdown.leftToCamel()).isNotNegative();
         }
     }
 
