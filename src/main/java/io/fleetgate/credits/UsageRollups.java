@@ -21,6 +21,7 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -181,8 +182,7 @@ public final class UsageRollups extends ServiceSupport {
     protected void doStop() {
         // leaving the group at once: the partitions' next owner (a restart, another replica) need not
         // wait for this member's session to time out before the aggregation goes on
-        if (streams != null && !streams.close(org.apache.kafka.streams.CloseOptions.timeout(CLOSE_TIMEOUT)
-                .withGroupMembershipOperation(org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP))) {
+        if (streams != null && !streams.close(leavingWithin(CLOSE_TIMEOUT))) {
             // what it had not committed is aborted, and done again by the partitions' next owner
             LOG.warn("usage roll-ups: the aggregation did not stop within {} s", CLOSE_TIMEOUT.toSeconds());
         }
@@ -198,12 +198,16 @@ public final class UsageRollups extends ServiceSupport {
         lock.lock();
         try {
             if (streams != null && isStarted()) {
-                streams.close(org.apache.kafka.streams.CloseOptions.timeout(Duration.ZERO)
-                        .withGroupMembershipOperation(org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+                streams.close(leavingWithin(Duration.ZERO));
             }
         } finally {
             lock.unlock();
         }
+    }
+
+    /** A close that leaves the group, waiting for the threads up to the timeout. */
+    private static CloseOptions leavingWithin(Duration timeout) {
+        return CloseOptions.timeout(timeout).withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP);
     }
 
     /** Running or catching up (not failed, not stopped). */
