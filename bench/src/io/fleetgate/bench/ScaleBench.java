@@ -54,6 +54,7 @@ final class ScaleBench {
         long[] sizes = Arrays.stream(System.getProperty("scale.events", bench.quick ? "0,100000" : "0,1000000").split(","))
                 .mapToLong(s -> Long.parseLong(s.trim())).toArray();
         int reports = Integer.getInteger("scale.reports", 300);
+        int tokens = Integer.getInteger("scale.tokens", 2);
         Map<String, String> settings = new LinkedHashMap<>(bench.settings);
         settings.put("fleetgate.accounts.file", budgetedAccounts().toString());
         List<Map<String, Object>> rows = new ArrayList<>();
@@ -70,11 +71,16 @@ final class ScaleBench {
             row.put("events", size);
             try (FleetgateProcess loading = bench.startFleetgate("scale-" + size + "-load", own, List.of())) {
                 long began = System.nanoTime();
-                produce(kafka, size);
+                long cpuBefore = FleetgateProcess.cpuMillis(loading.process.toHandle());
+                produce(kafka, size, tokens);
                 row.put("produce_s", round((System.nanoTime() - began) / 1e9));
                 awaitRolledUp(kafka);
                 row.put("produced_and_rolled_up_s", round((System.nanoTime() - began) / 1e9));
-                Bench.say("scale %,d events: produced and rolled up in %.1f s", size, (System.nanoTime() - began) / 1e9);
+                // the broker taking the events in and the roll-ups' aggregation, both in Fleetgate's process
+                double cpuPerEvent = size == 0 ? 0 : (FleetgateProcess.cpuMillis(loading.process.toHandle()) - cpuBefore) * 1000.0 / size;
+                row.put("load_cpu_us_per_event", round(cpuPerEvent));
+                Bench.say("scale %,d events: produced and rolled up in %.1f s, Fleetgate's CPU %.1f µs per event",
+                        size, (System.nanoTime() - began) / 1e9, cpuPerEvent);
                 loading.process.destroy();
                 loading.process.waitFor();
             }
@@ -107,7 +113,8 @@ final class ScaleBench {
         r.put("reports_per_size", reports);
         r.put("ready_means", "process spawn to the first GET /api/1/vehicles answered 200 for an account with a credit budget"
                 + " (the budget check waits for the usage totals), after a restart on the same Kafka data");
-        r.put("events_mean", "audit events of one account this month (days 1 to today, stamped in arrival order), 12 distinct rows per day");
+        r.put("events_mean", "audit events of one account this month (days 1 to today, stamped in arrival order), "
+                + 6 * tokens + " distinct rows per day (3 endpoints, " + tokens + " token names, 2 client libraries)");
         return r;
     }
 
@@ -119,8 +126,8 @@ final class ScaleBench {
         return accounts;
     }
 
-    /** {@code count} events of the bench account spread over this month up to now, in time order. */
-    private static void produce(String bootstrap, long count) throws Exception {
+    /** {@code count} events of the bench account spread over this month up to now, in time order, from {@code tokens} token names. */
+    private static void produce(String bootstrap, long count, int tokens) throws Exception {
         if (count == 0) {
             return;
         }
@@ -141,7 +148,7 @@ final class ScaleBench {
                 long at = start.toEpochMilli() + span * i / count;
                 String[] endpoint = endpoints[random.nextInt(endpoints.length)];
                 AuditEvent event = AuditEvent.builder(UUID.randomUUID(), Instant.ofEpochMilli(at), AuditEvent.Source.REST)
-                        .accountId(Bench.ACCOUNT).tokenName(random.nextBoolean() ? "bench" : "phone")
+                        .accountId(Bench.ACCOUNT).tokenName(tokens == 2 ? (random.nextBoolean() ? "bench" : "phone") : "token-" + random.nextInt(tokens))
                         .clientLibrary(random.nextBoolean() ? "python tesla_fleet_api 1.0" : "typescript teslemetry 0.5")
                         .method(endpoint[0]).pathTemplate(endpoint[1]).command(endpoint[2]).vin(Bench.READ_VIN)
                         .status(200).attempts(1).credits(endpoint[2] == null ? 2 : 1).latencyMs(40).region("na").build();

@@ -55,6 +55,8 @@ public final class UsageRollups extends ServiceSupport {
     private static final Logger LOG = LoggerFactory.getLogger(UsageRollups.class);
     static final String STORE = "usage-day-rollups";
     private static final Duration DAY = Duration.ofDays(1);
+    /** The roll-ups' store forms kept decoded (DayRollupSerde): the days being counted, half the store cache. */
+    static final long REMEMBERED_ROLLUP_BYTES = 8L * 1024 * 1024;
     /** The roll-up topic's uncompacted head stays under an hour of updates: what a start reads beyond one record per day. */
     private static final long SEGMENT_MS = Duration.ofHours(1).toMillis();
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
@@ -102,8 +104,7 @@ public final class UsageRollups extends ServiceSupport {
 
     Topology topology() {
         StreamsBuilder builder = new StreamsBuilder();
-        Serde<DayRollup> rollups = Serdes.serdeFrom((topic, day) -> day == null ? null : day.toBytes(),
-                (topic, bytes) -> DayRollup.fromBytes(bytes));
+        Serde<DayRollup> rollups = new DayRollupSerde(REMEMBERED_ROLLUP_BYTES);
         Materialized<String, DayRollup, WindowStore<Bytes, byte[]>> store = Materialized
                 .<String, DayRollup>as(Stores.inMemoryWindowStore(STORE, settings.retention(), DAY, false))
                 .withKeySerde(Serdes.String())

@@ -1,0 +1,103 @@
+package io.fleetgate.credits;
+
+import java.nio.ByteBuffer;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * The roll-ups' state store serde. For every audit event the aggregation reads its day's roll-up
+ * from the store and writes it back, so the bytes read are almost always those just written: the
+ * roll-ups written last are remembered, and bytes equal to one's store form give that roll-up
+ * back instead of decoding every row again. Equal bytes are the only test (a roll-up that counted
+ * on, or bytes restored from the changelog, are decoded), so what a read gives never depends on
+ * what was remembered. At most {@code maxBytes} of store forms are remembered, the least recently
+ * written forgotten first.
+ */
+final class DayRollupSerde implements Serde<DayRollup>, Serializer<DayRollup>, Deserializer<DayRollup> {
+    private final long maxBytes;
+    /** By audit partition and through offset: each offset is counted into one roll-up, so the pair names one state. */
+    private final LinkedHashMap<Long, DayRollup> written = new LinkedHashMap<>(64, 0.75f, true);
+    private final Map<DayRollup, Remembered> remembered = new IdentityHashMap<>();
+    private long bytes;
+
+    private record Remembered(long key, int bytes) {}
+
+    DayRollupSerde(long maxBytes) {
+        this.maxBytes = maxBytes;
+    }
+
+    @Override
+    public synchronized byte[] serialize(String topic, DayRollup day) {
+        if (day == null) {
+            return null;
+        }
+        byte[] data = day.toBytes();
+        Remembered before = remembered.remove(day);
+        if (before != null) { // it counted on since: its old key no longer names its state
+            written.remove(before.key());
+            bytes -= before.bytes();
+        }
+        long key = key(day.auditPartition(), day.throughOffset());
+        DayRollup replaced = written.put(key, day);
+        if (replaced != null) {
+            bytes -= remembered.remove(replaced).bytes();
+        }
+        remembered.put(day, new Remembered(key, data.length));
+        bytes += data.length;
+        for (Iterator<DayRollup> eldest = written.values().iterator(); bytes > maxBytes && eldest.hasNext(); ) {
+            DayRollup forgotten = eldest.next();
+            eldest.remove();
+            bytes -= remembered.remove(forgotten).bytes();
+        }
+        return data;
+    }
+
+    @Override
+    public synchronized DayRollup deserialize(String topic, byte[] data) {
+        if (data == null) {
+            return null;
+        }
+        if (data.length >= 12) {
+            ByteBuffer header = ByteBuffer.wrap(data);
+            DayRollup remembered = written.get(key(header.getInt(0), header.getLong(4)));
+            if (remembered != null && remembered.isStoredAs(data)) {
+                return remembered;
+            }
+        }
+        return DayRollup.fromBytes(data);
+    }
+
+    /** The bytes of the store forms remembered (for tests). */
+    synchronized long rememberedBytes() {
+        return bytes;
+    }
+
+    private static long key(int partition, long offset) {
+        return ((long) partition << 48) ^ offset;
+    }
+
+    @Override
+    public void configure(Map<String, ?> configs, boolean isKey) {
+        // nothing to configure
+    }
+
+    @Override
+    public void close() {
+        // nothing to release
+    }
+
+    @Override
+    public Serializer<DayRollup> serializer() {
+        return this;
+    }
+
+    @Override
+    public Deserializer<DayRollup> deserializer() {
+        return this;
+    }
+}
