@@ -55,7 +55,7 @@ public final class UsageRollups extends ServiceSupport {
     private static final Logger LOG = LoggerFactory.getLogger(UsageRollups.class);
     static final String STORE = "usage-day-rollups";
     private static final Duration DAY = Duration.ofDays(1);
-    /** The roll-ups' store forms kept decoded (DayRollupSerde): the days being counted, half the store cache. */
+    /** The heap for roll-ups kept decoded (DayRollupSerde): the days being counted, thousands of them. */
     static final long REMEMBERED_ROLLUP_BYTES = 8L * 1024 * 1024;
     /** The roll-up topic's uncompacted head stays under an hour of updates: what a start reads beyond one record per day. */
     private static final long SEGMENT_MS = Duration.ofHours(1).toMillis();
