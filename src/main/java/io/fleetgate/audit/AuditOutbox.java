@@ -37,7 +37,7 @@ public final class AuditOutbox {
     /**
      * How long the publisher waits before looking again when memory is empty. Offers never wake it:
      * a wake-up per event cost ~8 % of a read's CPU (the publisher drains faster than reads come,
-     * so it waited for each), while a few ms more before the producer, which lingers 20 ms to
+     * so it waited for each), while a few ms more before the producer, which lingers 50 ms to
      * batch anyway, cost nothing.
      */
     private static final long LOOK_AGAIN_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
