@@ -163,7 +163,7 @@ final class DayRollup {
                 rows.put(row, new long[] {in.readLong(), in.readLong()});
             }
             DayRollup day = new DayRollup(rows, partition, through);
-            day.storeForm = new StoreForm(Arrays.copyOf(data, data.length), data.length, sumsAt);
+            day.storeForm = new StoreForm(data.clone(), data.length, sumsAt);
             return day;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -13,9 +13,9 @@ import org.apache.kafka.common.serialization.Serializer;
  * The roll-ups' state store serde. For every audit event the aggregation reads its day's roll-up
  * from the store and writes it back, so the bytes read are almost always those just written: the
  * roll-ups written last are remembered, and bytes equal to one's store form give that roll-up
- * back instead of decoding every row again. Equal bytes are the only test (a roll-up that counted
- * on, or bytes restored from the changelog, are decoded), so what a read gives never depends on
- * what was remembered. At most about {@code maxBytes} of heap is held by remembered roll-ups (see
+ * back instead of decoding every row again. Equal bytes are the only test (the bytes of a state a
+ * roll-up has since counted past, or restored bytes that differ, are decoded), so what a read gives
+ * never depends on what was remembered. At most about {@code maxBytes} of heap is held by remembered roll-ups (see
  * {@link #heapBytes}), the least recently written forgotten first.
  */
 final class DayRollupSerde implements Serde<DayRollup>, Serializer<DayRollup>, Deserializer<DayRollup> {
@@ -65,9 +65,9 @@ final class DayRollupSerde implements Serde<DayRollup>, Serializer<DayRollup>, D
         }
         if (data.length >= 12) {
             ByteBuffer header = ByteBuffer.wrap(data);
-            DayRollup remembered = written.get(key(header.getInt(0), header.getLong(4)));
-            if (remembered != null && remembered.isStoredAs(data)) {
-                return remembered;
+            DayRollup candidate = written.get(key(header.getInt(0), header.getLong(4)));
+            if (candidate != null && candidate.isStoredAs(data)) {
+                return candidate;
             }
         }
         return DayRollup.fromBytes(data);
