@@ -52,6 +52,7 @@ final class Preflight extends MainListenerSupport {
         } else if (setting(properties, "camel.main.routes-include-pattern").filter(PACKAGED_ROUTES_PATTERN::equals).isPresent()) {
             packagedRoutes().ifPresent(routes -> properties.addOverrideProperty("camel.main.routes-include-pattern", routes));
         }
+        main.getCamelContext().getRegistry().bind(PackagedRoutesLoader.NAME, new PackagedRoutesLoader());
         checkSettings(properties);
         if (checkPorts) {
             checkPorts(properties);
