@@ -47,7 +47,10 @@ public final class OpenApiDocument {
     private final CamelContext context;
     private final FleetApiCatalog catalog;
     private final String version;
-    private final OperationDescriptions descriptions = OperationDescriptions.load();
+    /** Read when the first document is built, not at start: no request before it needs them. */
+    private static final class Descriptions {
+        static final OperationDescriptions LOADED = OperationDescriptions.load();
+    }
 
     public OpenApiDocument(CamelContext context, FleetApiCatalog catalog, String version) {
         this.context = context;
@@ -70,7 +73,7 @@ public final class OpenApiDocument {
                 + "authenticate with a Fleetgate token (Authorization: Bearer, or ?token=). Errors use the Fleet API's envelope "
                 + "{response: null, error, error_description}. Health and metrics are on the management port, not here.");
         ObjectNode components = doc.putObject("components");
-        components.setAll(descriptions.components());
+        components.setAll(Descriptions.LOADED.components());
         ObjectNode schemes = components.putObject("securitySchemes");
         schemes.putObject("gatewayToken").put("type", "http").put("scheme", "bearer")
                 .put("description", "A Fleetgate gateway token: Authorization: Bearer <token>");
@@ -104,7 +107,7 @@ public final class OpenApiDocument {
                 operation.put(STREAM, true);
             }
             responses.putObject("200").put("description", "OK");
-            descriptions.describe(own.method(), own.path(), operation);
+            Descriptions.LOADED.describe(own.method(), own.path(), operation);
             if (!operation.path("security").isEmpty()) {
                 OperationDescriptions.errorResponse(responses, "401", admin ? "missing_token or invalid_token: not the admin token"
                         : "missing_token, invalid_token, or login_required (the owner must sign in with Tesla again)");
@@ -136,7 +139,7 @@ public final class OpenApiDocument {
             }
             error(responses, "502", "upstream_unavailable");
             error(responses, "504", "upstream_timeout");
-            descriptions.describe(endpoint.method(), endpoint.template(), operation);
+            Descriptions.LOADED.describe(endpoint.method(), endpoint.template(), operation);
         }
         ObjectNode pathsNode = doc.putObject("paths");
         paths.forEach(pathsNode::set);

@@ -26,8 +26,16 @@ public final class FieldCatalogue {
         this.fields = Collections.unmodifiableMap(fields);
     }
 
-    /** The catalogue on the class path. */
+    /** The catalogue on the class path, read once: it never changes, and two parts of the start use it. */
     public static FieldCatalogue load() {
+        return Packaged.CATALOGUE;
+    }
+
+    private static final class Packaged {
+        static final FieldCatalogue CATALOGUE = readPackaged();
+    }
+
+    private static FieldCatalogue readPackaged() {
         try (InputStream in = FieldCatalogue.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
                 throw new IllegalStateException(RESOURCE + " is not on the class path");
