@@ -69,6 +69,7 @@ public final class TopicFollower<V> extends ServiceSupport {
     private Duration pace = Duration.ZERO;
     private volatile KafkaConsumer<String, V> consumer;
     private volatile List<TopicPartition> assigned = List.of();
+    private volatile long polls;
     private volatile Thread thread;
 
     /**
@@ -127,9 +128,17 @@ public final class TopicFollower<V> extends ServiceSupport {
         return read;
     }
 
-    /** The next offset to read on each partition, as of the last poll; empty before the first. */
+    /**
+     * The next offset to read on each partition, as of the last poll (the start position before the
+     * first); empty until the follower has found the partitions.
+     */
     public Map<TopicPartition, Long> positions() {
         return Collections.unmodifiableMap(positions);
+    }
+
+    /** How many times the follower has polled the topic. */
+    public long polls() {
+        return polls;
     }
 
     /** The topic's partitions, once the follower has found them (empty before). */
@@ -164,9 +173,20 @@ public final class TopicFollower<V> extends ServiceSupport {
             assigned = partitions;
             start.seek(consumer, partitions);
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            // nothing to read (a topic just made, or a start position at its end): caught up now, where
+            // the first poll would wait out its whole timeout for records that are not there (0.2 s
+            // of every first start, waiting for the new accounts topic)
+            for (TopicPartition tp : partitions) {
+                positions.put(tp, consumer.position(tp));
+            }
+            if (reached(ends)) {
+                reader.caughtUp();
+                caughtUp.countDown();
+            }
             while (isRunAllowed()) {
                 long polledAt = System.nanoTime();
                 ConsumerRecords<String, V> records = consumer.poll(POLL_TIMEOUT);
+                polls++;
                 for (ConsumerRecord<String, V> record : records) {
                     reader.read(record);
                 }

@@ -43,7 +43,8 @@ class TopicFollowerTest {
             admin.createTopics(List.of(new NewTopic("from-beginning", 2, (short) 1),
                     // stamped months back: kept for good, or the broker's first retention pass deletes them
                     new NewTopic("from-instant", 2, (short) 1).configs(java.util.Map.of("retention.ms", "-1")),
-                    new NewTopic("paced", 2, (short) 1), new NewTopic("idle", 2, (short) 1))).all().get();
+                    new NewTopic("paced", 2, (short) 1), new NewTopic("idle", 2, (short) 1),
+                    new NewTopic("empty", 2, (short) 1))).all().get();
         }
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
@@ -90,6 +91,38 @@ class TopicFollowerTest {
         }
         assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
                 .doesNotContain("follower-beginning");
+    }
+
+    /** A new topic: nothing to wait for, where a first poll would wait out its timeout (a first start waited so for the accounts). */
+    @Test
+    @SuppressWarnings("unchecked")
+    void anEmptyTopicIsCaughtUpBeforeTheFirstPollThenFollowed() throws Exception {
+        List<String> read = new CopyOnWriteArrayList<>();
+        AtomicInteger pollsWhenCaughtUp = new AtomicInteger(-1);
+        TopicFollower<String>[] follower = new TopicFollower[1];
+        follower[0] = new TopicFollower<>("the test", reader("follower-empty"), "empty", StartPosition.beginning(),
+                new TopicFollower.Reader<>() {
+                    @Override
+                    public void read(ConsumerRecord<String, String> record) {
+                        read.add(record.value());
+                    }
+
+                    @Override
+                    public void caughtUp() {
+                        pollsWhenCaughtUp.set((int) follower[0].polls());
+                    }
+                });
+        follower[0].start();
+        try {
+            assertThat(follower[0].awaitCaughtUp(WAIT)).isTrue();
+            assertThat(pollsWhenCaughtUp).hasValue(0);
+            assertThat(follower[0].positions()).hasSize(2).allSatisfy((tp, offset) -> assertThat(offset).isZero());
+
+            producer.send(new ProducerRecord<>("empty", "k", "first")).get();
+            Awaitility.await().atMost(WAIT).until(() -> read.contains("first"));
+        } finally {
+            follower[0].stop();
+        }
     }
 
     @Test
