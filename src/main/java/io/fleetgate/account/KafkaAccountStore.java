@@ -5,6 +5,7 @@ import io.fleetgate.kafka.StartPosition;
 import io.fleetgate.kafka.TopicFollower;
 import io.fleetgate.region.Region;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
@@ -110,14 +112,18 @@ public final class KafkaAccountStore extends ServiceSupport implements AccountSt
 
     /** Writes the accounts of the import file that the topic does not hold yet; returns how many. */
     public int importAbsent(List<Account> accounts) {
-        int written = 0;
-        for (Account account : accounts) {
-            if (!byId.containsKey(account.id())) {
-                save(account);
-                written++;
-            }
+        // all sent before any is waited for: one produce request carries many (a file of 1,000
+        // accounts took 1,000 round trips one after the other)
+        List<Account> absent = accounts.stream().filter(account -> !byId.containsKey(account.id())).toList();
+        List<Future<RecordMetadata>> sent = new ArrayList<>(absent.size());
+        for (Account account : absent) {
+            sent.add(send(account));
         }
-        return written;
+        for (int i = 0; i < absent.size(); i++) {
+            Account account = absent.get(i);
+            apply(account.id(), account, acknowledged(account, sent.get(i)).offset());
+        }
+        return absent.size();
     }
 
     /** Ids of accounts whose latest record this replica could not read (it does not serve them). */
@@ -173,10 +179,16 @@ public final class KafkaAccountStore extends ServiceSupport implements AccountSt
 
     @Override
     public void save(Account account) {
-        RecordMetadata written;
+        apply(account.id(), account, acknowledged(account, send(account)).offset());
+    }
+
+    private Future<RecordMetadata> send(Account account) {
+        return producer.send(new ProducerRecord<>(topic, account.id(), records.write(account)));
+    }
+
+    private RecordMetadata acknowledged(Account account, Future<RecordMetadata> sent) {
         try {
-            written = producer.send(new ProducerRecord<>(topic, account.id(), records.write(account)))
-                    .get(sendTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            return sent.get(sendTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while writing account " + account.id());
@@ -184,7 +196,6 @@ public final class KafkaAccountStore extends ServiceSupport implements AccountSt
             throw new IllegalStateException("account " + account.id() + " was not acknowledged by " + topic + ": "
                     + (e.getCause() == null ? e : e.getCause()).getClass().getSimpleName());
         }
-        apply(account.id(), account, written.offset());
     }
 
     /**

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fleetgate.region.Region;
 import io.fleetgate.testing.AdminApi;
 import io.fleetgate.testing.GatewayHarness;
+import io.fleetgate.testing.KafkaClientMetrics;
 import io.fleetgate.testing.TestAccount;
 import io.fleetgate.testing.TestFleet;
 import java.time.Duration;
@@ -13,12 +14,21 @@ import org.junit.jupiter.api.Test;
 
 /** Accounts live on Kafka: a restarted Fleetgate finds every account, token, region and budget it had. */
 class AccountsSurviveRestartTest {
+    /** An accounts file of some size besides the test fleet's, imported at the first start. */
+    private static final int IMPORTED = 300;
 
     @Test
-    void accountsTokensAndRegionsSurviveARestart() {
+    void accountsTokensAndRegionsSurviveARestart() throws Exception {
         TestAccount misplaced = TestFleet.BERND.withRegion("na");
-        try (GatewayHarness harness = GatewayHarness.builder().accounts(TestFleet.ALICE, misplaced)
-                .setting("fleetgate.tokens.access-token-lifetime-ms", "3000").start()) {
+        GatewayHarness.Builder builder = GatewayHarness.builder().accounts(TestFleet.ALICE, misplaced)
+                .setting("fleetgate.tokens.access-token-lifetime-ms", "3000");
+        for (int i = 0; i < IMPORTED; i++) {
+            builder.accountYaml(imported(i));
+        }
+        try (GatewayHarness harness = builder.start()) {
+            // the file's accounts went to the topic together, not one acknowledged round trip each
+            assertThat(KafkaClientMetrics.value("kafka.producer:type=producer-metrics,client-id=fleetgate-accounts-writer",
+                    "request-total")).isLessThan(IMPORTED / 3.0);
             String vin = TokenRefreshTest.addUserWithVehicle(harness, "jo", "eu", "LRW3E7FA7MC500001");
             AdminApi admin = new AdminApi(harness);
             admin.addAccount("jo", TokenRefreshTest.grantsOf(harness, "jo").getFirst().token());
@@ -32,6 +42,10 @@ class AccountsSurviveRestartTest {
 
             KafkaAccountStore store = TokenRefreshTest.store(harness);
             assertThat(store.isReady()).isTrue();
+            for (int i = 0; i < IMPORTED; i++) {
+                assertThat(store.findByGatewayTokenHash(GatewayToken.hash(importedToken(i)))).map(Account::id)
+                        .contains(importedId(i));
+            }
             assertThat(store.findById("bernd").orElseThrow().region()).isEqualTo(Region.EU);
             Account jo = store.findById("jo").orElseThrow();
             assertThat(jo.gatewayTokens()).extracting(GatewayToken::name).containsExactly("app");
@@ -51,5 +65,25 @@ class AccountsSurviveRestartTest {
             assertThat(store.findById("jo").orElseThrow().signInRequired()).isFalse();
             assertThat(harness.simulator().oauth().refreshTokensPresentedTwice()).isZero();
         }
+    }
+
+    private static String importedId(int i) {
+        return "imported-%03d".formatted(i);
+    }
+
+    private static String importedToken(int i) {
+        return "gw-imported-%03d".formatted(i);
+    }
+
+    private static String imported(int i) {
+        return """
+                  - id: %s
+                    region: na
+                    tesla-access-token: tesla-token-%s
+                    scopes: [openid, vehicle_device_data]
+                    gateway-tokens:
+                      - name: app
+                        sha256: %s
+                """.formatted(importedId(i), importedId(i), GatewayToken.hash(importedToken(i)));
     }
 }
