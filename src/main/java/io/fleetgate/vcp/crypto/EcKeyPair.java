@@ -4,6 +4,7 @@ import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import java.security.KeyFactory;
+import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
 import java.security.interfaces.ECPrivateKey;
@@ -37,13 +38,20 @@ public final class EcKeyPair {
         this.publicBytes = P256.encode(point);
     }
 
+    private EcKeyPair(ECPrivateKey privateKey, ECPublicKey publicKey) {
+        this.privateKey = privateKey;
+        this.publicKey = publicKey;
+        this.publicBytes = P256.encode(publicKey.getW());
+    }
+
     /** A new random key pair. */
     public static EcKeyPair generate(SecureRandom random) {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
             generator.initialize(new ECGenParameterSpec("secp256r1"), random);
-            ECPrivateKey key = (ECPrivateKey) generator.generateKeyPair().getPrivate();
-            return new EcKeyPair(key.getS());
+            KeyPair pair = generator.generateKeyPair();
+            // the provider's public key is d * G already: not computed again
+            return new EcKeyPair((ECPrivateKey) pair.getPrivate(), (ECPublicKey) pair.getPublic());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("P-256 key generation unavailable", e);
         }
