@@ -189,6 +189,8 @@ final class DayRollup {
      */
     private static final class StoreForm {
         private static final int HEADER = 16;
+        /** A row's credits and requests, the last bytes of its entry. */
+        private static final int SUMS = 16;
         private byte[] bytes;
         private int length;
         private final Map<UsageRow, Integer> sumsAt;
@@ -236,7 +238,7 @@ final class DayRollup {
             }
             System.arraycopy(encoded.toByteArray(), 0, bytes, length, encoded.size());
             length += encoded.size();
-            sumsAt.put(row, length - 16);
+            sumsAt.put(row, length - SUMS);
         }
 
         byte[] copy() {

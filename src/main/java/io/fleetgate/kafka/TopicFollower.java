@@ -176,13 +176,7 @@ public final class TopicFollower<V> extends ServiceSupport {
             // nothing to read (a topic just made, or a start position at its end): caught up now, where
             // the first poll would wait out its whole timeout for records that are not there (0.2 s
             // of every first start, waiting for the new accounts topic)
-            for (TopicPartition tp : partitions) {
-                positions.put(tp, consumer.position(tp));
-            }
-            if (reached(ends)) {
-                reader.caughtUp();
-                caughtUp.countDown();
-            }
+            takePositions(partitions, ends);
             while (isRunAllowed()) {
                 long polledAt = System.nanoTime();
                 ConsumerRecords<String, V> records = consumer.poll(POLL_TIMEOUT);
@@ -190,14 +184,7 @@ public final class TopicFollower<V> extends ServiceSupport {
                 for (ConsumerRecord<String, V> record : records) {
                     reader.read(record);
                 }
-                for (TopicPartition tp : partitions) {
-                    positions.put(tp, consumer.position(tp));
-                }
-                if (!isCaughtUp() && reached(ends)) {
-                    // the reader's caught-up work is done before anyone waiting is let go
-                    reader.caughtUp();
-                    caughtUp.countDown();
-                }
+                takePositions(partitions, ends);
                 answerReadRequests(partitions);
                 reader.polled();
                 if (!records.isEmpty()) {
@@ -212,6 +199,18 @@ public final class TopicFollower<V> extends ServiceSupport {
             endRequests.forEach(request -> request.cancel(false));
             readTargets.forEach(target -> target.requests().forEach(request -> request.cancel(false)));
             consumer.close(CLOSE_AT_ONCE);
+        }
+    }
+
+    /** Records the consumer's positions; the first time they reach the start's end offsets, the follower is caught up. */
+    private void takePositions(List<TopicPartition> partitions, Map<TopicPartition, Long> ends) {
+        for (TopicPartition tp : partitions) {
+            positions.put(tp, consumer.position(tp));
+        }
+        if (!isCaughtUp() && reached(ends)) {
+            // the reader's caught-up work is done before anyone waiting is let go
+            reader.caughtUp();
+            caughtUp.countDown();
         }
     }
 
