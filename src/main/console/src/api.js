@@ -14,7 +14,10 @@ let settingsAnswer;
  * an idle tab keeps the token. Should they not come, no map, and the default idle time.
  */
 export function consoleSettings() {
-  settingsAnswer ??= fetch('/console/settings.json').then((r) => r.json())
+  // a refusal (a 429, a 503) is no settings: the idle check falls back to the default rather than
+  // reading an error envelope's missing idle time as "never"
+  settingsAnswer ??= fetch('/console/settings.json')
+    .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`HTTP ${r.status}`))))
     .catch(() => ({ map_tiles_url: null, map_attribution: '', idle_sign_out_seconds: 1800 }));
   return settingsAnswer;
 }

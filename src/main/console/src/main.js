@@ -25,6 +25,9 @@ function currentRoute() {
 }
 
 const LAST_INPUT_KEY = 'fleetgate.lastInput';
+// why the tab was signed out, kept with it: a reload right after (the page can sign out while the
+// reload's answer is on its way) still says why the token is asked again
+const SIGNED_OUT_NOTE_KEY = 'fleetgate.signedOutNote';
 const INPUT_EVENTS = ['pointerdown', 'keydown', 'wheel', 'touchstart'];
 
 function noteInput() {
@@ -73,7 +76,7 @@ function idleTime(seconds) {
 
 function App() {
   const [token, setToken] = useState(adminToken.get());
-  const [note, setNote] = useState(null);
+  const [note, setNote] = useState(sessionStorage.getItem(SIGNED_OUT_NOTE_KEY));
   const [route, setRoute] = useState(currentRoute());
   useEffect(() => {
     const follow = () => setRoute(currentRoute());
@@ -83,13 +86,18 @@ function App() {
   const signOut = (why = null) => {
     adminToken.clear();
     sessionStorage.removeItem(LAST_INPUT_KEY);
+    if (why) {
+      sessionStorage.setItem(SIGNED_OUT_NOTE_KEY, why);
+    } else {
+      sessionStorage.removeItem(SIGNED_OUT_NOTE_KEY);
+    }
     setToken(null);
     setNote(why);
   };
   useIdleSignOut(Boolean(token), (seconds) => signOut(`Signed out after ${idleTime(seconds)} without input. Sign in again.`));
 
   if (!token) {
-    return html`<${SignIn} note=${note} onSignedIn=${(t) => { adminToken.set(t); noteInput(); setNote(null); setToken(t); }} />`;
+    return html`<${SignIn} note=${note} onSignedIn=${(t) => { adminToken.set(t); noteInput(); sessionStorage.removeItem(SIGNED_OUT_NOTE_KEY); setNote(null); setToken(t); }} />`;
   }
   const page = PAGES.find((p) => p.path === route.page);
   return html`

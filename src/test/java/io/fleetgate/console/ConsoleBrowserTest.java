@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fleetgate.testing.GatewayHarness;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -214,6 +215,9 @@ class ConsoleBrowserTest {
         assertThat(browser.driver.executeScript(TOKEN_IN_TAB)).isNull();
         assertThat(browser.driver.findElements(By.cssSelector("nav a"))).isEmpty();
         browser.screenshot("signed-out-idle");
+        browser.driver.navigate().refresh();
+        assertThat(browser.waitUpTo(WAIT).until(ExpectedConditions.visibilityOfElementLocated(By.id("signed-out"))).getText())
+                .as("a reload still says why the token is asked again").contains("30 minutes without input");
 
         // signed in again; a reload after the half hour signs out at once, as it is no input itself
         signIn(GatewayHarness.ADMIN_TOKEN);
@@ -221,6 +225,43 @@ class ConsoleBrowserTest {
         browser.driver.executeScript("sessionStorage.setItem('fleetgate.lastInput', String(Date.now() - 1801000)); location.reload()");
         browser.waitUpTo(WAIT).until(ExpectedConditions.visibilityOfElementLocated(By.id("signed-out")));
         assertThat(browser.driver.executeScript(TOKEN_IN_TAB)).isNull();
+
+        // a sign-out asked for says nothing, after a reload neither
+        signIn(GatewayHarness.ADMIN_TOKEN);
+        browser.waitUpTo(WAIT).until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("nav a[aria-current=page]")));
+        browser.driver.findElement(By.xpath("//button[text()='Sign out']")).click();
+        browser.waitUpTo(WAIT).until(ExpectedConditions.visibilityOfElementLocated(By.id("admin-token")));
+        browser.driver.navigate().refresh();
+        browser.waitUpTo(WAIT).until(ExpectedConditions.visibilityOfElementLocated(By.id("admin-token")));
+        assertThat(browser.driver.findElements(By.id("signed-out"))).isEmpty();
+    }
+
+    @Test
+    @Order(8)
+    void whenTheConsoleSettingsAreRefusedAnIdleTabIsStillSignedOutAfterTheDefaultHalfHour() throws Exception {
+        // the browser answers the settings with a 429 in the error envelope, as a per-IP limit would
+        @SuppressWarnings("unchecked")
+        var script = (Map<String, Object>) browser.driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", """
+                const realFetch = window.fetch;
+                window.fetch = (url, options) => String(url).endsWith('/console/settings.json')
+                    ? Promise.resolve(new Response('{"response":null,"error":"too_many_requests","error_description":"Too many requests"}',
+                        { status: 429, headers: { 'Content-Type': 'application/json' } }))
+                    : realFetch(url, options);
+                """));
+        try {
+            browser.driver.get(harness.url("/console/#/fleet"));
+            browser.driver.navigate().refresh(); // a new document, which the script is evaluated in
+            assertThat(browser.driver.executeAsyncScript(
+                    "fetch('/console/settings.json').then((r) => arguments[arguments.length - 1](r.status))")).isEqualTo(429L);
+            signIn(GatewayHarness.ADMIN_TOKEN);
+            browser.waitUpTo(WAIT).until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("nav a[aria-current=page]")));
+            setLastInputSecondsAgo(1801);
+            assertThat(browser.waitUpTo(WAIT).until(ExpectedConditions.visibilityOfElementLocated(By.id("signed-out"))).getText())
+                    .contains("30 minutes without input");
+            assertThat(browser.driver.executeScript(TOKEN_IN_TAB)).isNull();
+        } finally {
+            browser.driver.executeCdpCommand("Page.removeScriptToEvaluateOnNewDocument", Map.of("identifier", script.get("identifier")));
+        }
     }
 
     private static void setLastInputSecondsAgo(long seconds) {
