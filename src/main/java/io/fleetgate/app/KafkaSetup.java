@@ -36,7 +36,11 @@ final class KafkaSetup extends MainListenerSupport {
         Duration readyTimeout = readyTimeout(properties);
         bootstrapServers = properties.resolveProperty("fleetgate.kafka.bootstrap-servers")
                 .map(String::trim).filter(s -> !s.isEmpty()).orElse(null);
+        // a broker of Fleetgate's own is one node for one replica: partitions would share its work
+        // among replicas it does not have, and a first start made ~140 of them (a second of CPU)
+        int maxPartitions = 0;
         if (bootstrapServers == null) {
+            maxPartitions = embeddedMaxPartitions(properties);
             dataDir = Path.of(properties.resolveProperty("fleetgate.kafka.embedded.data-dir").orElse("data/kafka"));
             int port = port(properties, "fleetgate.kafka.embedded.port");
             int controllerPort = port(properties, "fleetgate.kafka.embedded.controller-port");
@@ -60,7 +64,7 @@ final class KafkaSetup extends MainListenerSupport {
                 .filter(s -> !s.isEmpty()).map(Set::of).orElse(Set.of());
         topics.createMissing(KafkaClientConfig.of(bootstrapServers, properties), readyTimeout,
                 createTelemetryTopics && !namespace.isEmpty() ? topics.fleetTelemetryTopics(namespace) : List.of(),
-                accountsTopic);
+                accountsTopic, maxPartitions);
     }
 
     @Override
@@ -97,6 +101,20 @@ final class KafkaSetup extends MainListenerSupport {
             // said below
         }
         throw new StartupFailure("setting fleetgate.kafka.ready-timeout-ms must be a positive number of milliseconds, got: " + value);
+    }
+
+    private static int embeddedMaxPartitions(PropertiesComponent properties) {
+        String value = Preflight.setting(properties, "fleetgate.kafka.embedded.max-partitions").orElse("1");
+        try {
+            int partitions = Integer.parseInt(value);
+            if (partitions >= 0) {
+                return partitions;
+            }
+        } catch (NumberFormatException notANumber) {
+            // said below
+        }
+        throw new StartupFailure("setting fleetgate.kafka.embedded.max-partitions must be 0 (each topic's declared"
+                + " partitions) or a positive number, got: " + value);
     }
 
     private static int port(PropertiesComponent properties, String key) {

@@ -109,9 +109,11 @@ public final class KafkaTopics {
      * {@code readyTimeout} to answer and take them, else start-up fails. The {@code first} topics
      * (those a start reads to their end before it serves) are made first, and are ready to be read
      * when the others are asked for: a broker that makes a hundred partitions at once would keep
-     * their first read waiting for all of them.
+     * their first read waiting for all of them. {@code maxPartitions} caps each topic's partitions
+     * (0: as declared).
      */
-    void createMissing(Map<String, Object> clientConfig, Duration readyTimeout, List<Topic> more, Set<String> first) {
+    void createMissing(Map<String, Object> clientConfig, Duration readyTimeout, List<Topic> more, Set<String> first,
+            int maxPartitions) {
         Object bootstrapServers = clientConfig.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
         long deadline = System.nanoTime() + readyTimeout.toNanos();
         int timeoutMs = (int) Math.max(1, Math.min(Integer.MAX_VALUE, readyTimeout.toMillis()));
@@ -136,7 +138,8 @@ public final class KafkaTopics {
             for (Topic topic : wanted) {
                 if (!existing.contains(topic.name())) {
                     short replication = (short) Math.max(1, Math.min(topic.replication(), brokers));
-                    missing.add(new NewTopic(topic.name(), topic.partitions(), replication).configs(Map.of(
+                    int partitions = maxPartitions > 0 ? Math.min(topic.partitions(), maxPartitions) : topic.partitions();
+                    missing.add(new NewTopic(topic.name(), partitions, replication).configs(Map.of(
                             "retention.ms", String.valueOf(topic.retentionMs()),
                             "cleanup.policy", topic.cleanupPolicy())));
                 }

@@ -26,7 +26,7 @@ class TwoReplicasRefreshTest {
 
     @Test
     void aReplicaThatMeetsA401AsksTheOwnerToRefresh() throws Exception {
-        try (GatewayHarness harness = GatewayHarness.builder().accounts(TestFleet.ALICE).start()) {
+        try (GatewayHarness harness = GatewayHarness.builder().declaredPartitions().accounts(TestFleet.ALICE).start()) {
             AdminApi admin = new AdminApi(harness);
             Map<String, String> gatewayTokens = new HashMap<>();
             for (String user : USERS) {
@@ -59,7 +59,7 @@ class TwoReplicasRefreshTest {
 
     @Test
     void noRefreshTokenIsPresentedTwice() throws Exception {
-        try (GatewayHarness harness = GatewayHarness.builder().accounts(TestFleet.ALICE)
+        try (GatewayHarness harness = GatewayHarness.builder().declaredPartitions().accounts(TestFleet.ALICE)
                 .setting("fleetgate.tokens.access-token-lifetime-ms", "1500").start()) {
             AdminApi admin = new AdminApi(harness);
             for (String user : USERS) {

@@ -83,7 +83,7 @@ class CommandHandOverTest {
     @Test
     void aJoiningReplicaTakesPartitionsWhoseCommandsAreWaitingAndRunsEachOnce() throws Exception {
         TestAccount ops = CommandFleet.account();
-        try (GatewayHarness harness = GatewayHarness.builder().fleet(CommandFleet.fleet(WAKE_SECONDS)).accounts(ops)
+        try (GatewayHarness harness = GatewayHarness.builder().declaredPartitions().fleet(CommandFleet.fleet(WAKE_SECONDS)).accounts(ops)
                 // polls every 200 ms for up to 40 s: the 20 s wake delay fits
                 .setting("fleetgate.wake.max-polls", "200")
                 // the retries' budget (the contract's 90 s; the harness's 10 s) holds the 15 s Retry-After

@@ -51,7 +51,7 @@ class UsageReportTest {
         Map<String, String> tokens = new LinkedHashMap<>();
         tokens.put("phone", PHONE);
         tokens.put("server", SERVER);
-        harness = GatewayHarness.builder()
+        harness = GatewayHarness.builder().declaredPartitions()
                 .accountYaml(MeteredAccounts.entry("usage", ALICE.teslaToken(), tokens, List.of(NA_VIN), null))
                 .accountYaml(MeteredAccounts.entry("window", ALICE.teslaToken(), Map.of("only", WINDOW),
                         List.of(NA_VIN_ASLEEP), null))

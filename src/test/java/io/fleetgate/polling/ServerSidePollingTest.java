@@ -42,7 +42,7 @@ class ServerSidePollingTest {
 
     @BeforeAll
     static void start() {
-        harness = GatewayHarness.builder().accounts(ALICE, NO_DATA)
+        harness = GatewayHarness.builder().declaredPartitions().accounts(ALICE, NO_DATA)
                 .accountYaml("""
                           - id: budgeted
                             region: na

@@ -59,6 +59,7 @@ class SseStreamTest {
             .accounts(STREAMER, TOPICS, NO_LOCATION, WITH_LOCATION, NO_DATA_SCOPE, LAPSED)
             .accountYaml(BROKE.yaml() + "    credit-budget: {credits: 1, period: day}\n")
             .setting("fleetgate.stream.keep-alive-ms", "400")
+            .declaredPartitions() // the events topic's 12: resume ids name several partitions
             .start());
 
     static TestAccount account(String id, List<String> scopes, String activeUntil, String... vins) {

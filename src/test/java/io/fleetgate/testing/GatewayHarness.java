@@ -288,6 +288,15 @@ public final class GatewayHarness implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Each topic with the partitions kafka/topics.yaml declares, as on a Kafka cluster, rather than
+         * the one an embedded broker gives by default: for a second replica on this harness's broker
+         * ({@link #secondReplicaSettings()}), or a test that reads partition numbers.
+         */
+        public Builder declaredPartitions() {
+            return setting("fleetgate.kafka.embedded.max-partitions", "0");
+        }
+
         public GatewayHarness start() {
             FleetApiSimulator simulator = FleetApiSimulator.start(SimulatorConfig.ephemeral(fleet).withClock(simulatorClock));
             try {
