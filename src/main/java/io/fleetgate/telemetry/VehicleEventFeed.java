@@ -295,7 +295,7 @@ public final class VehicleEventFeed extends ServiceSupport {
                 deadline = System.nanoTime() + CATCH_UP_TIMEOUT.toNanos();
                 if (record.offset() < ends.get(new TopicPartition(topic, record.partition()))) {
                     Optional<StreamedEvent> event = parse(record);
-                    if (event.isPresent() && subscription.filter.test(event.get().event())) {
+                    if (event.isPresent() && subscription.takes(event.get().event())) {
                         // outside the subscription's lock, so the feed's thread never waits for it
                         subscription.catchUp.pace();
                     }
@@ -338,6 +338,14 @@ public final class VehicleEventFeed extends ServiceSupport {
             }
         }
 
+        /**
+         * Its VINs' events its filter takes. Live ones come by VIN already; a catch-up reads whole
+         * partitions, which hold other vehicles' events too (with one partition, every vehicle's).
+         */
+        boolean takes(VehicleEvent event) {
+            return (vins == ANY_VIN || vins.contains(event.vin())) && filter.test(event);
+        }
+
         synchronized int waiting() {
             return waiting.size();
         }
@@ -355,7 +363,7 @@ public final class VehicleEventFeed extends ServiceSupport {
 
         private void deliver(StreamedEvent event) {
             // the filter first: an event not taken needs no place kept, the offsets of those taken only grow
-            if (closed || !filter.test(event.event())) {
+            if (closed || !takes(event.event())) {
                 return;
             }
             int partition = event.id().partition();

@@ -252,9 +252,15 @@ class TelemetryIngestTest {
             assertThat(limits.get(0).id().partition()).isEqualTo(feed.partitionOf(vin));
 
             // a client of that VIN alone (its filter takes all) that saw the first one resumes after it,
-            // while more are written, for another vehicle too
+            // while more are written, for another vehicle too: one before the resume, which its
+            // catch-up reads when the two vehicles share a partition (the embedded broker's one)
             List<StreamedEvent> resumed = new CopyOnWriteArrayList<>();
             List<StreamedEvent> others = new CopyOnWriteArrayList<>();
+            try (VehicleEventFeed.Subscription other = feed.subscribe(e -> e.vin().equals(TestFleet.CN_VIN), others::add)) {
+                fleetTelemetry.send(RecordType.DATA, TestFleet.CN_VIN, Payload.newBuilder()
+                        .addData(datum(Field.ChargeLimitSoc, Value.newBuilder().setIntValue(69))).build().toByteArray());
+                Awaitility.await().atMost(WAIT).until(() -> others.stream().anyMatch(e -> e.event().json().contains("\"ChargeLimitSoc\":69")));
+            }
             try (VehicleEventFeed.Subscription other = feed.subscribe(e -> e.vin().equals(TestFleet.CN_VIN), others::add);
                  VehicleEventFeed.Subscription again = feed.subscribe(Set.of(vin), e -> true,
                     VehicleEventFeed.after(EventId.parse(limits.get(0).id().toString()).orElseThrow()), resumed::add,
