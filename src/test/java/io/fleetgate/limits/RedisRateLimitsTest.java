@@ -229,6 +229,12 @@ class RedisRateLimitsTest {
         assertThat(admin(a, "198.51.100.13", GatewayHarness.ADMIN_TOKEN).statusCode()).isEqualTo(200);
     }
 
+    /**
+     * Well inside the 5 s Redis timeout these tests set (a request that waited it out would take
+     * longer), with room for a loaded CI machine: one such request once took 1.2 s there.
+     */
+    private static final Duration AT_ONCE = Duration.ofMillis(2500);
+
     @Test
     void whenRedisGoesAwayTheFailurePolicyAnswersAtOnce() throws Exception {
         String ip = "198.51.100.9";
@@ -244,14 +250,14 @@ class RedisRateLimitsTest {
             for (int i = 0; i < 3; i++) {
                 long started = System.nanoTime();
                 HttpResponse<byte[]> admitted = get(failOpen, ip, VEHICLES, ALICE.gatewayToken());
-                assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(AT_ONCE);
                 assertThat(admitted.statusCode()).isEqualTo(200);
                 // admitted uncounted: the whole limit is reported as remaining
                 assertThat(header(admitted, "RateLimit-Remaining")).isEqualTo("60");
 
                 started = System.nanoTime();
                 HttpResponse<byte[]> refused = get(failClosed, ip, VEHICLES, ALICE.gatewayToken());
-                assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(AT_ONCE);
                 assertRateLimited(refused, 1);
             }
             assertThat(failOpen.simulator().requests()).hasSize(4);
