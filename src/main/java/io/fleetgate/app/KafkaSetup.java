@@ -91,30 +91,13 @@ final class KafkaSetup extends MainListenerSupport {
     }
 
     private static Duration readyTimeout(PropertiesComponent properties) {
-        String value = Preflight.setting(properties, "fleetgate.kafka.ready-timeout-ms").orElse("8000");
-        try {
-            long millis = Long.parseLong(value);
-            if (millis > 0) {
-                return Duration.ofMillis(millis);
-            }
-        } catch (NumberFormatException notANumber) {
-            // said below
-        }
-        throw new StartupFailure("setting fleetgate.kafka.ready-timeout-ms must be a positive number of milliseconds, got: " + value);
+        return Duration.ofMillis(Preflight.wholeNumber(properties, "fleetgate.kafka.ready-timeout-ms", "8000", 1, Long.MAX_VALUE,
+                "a positive number of milliseconds"));
     }
 
     private static int embeddedMaxPartitions(PropertiesComponent properties) {
-        String value = Preflight.setting(properties, "fleetgate.kafka.embedded.max-partitions").orElse("1");
-        try {
-            int partitions = Integer.parseInt(value);
-            if (partitions >= 0) {
-                return partitions;
-            }
-        } catch (NumberFormatException notANumber) {
-            // said below
-        }
-        throw new StartupFailure("setting fleetgate.kafka.embedded.max-partitions must be 0 (each topic's declared"
-                + " partitions) or a positive number, got: " + value);
+        return (int) Preflight.wholeNumber(properties, "fleetgate.kafka.embedded.max-partitions", "1", 0, Integer.MAX_VALUE,
+                "0 (each topic's declared partitions) or a positive number");
     }
 
     private static int port(PropertiesComponent properties, String key) {

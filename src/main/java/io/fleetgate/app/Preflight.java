@@ -216,16 +216,24 @@ final class Preflight extends MainListenerSupport {
     }
 
     static int port(PropertiesComponent properties, String key) {
-        String value = setting(properties, key).orElse("0");
+        return (int) wholeNumber(properties, key, "0", 0, 65535, "a port number (0 to 65535)");
+    }
+
+    /**
+     * A whole-number setting from {@code min} to {@code max} ({@code fallback} when unset); else a
+     * start failure saying it must be {@code expected}.
+     */
+    static long wholeNumber(PropertiesComponent properties, String key, String fallback, long min, long max, String expected) {
+        String value = setting(properties, key).orElse(fallback);
         try {
-            int port = Integer.parseInt(value);
-            if (port >= 0 && port <= 65535) {
-                return port;
+            long number = Long.parseLong(value);
+            if (number >= min && number <= max) {
+                return number;
             }
         } catch (NumberFormatException notANumber) {
             // said below
         }
-        throw new StartupFailure("setting " + key + " must be a port number (0 to 65535), got: " + value);
+        throw new StartupFailure("setting " + key + " must be " + expected + ", got: " + value);
     }
 
     private static String host(PropertiesComponent properties, String key) {
