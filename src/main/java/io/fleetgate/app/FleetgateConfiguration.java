@@ -39,6 +39,7 @@ import io.fleetgate.command.RestCommands;
 import io.fleetgate.command.RetryPolicy;
 import io.fleetgate.command.VehicleStates;
 import io.fleetgate.command.SignedCommands;
+import io.fleetgate.command.StandStillWatch;
 import io.fleetgate.vcp.SignedRetryPolicy;
 import io.fleetgate.vcp.crypto.EcKeyPair;
 import io.fleetgate.vcp.session.VcpClient;
@@ -199,14 +200,19 @@ public final class FleetgateConfiguration implements CamelConfiguration {
                 settings.duration("fleetgate.commands.request-timeout-ms"), settings.duration("fleetgate.commands.linger-ms"));
         context.addService(records, true, true);
         CommandResults results = new CommandResults(clock, records, settings.required("fleetgate.topics.command-results"));
+        StandStillWatch standStills = new StandStillWatch(StandStillWatch.forGroup(
+                settings.duration("fleetgate.commands.session-timeout-ms"), settings.duration("fleetgate.commands.heartbeat-interval-ms")));
+        context.addService(standStills, true, true);
         CommandIntake intake = new CommandIntake(ledger, results, scheduler, clock,
-                settings.duration("fleetgate.wake.poll-interval-ms").multipliedBy(settings.longValue("fleetgate.wake.max-polls")));
+                settings.duration("fleetgate.wake.poll-interval-ms").multipliedBy(settings.longValue("fleetgate.wake.max-polls")), standStills);
         CommandConsumer consumer = new CommandConsumer(commandConsumerProperties(kafkaClients, settings),
                 settings.required("fleetgate.topics.commands"), intake, ledger,
                 settings.duration("fleetgate.commands.commit-interval-ms"),
                 settings.duration("fleetgate.commands.handover-timeout-ms"),
-                (int) settings.longValue("fleetgate.commands.max-held"));
+                (int) settings.longValue("fleetgate.commands.max-held"), standStills);
         registry.bind("commandLedger", ledger);
+        registry.bind("commandStandStills", standStills);
+        registry.bind("commandPartitionConfirmed", standStills.confirmedStep(scheduler));
         registry.bind("commandAttempts", new CommandAttempts(records, settings.required("fleetgate.topics.command-attempts"), clock));
         registry.bind("commandResults", results);
         registry.bind("commandIntake", intake);

@@ -9,6 +9,7 @@ import io.fleetgate.audit.AuditFailures;
 import io.fleetgate.audit.AuditOutbox;
 import io.fleetgate.audit.AuditPublisher;
 import io.fleetgate.command.CommandIntake;
+import io.fleetgate.command.StandStillWatch;
 import io.fleetgate.command.SignedCommands;
 import io.fleetgate.command.VehicleStates;
 import io.fleetgate.credits.UsageReports;
@@ -210,6 +211,9 @@ final class Operations {
                 intake, CommandIntake::queuedCommands);
         metrics.gauge("fleetgate.command.held", "Commands taken from the command topic and not finished on this replica"
                 + " (it reads ahead at most fleetgate.commands.max-held)", intake, CommandIntake::heldCommands);
+        metrics.counter("fleetgate.command.stand.stills", "Times this process stood still long enough that the command group may"
+                + " have moved its partitions on (commands waited for the consumer to confirm them)",
+                registry.lookupByNameAndType("commandStandStills", StandStillWatch.class), StandStillWatch::standStills);
         RateLimitGate gate = registry.lookupByNameAndType("rateLimitGate", RateLimitGate.class);
         String rateLimitRefusals = "Requests refused with 429 by Fleetgate's rate limits, by the limit that refused";
         metrics.counter("fleetgate.rate.limit.refusals", rateLimitRefusals, gate, g -> g.refused(RateLimitVerdict.Scope.IP),

@@ -44,6 +44,8 @@ public final class CommandConsumer extends ServiceSupport implements ConsumerReb
     private static final Logger LOG = LoggerFactory.getLogger(CommandConsumer.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
     private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(10);
+    /** A confirmation after a stand-still that Kafka does not answer in time is tried again after the next poll. */
+    private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(2);
 
     private final Properties properties;
     private final String topic;
@@ -52,6 +54,7 @@ public final class CommandConsumer extends ServiceSupport implements ConsumerReb
     private final Duration commitInterval;
     private final Duration handoverTimeout;
     private final int maxHeld;
+    private final StandStillWatch standStills;
     /** Every assigned partition paused because {@code maxHeld} commands are held. */
     private boolean holdingBack;
     /** Assigned partitions paused until the ledger has read the results published before they came. */
@@ -65,7 +68,7 @@ public final class CommandConsumer extends ServiceSupport implements ConsumerReb
      *        no auto-commit (see FleetgateConfiguration)
      */
     public CommandConsumer(Properties properties, String topic, CommandIntake intake, CommandLedger ledger,
-                           Duration commitInterval, Duration handoverTimeout, int maxHeld) {
+                           Duration commitInterval, Duration handoverTimeout, int maxHeld, StandStillWatch standStills) {
         this.properties = properties;
         this.topic = topic;
         this.intake = intake;
@@ -73,6 +76,7 @@ public final class CommandConsumer extends ServiceSupport implements ConsumerReb
         this.commitInterval = commitInterval;
         this.handoverTimeout = handoverTimeout;
         this.maxHeld = Math.max(1, maxHeld);
+        this.standStills = standStills;
     }
 
     @Override
@@ -96,6 +100,9 @@ public final class CommandConsumer extends ServiceSupport implements ConsumerReb
             consumer.subscribe(List.of(topic), this);
             while (!closing) {
                 take(consumer.poll(POLL_TIMEOUT));
+                if (standStills.inDoubt()) {
+                    confirmOwnership();
+                }
                 resumeOnceHalfFinished();
                 resumeWhereLedgerCaughtUp();
                 if (System.nanoTime() - nextCommit >= 0) {
@@ -112,6 +119,33 @@ public final class CommandConsumer extends ServiceSupport implements ConsumerReb
             } catch (RuntimeException e) {
                 LOG.warn("closing the command consumer: {}", e.toString());
             }
+            // nothing is this replica's any more: commands waiting on a stand-still go on to stop
+            standStills.settle(standStills.standStills());
+        }
+    }
+
+    /**
+     * After this process stood still: a commit of each partition's first unfinished offset (which
+     * moves nothing) succeeds only while this member still holds its partitions in the group's
+     * generation. A refused one (another replica has them) makes the next poll report them lost,
+     * and the confirmation after that has nothing left to confirm.
+     */
+    private void confirmOwnership() {
+        long seen = standStills.standStills();
+        Map<Integer, Long> held = intake.firstUnfinished();
+        if (held.isEmpty()) {
+            standStills.settle(seen);
+            return;
+        }
+        try {
+            consumer.commitSync(offsets(held), CONFIRM_TIMEOUT);
+            intake.committed(held);
+            LOG.info("command partitions {} are still this replica's after it stood still; their commands go on",
+                    held.keySet().stream().sorted().toList());
+            standStills.settle(seen);
+        } catch (RuntimeException e) {
+            LOG.info("command partitions {} not confirmed after this replica stood still ({}); asking again after the next poll",
+                    held.keySet().stream().sorted().toList(), e.getClass().getSimpleName());
         }
     }
 

@@ -42,14 +42,20 @@ public final class CommandIntake {
     private volatile AsyncProducer runRoute;
     private volatile CamelContext context;
     private final CommandRetryWait retryWait;
+    private final StandStillWatch standStills;
 
-    /** @param wakeCycle how long a wake cycle polls: a wake_up sent longer ago than that is no longer under way */
-    public CommandIntake(CommandLedger ledger, CommandResults results, ScheduledExecutorService scheduler, Clock clock, Duration wakeCycle) {
+    /**
+     * @param wakeCycle how long a wake cycle polls: a wake_up sent longer ago than that is no longer under way
+     * @param standStills after this process stood still, no command starts until the consumer has settled it
+     */
+    public CommandIntake(CommandLedger ledger, CommandResults results, ScheduledExecutorService scheduler, Clock clock,
+                         Duration wakeCycle, StandStillWatch standStills) {
         this.ledger = ledger;
         this.results = results;
         this.scheduler = scheduler;
         this.clock = clock;
         this.wakeCycle = wakeCycle;
+        this.standStills = standStills;
         this.lanes = new VinLanes<>(scheduler, this::run);
         this.retryWait = new CommandRetryWait(scheduler, clock, offsets::mayStart);
     }
@@ -95,6 +101,11 @@ public final class CommandIntake {
     /** The next offsets to commit, per partition (see {@link OffsetTracker#due()}). */
     public Map<Integer, Long> dueCommits() {
         return offsets.due();
+    }
+
+    /** Per partition with commands taken and not finished, the first one's offset (see {@link OffsetTracker#firstUnfinished()}). */
+    public Map<Integer, Long> firstUnfinished() {
+        return offsets.firstUnfinished();
     }
 
     public Map<Integer, Long> dueCommits(Collection<Integer> partitions) {
@@ -184,6 +195,11 @@ public final class CommandIntake {
     }
 
     private CompletionStage<?> run(Taken taken) {
+        CompletableFuture<Void> settled = standStills.whenSettled();
+        if (!settled.isDone()) {
+            // this process stood still: whether the partition is still ours is the consumer's to say first
+            return settled.thenComposeAsync(ignored -> run(taken), scheduler);
+        }
         if (stopping || !offsets.mayStart(taken.assignment())) {
             // handed over or stopping: not committed, so the partition's next owner runs it
             return CompletableFuture.completedFuture(null);

@@ -103,6 +103,21 @@ public final class OffsetTracker {
         partitions.forEach(current::remove);
     }
 
+    /**
+     * Per partition with records taken and not finished, the first of them: committing it loses
+     * nothing (all before it finished here or before this assignment), so it proves this member's
+     * hold on the partition without moving the group's position.
+     */
+    public synchronized Map<Integer, Long> firstUnfinished() {
+        Map<Integer, Long> first = new HashMap<>();
+        current.forEach((partition, assignment) -> {
+            if (!assignment.pending.isEmpty()) {
+                first.put(partition, assignment.pending.firstKey());
+            }
+        });
+        return first;
+    }
+
     /** Records taken but not yet committable, for a partition. */
     public synchronized int pending(int partition) {
         Assignment assignment = current.get(partition);

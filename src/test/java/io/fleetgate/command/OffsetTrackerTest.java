@@ -27,6 +27,24 @@ class OffsetTrackerTest {
     }
 
     @Test
+    void theFirstUnfinishedRecordOfEachPartitionIsWhatAConfirmationCommits() {
+        OffsetTracker offsets = new OffsetTracker();
+        OffsetTracker.Assignment p0 = offsets.started(0, 7);
+        offsets.started(0, 8);
+        offsets.started(0, 9);
+        OffsetTracker.Assignment p1 = offsets.started(1, 3);
+        offsets.finished(p0, 7);
+        offsets.finished(p0, 9);
+        offsets.finished(p1, 3);
+        // 7 finished, 8 runs (9 behind it is not committable yet); partition 1 holds nothing
+        assertThat(offsets.firstUnfinished()).containsExactly(Map.entry(0, 8L));
+        assertThat(offsets.due()).containsEntry(0, 8L).containsEntry(1, 4L);
+
+        offsets.forget(List.of(0));
+        assertThat(offsets.firstUnfinished()).as("a lost partition is not confirmed").isEmpty();
+    }
+
+    @Test
     void aCommitAcknowledgedIsNotDueAgainUntilMoreFinish() {
         OffsetTracker offsets = new OffsetTracker();
         OffsetTracker.Assignment p0 = offsets.started(0, 10);

@@ -122,6 +122,30 @@ public final class FleetgateProcess implements AutoCloseable {
         }
     }
 
+    /** SIGSTOP: every thread stands still (as in a frozen VM or a long pause) until {@link #resume()}. */
+    public void pause() {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #pause()}. */
+    public void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        try {
+            int exit = new ProcessBuilder("kill", "-" + name, Long.toString(pid())).inheritIO().start().waitFor();
+            if (exit != 0) {
+                throw new IllegalStateException("kill -" + name + " " + pid() + " exited " + exit);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** SIGTERM, as Kubernetes stops a pod, and waits up to 60 s for the exit (then SIGKILL); the exit code. */
     public int stop() {
         process.destroy();
