@@ -59,6 +59,8 @@ public final class CommandConsumer extends ServiceSupport implements ConsumerReb
     private boolean holdingBack;
     /** Assigned partitions paused until the ledger has read the results published before they came. */
     private final Map<TopicPartition, CompletableFuture<Void>> waitingForLedger = new HashMap<>();
+    /** Stand-stills noticed before the current poll began: a rebalance in that poll answered after them. */
+    private long standStillsBeforePoll;
     private KafkaConsumer<String, String> consumer;
     private Thread thread;
     private volatile boolean closing;
@@ -99,6 +101,7 @@ public final class CommandConsumer extends ServiceSupport implements ConsumerReb
         try {
             consumer.subscribe(List.of(topic), this);
             while (!closing) {
+                standStillsBeforePoll = standStills.standStills();
                 take(consumer.poll(POLL_TIMEOUT));
                 if (standStills.inDoubt()) {
                     confirmOwnership();
@@ -204,8 +207,14 @@ public final class CommandConsumer extends ServiceSupport implements ConsumerReb
         if (partitions.isEmpty()) {
             return;
         }
+        List<Integer> numbers = partitionNumbers(partitions);
+        intake.stopStarting(numbers);
+        // the group rebalanced with this member after the stand-stills seen before this poll (or it
+        // leaves): what it keeps is still its own, and commands waiting on what it releases go on to
+        // stop at their hand-over check, rather than hold the hand-over that waits for them
+        standStills.settle(standStillsBeforePoll);
         try {
-            handOver(partitionNumbers(partitions));
+            handOver(numbers);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

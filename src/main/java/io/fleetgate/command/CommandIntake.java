@@ -122,8 +122,7 @@ public final class CommandIntake {
      * be committed before the next owner reads on. False when some still ran at the timeout.
      */
     public boolean release(Collection<Integer> partitions, Duration timeout) throws InterruptedException {
-        offsets.release(partitions);
-        retryWait.cutShort(partitions);
+        stopStarting(partitions);
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (running) {
             while (partitions.stream().anyMatch(p -> running.getOrDefault(p, 0) > 0)) {
@@ -135,6 +134,12 @@ public final class CommandIntake {
             }
         }
         return true;
+    }
+
+    /** The first half of {@link #release}: nothing queued of the partitions starts, and waits for a next attempt end now. */
+    public void stopStarting(Collection<Integer> partitions) {
+        offsets.release(partitions);
+        retryWait.cutShort(partitions);
     }
 
     /** The partitions left this replica; their records are neither run nor committed here. */
